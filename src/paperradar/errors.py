@@ -1,0 +1,68 @@
+"""Every error paperradar raises on purpose. The CLI turns each into one line for people.
+
+    PaperRadarError
+    ├── ProfileError          the profile file is missing or invalid (one `key: what is wrong` line each)
+    ├── SourceError           papers could not be read
+    │   ├── ArxivUnavailable  arXiv could not be reached or kept refusing (carries url, attempts, status)
+    │   └── BadInputFile      a JSONL/BibTeX/id file is malformed (carries path and line)
+    ├── StoreError            the SQLite store is unusable (e.g. written by a newer paperradar)
+    ├── ScorerError           a scorer could not run at all
+    │   ├── MissingAPIKey     the environment variable named by the profile is empty
+    │   └── LLMError          the endpoint failed for good (carries url, status, attempts)
+    └── RenderError           a digest could not be written
+"""
+
+from __future__ import annotations
+
+
+class PaperRadarError(Exception):
+    """Base of every error paperradar raises on purpose."""
+
+
+class ProfileError(PaperRadarError):
+    def __init__(self, path: str, problems: list[str]):
+        self.path = path
+        self.problems = problems
+        super().__init__(f"{path}: " + "; ".join(problems))
+
+
+class SourceError(PaperRadarError):
+    pass
+
+
+class ArxivUnavailable(SourceError):
+    def __init__(self, url: str, attempts: int, status: int | None = None, detail: str = ""):
+        self.url, self.attempts, self.status = url, attempts, status
+        what = f"HTTP {status}" if status else (detail or "no answer")
+        super().__init__(f"arXiv could not be reached at {url} after {attempts} attempt(s): {what}")
+
+
+class BadInputFile(SourceError):
+    def __init__(self, path: str, line: int | None, problem: str):
+        self.path, self.line = path, line
+        where = f"{path}:{line}" if line else path
+        super().__init__(f"{where}: {problem}")
+
+
+class StoreError(PaperRadarError):
+    pass
+
+
+class ScorerError(PaperRadarError):
+    pass
+
+
+class MissingAPIKey(ScorerError):
+    def __init__(self, env_var: str):
+        self.env_var = env_var
+        super().__init__(f"the LLM API key is missing: set the environment variable {env_var}")
+
+
+class LLMError(ScorerError):
+    def __init__(self, url: str, detail: str, status: int | None = None, attempts: int = 1):
+        self.url, self.status, self.attempts = url, status, attempts
+        super().__init__(f"LLM endpoint {url} failed after {attempts} attempt(s): {detail}")
+
+
+class RenderError(PaperRadarError):
+    pass

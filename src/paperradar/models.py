@@ -131,6 +131,7 @@ class RunFacts:
     papers_read: int
     scorer: str  # the local scorer that judged every paper
     model: str | None = None  # the LLM model the endpoint reported, when an LLM judged any paper
+    llm_scorer: str | None = None  # the LLM scorer's name (model + prompt version), its judgements' key
     llm_judged: int = 0
     tokens: TokenUsage = TokenUsage()
     started_at: datetime | None = None

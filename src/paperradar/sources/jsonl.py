@@ -36,7 +36,7 @@ def detex(text: str) -> str:
 
     text = _ACCENT_RE.sub(accent, text)
     text = _LETTER_RE.sub(lambda m: _LETTERS[m.group(1)], text)
-    return text.replace("\\\\", " ").strip()  # a stray TeX line break
+    return " ".join(text.replace("\\\\", " ").split())  # a stray TeX line break
 
 
 def split_authors(authors: str | list[str]) -> tuple[Author, ...]:
@@ -57,7 +57,8 @@ def split_authors(authors: str | list[str]) -> tuple[Author, ...]:
                 cur.append(ch)
         names.append("".join(cur))
         names = [re.sub(r"^\s*and\s+", "", n) for n in names]
-    return tuple(Author(detex(" ".join(n.split()))) for n in names if n.strip())
+    # a `~` left after the accents is TeX's unbreakable space between names ("Juan-Manuel~P\\'erez")
+    return tuple(Author(" ".join(detex(n).replace("~", " ").split())) for n in names if n.strip())
 
 
 def paper_from_record(rec: dict, announce_date: date | None = None) -> Paper:

@@ -1,0 +1,171 @@
+"""The one polite HTTP client for all arXiv traffic (RSS, export API, OAI-PMH).
+
+arXiv's terms ask for at most one request every three seconds over a single connection. That rule lives
+here and nowhere else: a module-level lock and clock are shared by every `ArxivClient` in the process, so
+requests are made one at a time and each starts at least `min_interval` seconds after the previous one.
+Retries with exponential backoff (honouring Retry-After) also live only here.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import threading
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from email.utils import parsedate_to_datetime
+from datetime import datetime, timezone
+from typing import Protocol
+
+from .. import __version__
+from ..errors import ArxivUnavailable
+
+DEFAULT_RSS_URL = "https://rss.arxiv.org/rss/"
+DEFAULT_API_URL = "https://export.arxiv.org/api/query"
+RSS_URL_ENV = "PAPERRADAR_ARXIV_RSS_URL"
+API_URL_ENV = "PAPERRADAR_ARXIV_API_URL"
+MAILTO_ENV = "PAPERRADAR_MAILTO"
+
+RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
+
+# Shared by every client: arXiv counts requests per machine, not per object.
+_PACE_LOCK = threading.Lock()
+_last_start: float | None = None
+
+
+@dataclass(frozen=True)
+class Response:
+    status: int
+    headers: Mapping[str, str]
+    body: bytes
+
+
+class TransportError(Exception):
+    """The request got no HTTP answer at all (refused, reset, timed out); `detail` is one line."""
+
+    def __init__(self, detail: str):
+        self.detail = detail
+        super().__init__(detail)
+
+
+class Transport(Protocol):
+    """Sends one GET; returns any HTTP answer (errors included) or raises TransportError."""
+
+    def get(self, url: str, headers: Mapping[str, str], timeout: float) -> Response: ...
+
+
+class UrllibTransport:
+    """The real transport: stdlib urllib, one connection per request."""
+
+    def get(self, url: str, headers: Mapping[str, str], timeout: float) -> Response:
+        request = urllib.request.Request(url, headers=dict(headers), method="GET")
+        try:
+            with urllib.request.urlopen(request, timeout=timeout) as answer:
+                return Response(answer.status, dict(answer.headers.items()), answer.read())
+        except urllib.error.HTTPError as e:
+            with e:
+                return Response(e.code, dict(e.headers.items()) if e.headers else {}, e.read())
+        except (TimeoutError, socket.timeout):
+            raise TransportError(f"no answer within {timeout:g} s") from None
+        except urllib.error.URLError as e:
+            reason = e.reason
+            if isinstance(reason, (TimeoutError, socket.timeout)):
+                raise TransportError(f"no answer within {timeout:g} s") from None
+            raise TransportError(_one_line(f"connection failed: {reason}")) from None
+        except (ConnectionError, OSError) as e:
+            raise TransportError(_one_line(f"connection failed: {e}")) from None
+
+
+def retry_after_seconds(value: str | None, now: datetime | None = None) -> float | None:
+    """Seconds to wait from a Retry-After header: delta-seconds or an HTTP date; None if absent or unreadable."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=timezone.utc)
+    return max(0.0, (when - (now or datetime.now(timezone.utc))).total_seconds())
+
+
+def user_agent(mailto: str | None = None) -> str:
+    """`paperradar/<version>`, plus a contact address when the user gave one."""
+    return f"paperradar/{__version__}" + (f" (+mailto:{mailto})" if mailto else "")
+
+
+class ArxivClient:
+    """Polite GETs to arXiv: spaced, one at a time, with bounded retries and backoff.
+
+    `min_interval` spaces the start of consecutive requests process-wide (arXiv asks for 3 s).
+    `backoff` is the first retry delay, doubled on each further attempt; a Retry-After header wins,
+    capped at `max_retry_after`. After `max_attempts` the request raises `ArxivUnavailable`.
+    """
+
+    def __init__(self, rss_url: str | None = None, api_url: str | None = None, *,
+                 min_interval: float = 3.0, timeout: float = 30.0, max_attempts: int = 4,
+                 backoff: float = 5.0, max_retry_after: float = 120.0, mailto: str | None = None,
+                 transport: Transport | None = None, sleep: Callable[[float], None] = time.sleep):
+        self.rss_url = rss_url or os.environ.get(RSS_URL_ENV) or DEFAULT_RSS_URL
+        self.api_url = api_url or os.environ.get(API_URL_ENV) or DEFAULT_API_URL
+        self.min_interval = min_interval
+        self.timeout = timeout
+        self.max_attempts = max(1, max_attempts)
+        self.backoff = backoff
+        self.max_retry_after = max_retry_after
+        self.headers = {"User-Agent": user_agent(mailto or os.environ.get(MAILTO_ENV)),
+                        "Accept-Encoding": "identity"}
+        self.transport: Transport = transport or UrllibTransport()
+        self._sleep = sleep
+
+    def get(self, url: str, params: Mapping[str, str | int] | None = None) -> bytes:
+        """The body of a 200 answer to GET `url`; raises `ArxivUnavailable` when arXiv cannot be had."""
+        if params:
+            url = f"{url}{'&' if '?' in url else '?'}{urllib.parse.urlencode(params, safe=':,+')}"
+        status: int | None = None
+        detail = ""
+        for attempt in range(1, self.max_attempts + 1):
+            try:
+                answer = self._send_paced(url)
+            except TransportError as e:
+                status, detail, wait = None, e.detail, self._backoff(attempt)
+            else:
+                if answer.status == 200:
+                    return answer.body
+                status, detail = answer.status, ""
+                if answer.status not in RETRY_STATUSES:
+                    raise ArxivUnavailable(url, attempt, status)
+                wait = self._wait_for(answer, attempt)
+            if attempt < self.max_attempts:
+                self._sleep(wait)
+        raise ArxivUnavailable(url, self.max_attempts, status, detail)
+
+    def _send_paced(self, url: str) -> Response:
+        """One request, holding the process-wide lock, started at least `min_interval` after the last."""
+        global _last_start
+        with _PACE_LOCK:
+            if _last_start is not None:
+                gap = self.min_interval - (time.monotonic() - _last_start)
+                if gap > 0:
+                    time.sleep(gap)  # the real clock even when tests inject `sleep`: pacing is not optional
+            _last_start = time.monotonic()
+            return self.transport.get(url, self.headers, self.timeout)
+
+    def _wait_for(self, answer: Response, attempt: int) -> float:
+        header = next((v for k, v in answer.headers.items() if k.lower() == "retry-after"), None)
+        stated = retry_after_seconds(header)
+        return min(stated, self.max_retry_after) if stated is not None else self._backoff(attempt)
+
+    def _backoff(self, attempt: int) -> float:
+        return min(self.backoff * 2 ** (attempt - 1), self.max_retry_after)
+
+
+def _one_line(text: str) -> str:
+    return " ".join(str(text).split())

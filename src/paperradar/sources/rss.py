@@ -1,0 +1,117 @@
+"""What arXiv announced today: the RSS feed of the reader's categories, in one request.
+
+The feed states its own announcement date (pubDate, in arXiv's timezone); that date, never the wall
+clock, is the listing's `announce_date`. Weekends and holidays give an empty feed that still has a date.
+"""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from email.utils import parsedate_to_datetime
+
+from ..errors import SourceError
+from ..models import Paper
+from .http import ArxivClient
+from .jsonl import detex, split_authors
+
+_NS = {"arxiv": "http://arxiv.org/schemas/atom", "dc": "http://purl.org/dc/elements/1.1/"}
+_ID_RE = re.compile(r"(?:oai:arXiv\.org:|arXiv:)?(?P<id>[a-z\-]+(?:\.[A-Z]{2})?/\d{7}|\d{4}\.\d{4,5})(?:v(?P<v>\d+))?")
+# "arXiv:2509.13332v1 Announce Type: new \nAbstract: ..." -> the abstract alone
+_PREFIX_RE = re.compile(r"^\s*arXiv:\S+\s+Announce Type:\s*\S+\s*Abstract:\s*", re.DOTALL)
+
+
+@dataclass(frozen=True)
+class Listing:
+    """One day's announcements as the feed gave them; `announce_date` is None only if the feed states none."""
+
+    announce_date: date | None
+    papers: tuple[Paper, ...]
+    source: str
+    skipped: tuple[str, ...] = ()  # items that could not be read, one line each, so they are reported not lost
+
+
+def fetch_listing(categories: Iterable[str], announce_types: Iterable[str],
+                  client: ArxivClient | None = None) -> Listing:
+    """Today's papers of `categories` whose announce type is one of `announce_types`, in one request."""
+    client = client or ArxivClient()
+    url = client.rss_url.rstrip("/") + "/" + "+".join(categories)
+    return parse_rss(client.get(url), announce_types, source=url)
+
+
+def parse_rss(xml_bytes: bytes, announce_types: Iterable[str], source: str = "rss") -> Listing:
+    """Parse an arXiv RSS 2.0 feed (pure); papers are deduplicated on their versionless id."""
+    try:
+        channel = ET.fromstring(xml_bytes).find("channel")
+    except ET.ParseError as e:
+        raise SourceError(f"{source}: the RSS feed is not valid XML ({e})") from e
+    if channel is None:
+        raise SourceError(f"{source}: not an RSS feed (no <channel>)")
+    items = channel.findall("item")
+    day = _listing_date(items, channel)
+    wanted = set(announce_types)
+    papers: dict[str, Paper] = {}
+    skipped: list[str] = []
+    for item in items:
+        try:
+            paper = _paper(item, day)
+        except _UnreadableItem as e:
+            skipped.append(str(e))
+            continue
+        if paper.announce_type in wanted:
+            papers.setdefault(paper.id, paper)
+    return Listing(day, tuple(papers.values()), source, tuple(skipped))
+
+
+def _listing_date(items: list[ET.Element], channel: ET.Element) -> date | None:
+    """The day most items state (replacements can carry older dates); the channel's for an empty feed."""
+    days = Counter(d for d in (_feed_date(i.findtext("pubDate")) for i in items) if d)
+    if days:
+        return max(days, key=lambda d: (days[d], d))
+    return _feed_date(channel.findtext("pubDate"))
+
+
+def _feed_date(text: str | None) -> date | None:
+    """The calendar date of an RFC 822 date in its own timezone: 'Thu, 18 Sep 2025 00:00:00 -0400' -> 2025-09-18."""
+    if not text or not text.strip():
+        return None
+    try:
+        return parsedate_to_datetime(text.strip()).date()
+    except (TypeError, ValueError):
+        return None
+
+
+class _UnreadableItem(ValueError):
+    pass
+
+
+def _paper(item: ET.Element, day: date | None) -> Paper:
+    guid = (item.findtext("guid") or "").strip()
+    description = item.findtext("description") or ""
+    m = _ID_RE.search(guid) or _ID_RE.search(description) or _ID_RE.search(item.findtext("link") or "")
+    if not m or day is None:
+        raise _UnreadableItem(f"item without an arXiv id or a date: {guid or item.findtext('title')!r}")
+    announce_type = (item.findtext("arxiv:announce_type", namespaces=_NS)
+                     or _announce_type_from(description) or "new").strip()
+    comment = (item.findtext("arxiv:comments", namespaces=_NS) or item.findtext("arxiv:comment", namespaces=_NS)
+               or "").strip()
+    return Paper(
+        id=m.group("id"),
+        title=" ".join(detex(item.findtext("title") or "").split()),
+        authors=split_authors(item.findtext("dc:creator", namespaces=_NS) or ""),
+        abstract=" ".join(_PREFIX_RE.sub("", description).split()),
+        categories=tuple(c.text.strip() for c in item.findall("category") if c.text and c.text.strip()),
+        announce_date=day,
+        announce_type=announce_type,
+        comment=" ".join(comment.split()) or None,
+        version=int(m.group("v") or 1),
+    )
+
+
+def _announce_type_from(description: str) -> str | None:
+    m = re.search(r"Announce Type:\s*(\S+)", description)
+    return m.group(1) if m else None

@@ -1,0 +1,362 @@
+"""The `paperradar` command. Thin: the one place where errors become messages for people.
+
+Set PAPERRADAR_DEBUG=1 to see the full traceback instead of the one-line message.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+from datetime import date, datetime, timezone
+from importlib import resources
+from pathlib import Path
+
+from . import __version__
+from .config import example_profile_text, load_profile
+from .errors import PaperRadarError
+from .models import Profile
+from .store import Store, data_dir
+
+SAMPLE_DAY = "data/sample-2026-02-05.jsonl"
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "func", None):
+        parser.print_help()
+        return 2
+    try:
+        return int(args.func(args) or 0)
+    except PaperRadarError as e:
+        if os.environ.get("PAPERRADAR_DEBUG"):
+            raise
+        for line in str(e).split("; ") if isinstance(e, _profile_error()) else [str(e)]:
+            print(f"paperradar: error: {line}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("paperradar: interrupted; every batch judged so far is saved, re-run to finish", file=sys.stderr)
+        return 130
+
+
+def _profile_error() -> type:
+    from .errors import ProfileError
+    return ProfileError
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="paperradar", description="A truthful daily arXiv digest, judged against "
+                                "your own research fields. Offline by default; an LLM endpoint is optional.")
+    p.add_argument("--version", action="version", version=f"paperradar {__version__}")
+    sub = p.add_subparsers(title="commands", metavar="COMMAND")
+
+    c = sub.add_parser("init", help="write an example profile to edit", description="Write the example profile "
+                       "(seven fields, two areas to avoid, Chinese field names) to PATH.")
+    c.add_argument("path", nargs="?", type=Path, help="where to write it (default: DATA_DIR/profile.toml)")
+    c.add_argument("--force", action="store_true", help="overwrite an existing file")
+    c.set_defaults(func=cmd_init)
+
+    c = sub.add_parser("run", help="judge today's arXiv listing and publish the digest",
+                       description="Fetch the listing (arXiv RSS, or --from-jsonl), store it, judge every paper "
+                       "and publish the digest. Re-running a day judges only what is missing.")
+    _profile_arg(c)
+    _out_arg(c)
+    c.add_argument("--from-jsonl", type=Path, metavar="FILE", help="read the day's papers from a JSONL file "
+                   "(the seed-days format) instead of arXiv")
+    c.add_argument("--local-only", action="store_true", help="don't call the LLM even if the profile names one")
+    c.add_argument("--no-enrich", action="store_true", help="skip the arXiv API lookup of categories, "
+                   "comments, versions and affiliations")
+    c.set_defaults(func=cmd_run)
+
+    c = sub.add_parser("demo", help="the bundled real day (2026-02-05), offline, on the embedded model",
+                       description="Judge the bundled real arXiv day 2026-02-05 (287 papers) with the embedded "
+                       "model and the example profile: no network, no key.")
+    _out_arg(c, default=Path("paperradar-demo"))
+    c.set_defaults(func=cmd_demo)
+
+    c = sub.add_parser("render", help="rebuild digests from the store",
+                       description="Rebuild the digest files of one published date, or all of them, from the store.")
+    _profile_arg(c)
+    _out_arg(c)
+    c.add_argument("date", nargs="?", type=date.fromisoformat, help="YYYY-MM-DD (default: every published date)")
+    c.set_defaults(func=cmd_render)
+
+    c = sub.add_parser("history", help="past runs with their counts", description="List past runs: date, status, "
+                       "papers read, recommended, LLM-judged, tokens.")
+    c.add_argument("-n", type=int, default=30, help="how many runs to show (default 30)")
+    c.set_defaults(func=cmd_history)
+
+    c = sub.add_parser("feedback", help="like or dislike papers; import likes; list and undo",
+                       description="Tell paperradar what you liked: it learns from it at the next run.")
+    fsub = c.add_subparsers(title="actions", metavar="ACTION")
+    for kind in ("like", "dislike"):
+        f = fsub.add_parser(kind, help=f"{kind} papers by arXiv id or URL", description=f"{kind.title()} papers "
+                            "by arXiv id or URL.")
+        f.add_argument("ids", nargs="+", help="arXiv ids or URLs")
+        f.set_defaults(func=cmd_feedback_say, kind=kind)
+    f = fsub.add_parser("undo", help="take back what you said about papers", description="Take back likes or "
+                        "dislikes.")
+    f.add_argument("ids", nargs="+", help="arXiv ids or URLs")
+    f.set_defaults(func=cmd_feedback_undo)
+    f = fsub.add_parser("list", help="what you have said", description="List your standing likes and dislikes.")
+    f.set_defaults(func=cmd_feedback_list)
+    f = fsub.add_parser("import", help="import likes from a file of ids/URLs, BibTeX or Zotero export",
+                        description="Import likes from a text file of arXiv ids or URLs, a BibTeX file, or a "
+                        "Zotero export (BibTeX or CSL JSON).")
+    f.add_argument("file", type=Path)
+    f.set_defaults(func=cmd_feedback_import)
+    c.set_defaults(func=lambda a: (c.print_help(), 2)[1])
+
+    c = sub.add_parser("replay", help="measure the learned ranker on days with picks",
+                       description="Walk a directory of days in the seed-days format in date order, ranking each "
+                       "day with the profile and only the evidence of earlier days; print R-precision, AUC, "
+                       "prefilter recall and field agreement. State lives in a throw-away directory.")
+    c.add_argument("days_dir", type=Path)
+    c.add_argument("--warmup", type=Path, metavar="DIR", help="feed the evidence of these earlier days first")
+    c.add_argument("--no-feedback", action="store_true", help="profile only: learn nothing from earlier days")
+    c.add_argument("--json", type=Path, metavar="FILE", help="also write the per-day figures as JSON")
+    _profile_arg(c, default_example=True)
+    c.set_defaults(func=cmd_replay)
+    return p
+
+
+def _profile_arg(c: argparse.ArgumentParser, default_example: bool = False) -> None:
+    helptext = ("profile TOML (default: the bundled example profile)" if default_example else
+                "profile TOML (default: DATA_DIR/profile.toml, written by `paperradar init`)")
+    c.add_argument("--profile", type=Path, help=helptext)
+
+
+def _out_arg(c: argparse.ArgumentParser, default: Path | None = None) -> None:
+    c.add_argument("--out", type=Path, default=default, help="output directory for README.md, history/, json/ "
+                   f"and site/ (default: {default or 'DATA_DIR/digest'})")
+
+
+def _profile(args: argparse.Namespace, example_default: bool = False) -> Profile:
+    if args.profile is None and example_default:
+        return _example_profile()
+    return load_profile(args.profile or data_dir() / "profile.toml")
+
+
+def _example_profile() -> Profile:
+    from .config import parse_profile
+    import tomllib
+    return parse_profile(tomllib.loads(example_profile_text()), "bundled example profile")
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    path = args.path or data_dir() / "profile.toml"
+    if path.exists() and not args.force:
+        print(f"paperradar: error: {path} already exists; edit it, or pass --force to overwrite", file=sys.stderr)
+        return 1
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(example_profile_text(), encoding="utf-8")
+    print(f"wrote {path}: edit its fields, then `paperradar run`")
+    return 0
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    from .pipeline import Listing
+    profile = _profile(args)
+    if args.from_jsonl:
+        from .sources.jsonl import read_jsonl
+        papers = read_jsonl(args.from_jsonl)
+        listing = Listing(_single_date(papers, args.from_jsonl), tuple(papers), str(args.from_jsonl))
+    else:
+        listing = _fetch_arxiv(profile, enrich=not args.no_enrich)
+    return _run(profile, listing, args.out or data_dir() / "digest", use_llm=not args.local_only)
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from .pipeline import Listing
+    from .sources.jsonl import read_jsonl
+    path = resources.files("paperradar").joinpath(SAMPLE_DAY)
+    with resources.as_file(path) as real:
+        papers = read_jsonl(real)
+    listing = Listing(papers[0].announce_date, tuple(papers), "bundled sample day (arXiv cs.CV/cs.LG/cs.AI/cs.RO)")
+    os.environ.setdefault("PAPERRADAR_HOME", str(data_dir() / "demo"))
+    return _run(_example_profile(), listing, args.out, use_llm=False, home=data_dir() / "demo")
+
+
+def _single_date(papers: list, path: Path) -> date | None:
+    from .errors import BadInputFile
+    dates = sorted({p.announce_date for p in papers})
+    if len(dates) > 1:
+        raise BadInputFile(str(path), None, f"papers from {len(dates)} different dates ({dates[0]} to "
+                           f"{dates[-1]}); give one day per file")
+    return dates[0] if dates else None
+
+
+def _fetch_arxiv(profile: Profile, enrich: bool):
+    from .pipeline import Listing
+    from .sources import api, rss
+    got = rss.fetch_listing(profile.categories, profile.announce_types)
+    papers = tuple(api.enrich(list(got.papers))) if enrich and got.papers else got.papers
+    return Listing(got.announce_date, papers, got.source)
+
+
+def _run(profile: Profile, listing, out: Path, use_llm: bool, home: Path | None = None) -> int:
+    from .pipeline import run_listing
+    from .render.publish import publish
+    store = Store.open(home)
+    try:
+        local = _local_scorer(store, profile, listing.announce_date)
+        llm, budget = (_llm_scorer(store, profile) if use_llm and profile.llm else (None, None))
+        outcome = run_listing(store, profile, listing, local, llm, out, publish, llm_budget=budget)
+    finally:
+        store.close()
+    if outcome.status == "stale":
+        print(f"paperradar: {outcome.message}")
+        return 0
+    d = outcome.digest
+    assert d is not None
+    f = d.facts
+    what = "no new papers announced" if f.empty_listing else (
+        f"{f.papers_read} papers read, {len(d.recommended)} recommended"
+        + (f", {f.llm_judged} judged by {f.model or 'the LLM'} ({f.tokens.total} tokens)" if f.llm_judged else ""))
+    print(f"{d.announce_date}: {what}")
+    for line in f.failed_batches:
+        print(f"  failed batch, will be retried next run: {line}")
+    if f.budget_exhausted:
+        print("  the daily token budget was reached: the rest keep their local judgement")
+    print(f"digest: {out / 'README.md'}  site: {out / 'site' / 'index.html'}")
+    return 0
+
+
+def _local_scorer(store: Store, profile: Profile, day: date | None):
+    from .evidence import gather
+    from .scorers.embedded import EmbeddedScorer
+    embedded = EmbeddedScorer(cache=store)
+    evidence = gather(store, profile, before=day)
+    if not evidence:
+        return embedded
+    from .scorers.learned import LearnedScorer
+    return LearnedScorer(embedded, evidence)
+
+
+def _llm_scorer(store: Store, profile: Profile):
+    from .scorers.llm import LLMScorer
+    settings = profile.llm
+    assert settings is not None
+    budget = None
+    if settings.daily_token_budget is not None:
+        budget = max(0, settings.daily_token_budget - store.tokens_spent_on(datetime.now(timezone.utc).date()))
+    return LLMScorer(settings), budget
+
+
+def cmd_render(args: argparse.Namespace) -> int:
+    from .pipeline import load_digest
+    from .render.publish import publish
+    profile = _profile(args)
+    out = args.out or data_dir() / "digest"
+    store = Store.open()
+    try:
+        dates = store.published_dates()
+        if args.date and args.date not in dates:
+            print(f"paperradar: error: nothing published for {args.date}; see `paperradar history`", file=sys.stderr)
+            return 1
+        digests = [d for d in (load_digest(store, profile, day) for day in dates) if d is not None]
+    finally:
+        store.close()
+    targets = [d for d in digests if args.date is None or d.announce_date == args.date]
+    for d in targets:
+        publish(d, out, [o for o in digests if o is not d])
+    print(f"rendered {len(targets)} day(s) into {out}")
+    return 0
+
+
+def cmd_history(args: argparse.Namespace) -> int:
+    import json
+    store = Store.open()
+    try:
+        rows = store.runs(args.n)
+    finally:
+        store.close()
+    if not rows:
+        print("no runs yet: try `paperradar demo` or `paperradar run`")
+        return 0
+    print(f"{'run':>4}  {'listing':<10}  {'status':<7}  {'read':>5}  {'llm':>5}  {'tokens':>8}  started (UTC)  source")
+    for r in rows:
+        facts = json.loads(r["facts"]) if r["facts"] else {}
+        tokens = facts.get("tokens", {})
+        print(f"{r['id']:>4}  {r['announce_date'] or '-':<10}  {r['status']:<7}  {facts.get('papers_read', '-'):>5}  "
+              f"{facts.get('llm_judged', '-'):>5}  {tokens.get('prompt', 0) + tokens.get('completion', 0):>8}  "
+              f"{r['started_at'][:16]}  {r['source']}" + (f"  ({r['message']})" if r["message"] else ""))
+    return 0
+
+
+def _ids(values: Sequence[str]) -> list[str]:
+    from .feedback_import import parse_id
+    from .errors import BadInputFile
+    out = []
+    for v in values:
+        pid = parse_id(v)
+        if pid is None:
+            raise BadInputFile(v, None, "not an arXiv id or URL (e.g. 2602.04074 or https://arxiv.org/abs/2602.04074)")
+        out.append(pid)
+    return out
+
+
+def cmd_feedback_say(args: argparse.Namespace) -> int:
+    ids = _ids(args.ids)
+    store = Store.open()
+    try:
+        n = store.add_feedback(ids, args.kind, "cli")
+        unknown = sorted(set(ids) - set(store.papers(ids)))
+    finally:
+        store.close()
+    print(f"{args.kind}d {n} paper(s)")
+    if unknown:
+        print(f"  {len(unknown)} not in the store yet ({', '.join(unknown[:5])}): they count once paperradar has "
+              "read them (a run, or `feedback import` while online)")
+    return 0
+
+
+def cmd_feedback_undo(args: argparse.Namespace) -> int:
+    store = Store.open()
+    try:
+        n = store.undo_feedback(_ids(args.ids))
+    finally:
+        store.close()
+    print(f"took back {n} word(s)")
+    return 0
+
+
+def cmd_feedback_list(args: argparse.Namespace) -> int:
+    store = Store.open()
+    try:
+        rows = store.feedback()
+    finally:
+        store.close()
+    if not rows:
+        print("no feedback yet: `paperradar feedback like ID...`")
+    for r in rows:
+        print(f"{r['kind']:<8} {r['paper_id']:<12} {r['created_at'][:10]}  {r['source']:<10} {r['title'] or '(not read yet)'}")
+    return 0
+
+
+def cmd_feedback_import(args: argparse.Namespace) -> int:
+    from .feedback_import import import_file
+    found = import_file(args.file)
+    store = Store.open()
+    try:
+        n = store.add_feedback(found.ids, "like", f"import:{args.file.name}")
+    finally:
+        store.close()
+    print(f"imported {n} like(s) from {args.file}")
+    for problem in found.problems:
+        print(f"  skipped: {problem}")
+    return 0
+
+
+def cmd_replay(args: argparse.Namespace) -> int:
+    from .replay import replay
+    profile = _profile(args, example_default=True)
+    replay(args.days_dir, warmup_dir=args.warmup, use_feedback=not args.no_feedback, profile=profile,
+           json_path=args.json)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,147 @@
+"""Orchestration only: listing -> store -> judge -> digest. Every collaborator is passed in."""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+from datetime import date, datetime, timezone
+from pathlib import Path
+
+from .models import BatchResult, Digest, DigestEntry, Judgement, Paper, Profile, RunFacts, TokenUsage
+from .scorers.base import Scorer
+from .store import Store
+
+Publisher = Callable[[Digest, Path, Sequence[Digest]], list[Path]]
+
+
+@dataclass(frozen=True)
+class Listing:
+    """One day's announcements as a source stated them."""
+
+    announce_date: date | None
+    papers: tuple[Paper, ...]
+    source: str
+
+
+@dataclass(frozen=True)
+class Outcome:
+    status: str  # "published" | "stale"
+    announce_date: date
+    digest: Digest | None
+    written: tuple[Path, ...] = ()
+    message: str = ""
+
+
+class _Clock:
+    def __init__(self) -> None:
+        self.timings: dict[str, float] = {}
+
+    def stage(self, name: str, since: float) -> None:
+        self.timings[name] = round(self.timings.get(name, 0.0) + time.perf_counter() - since, 3)
+
+
+def run_listing(store: Store, profile: Profile, listing: Listing, local: Scorer, llm: Scorer | None,
+                out_dir: Path, publish: Publisher, llm_budget: int | None = None,
+                now: Callable[[], datetime] = lambda: datetime.now(timezone.utc)) -> Outcome:
+    """Judge and publish one listing. Re-running a listing judges only what is missing."""
+    started = now()
+    if listing.announce_date is None:
+        raise ValueError(f"{listing.source} states no announcement date")
+    day = listing.announce_date
+    run_id = store.start_run(listing.source, day)
+    stale = store.published_date_of([p.id for p in listing.papers])
+    if stale is not None and stale != day:
+        message = f"this listing ({len(listing.papers)} papers) was already published as {stale}; not publishing it again as {day}"
+        store.finish_run(run_id, "stale", message=message)
+        return Outcome("stale", stale, None, message=message)
+
+    clock = _Clock()
+    t = time.perf_counter()
+    store.upsert_papers(listing.papers)
+    store.record_listing(day, listing.papers)
+    papers = store.listing(day)
+    clock.stage("store", t)
+
+    t = time.perf_counter()
+    local_j, failures = _judge_missing(store, run_id, day, profile, papers, local)
+    clock.stage("local", t)
+
+    llm_j: dict[str, Judgement] = {}
+    budget_hit = False
+    if llm is not None and papers:
+        t = time.perf_counter()
+        keep = prefilter(papers, local_j, profile.llm.prefilter_keep_rate if profile.llm else 1.0)
+        llm_j, llm_failures = _judge_missing(store, run_id, day, profile, keep, llm, budget=llm_budget)
+        budget_hit = any(f.startswith("token budget") for f in llm_failures)
+        failures += [f for f in llm_failures if not f.startswith("token budget")]
+        clock.stage("llm", t)
+
+    tokens, model = store.spend(day) if llm is not None else (TokenUsage(), None)
+    facts = RunFacts(announce_date=day, papers_read=len(papers), scorer=local.name, model=model,
+                     llm_scorer=llm.name if llm is not None else None, llm_judged=len(llm_j), tokens=tokens,
+                     started_at=started, finished_at=now(), timings=clock.timings,
+                     failed_batches=tuple(failures), budget_exhausted=budget_hit, empty_listing=not papers)
+    digest = assemble(profile, papers, local_j, llm_j, facts)
+    t = time.perf_counter()
+    history = [d for d in (load_digest(store, profile, other) for other in store.published_dates()
+                           if other != day) if d is not None]
+    written = publish(digest, out_dir, history)
+    clock.stage("publish", t)
+    store.mark_shown(day, [e.paper.id for e in digest.recommended])
+    store.finish_run(run_id, "done", replace(facts, timings=clock.timings))
+    return Outcome("published", day, digest, tuple(written))
+
+
+def prefilter(papers: Sequence[Paper], local: dict[str, Judgement], keep_rate: float) -> list[Paper]:
+    """The papers the LLM reads: the local ranker's best ceil(keep_rate * N)."""
+    ranked = sorted(papers, key=lambda p: -local[p.id].score if p.id in local else 0.0)
+    return ranked[:math.ceil(keep_rate * len(ranked))]
+
+
+def _judge_missing(store: Store, run_id: int, day: date, profile: Profile, papers: Sequence[Paper],
+                   scorer: Scorer, budget: int | None = None) -> tuple[dict[str, Judgement], list[str]]:
+    """Stored judgements of these papers by this scorer, judging (and committing batch by batch) what is missing."""
+    have = store.judgements(papers, scorer.name, profile.version)
+    missing = [p for p in papers if p.id not in have]
+    failures: list[str] = []
+    if missing:
+        kwargs = {"budget_remaining": budget} if budget is not None else {}
+        for batch in scorer.judge(missing, profile, **kwargs):
+            store.put_batch(run_id, day, scorer.name, batch)
+            have.update({j.paper_id: j for j in batch.judgements})
+            if batch.failure:
+                failures.append(_describe_failure(batch))
+    return have, failures
+
+
+def _describe_failure(batch: BatchResult) -> str:
+    ids = list(batch.paper_ids)
+    shown = ", ".join(ids[:3]) + (f" and {len(ids) - 3} more" if len(ids) > 3 else "")
+    return f"{batch.failure} ({len(ids)} papers: {shown})"
+
+
+def assemble(profile: Profile, papers: Sequence[Paper], local: dict[str, Judgement],
+             llm: dict[str, Judgement], facts: RunFacts) -> Digest:
+    """Every paper read, with its final judgement (the LLM's where it judged, the local one elsewhere)."""
+    entries = []
+    for p in papers:
+        j = llm.get(p.id) or local.get(p.id)
+        if j is None:
+            continue
+        recommended = j.field is not None and j.score >= profile.min_score
+        entries.append(DigestEntry(p, j, recommended))
+    entries.sort(key=lambda e: (-e.judgement.score, e.paper.id))
+    return Digest(facts.announce_date, profile, tuple(entries), facts)
+
+
+def load_digest(store: Store, profile: Profile, day: date) -> Digest | None:
+    """Rebuild a published day's digest from the store alone."""
+    facts = store.last_facts(day)
+    if facts is None:
+        return None
+    papers = store.listing(day)
+    local = store.judgements(papers, facts.scorer, profile.version)
+    llm = store.judgements(papers, facts.llm_scorer, profile.version) if facts.llm_scorer else {}
+    return assemble(profile, papers, local, llm, facts)

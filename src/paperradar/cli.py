@@ -15,7 +15,7 @@ from pathlib import Path
 
 from . import __version__
 from .config import example_profile_text, load_profile
-from .errors import PaperRadarError
+from .errors import PaperRadarError, ProfileError
 from .models import Profile
 from .store import Store, data_dir
 
@@ -33,17 +33,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     except PaperRadarError as e:
         if os.environ.get("PAPERRADAR_DEBUG"):
             raise
-        for line in str(e).split("; ") if isinstance(e, _profile_error()) else [str(e)]:
+        lines = [f"{e.path}: {p}" for p in e.problems] if isinstance(e, ProfileError) else [str(e)]
+        for line in lines:
             print(f"paperradar: error: {line}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("paperradar: interrupted; every batch judged so far is saved, re-run to finish", file=sys.stderr)
         return 130
-
-
-def _profile_error() -> type:
-    from .errors import ProfileError
-    return ProfileError
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -175,7 +171,6 @@ def cmd_demo(args: argparse.Namespace) -> int:
     with resources.as_file(path) as real:
         papers = read_jsonl(real)
     listing = Listing(papers[0].announce_date, tuple(papers), "bundled sample day (arXiv cs.CV/cs.LG/cs.AI/cs.RO)")
-    os.environ.setdefault("PAPERRADAR_HOME", str(data_dir() / "demo"))
     return _run(_example_profile(), listing, args.out, use_llm=False, home=data_dir() / "demo")
 
 

@@ -1,0 +1,109 @@
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+
+import pytest
+
+from paperradar.cli import main
+from paperradar.config import example_profile_text, load_profile, parse_profile
+from paperradar.errors import ProfileError
+
+from _paths import SHARED
+
+GOOD = """
+[[fields]]
+name = "深度学习理论"
+about = ["optimizer"]
+"""
+
+
+def test_seed_interests_are_expressible() -> None:
+    raw = tomllib.loads((SHARED / "profiles" / "seed-interests.toml").read_text(encoding="utf-8"))
+    p = parse_profile(raw)
+    assert len(p.fields) == 7 and len(p.avoid) == 2
+    assert p.min_score == 7 and p.announce_types == ("new",) and p.language == "zh"
+
+
+def test_example_profile_is_equivalent_to_the_seed_interests() -> None:
+    seed = parse_profile(tomllib.loads((SHARED / "profiles" / "seed-interests.toml").read_text(encoding="utf-8")))
+    example = parse_profile(tomllib.loads(example_profile_text()))
+    assert example.field_names == seed.field_names
+    assert [f.about for f in example.fields] == [f.about for f in seed.fields]
+    assert [a.name for a in example.avoid] == [a.name for a in seed.avoid]
+    assert (example.categories, example.announce_types, example.min_score, example.language, example.timezone) == (
+        seed.categories, seed.announce_types, seed.min_score, seed.language, seed.timezone)
+    assert all(f.description for f in example.fields)
+
+
+BAD = [
+    ("colour = 'red'\n", "colour: unknown key"),
+    ("language = 'fr'\n", "language: must be \"zh\" or \"en\", not 'fr'"),
+    ("timezone = 'Mars/Olympus'\n", "timezone: 'Mars/Olympus' is not an IANA time zone"),
+    ("min_score = 11\n", "min_score: must be a number from 0 to 10, not 11"),
+    ("min_score = 'high'\n", "min_score: must be a number from 0 to 10"),
+    ("max_per_field = 0\n", "max_per_field: must be a whole number of at least 1, not 0"),
+    ("categories = 'cs.CV'\n", "categories: must be a list of non-empty strings"),
+    ("categories = ['computer vision']\n", "categories: 'computer vision' is not an arXiv category"),
+    ("announce_types = ['brand-new']\n", "announce_types: 'brand-new' is not one of"),
+    ("[[avoid]]\nabout = ['x']\n", "avoid[0].name: missing"),
+    ("[llm]\nmodel = 'm'\napi_key_env = 'K'\n", "llm.base_url: missing"),
+    ("[llm]\nbase_url = 'ftp://x'\nmodel = 'm'\napi_key_env = 'K'\n", "llm.base_url: must start with http"),
+    ("[llm]\nbase_url = 'http://x'\nmodel = 'm'\napi_key_env = 'sk-abc123'\n", "llm.api_key_env: name the environment variable"),
+    ("[llm]\nbase_url = 'http://x'\nmodel = 'm'\napi_key_env = 'K'\nconcurrency = 0\n", "llm.concurrency: must be a whole number from 1 to 64, not 0"),
+    ("[llm]\nbase_url = 'http://x'\nmodel = 'm'\napi_key_env = 'K'\nprefilter_keep_rate = 1.5\n", "llm.prefilter_keep_rate: must be a number in (0, 1]"),
+    ("[llm]\nbase_url = 'http://x'\nmodel = 'm'\napi_key_env = 'K'\ntemperature = 0\n", "llm.temperature: unknown key"),
+]
+
+
+@pytest.mark.parametrize("extra, expected", BAD, ids=[b[1].split(":")[0] for b in BAD])
+def test_bad_profile_gives_key_and_problem(tmp_path: Path, extra: str, expected: str,
+                                           capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "profile.toml"
+    # top-level keys must come before the first table
+    path.write_text(extra + GOOD if not extra.startswith("[") else GOOD + extra, encoding="utf-8")
+    with pytest.raises(ProfileError) as err:
+        load_profile(path)
+    assert any(p.startswith(expected) for p in err.value.problems), err.value.problems
+    assert main(["run", "--profile", str(path), "--from-jsonl", str(path)]) == 1
+    lines = capsys.readouterr().err.strip().splitlines()
+    assert any(line == f"paperradar: error: {path}: {p}" for line in lines for p in err.value.problems)
+    assert all(line.startswith("paperradar: error: ") for line in lines)
+
+
+def test_field_problems_name_their_place(tmp_path: Path) -> None:
+    path = tmp_path / "p.toml"
+    path.write_text("[[fields]]\nname = 'A'\nabout = 'x'\n[[fields]]\nname = 'A'\nweight = 2\n", encoding="utf-8")
+    with pytest.raises(ProfileError) as err:
+        load_profile(path)
+    assert "fields[0].about: must be a list of non-empty strings" in err.value.problems
+    assert "fields[1].name: 'A' appears twice" in err.value.problems
+    assert "fields[1].weight: unknown key" in err.value.problems
+
+
+def test_missing_and_malformed_files(tmp_path: Path) -> None:
+    with pytest.raises(ProfileError, match="file not found: create one with `paperradar init`"):
+        load_profile(tmp_path / "nope.toml")
+    bad = tmp_path / "bad.toml"
+    bad.write_text("fields = [", encoding="utf-8")
+    with pytest.raises(ProfileError, match="not valid TOML"):
+        load_profile(bad)
+    empty = tmp_path / "empty.toml"
+    empty.write_text("", encoding="utf-8")
+    with pytest.raises(ProfileError, match=r"fields: must be a list of \[\[fields\]\] tables, at least one"):
+        load_profile(empty)
+
+
+def test_llm_settings_parse() -> None:
+    raw = tomllib.loads(GOOD + "[llm]\nbase_url = 'https://ark.cn-beijing.volces.com/api/v3'\n"
+                        "model = 'doubao-seed-1-6-thinking-250715'\napi_key_env = 'ARK_API_KEY'\n"
+                        "concurrency = 8\ndaily_token_budget = 200000\n")
+    llm = parse_profile(raw).llm
+    assert llm is not None and llm.api_key_env == "ARK_API_KEY" and llm.daily_token_budget == 200000
+
+
+def test_profile_version_changes_with_fields_only() -> None:
+    a = parse_profile(tomllib.loads(GOOD))
+    b = parse_profile(tomllib.loads(GOOD.replace("optimizer", "optimiser")))
+    c = parse_profile(tomllib.loads("min_score = 5\n" + GOOD))
+    assert a.version != b.version and a.version == c.version

@@ -17,7 +17,7 @@ from datetime import date
 
 from ..errors import ArxivUnavailable, SourceError
 from ..models import Author, Paper
-from .http import ArxivClient
+from .http import ArxivClient, ArxivRefused
 from .jsonl import detex
 
 log = logging.getLogger(__name__)
@@ -25,6 +25,7 @@ log = logging.getLogger(__name__)
 _NS = {"atom": "http://www.w3.org/2005/Atom", "arxiv": "http://arxiv.org/schemas/atom",
        "opensearch": "http://a9.com/-/spec/opensearch/1.1/"}
 _ABS_RE = re.compile(r"/abs/(?P<id>.+?)(?:v(?P<v>\d+))?$")
+_WELL_FORMED_ID = re.compile(r"^(\d{4}\.\d{4,5}|[a-z\-]+(\.[A-Z]{2})?/\d{7})$")
 _ERROR_ID_RE = re.compile(r"(?:incorrect_id_format_for_|incorrect id format for )(?P<id>\S+)")
 
 
@@ -45,12 +46,14 @@ def fetch_by_ids(ids: Iterable[str], client: ArxivClient | None = None, batch_si
 
     Each id that was rejected or not found is logged and, if `problems` is given, appended to it as a line.
     """
-    client = client or ArxivClient()
+    client, report = client or ArxivClient(), _Reporter(problems)
     wanted = list(dict.fromkeys(_versionless(i) for i in ids))
+    for bad in (i for i in wanted if not _WELL_FORMED_ID.match(i)):
+        report(f"not an arXiv id, not asked: {bad!r}")
+    wanted = [i for i in wanted if _WELL_FORMED_ID.match(i)]
     found: dict[str, Paper] = {}
     for at in range(0, len(wanted), batch_size):
-        batch = wanted[at:at + batch_size]
-        found.update(_fetch_batch(batch, client, batch_size, _Reporter(problems)))
+        found.update(_fetch_batch(wanted[at:at + batch_size], client, batch_size, report))
     return found
 
 
@@ -135,7 +138,7 @@ def _fetch_pages(batch: list[str], client: ArxivClient, page_size: int) -> ApiPa
     total = None
     while total is None or len(papers) < total:
         params = {"id_list": ",".join(batch), "start": len(papers), "max_results": page_size}
-        page = parse_feed(client.get(client.api_url, params), source=client.api_url)
+        page = _ask(client, params)
         if page.error is not None:
             return page
         papers.extend(page.papers)
@@ -143,6 +146,20 @@ def _fetch_pages(batch: list[str], client: ArxivClient, page_size: int) -> ApiPa
         if not page.papers:
             break  # arXiv sometimes under-delivers; an empty page means there is nothing more to get
     return ApiPage(tuple(papers), len(papers), 0)
+
+
+def _ask(client: ArxivClient, params: dict[str, str | int]) -> ApiPage:
+    """One API page; a refusal (HTTP 400) that carries arXiv's error entry is read as that error."""
+    try:
+        return parse_feed(client.get(client.api_url, params), source=client.api_url)
+    except ArxivRefused as e:
+        try:
+            page = parse_feed(e.body, source=client.api_url)
+        except SourceError:
+            raise e from None
+        if page.error is None:
+            raise
+        return page
 
 
 def _paper(entry: ET.Element, announce_date: date | None) -> Paper:

@@ -52,6 +52,14 @@ class TransportError(Exception):
         super().__init__(detail)
 
 
+class ArxivRefused(ArxivUnavailable):
+    """arXiv answered with a status that retrying will not change (e.g. 400); `body` may explain why."""
+
+    def __init__(self, url: str, attempts: int, status: int, body: bytes):
+        self.body = body
+        super().__init__(url, attempts, status)
+
+
 class Transport(Protocol):
     """Sends one GET; returns any HTTP answer (errors included) or raises TransportError."""
 
@@ -141,7 +149,7 @@ class ArxivClient:
                     return answer.body
                 status, detail = answer.status, ""
                 if answer.status not in RETRY_STATUSES:
-                    raise ArxivUnavailable(url, attempt, status)
+                    raise ArxivRefused(url, attempt, answer.status, answer.body)
                 wait = self._wait_for(answer, attempt)
             if attempt < self.max_attempts:
                 self._sleep(wait)

@@ -19,7 +19,8 @@ _ACCENTS = {"'": "\u0301", "`": "\u0300", "^": "\u0302", '"': "\u0308", "~": "\u
 _LETTERS = {"o": "ø", "O": "Ø", "l": "ł", "L": "Ł", "ss": "ß", "ae": "æ", "AE": "Æ", "oe": "œ",
             "OE": "Œ", "aa": "å", "AA": "Å", "i": "ı", "j": "ȷ", "DJ": "Đ", "dj": "đ"}
 # \'e  \'{e}  {\'e}  \v{s}  \c c  \o  \ss{}
-_ACCENT_RE = re.compile(r"\{?\\([\'`^\"~=.]|[uvHckr](?=[\s{]))\s*\{?\s*(\\?[A-Za-z])\s*\}?\}?")
+# the space after the letter is eaten only before a closing brace: `Jeov\'a Farias` keeps its space
+_ACCENT_RE = re.compile(r"\{?\\([\'`^\"~=.]|[uvHckr](?=[\s{]))\s*\{?\s*(\\?[A-Za-z])(?:\s*\})?\}?")
 _LETTER_RE = re.compile(r"\{?\\(ss|ae|AE|oe|OE|aa|AA|DJ|dj|o|O|l|L|i|j)(?![A-Za-z])\s*(\{\})?\}?")
 _VERSION_RE = re.compile(r"v(\d+)$")
 

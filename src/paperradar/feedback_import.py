@@ -1,0 +1,258 @@
+"""arXiv ids out of the files a reader already has: a list of ids or links, BibTeX, a Zotero export.
+
+Each reader keeps liked papers somewhere else first; importing them turns that history into evidence.
+Nothing is fetched here: the ids come back with one problem per line or entry that held no arXiv id,
+so the caller can show the reader exactly what was skipped.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import BadInputFile
+
+# 0704.0001 to 1412.9999 have four digits after the dot; from 1501 on, five.
+_NEW_ID = r"(?P<yymm>\d{4})\.(?P<seq>\d{4,5})(?:v\d+)?"
+# hep-th/9901001, math.GT/0309136, cond-mat/0102536v2
+_OLD_ID = r"(?P<old>[a-z]+(?:-[a-z]+)?(?:\.[A-Za-z-]+)?/\d{7})(?:v\d+)?"
+_BARE_ID_RE = re.compile(rf"(?<![\w.-])(?:arxiv:\s*)?(?:{_NEW_ID}|{_OLD_ID})(?![\w-])", re.IGNORECASE)
+_URL_ID_RE = re.compile(
+    rf"arxiv\.org/(?:abs|pdf|html|format|ps)/(?:{_NEW_ID}|{_OLD_ID})", re.IGNORECASE)
+_DOI_ID_RE = re.compile(rf"10\.48550/arxiv\.(?:{_NEW_ID}|{_OLD_ID})", re.IGNORECASE)
+_PREFIXED_ID_RE = re.compile(rf"arxiv(?::|\s+|\s*preprint\s+arxiv:)\s*(?:{_NEW_ID}|{_OLD_ID})", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Problem:
+    where: str  # "line 7", "entry smith2020 (line 40)", "item 3"
+    problem: str
+
+    def __str__(self) -> str:
+        return f"{self.where}: {self.problem}"
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    ids: tuple[str, ...]  # versionless arXiv ids, first occurrence order, no duplicates
+    problems: tuple[Problem, ...]
+
+
+def _valid(m: re.Match[str]) -> str | None:
+    """The versionless id of a match, or None when its YYMM.NNNNN cannot exist."""
+    if m.group("old"):
+        return m.group("old")
+    yymm, seq = m.group("yymm"), m.group("seq")
+    yy, mm = int(yymm[:2]), int(yymm[2:])
+    if not 1 <= mm <= 12 or (yy, mm) < (7, 4):
+        return None
+    if len(seq) != (4 if yy < 15 else 5):
+        return None
+    return f"{yymm}.{seq}"
+
+
+def _first(pattern: re.Pattern[str], text: str) -> str | None:
+    for m in pattern.finditer(text):
+        found = _valid(m)
+        if found:
+            return found
+    return None
+
+
+def arxiv_id_in(text: str) -> str | None:
+    """The first arXiv id in a link, DOI, `arXiv:` reference or bare id, without its version."""
+    for pattern in (_URL_ID_RE, _DOI_ID_RE, _PREFIXED_ID_RE, _BARE_ID_RE):
+        found = _first(pattern, text)
+        if found:
+            return found
+    return None
+
+
+def _dedup(ids: list[str]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(ids))
+
+
+def ids_from_text(text: str) -> ImportResult:
+    """One id or link a line; blank lines and `#` comments are skipped."""
+    ids: list[str] = []
+    problems: list[Problem] = []
+    for no, raw in enumerate(text.splitlines(), 1):
+        line = raw.split("#", 1)[0].strip() if not raw.lstrip().startswith("http") else raw.strip()
+        if not line:
+            continue
+        found = arxiv_id_in(line)
+        if found:
+            ids.append(found)
+        else:
+            problems.append(Problem(f"line {no}", f"no arXiv id or link in {line[:80]!r}"))
+    return ImportResult(_dedup(ids), tuple(problems))
+
+
+# ---- BibTeX -------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class BibEntry:
+    kind: str  # article, misc, online, ...
+    key: str
+    fields: dict[str, str]  # lower-cased field name -> raw value without its outer braces or quotes
+    line: int
+
+
+_ENTRY_RE = re.compile(r"@\s*(\w+)\s*[{(]")
+_NOT_ENTRIES = {"comment", "string", "preamble"}
+
+
+def _read_value(text: str, i: int) -> tuple[str, int]:
+    """A BibTeX value starting at text[i]: {...} with nesting, "..." or a bare word; concatenation with #."""
+    parts: list[str] = []
+    while True:
+        while i < len(text) and text[i].isspace():
+            i += 1
+        if i < len(text) and text[i] == "{":
+            depth, start = 0, i
+            while i < len(text):
+                depth += (text[i] == "{") - (text[i] == "}")
+                i += 1
+                if depth == 0:
+                    break
+            parts.append(text[start + 1:i - 1])
+        elif i < len(text) and text[i] == '"':
+            end = i + 1
+            depth = 0
+            while end < len(text) and not (text[end] == '"' and depth == 0):
+                depth += (text[end] == "{") - (text[end] == "}")
+                end += 1
+            parts.append(text[i + 1:end])
+            i = end + 1
+        else:
+            m = re.compile(r"[^,}#\s)]*").match(text, i)
+            assert m is not None  # the pattern matches the empty string
+            parts.append(m.group(0))
+            i = m.end()
+        while i < len(text) and text[i].isspace():
+            i += 1
+        if i < len(text) and text[i] == "#":
+            i += 1
+            continue
+        return "".join(parts), i
+
+
+def _parse_entry_body(text: str, i: int) -> tuple[str, dict[str, str], int]:
+    """Key and fields of one entry whose body starts at text[i]; returns the index after the entry."""
+    m = re.compile(r"\s*([^,\s}]*)\s*,?").match(text, i)
+    assert m is not None
+    key, i = m.group(1), m.end()
+    fields: dict[str, str] = {}
+    name_re = re.compile(r"\s*([A-Za-z][\w.:-]*)\s*=")
+    while i < len(text):
+        while i < len(text) and (text[i].isspace() or text[i] == ","):
+            i += 1
+        if i >= len(text) or text[i] in "})":
+            return key, fields, i + 1
+        nm = name_re.match(text, i)
+        if nm is None:  # junk inside the entry: skip to the next comma or the end
+            nxt = re.compile(r"[,}]").search(text, i)
+            i = nxt.start() if nxt else len(text)
+            if nxt and text[i] == ",":
+                i += 1
+            continue
+        value, i = _read_value(text, nm.end())
+        fields[nm.group(1).lower()] = " ".join(value.split())
+    return key, fields, i
+
+
+def parse_bibtex(text: str) -> list[BibEntry]:
+    entries = []
+    pos = 0
+    while (m := _ENTRY_RE.search(text, pos)) is not None:
+        kind = m.group(1).lower()
+        line = text.count("\n", 0, m.start()) + 1
+        if kind in _NOT_ENTRIES:
+            _, pos = _read_value(text, m.end() - 1)
+            continue
+        key, fields, pos = _parse_entry_body(text, m.end())
+        entries.append(BibEntry(kind, key, fields, line))
+    return entries
+
+
+def _eprint_is_arxiv(fields: dict[str, str]) -> bool:
+    archive = (fields.get("archiveprefix") or fields.get("eprinttype") or "arxiv").lower()
+    return archive.strip("{} ") == "arxiv"
+
+
+def arxiv_id_of_entry(fields: dict[str, str]) -> str | None:
+    """Where exporters put the id: eprint (arXiv, BetterBibTeX, ADS), url, doi, Scholar's journal, Zotero's note."""
+    if fields.get("eprint") and _eprint_is_arxiv(fields):
+        found = _first(_BARE_ID_RE, fields["eprint"])
+        if found:
+            return found
+    for name in ("url", "doi", "journal", "journaltitle", "note", "number", "eid", "howpublished", "pages"):
+        value = fields.get(name)
+        if value and (found := arxiv_id_in(value) if name != "url" else _first(_URL_ID_RE, value)):
+            return found
+    return None
+
+
+def ids_from_bibtex(text: str) -> ImportResult:
+    ids: list[str] = []
+    problems: list[Problem] = []
+    entries = parse_bibtex(text)
+    for e in entries:
+        found = arxiv_id_of_entry(e.fields)
+        if found:
+            ids.append(found)
+        else:
+            title = e.fields.get("title", "").replace("{", "").replace("}", "")[:70]
+            problems.append(Problem(f"entry {e.key} (line {e.line})", f"no arXiv id in {e.kind} {title!r}"))
+    if not entries and text.strip():
+        problems.append(Problem("line 1", "no BibTeX entry (@article{...}) found"))
+    return ImportResult(_dedup(ids), tuple(problems))
+
+
+# ---- CSL-JSON (Zotero, Mendeley) ------------------------------------------------------------------
+
+def _csl_item_id(item: dict[str, object]) -> str | None:
+    for name in ("URL", "DOI", "number", "archive_location", "container-title", "note"):
+        value = item.get(name)
+        if isinstance(value, str) and (found := arxiv_id_in(value)):
+            return found
+    return None
+
+
+def ids_from_csl_json(text: str, path: str = "CSL-JSON") -> ImportResult:
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as e:
+        raise BadInputFile(path, e.lineno, f"not valid JSON ({e.msg})") from e
+    items = data.get("items", []) if isinstance(data, dict) else data
+    if not isinstance(items, list):
+        raise BadInputFile(path, None, "CSL-JSON must be a list of items")
+    ids: list[str] = []
+    problems: list[Problem] = []
+    for no, item in enumerate(items, 1):
+        found = _csl_item_id(item) if isinstance(item, dict) else None
+        if found:
+            ids.append(found)
+        else:
+            title = str(item.get("title", ""))[:70] if isinstance(item, dict) else ""
+            problems.append(Problem(f"item {no}", f"no arXiv id in {title!r}"))
+    return ImportResult(_dedup(ids), tuple(problems))
+
+
+def import_ids(path: str | Path) -> ImportResult:
+    """arXiv ids from a file, its format told by its suffix (.bib, .json) or else by its first character."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except OSError as e:
+        raise BadInputFile(str(path), None, e.strerror or str(e)) from e
+    except UnicodeDecodeError as e:
+        raise BadInputFile(str(path), None, f"not UTF-8 text ({e.reason})") from e
+    head = text.lstrip()[:1]
+    if path.suffix.lower() in (".bib", ".bibtex") or (head == "@"):
+        return ids_from_bibtex(text)
+    if path.suffix.lower() == ".json" or head in ("[", "{"):
+        return ids_from_csl_json(text, str(path))
+    return ids_from_text(text)

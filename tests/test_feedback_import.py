@@ -1,0 +1,175 @@
+"""Importing liked papers from the files readers already keep: id lists, BibTeX, Zotero exports."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from paperradar.errors import BadInputFile
+from paperradar.feedback_import import arxiv_id_in, ids_from_bibtex, ids_from_csl_json, ids_from_text, import_ids
+
+# As Google Scholar, Zotero (plain BibTeX and Better BibTeX), arXiv's own "Export BibTeX citation" and
+# NASA ADS write them; the last two entries hold no arXiv id and must be reported, not guessed.
+BIBTEX = r"""
+% Exported from a reference manager
+@string{neurips = "Advances in Neural Information Processing Systems"}
+
+@article{vaswani2017attention,
+  title={Attention is all you need},
+  author={Vaswani, Ashish and Shazeer, Noam and Parmar, Niki and Uszkoreit, Jakob and Jones, Llion and Gomez, Aidan N and Kaiser, {\L}ukasz and Polosukhin, Illia},
+  journal={arXiv preprint arXiv:1706.03762},
+  year={2017}
+}
+
+@misc{ho_denoising_2020,
+	title = {Denoising {Diffusion} {Probabilistic} {Models}},
+	url = {http://arxiv.org/abs/2006.11239},
+	doi = {10.48550/arXiv.2006.11239},
+	abstract = {We present high quality image synthesis results using diffusion probabilistic models, compare arXiv:1503.03585.},
+	urldate = {2024-03-02},
+	publisher = {arXiv},
+	author = {Ho, Jonathan and Jain, Ajay and Abbeel, Pieter},
+	month = dec,
+	year = {2020},
+	note = {arXiv:2006.11239 [cs, stat]},
+	keywords = {Computer Science - Machine Learning, Statistics - Machine Learning},
+}
+
+@online{rafailov2024direct,
+  title = {Direct {{Preference Optimization}}: {{Your Language Model}} Is {{Secretly}} a {{Reward Model}}},
+  shorttitle = {Direct {{Preference Optimization}}},
+  author = {Rafailov, Rafael and Sharma, Archit and Mitchell, Eric and Ermon, Stefano and Manning, Christopher D. and Finn, Chelsea},
+  date = {2024-07-29},
+  eprint = {2305.18290},
+  eprinttype = {arXiv},
+  eprintclass = {cs},
+  doi = {10.48550/arXiv.2305.18290},
+  pubstate = {prepublished}
+}
+
+@misc{zhou2024transfusionpredicttokendiffuse,
+      title={Transfusion: Predict the Next Token and Diffuse Images with One Multi-Modal Model},
+      author={Chunting Zhou and Lili Yu and Arun Babu and Kushal Tirumala and Michihiro Yasunaga},
+      year={2024},
+      eprint={2408.11039v1},
+      archivePrefix={arXiv},
+      primaryClass={cs.AI},
+      url={https://arxiv.org/abs/2408.11039},
+}
+
+@ARTICLE{1999JHEP...09..032S,
+       author = {{Seiberg}, Nathan and {Witten}, Edward},
+        title = "{String theory and noncommutative geometry}",
+      journal = {Journal of High Energy Physics},
+         year = 1999,
+          eid = {032},
+        pages = {032},
+          doi = {10.1088/1126-6708/1999/09/032},
+archivePrefix = {arXiv},
+       eprint = {hep-th/9908142},
+}
+
+@inproceedings{he2016deep,
+  title={Deep residual learning for image recognition},
+  author={He, Kaiming and Zhang, Xiangyu and Ren, Shaoqing and Sun, Jian},
+  booktitle={Proceedings of the IEEE conference on computer vision and pattern recognition},
+  pages={770--778},
+  year={2016}
+}
+
+@article{smith2021trial,
+  title = {A randomized trial},
+  journal = {The Lancet},
+  eprint = {33812345},
+  eprinttype = {pubmed},
+  year = {2021}
+}
+"""
+
+
+def test_bibtex_from_scholar_zotero_betterbibtex_arxiv_and_ads() -> None:
+    result = ids_from_bibtex(BIBTEX)
+    assert result.ids == ("1706.03762", "2006.11239", "2305.18290", "2408.11039", "hep-th/9908142")
+    assert [p.where for p in result.problems] == ["entry he2016deep (line 60)", "entry smith2021trial (line 68)"]
+    assert "Deep residual learning" in result.problems[0].problem
+
+
+def test_abstract_mentions_are_not_taken_for_the_entry_id() -> None:
+    entry = "@misc{a, title={T}, abstract={builds on arXiv:1503.03585}, year={2020}}"
+    result = ids_from_bibtex(entry)
+    assert result.ids == ()
+    assert len(result.problems) == 1
+
+
+def test_text_file_of_ids_and_links() -> None:
+    text = "\n".join([
+        "# papers I liked this week",
+        "https://arxiv.org/abs/2602.04074v2",
+        "https://arxiv.org/pdf/2602.04028v1.pdf",
+        "https://arxiv.org/html/2602.03994v3#S2",
+        "arXiv:2601.00001",
+        "hep-th/9901001v1",
+        "math.GT/0309136",
+        "",
+        "1501.00001  # old but gold",
+        "2602.04074",
+        "not a paper at all",
+        "2613.00001",
+    ])
+    result = ids_from_text(text)
+    assert result.ids == ("2602.04074", "2602.04028", "2602.03994", "2601.00001", "hep-th/9901001",
+                          "math.GT/0309136", "1501.00001")
+    assert [str(p) for p in result.problems] == [
+        "line 11: no arXiv id or link in 'not a paper at all'",
+        "line 12: no arXiv id or link in '2613.00001'",
+    ]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("http://export.arxiv.org/abs/2106.09685v2", "2106.09685"),
+    ("https://doi.org/10.48550/arXiv.2106.09685", "2106.09685"),
+    ("0704.0001", "0704.0001"),
+    ("0704.00001", None),  # five digits only from 2015 on
+    ("1501.0001", None),  # four digits only before 2015
+    ("https://huggingface.co/papers/2106.09685", "2106.09685"),
+    ("cond-mat/0102536v2", "cond-mat/0102536"),
+    ("call 555.12345", None),
+])
+def test_one_reference(text: str, expected: str | None) -> None:
+    assert arxiv_id_in(text) == expected
+
+
+def test_zotero_csl_json() -> None:
+    items = [
+        {"id": "http://zotero.org/users/123/items/ABCD1234", "type": "article", "title": "Attention Is All You Need",
+         "publisher": "arXiv", "number": "arXiv:1706.03762", "source": "arXiv.org",
+         "URL": "http://arxiv.org/abs/1706.03762", "DOI": "10.48550/arXiv.1706.03762",
+         "author": [{"family": "Vaswani", "given": "Ashish"}], "issued": {"date-parts": [["2023", 8, 1]]}},
+        {"id": "http://zotero.org/users/123/items/EFGH5678", "type": "article", "title": "LoRA",
+         "number": "arXiv:2106.09685", "publisher": "arXiv"},
+        {"id": "http://zotero.org/users/123/items/IJKL9012", "type": "article-journal",
+         "title": "Deep residual learning", "container-title": "CVPR", "DOI": "10.1109/CVPR.2016.90"},
+    ]
+    result = ids_from_csl_json(json.dumps(items))
+    assert result.ids == ("1706.03762", "2106.09685")
+    assert [str(p) for p in result.problems] == ["item 3: no arXiv id in 'Deep residual learning'"]
+
+
+def test_import_ids_tells_formats_apart(tmp_path: Path) -> None:
+    (tmp_path / "likes.bib").write_text(BIBTEX, encoding="utf-8")
+    (tmp_path / "export.json").write_text(json.dumps([{"title": "x", "URL": "https://arxiv.org/abs/2408.11039"}]))
+    (tmp_path / "ids.txt").write_text("2408.11039\n")
+    assert import_ids(tmp_path / "likes.bib").ids[0] == "1706.03762"
+    assert import_ids(tmp_path / "export.json").ids == ("2408.11039",)
+    assert import_ids(tmp_path / "ids.txt").ids == ("2408.11039",)
+
+
+def test_bad_files_name_the_path(tmp_path: Path) -> None:
+    broken = tmp_path / "broken.json"
+    broken.write_text("[{\"title\": ", encoding="utf-8")
+    with pytest.raises(BadInputFile, match="broken.json"):
+        import_ids(broken)
+    with pytest.raises(BadInputFile, match="missing.txt"):
+        import_ids(tmp_path / "missing.txt")

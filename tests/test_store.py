@@ -1,0 +1,110 @@
+from __future__ import annotations
+
+import sqlite3
+from datetime import date
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from paperradar.errors import StoreError
+from paperradar.models import BatchResult, Judgement, TokenUsage
+from paperradar.sources.jsonl import read_jsonl
+from paperradar.store import MIGRATIONS, Store, data_dir
+
+from _paths import SAMPLE_DAY
+
+DAY = date(2026, 2, 5)
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Store:
+    s = Store.open(tmp_path)
+    yield s
+    s.close()
+
+
+def test_data_dir_follows_the_environment(isolated_home: Path) -> None:
+    assert data_dir() == isolated_home
+    s = Store.open()
+    assert s.path == isolated_home / "paperradar.db" and s.path.exists()
+    s.close()
+
+
+def test_migrations_are_recorded_once(tmp_path: Path) -> None:
+    Store.open(tmp_path).close()
+    Store.open(tmp_path).close()
+    rows = sqlite3.connect(tmp_path / "paperradar.db").execute("SELECT id, name FROM migrations").fetchall()
+    assert rows == [(i, name) for i, (name, _) in enumerate(MIGRATIONS, 1)]
+
+
+def test_a_newer_schema_is_refused(tmp_path: Path) -> None:
+    Store.open(tmp_path).close()
+    db = sqlite3.connect(tmp_path / "paperradar.db")
+    db.execute("INSERT INTO migrations VALUES (99, 'from the future', 'x')")
+    db.commit()
+    with pytest.raises(StoreError, match="newer paperradar"):
+        Store.open(tmp_path)
+
+
+def test_not_a_database(tmp_path: Path) -> None:
+    (tmp_path / "paperradar.db").write_text("this is not sqlite" * 100)
+    with pytest.raises(StoreError, match="not a usable paperradar database"):
+        Store.open(tmp_path)
+
+
+def test_papers_round_trip_and_upsert_is_idempotent(store: Store) -> None:
+    papers = read_jsonl(SAMPLE_DAY)
+    store.upsert_papers(papers)
+    store.upsert_papers(papers)
+    store.record_listing(DAY, papers)
+    store.record_listing(DAY, papers)
+    assert store.listing(DAY) == papers
+    assert store.db.execute("SELECT COUNT(*) FROM papers").fetchone()[0] == len(papers)
+
+
+def test_an_older_version_never_overwrites_a_newer_one(store: Store) -> None:
+    from dataclasses import replace
+    p = read_jsonl(SAMPLE_DAY)[0]
+    store.upsert_papers([replace(p, version=3, title="v3")])
+    store.upsert_papers([replace(p, version=2, title="v2")])
+    assert store.papers([p.id])[p.id].title == "v3"
+
+
+def test_judgements_are_keyed_by_version_scorer_and_profile(store: Store) -> None:
+    from dataclasses import replace
+    papers = read_jsonl(SAMPLE_DAY)[:3]
+    run = store.start_run("test", DAY)
+    js = tuple(Judgement(p.id, 8.0, "F", "r", "s1", p.version, "pv1") for p in papers)
+    store.put_batch(run, DAY, "s1", BatchResult(js, TokenUsage(100, 20, 5), model="m-1"))
+    assert set(store.judgements(papers, "s1", "pv1")) == {p.id for p in papers}
+    assert store.judgements(papers, "s2", "pv1") == {}
+    assert store.judgements(papers, "s1", "pv2") == {}
+    newer = [replace(papers[0], version=2)] + papers[1:]
+    assert set(store.judgements(newer, "s1", "pv1")) == {p.id for p in papers[1:]}
+
+
+def test_token_spend_sums_llm_batches(store: Store) -> None:
+    run = store.start_run("test", DAY)
+    store.put_batch(run, DAY, "llm:m:p1", BatchResult((), TokenUsage(100, 20, 5), model="m-0801"))
+    store.put_batch(run, DAY, "llm:m:p1", BatchResult((), TokenUsage(50, 10, 0), model="m-0801",
+                                                       failure="HTTP 500", paper_ids=("a", "b")))
+    store.put_batch(run, DAY, "embedded:x", BatchResult((), TokenUsage()))
+    usage, model = store.spend(DAY)
+    assert usage == TokenUsage(150, 30, 5) and model == "m-0801"
+
+
+def test_feedback_latest_word_wins_and_undo(store: Store) -> None:
+    store.add_feedback(["2602.04074", "2602.04028"], "like", "cli")
+    store.add_feedback(["2602.04028"], "dislike", "cli")
+    said = {r["paper_id"]: r["kind"] for r in store.feedback()}
+    assert said == {"2602.04074": "like", "2602.04028": "dislike"}
+    assert store.undo_feedback(["2602.04028"]) == 1
+    assert [r["paper_id"] for r in store.feedback()] == ["2602.04074"]
+
+
+def test_vectors_round_trip(store: Store) -> None:
+    v = np.arange(512, dtype=np.float32)
+    store.put_vectors("m", {"k1": v})
+    got = store.get_vectors("m", ["k1", "k2"])
+    assert list(got) == ["k1"] and np.array_equal(got["k1"], v)

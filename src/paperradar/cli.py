@@ -282,11 +282,11 @@ def cmd_history(args: argparse.Namespace) -> int:
 
 
 def _ids(values: Sequence[str]) -> list[str]:
-    from .feedback_import import parse_id
     from .errors import BadInputFile
+    from .feedback_import import arxiv_id_in
     out = []
     for v in values:
-        pid = parse_id(v)
+        pid = arxiv_id_in(v)
         if pid is None:
             raise BadInputFile(v, None, "not an arXiv id or URL (e.g. 2602.04074 or https://arxiv.org/abs/2602.04074)")
         out.append(pid)
@@ -332,8 +332,8 @@ def cmd_feedback_list(args: argparse.Namespace) -> int:
 
 
 def cmd_feedback_import(args: argparse.Namespace) -> int:
-    from .feedback_import import import_file
-    found = import_file(args.file)
+    from .feedback_import import import_ids
+    found = import_ids(args.file)
     store = Store.open()
     try:
         n = store.add_feedback(found.ids, "like", f"import:{args.file.name}")

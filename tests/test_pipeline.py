@@ -1,0 +1,146 @@
+"""The pipeline on real parts: a real SQLite store, the real bundled day, the real renderers.
+
+The scorer here is a small keyword scorer passed in as the pipeline's collaborator, so these tests are about
+orchestration (idempotence, stale listings, crashes, failures), not about ranking quality.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import replace
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from paperradar.cli import _example_profile
+from paperradar.models import BatchResult, Judgement, Paper, Profile, TokenUsage
+from paperradar.pipeline import Listing, load_digest, run_listing
+from paperradar.render.publish import publish
+from paperradar.sources.jsonl import read_jsonl
+from paperradar.store import Store
+
+from _paths import SAMPLE_DAY
+
+DAY = date(2026, 2, 5)
+
+
+class KeywordScorer:
+    """Scores by how many of a field's keywords the text holds; counts what it was asked to judge."""
+
+    def __init__(self, name: str = "keyword:v1", batch_size: int = 50, fail_after: int | None = None,
+                 failing_batch: int | None = None):
+        self.name, self.batch_size = name, batch_size
+        self.fail_after, self.failing_batch = fail_after, failing_batch
+        self.asked: list[str] = []
+
+    def judge(self, papers: Sequence[Paper], profile: Profile, budget_remaining: int | None = None
+              ) -> Iterator[BatchResult]:
+        for n, start in enumerate(range(0, len(papers), self.batch_size)):
+            if self.fail_after is not None and n >= self.fail_after:
+                raise KeyboardInterrupt  # the reader pressed Ctrl-C mid-day
+            batch = papers[start:start + self.batch_size]
+            self.asked += [p.id for p in batch]
+            if n == self.failing_batch:
+                yield BatchResult((), TokenUsage(10, 0), failure="HTTP 500 three times",
+                                  paper_ids=tuple(p.id for p in batch))
+                continue
+            yield BatchResult(tuple(self._one(p, profile) for p in batch), TokenUsage(len(batch) * 10, 5),
+                              model="kw-model-0101", paper_ids=tuple(p.id for p in batch))
+
+    def _one(self, p: Paper, profile: Profile) -> Judgement:
+        text = p.text.lower()
+        hits = [(sum(k.lower() in text for k in f.about), f.name) for f in profile.fields]
+        best, field = max(hits)
+        return Judgement(p.id, min(10.0, 4.0 + 3 * best), field, f"matched {best} keyword(s)", self.name,
+                         p.version, profile.version)
+
+
+@pytest.fixture
+def day() -> Listing:
+    return Listing(DAY, tuple(read_jsonl(SAMPLE_DAY)), "test listing")
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Store:
+    s = Store.open(tmp_path / "data")
+    yield s
+    s.close()
+
+
+def test_a_day_is_published_with_every_paper_accounted_for(store: Store, day: Listing, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    outcome = run_listing(store, _example_profile(), day, KeywordScorer(), None, out, publish)
+    d = outcome.digest
+    assert outcome.status == "published" and d is not None
+    assert d.facts.papers_read == 287 == len(d.entries) and d.facts.announce_date == DAY
+    assert d.facts.scorer == "keyword:v1" and d.facts.model is None and d.facts.llm_judged == 0
+    assert (out / "README.md").exists() and (out / "history" / "2026-02-05.md").exists()
+    assert "2026-02-05" in (out / "README.md").read_text(encoding="utf-8")
+
+
+def test_running_the_same_day_twice_judges_nothing_new(store: Store, day: Listing, tmp_path: Path) -> None:
+    profile = _example_profile()
+    first = run_listing(store, profile, day, KeywordScorer(), None, tmp_path / "o", publish)
+    again_scorer = KeywordScorer()
+    second = run_listing(store, profile, day, again_scorer, None, tmp_path / "o", publish)
+    assert again_scorer.asked == []
+    assert first.digest.entries == second.digest.entries
+    assert store.db.execute("SELECT COUNT(*) FROM judgements").fetchone()[0] == 287
+
+
+def test_a_stale_listing_is_not_published_under_a_new_date(store: Store, day: Listing, tmp_path: Path) -> None:
+    profile = _example_profile()
+    out = tmp_path / "o"
+    run_listing(store, profile, day, KeywordScorer(), None, out, publish)
+    before = (out / "README.md").read_text(encoding="utf-8")
+    moved = Listing(date(2026, 2, 6), day.papers, "the same feed, a day later")
+    outcome = run_listing(store, profile, moved, KeywordScorer(), None, out, publish)
+    assert outcome.status == "stale" and outcome.announce_date == DAY
+    assert "already published as 2026-02-05" in outcome.message
+    assert not (out / "history" / "2026-02-06.md").exists()
+    assert (out / "README.md").read_text(encoding="utf-8") == before
+
+
+def test_an_empty_listing_gives_a_digest_that_says_so(store: Store, tmp_path: Path) -> None:
+    outcome = run_listing(store, _example_profile(), Listing(date(2025, 12, 31), (), "holiday feed"),
+                          KeywordScorer(), None, tmp_path / "o", publish)
+    assert outcome.digest.facts.empty_listing and outcome.digest.facts.papers_read == 0
+    assert (tmp_path / "o" / "history" / "2025-12-31.md").exists()
+
+
+def test_a_crash_mid_day_loses_nothing_and_the_rerun_finishes(store: Store, day: Listing, tmp_path: Path) -> None:
+    profile = _example_profile()
+    llm = KeywordScorer("llm:kw:p1", batch_size=20, fail_after=3)
+    with pytest.raises(KeyboardInterrupt):
+        run_listing(store, profile, day, KeywordScorer(), llm, tmp_path / "o", publish)
+    done_before = set(llm.asked)
+    assert len(done_before) == 60
+    rerun = KeywordScorer("llm:kw:p1", batch_size=20)
+    outcome = run_listing(store, profile, day, KeywordScorer(), rerun, tmp_path / "o", publish)
+    assert not done_before & set(rerun.asked)  # no paper judged twice
+    assert len(done_before) + len(rerun.asked) == 287 == outcome.digest.facts.llm_judged
+
+
+def test_a_failing_batch_is_named_and_retried_next_run(store: Store, day: Listing, tmp_path: Path) -> None:
+    profile = _example_profile()
+    failing = KeywordScorer("llm:kw:p1", batch_size=50, failing_batch=1)
+    first = run_listing(store, profile, day, KeywordScorer(), failing, tmp_path / "o", publish)
+    assert len(first.digest.facts.failed_batches) == 1
+    assert "HTTP 500 three times (50 papers:" in first.digest.facts.failed_batches[0]
+    assert first.digest.facts.llm_judged == 287 - 50
+    assert "HTTP 500 three times" in (tmp_path / "o" / "README.md").read_text(encoding="utf-8")
+    healthy = KeywordScorer("llm:kw:p1", batch_size=50)
+    second = run_listing(store, profile, day, KeywordScorer(), healthy, tmp_path / "o", publish)
+    assert len(healthy.asked) == 50 and second.digest.facts.failed_batches == ()
+    assert second.digest.facts.llm_judged == 287
+    tokens = second.digest.facts.tokens
+    assert tokens.prompt == 10 * 287 + 10 and second.digest.facts.model == "kw-model-0101"
+
+
+def test_render_rebuilds_the_digest_from_the_store(store: Store, day: Listing, tmp_path: Path) -> None:
+    profile = _example_profile()
+    published = run_listing(store, profile, day, KeywordScorer(), None, tmp_path / "o", publish).digest
+    rebuilt = load_digest(store, profile, DAY)
+    assert rebuilt is not None and rebuilt.entries == published.entries
+    assert replace(rebuilt.facts, timings={}) == replace(published.facts, timings={})

@@ -1,0 +1,129 @@
+"""The polite client, measured against a real server on 127.0.0.1."""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from datetime import datetime, timezone
+
+import pytest
+from arxiv_server import ArxivServer, Reply
+
+from paperradar import __version__
+from paperradar.errors import ArxivUnavailable
+from paperradar.sources.http import (API_URL_ENV, RSS_URL_ENV, ArxivClient, ArxivRefused, retry_after_seconds,
+                                     user_agent)
+
+
+def fast_client(server: ArxivServer, **options: object) -> ArxivClient:
+    settings: dict = dict(min_interval=0.01, timeout=2.0, max_attempts=3, backoff=0.05)
+    settings.update(options)
+    return ArxivClient(server.rss_url, server.api_url, **settings)
+
+
+def gaps(server: ArxivServer) -> list[float]:
+    times = [s.at for s in server.seen]
+    return [b - a for a, b in zip(times, times[1:])]
+
+
+def test_429_with_retry_after_is_waited_out_then_succeeds(arxiv_server: ArxivServer):
+    arxiv_server.script.append(Reply(429, {"Retry-After": "1"}))
+    body = fast_client(arxiv_server).get(arxiv_server.rss_url + "cs.AI")
+    assert body.startswith(b"<?xml") and b"<channel>" in body
+    assert len(arxiv_server.seen) == 2
+    assert gaps(arxiv_server)[0] >= 0.95
+
+
+def test_retry_after_is_capped_and_backoff_doubles(arxiv_server: ArxivServer):
+    slept: list[float] = []
+    arxiv_server.script.extend([Reply(503, {"Retry-After": "9999"}), Reply(502), Reply(500)])
+    client = fast_client(arxiv_server, max_attempts=4, backoff=0.5, max_retry_after=120.0, sleep=slept.append)
+    assert client.get(arxiv_server.rss_url + "cs.AI").startswith(b"<?xml")
+    assert slept == [120.0, 1.0, 2.0]  # Retry-After capped; then 0.5 doubled per attempt (attempts 2 and 3)
+
+
+def test_retry_after_as_an_http_date():
+    now = datetime(2025, 9, 18, 12, 0, 0, tzinfo=timezone.utc)
+    assert retry_after_seconds("Thu, 18 Sep 2025 12:00:30 GMT", now) == 30.0
+    assert retry_after_seconds("Thu, 18 Sep 2025 11:00:00 GMT", now) == 0.0
+    assert retry_after_seconds("7", now) == 7.0
+    assert retry_after_seconds("soon", now) is None and retry_after_seconds(None) is None
+
+
+def test_giving_up_after_bounded_attempts_is_one_clear_line(arxiv_server: ArxivServer):
+    arxiv_server.script.extend(Reply(503) for _ in range(5))
+    url = arxiv_server.api_url
+    with pytest.raises(ArxivUnavailable) as caught:
+        fast_client(arxiv_server).get(url, {"id_list": "2104.12255"})
+    e = caught.value
+    assert (e.attempts, e.status) == (3, 503) and len(arxiv_server.seen) == 3
+    assert str(e) == f"arXiv could not be reached at {url}?id_list=2104.12255 after 3 attempt(s): HTTP 503"
+
+
+def test_a_hang_past_the_timeout_gives_up(arxiv_server: ArxivServer):
+    arxiv_server.script.extend(Reply(200, body=b"late", delay=5.0) for _ in range(2))
+    started = time.monotonic()
+    with pytest.raises(ArxivUnavailable) as caught:
+        fast_client(arxiv_server, timeout=0.3, max_attempts=2).get(arxiv_server.rss_url + "cs.AI")
+    assert time.monotonic() - started < 2.5
+    message = str(caught.value)
+    assert "\n" not in message and caught.value.attempts == 2 and caught.value.status is None
+    assert message.endswith("after 2 attempt(s): no answer within 0.3 s")
+
+
+def test_connection_refused_gives_up():
+    with socket.socket() as probe:  # a port that was free a moment ago and has no listener
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    client = ArxivClient(f"http://127.0.0.1:{port}/rss/", min_interval=0.01, max_attempts=2, backoff=0.01)
+    with pytest.raises(ArxivUnavailable, match=r"after 2 attempt\(s\): connection failed"):
+        client.get(client.rss_url + "cs.AI")
+
+
+def test_a_client_error_is_not_retried(arxiv_server: ArxivServer):
+    with pytest.raises(ArxivRefused) as caught:
+        fast_client(arxiv_server).get(arxiv_server.url + "/nowhere")
+    assert (caught.value.status, caught.value.attempts, caught.value.body) == (404, 1, b"not found")
+    assert len(arxiv_server.seen) == 1
+
+
+def test_two_clients_in_two_threads_share_one_pace(arxiv_server: ArxivServer):
+    arxiv_server.response_delay = 0.05  # long enough that overlapping requests would be seen
+    clients = [fast_client(arxiv_server, min_interval=0.2) for _ in range(2)]
+    workers = [threading.Thread(target=lambda c=c: [c.get(arxiv_server.rss_url + "cs.AI") for _ in range(3)])
+               for c in clients]
+    for w in workers:
+        w.start()
+    for w in workers:
+        w.join()
+    assert len(arxiv_server.seen) == 6
+    assert arxiv_server.max_in_flight == 1
+    assert min(gaps(arxiv_server)) >= 0.19
+
+
+def test_default_interval_spaces_real_requests_three_seconds_apart(arxiv_server: ArxivServer):
+    client = ArxivClient(arxiv_server.rss_url, arxiv_server.api_url)  # the default politeness
+    assert client.min_interval == 3.0
+    for _ in range(3):
+        client.get(arxiv_server.rss_url + "cs.AI")
+    measured = gaps(arxiv_server)
+    assert len(measured) == 2 and min(measured) >= 2.95
+    assert arxiv_server.seen[-1].at - arxiv_server.seen[0].at >= 5.95
+
+
+def test_base_urls_come_from_the_environment(arxiv_server: ArxivServer, monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setenv(RSS_URL_ENV, arxiv_server.rss_url)
+    monkeypatch.setenv(API_URL_ENV, arxiv_server.api_url)
+    client = ArxivClient(min_interval=0.01)
+    assert (client.rss_url, client.api_url) == (arxiv_server.rss_url, arxiv_server.api_url)
+    monkeypatch.delenv(RSS_URL_ENV)
+    monkeypatch.delenv(API_URL_ENV)
+    assert (ArxivClient().rss_url, ArxivClient().api_url) == (
+        "https://rss.arxiv.org/rss/", "https://export.arxiv.org/api/query")
+
+
+def test_user_agent_names_paperradar_and_an_optional_contact(arxiv_server: ArxivServer):
+    assert user_agent() == f"paperradar/{__version__}"
+    fast_client(arxiv_server, mailto="me@example.org").get(arxiv_server.rss_url + "cs.AI")
+    assert arxiv_server.seen[0].headers["User-Agent"] == f"paperradar/{__version__} (+mailto:me@example.org)"

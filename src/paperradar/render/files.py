@@ -1,0 +1,35 @@
+"""The one place the renderers touch the disk: whole files replaced atomically."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Iterable
+from pathlib import Path
+
+from ..errors import RenderError
+
+
+def write_atomic(path: Path, content: str | Iterable[str]) -> Path:
+    """Write `content` (text or chunks of text) to `path` so readers see the old file or the new one, never part.
+
+    The text goes to a temporary file in the same directory, which replaces `path` only once complete;
+    if anything fails on the way, the temporary file is removed and `path` is left as it was.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    tmp = Path(tmp_name)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
+            for chunk in [content] if isinstance(content, str) else content:
+                fh.write(chunk)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except OSError as e:
+        tmp.unlink(missing_ok=True)
+        raise RenderError(f"could not write {path}: {e.strerror or e}") from e
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    return path

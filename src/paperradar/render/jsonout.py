@@ -1,0 +1,70 @@
+"""A day as JSON: every paper read, its judgement, and the facts of the run, in a stable order."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from typing import Any
+
+from ..models import Digest, DigestEntry, RunFacts
+
+FORMAT_VERSION = 1
+
+
+def _time(value: datetime | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def _paper(e: DigestEntry) -> dict[str, Any]:
+    p, j = e.paper, e.judgement
+    return {
+        "id": p.id,
+        "version": p.version,
+        "title": p.title,
+        "authors": [{"name": a.name, "affiliations": list(a.affiliations)} for a in p.authors],
+        "categories": list(p.categories),
+        "announce_date": p.announce_date.isoformat(),
+        "url": p.url,
+        "score": j.score,
+        "field": j.field,
+        "reason": j.reason,
+        "scorer": j.scorer,
+        "recommended": e.recommended,
+    }
+
+
+def _facts(f: RunFacts, recommended: int) -> dict[str, Any]:
+    return {
+        "papers_read": f.papers_read,
+        "recommended": recommended,
+        "scorer": f.scorer,
+        "model": f.model,
+        "llm_scorer": f.llm_scorer,
+        "llm_judged": f.llm_judged,
+        "tokens": {"prompt": f.tokens.prompt, "completion": f.tokens.completion,
+                   "reasoning": f.tokens.reasoning, "total": f.tokens.total},
+        "started_at": _time(f.started_at),
+        "finished_at": _time(f.finished_at),
+        "timings_s": {stage: round(secs, 3) for stage, secs in sorted(f.timings.items())},
+        "failed_batches": list(f.failed_batches),
+        "budget_exhausted": f.budget_exhausted,
+        "empty_listing": f.empty_listing,
+    }
+
+
+def digest_record(digest: Digest) -> dict[str, Any]:
+    """The JSON-ready record of a day; papers best first, ties by id, so equal digests give equal files."""
+    entries = sorted(digest.entries, key=lambda e: (-e.judgement.score, e.paper.id))
+    return {
+        "format": FORMAT_VERSION,
+        "announce_date": digest.announce_date.isoformat(),
+        "profile": {"version": digest.profile.version, "language": digest.profile.language,
+                    "fields": list(digest.profile.field_names), "min_score": digest.profile.min_score,
+                    "categories": list(digest.profile.categories)},
+        "facts": _facts(digest.facts, len(digest.recommended)),
+        "papers": [_paper(e) for e in entries],
+    }
+
+
+def render_json(digest: Digest) -> str:
+    return json.dumps(digest_record(digest), ensure_ascii=False, indent=2) + "\n"

@@ -1,0 +1,42 @@
+"""Escaping text for Markdown as GitHub renders it: what a title says is shown, never interpreted."""
+
+from __future__ import annotations
+
+import re
+
+# Always significant inline: code spans, emphasis, links, math, strikethrough, backslash itself.
+_BACKSLASHED = re.compile(r"[\\`*\[\]$~]")
+# An entity reference would be decoded (e.g. `&lt;` shown as `<`), so its `&` must be escaped.
+_ENTITY = re.compile(r"&(?=#?[A-Za-z0-9]+;)")
+_UNDERSCORES = re.compile(r"_+")
+
+
+class MdSafe(str):
+    """Text already valid Markdown (built by the renderer itself), passed through unescaped."""
+
+
+def one_line(text: str) -> str:
+    """Collapse newlines and runs of whitespace: one Markdown line per value."""
+    return " ".join(text.split())
+
+
+def _underscores(m: re.Match[str]) -> str:
+    # An underscore run between two letters or digits cannot open or close emphasis (CommonMark).
+    s, i, j = m.string, m.start(), m.end()
+    inside_word = 0 < i and j < len(s) and s[i - 1].isalnum() and s[j].isalnum()
+    return m.group() if inside_word else "\\_" * len(m.group())
+
+
+def md_escape(text: str) -> str:
+    """Escape `text` so GitHub shows it literally, on one line, without touching ordinary words."""
+    text = _ENTITY.sub("&amp;", one_line(text))
+    text = _BACKSLASHED.sub(lambda m: "\\" + m.group(), text)
+    text = text.replace("<", "&lt;").replace(">", "&gt;")
+    return _UNDERSCORES.sub(_underscores, text)
+
+
+def md_finalize(value: object) -> str:
+    """Jinja `finalize` for Markdown templates: every `{{ value }}` is escaped unless marked MdSafe."""
+    if isinstance(value, MdSafe):
+        return str(value)
+    return md_escape("" if value is None else str(value))

@@ -1,0 +1,108 @@
+"""One day's digest laid out for people: the sections, entries and sentences both Markdown and HTML show.
+
+Both renderers read the same `DayView`, so a page and a README never disagree on a number or an anchor.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from ..models import Author, Digest, DigestEntry
+from .anchors import Slugger
+from .mdescape import one_line
+from .wording import body_note, header_lines, more_note, text, title
+
+
+@dataclass(frozen=True)
+class EntryView:
+    paper_id: str
+    anchor: str
+    score: str  # "8.0/10"
+    title: str
+    authors: str
+    published: str
+    url: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class SectionView:
+    name: str
+    anchor: str
+    entries: tuple[EntryView, ...]
+    recommended: int  # in this field, listed or not
+    more: str | None  # the sentence about recommendations beyond max_per_field
+
+
+@dataclass(frozen=True)
+class DayView:
+    date: str
+    language: str
+    title: str
+    title_anchor: str
+    facts: tuple[str, ...]
+    sections: tuple[SectionView, ...]
+    note: str | None  # instead of sections: an empty listing or no recommendation
+
+
+def author_text(author: Author) -> str:
+    """`Name (aff1, aff2)`, or the bare name when no source stated an affiliation."""
+    name = one_line(author.name)
+    if not author.affiliations:
+        return name
+    return f"{name} ({', '.join(one_line(a) for a in author.affiliations)})"
+
+
+def _entry(e: DigestEntry, slugger: Slugger) -> EntryView:
+    score = f"{e.judgement.score:.1f}/10"
+    heading = f"[Score: {score}] {one_line(e.paper.title)}"
+    return EntryView(
+        paper_id=e.paper.id,
+        anchor=slugger.slug(heading),
+        score=score,
+        title=one_line(e.paper.title),
+        authors=", ".join(author_text(a) for a in e.paper.authors),
+        published=e.paper.announce_date.isoformat(),
+        url=e.paper.url,
+        reason=one_line(e.judgement.reason),
+    )
+
+
+def _groups(digest: Digest) -> list[tuple[str, list[DigestEntry]]]:
+    """Recommended entries by field in profile order; any whose field the profile lacks go last, not lost."""
+    groups = [(f.name, rows) for f, rows in digest.by_field()]
+    known = set(digest.profile.field_names)
+    strays = [e for e in digest.recommended if e.judgement.field not in known]
+    if strays:
+        strays.sort(key=lambda e: (-e.judgement.score, e.paper.id))
+        groups.append((text(digest.profile.language, "other"), strays))
+    return groups
+
+
+def _section(digest: Digest, name: str, rows: list[DigestEntry], slugger: Slugger) -> SectionView:
+    limit = digest.profile.max_per_field
+    shown = rows if limit is None else rows[:limit]
+    anchor = slugger.slug(name)  # the section heading comes before its entries' headings
+    entries = tuple(_entry(e, slugger) for e in shown)
+    more = None
+    if limit is not None and len(rows) > limit:
+        more = more_note(digest.profile.language, len(rows) - limit, limit)
+    return SectionView(name, anchor, entries, len(rows), more)
+
+
+def day_view(digest: Digest, now: datetime) -> DayView:
+    """Lay out `digest` with its facts as of `now`; anchors follow GitHub's numbering in document order."""
+    slugger = Slugger()
+    heading = title(digest)
+    title_anchor = slugger.slug(heading)
+    sections = [_section(digest, name, rows, slugger) for name, rows in _groups(digest)]
+    return DayView(
+        date=digest.announce_date.isoformat(),
+        language=digest.profile.language,
+        title=heading,
+        title_anchor=title_anchor,
+        facts=tuple(header_lines(digest, now)),
+        sections=tuple(sections),
+        note=body_note(digest),
+    )

@@ -1,0 +1,141 @@
+"""Every sentence a digest says about its day, in the profile's language. Numbers come only from RunFacts."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from ..errors import RenderError
+from ..models import Digest, Language, RunFacts, TokenUsage
+
+_BEIJING = "Asia/Shanghai"
+
+_TEXT: dict[Language, dict[str, str]] = {
+    "zh": {
+        "title": "ArXiv 每日推荐 - {date}",
+        "updated_beijing": "更新于北京时间：{time}",
+        "updated_zone": "更新于 {zone} 时间：{time}",
+        "read": "已自动阅读了 {read} 篇最新的论文，推荐其中 {picked} 篇。",
+        "local": "本地评分器 {scorer} 为全部论文打分。",
+        "llm": "LLM {model}评审了其中 {judged} 篇论文 | 消耗 Tokens：{total}"
+               "（输入 {prompt} / 输出 {completion}，其中推理 {reasoning}）",
+        "llm_none": "LLM {model}未能评审任何论文 | 消耗 Tokens：{total}"
+                    "（输入 {prompt} / 输出 {completion}，其中推理 {reasoning}）",
+        "budget": "已达到每日 Token 预算，之后的论文未再发送给 LLM，只有本地评分。",
+        "failed": "失败的批次：{batches}；这些论文将在下次运行时重试。",
+        "list_sep": "、",
+        "empty": "arXiv 在 {date} 没有公布 {categories} 类别的新论文。",
+        "none_picked": "今天阅读的 {read} 篇论文中，没有达到推荐分数线（{min_score} 分）的论文。",
+        "more": "该方向另有 {more} 篇论文达到推荐分数线，未在此列出（每个方向最多列出 {limit} 篇）。",
+        "fields": "研究方向",
+        "other": "其他",
+        "days": "往期",
+        "previous": "前一天",
+        "next": "后一天",
+        "top": "回到顶部",
+    },
+    "en": {
+        "title": "ArXiv daily picks - {date}",
+        "updated_beijing": "Updated {time} Beijing time",
+        "updated_zone": "Updated {time} ({zone})",
+        "read": "Read {read} new papers automatically; {picked} recommended.",
+        "local": "Local scorer {scorer} scored every paper.",
+        "llm": "LLM {model}judged {judged} papers | tokens: {total}"
+               " (prompt {prompt} / completion {completion}, of which reasoning {reasoning})",
+        "llm_none": "LLM {model}judged no paper | tokens: {total}"
+                    " (prompt {prompt} / completion {completion}, of which reasoning {reasoning})",
+        "budget": "The daily token budget was reached: later papers were not sent to the LLM and were scored"
+                  " locally only.",
+        "failed": "Failed batches: {batches}; their papers will be retried on the next run.",
+        "list_sep": ", ",
+        "empty": "arXiv announced no new papers in {categories} on {date}.",
+        "none_picked": "None of the {read} papers read today reached the recommendation threshold ({min_score}).",
+        "more": "{more} more papers in this field scored above the threshold (at most {limit} are listed per field).",
+        "fields": "Fields",
+        "other": "Other",
+        "days": "All days",
+        "previous": "Previous day",
+        "next": "Next day",
+        "top": "Back to top",
+    },
+}
+
+
+def text(language: Language, key: str, **values: object) -> str:
+    return _TEXT[language][key].format(**values)
+
+
+def is_empty_day(digest: Digest) -> bool:
+    return digest.facts.empty_listing or (digest.facts.papers_read == 0 and not digest.entries)
+
+
+def title(digest: Digest) -> str:
+    return text(digest.profile.language, "title", date=digest.announce_date.isoformat())
+
+
+def updated_line(language: Language, zone: str, now: datetime) -> str:
+    """When the digest was made, in the reader's time zone."""
+    if now.tzinfo is None:
+        raise RenderError(f"the digest time {now.isoformat()} has no time zone; pass an aware datetime")
+    try:
+        local = now.astimezone(ZoneInfo(zone))
+    except (ZoneInfoNotFoundError, ValueError) as e:
+        raise RenderError(f"profile timezone {zone!r} is not a known IANA zone") from e
+    stamp = local.strftime("%Y-%m-%d %H:%M:%S")
+    key = "updated_beijing" if zone == _BEIJING else "updated_zone"
+    return text(language, key, time=stamp, zone=zone)
+
+
+def _llm_line(language: Language, facts: RunFacts) -> str | None:
+    tokens: TokenUsage = facts.tokens
+    if facts.llm_judged <= 0 and tokens.total <= 0:
+        return None  # no LLM ran: name none
+    model = f"{facts.model} " if facts.model else ""
+    key = "llm" if facts.llm_judged > 0 else "llm_none"
+    return text(language, key, model=model, judged=facts.llm_judged, total=tokens.total,
+                prompt=tokens.prompt, completion=tokens.completion, reasoning=tokens.reasoning)
+
+
+def header_lines(digest: Digest, now: datetime) -> list[str]:
+    """The facts under the title, one sentence a line, every number from `digest.facts`."""
+    lang, facts = digest.profile.language, digest.facts
+    lines = [updated_line(lang, digest.profile.timezone, now)]
+    if not is_empty_day(digest):
+        lines.append(text(lang, "read", read=facts.papers_read, picked=len(digest.recommended)))
+        lines.append(text(lang, "local", scorer=facts.scorer))
+    llm = _llm_line(lang, facts)
+    if llm:
+        lines.append(llm)
+    if facts.budget_exhausted:
+        lines.append(text(lang, "budget"))
+    if facts.failed_batches:
+        lines.append(text(lang, "failed", batches=_TEXT[lang]["list_sep"].join(facts.failed_batches)))
+    return lines
+
+
+def body_note(digest: Digest) -> str | None:
+    """What to say instead of sections when a day has nothing to list."""
+    lang = digest.profile.language
+    if is_empty_day(digest):
+        cats = _TEXT[lang]["list_sep"].join(digest.profile.categories)
+        return text(lang, "empty", date=_iso(digest.announce_date), categories=cats)
+    if not digest.recommended:
+        return text(lang, "none_picked", read=digest.facts.papers_read, min_score=_score(digest.profile.min_score))
+    return None
+
+
+def more_note(language: Language, more: int, limit: int) -> str:
+    return text(language, "more", more=more, limit=limit)
+
+
+def _iso(day: date) -> str:
+    return day.isoformat()
+
+
+def _score(value: float) -> str:
+    return f"{value:.1f}"
+
+
+def labels(language: Language) -> dict[str, str]:
+    """The navigation words of a page."""
+    return {k: _TEXT[language][k] for k in ("fields", "days", "previous", "next", "top")}

@@ -1,0 +1,87 @@
+"""The JSONL source (seed-days format): good files, bad lines named by file:line, TeX accents decoded."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from paperradar.errors import BadInputFile
+from paperradar.models import Author
+from paperradar.sources.jsonl import read_jsonl, split_authors
+
+SEED_DAYS = Path(__file__).parents[2].parent / "shared" / "data" / "seed-days"
+
+
+def record(**changes: object) -> dict:
+    rec: dict = {"id": "2511.11633", "title": "A  title\n spread over lines",
+                 "authors": "Abhijeet Kumar, Chetan Agarwal", "abstract": "An abstract.",
+                 "categories": ["cs.LG", "cs.CV"], "primary_category": "cs.CV", "comment": "10 pages",
+                 "announce_type": "new", "published": "2025-11-18"}
+    rec.update(changes)
+    return rec
+
+
+def write(tmp_path: Path, *lines: str) -> Path:
+    path = tmp_path / "input.jsonl"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def test_a_good_file(tmp_path: Path):
+    path = write(tmp_path, json.dumps(record()), "", json.dumps(record(id="2511.11643v2", comment=None)),
+                 json.dumps(record(title="the same id again")))
+    first, second = read_jsonl(path)
+    assert (first.id, first.title, first.version) == ("2511.11633", "A title spread over lines", 1)
+    assert first.categories == ("cs.CV", "cs.LG")  # primary first
+    assert first.authors == (Author("Abhijeet Kumar"), Author("Chetan Agarwal"))
+    assert (first.announce_date, first.comment, first.announce_type) == (date(2025, 11, 18), "10 pages", "new")
+    assert (second.id, second.version, second.comment) == ("2511.11643", 2, None)
+
+
+def test_the_listing_date_given_wins_over_published(tmp_path: Path):
+    [paper] = read_jsonl(write(tmp_path, json.dumps(record())), announce_date=date(2025, 11, 19))
+    assert paper.announce_date == date(2025, 11, 19)
+
+
+def test_a_bad_json_line_names_file_and_line(tmp_path: Path):
+    path = write(tmp_path, json.dumps(record()), '{"id": "2511.1", "title": ')
+    with pytest.raises(BadInputFile) as caught:
+        read_jsonl(path)
+    assert caught.value.line == 2
+    assert str(caught.value).startswith(f"{path}:2: not valid JSON")
+
+
+def test_a_missing_field_names_it(tmp_path: Path):
+    rec = record()
+    del rec["abstract"]
+    with pytest.raises(BadInputFile, match=r"input\.jsonl:1: not a paper record: missing abstract"):
+        read_jsonl(write(tmp_path, json.dumps(rec)))
+
+
+def test_a_missing_file_is_a_bad_input_file(tmp_path: Path):
+    with pytest.raises(BadInputFile, match="nothing.jsonl"):
+        read_jsonl(tmp_path / "nothing.jsonl")
+
+
+def test_tex_accents_and_typed_affiliations_in_author_strings():
+    # real author strings of the seed days (RSS spelling), accents as the submitters typed them
+    authors = split_authors(
+        "Mingi Kang, Jeov\\'a Farias Sales Rocha Neto, Ma\\\"i K. Nguyen, C\\u{a}t\\u{a}lin-Alexandru R\\^ipanu, "
+        "Martin Mik\\v{s}\\'ik, P{\\aa}l Halvorsen, Juan-Manuel~P\\'erez-R\\'ua, "
+        "Hongxuan Li (College of Intelligence and Computing, Tianjin University), Huikai Wu, and Weijie Liu")
+    assert [a.name for a in authors] == [
+        "Mingi Kang", "Jeová Farias Sales Rocha Neto", "Maï K. Nguyen", "Cătălin-Alexandru Rîpanu",
+        "Martin Mikšík", "Pål Halvorsen", "Juan-Manuel Pérez-Rúa",
+        "Hongxuan Li (College of Intelligence and Computing, Tianjin University)", "Huikai Wu", "Weijie Liu"]
+
+
+def test_a_real_seed_day_reads_whole():
+    day = sorted(SEED_DAYS.iterdir())[0] / "input.jsonl"
+    lines = [json.loads(line) for line in day.read_text(encoding="utf-8").splitlines() if line.strip()]
+    papers = read_jsonl(day)
+    assert len(papers) == len({rec["id"] for rec in lines}) > 100
+    assert all(p.categories[0] == rec["primary_category"] for p, rec in zip(papers, lines))
+    assert not any("\\" in a.name for p in papers for a in p.authors)

@@ -146,3 +146,13 @@ def test_enrich_when_arxiv_is_down_returns_the_listing_unchanged(arxiv_server: A
     assert len(arxiv_server.seen) == client.max_attempts  # the second batch is not tried once arXiv is down
     assert len(problems) == 1 and problems[0].startswith("metadata of 2 paper(s) not enriched: arXiv could not")
     assert "HTTP 503" in problems[0]
+
+
+def test_enrich_goes_on_after_a_batch_arxiv_refuses(arxiv_server: ArxivServer, client: ArxivClient):
+    arxiv_server.script.append(Reply(400, body=b"Bad Request"))
+    problems: list[str] = []
+    papers = [listed("2104.12255"), listed("1111.2011")]
+    refused, enriched = enrich(papers, client, batch_size=1, problems=problems)
+    assert refused == papers[0] and enriched.version == 2
+    assert len(problems) == 1 and problems[0].startswith("metadata of 1 paper(s) not enriched")
+    assert "HTTP 400" in problems[0]

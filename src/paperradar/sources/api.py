@@ -72,6 +72,9 @@ def enrich(papers: Iterable[Paper], client: ArxivClient | None = None, batch_siz
         try:
             known.update(fetch_by_ids(batch, client, batch_size, problems))
         except ArxivUnavailable as e:
+            if isinstance(e, ArxivRefused):  # a refusal is about this request, not about arXiv being down
+                report(f"metadata of {len(batch)} paper(s) not enriched: {e}")
+                continue
             report(f"metadata of {len(papers) - at} paper(s) not enriched: {e}")
             break
         except SourceError as e:
@@ -137,12 +140,12 @@ def _fetch_pages(batch: list[str], client: ArxivClient, page_size: int) -> ApiPa
     papers: list[Paper] = []
     total = None
     while total is None or len(papers) < total:
-        params = {"id_list": ",".join(batch), "start": len(papers), "max_results": page_size}
+        params: dict[str, str | int] = {"id_list": ",".join(batch), "start": len(papers), "max_results": page_size}
         page = _ask(client, params)
         if page.error is not None:
             return page
         papers.extend(page.papers)
-        total = page.total
+        total = min(page.total, len(batch))  # an id list never has more answers than ids
         if not page.papers:
             break  # arXiv sometimes under-delivers; an empty page means there is nothing more to get
     return ApiPage(tuple(papers), len(papers), 0)
@@ -195,6 +198,7 @@ def _with_affiliations(listed: tuple[Author, ...], stated: tuple[Author, ...]) -
     """Attach the API's affiliations to the listing's authors: by position when the lists align, else by name."""
     if not any(a.affiliations for a in stated):
         return listed
+    pairs: Iterable[tuple[Author, Author | None]]
     if len(listed) == len(stated):
         pairs = zip(listed, stated)
     else:

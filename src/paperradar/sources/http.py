@@ -8,6 +8,7 @@ Retries with exponential backoff (honouring Retry-After) also live only here.
 
 from __future__ import annotations
 
+import http.client
 import os
 import socket
 import threading
@@ -84,7 +85,7 @@ class UrllibTransport:
             if isinstance(reason, (TimeoutError, socket.timeout)):
                 raise TransportError(f"no answer within {timeout:g} s") from None
             raise TransportError(_one_line(f"connection failed: {reason}")) from None
-        except (ConnectionError, OSError) as e:
+        except (OSError, http.client.HTTPException) as e:  # refused, reset, or a body cut short
             raise TransportError(_one_line(f"connection failed: {e}")) from None
 
 
@@ -172,7 +173,7 @@ class ArxivClient:
         return min(stated, self.max_retry_after) if stated is not None else self._backoff(attempt)
 
     def _backoff(self, attempt: int) -> float:
-        return min(self.backoff * 2 ** (attempt - 1), self.max_retry_after)
+        return min(self.backoff * 2.0 ** (attempt - 1), self.max_retry_after)
 
 
 def _one_line(text: str) -> str:

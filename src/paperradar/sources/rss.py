@@ -38,6 +38,9 @@ class Listing:
 def fetch_listing(categories: Iterable[str], announce_types: Iterable[str],
                   client: ArxivClient | None = None) -> Listing:
     """Today's papers of `categories` whose announce type is one of `announce_types`, in one request."""
+    categories = [c.strip() for c in categories if c.strip()]
+    if not categories:
+        raise ValueError("fetch_listing needs at least one arXiv category")
     client = client or ArxivClient()
     url = client.rss_url.rstrip("/") + "/" + "+".join(categories)
     return parse_rss(client.get(url), announce_types, source=url)

@@ -1,0 +1,81 @@
+"""One-line reasons for the offline scorer: which field, which of its terms the paper uses, and the
+paper's own key claim quoted from its abstract. Nothing is said that the paper's text does not state."""
+
+from __future__ import annotations
+
+import re
+
+from ..models import Field, Language, Paper
+
+MAX_CLAIM_CHARS = 220
+MAX_TERMS = 4
+
+# Verbs with which an abstract states its own contribution, strongest first.
+_CLAIM_CUES = re.compile(
+    r"\b(?:we|this (?:paper|work|study)|our (?:method|approach|framework|model|results?))\s+"
+    r"(?:\w+ly\s+)?(?:propose|introduce|present|develop|design|show|demonstrate|achieve|find|prove|establish|"
+    r"reveal|release|build|derive|provide|offer|formulate|identify|report)s?\b",
+    re.IGNORECASE)
+_ABBREV = re.compile(r"\b(?:e\.g|i\.e|et al|vs|cf|etc|Fig|Eq|resp|approx)\.$", re.IGNORECASE)
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9$\\(\"'])")
+
+
+def sentences(text: str) -> list[str]:
+    """Sentences of an abstract, not split after common abbreviations such as 'e.g.' or 'et al.'."""
+    out: list[str] = []
+    for piece in _SENTENCE_END.split(" ".join(text.split())):
+        if out and _ABBREV.search(out[-1]):
+            out[-1] = f"{out[-1]} {piece}"
+        else:
+            out.append(piece)
+    return [s.strip() for s in out if s.strip()]
+
+
+def key_claim(abstract: str, limit: int = MAX_CLAIM_CHARS) -> str:
+    """The abstract's own contribution sentence (else its first sentence), trimmed at a word boundary."""
+    parts = sentences(abstract)
+    if not parts:
+        return ""
+    claim = next((s for s in parts if _CLAIM_CUES.search(s)), parts[0])
+    return trim(claim, limit)
+
+
+def trim(text: str, limit: int) -> str:
+    if len(text) <= limit:
+        return text
+    cut = text[:limit].rsplit(" ", 1)[0].rstrip(",;: ")
+    return f"{cut}…"
+
+
+def found_terms(paper: Paper, terms: list[str]) -> list[str]:
+    """The terms as the paper spells them, keeping only those its title or abstract really contains."""
+    text = " ".join(paper.text.split())
+    shown: list[str] = []
+    for term in terms:
+        m = re.search(rf"(?<!\w){term_pattern(term)}(?!\w)", text, re.IGNORECASE)
+        if m and m.group(0).lower() not in {s.lower() for s in shown}:
+            shown.append(m.group(0))
+    return shown
+
+
+def term_pattern(term: str) -> str:
+    """A regex for a term that tolerates hyphen/space variants and a plural 's'."""
+    words = [re.escape(w) for w in re.split(r"[\s\-]+", term.strip()) if w]
+    return r"[\s\-]?".join(words) + r"(?:e?s)?"
+
+
+def write_reason(paper: Paper, field: Field, matched: list[str], language: Language,
+                 avoided: str | None = None) -> str:
+    """E.g. 与「高效大模型训练与推理」相关（匹配：KV cache、quantization）。论文要点：We propose ..."""
+    terms = found_terms(paper, matched)[:MAX_TERMS]
+    claim = key_claim(paper.abstract)
+    if language == "zh":
+        head = f"与「{field.name}」相关（匹配：{'、'.join(terms)}）" if terms else f"与「{field.name}」语义最接近"
+        note = f"；偏向「{avoided}」，已降分" if avoided else ""
+        line = f"{head}{note}。论文要点：{claim}" if claim else f"{head}{note}。"
+    else:
+        head = f"Related to “{field.name}” (matched: {', '.join(terms)})" if terms \
+            else f"Closest in meaning to “{field.name}”"
+        note = f"; leans to “{avoided}”, scored down" if avoided else ""
+        line = f"{head}{note}. Key claim: {claim}" if claim else f"{head}{note}."
+    return " ".join(line.split())

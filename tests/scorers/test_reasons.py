@@ -1,0 +1,76 @@
+"""Reasons name the field, only terms the paper really uses, and the paper's own claim."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from paperradar.models import Field, Paper
+from paperradar.scorers.reasons import found_terms, key_claim, sentences, write_reason
+from paperradar.sources.jsonl import read_jsonl
+from tests._paths import SAMPLE_DAY
+
+EFFICIENT = Field("高效大模型训练与推理", ("efficient LLM training", "KV cache", "quantization"))
+
+
+def paper(title: str, abstract: str) -> Paper:
+    return Paper("2602.00001", title, (), abstract, ("cs.LG",), date(2026, 2, 5))
+
+
+QUANT = paper(
+    "Low-Bit Quantization of Large Language Models",
+    "Serving large language models is costly, e.g. in memory. In this work, we propose BitSqueeze, a "
+    "post-training quantization method that compresses the KV-cache and weights to 3 bits. Experiments on "
+    "LLaMA show 2.1x faster decoding.")
+
+
+def test_zh_reason_names_field_terms_found_and_the_claim() -> None:
+    reason = write_reason(QUANT, EFFICIENT, ["quantization", "KV cache", "speculative decoding"], "zh")
+    assert reason.startswith("与「高效大模型训练与推理」相关（匹配：")
+    assert "quantization" in reason.lower() and "KV-cache" in reason  # spelled as the paper spells it
+    assert "speculative decoding" not in reason  # the paper never says it
+    assert "论文要点：In this work, we propose BitSqueeze" in reason
+
+
+def test_english_reason_for_en_profile() -> None:
+    reason = write_reason(QUANT, EFFICIENT, ["quantization"], "en")
+    assert reason.startswith("Related to “高效大模型训练与推理” (matched: Quantization")
+    assert "Key claim: In this work, we propose" in reason
+    assert not re.search(r"[论文要点匹配]", reason)
+
+
+def test_reason_without_matched_terms_says_closeness_only() -> None:
+    reason = write_reason(QUANT, EFFICIENT, ["pruning"], "zh")
+    assert reason.startswith("与「高效大模型训练与推理」语义最接近。")
+    assert "匹配" not in reason
+
+
+def test_avoid_note_is_in_profile_language() -> None:
+    assert "偏向「医疗健康」" in write_reason(QUANT, EFFICIENT, [], "zh", avoided="医疗健康")
+    assert "leans to “医疗健康”" in write_reason(QUANT, EFFICIENT, [], "en", avoided="医疗健康")
+
+
+def test_sentences_do_not_split_after_abbreviations() -> None:
+    parts = sentences("Models cost a lot, e.g. GPUs. We fix it. Results improve 3.5 points.")
+    assert parts == ["Models cost a lot, e.g. GPUs.", "We fix it.", "Results improve 3.5 points."]
+
+
+def test_key_claim_is_trimmed_at_a_word_and_falls_back_to_first_sentence() -> None:
+    long = "We propose " + "a very careful method " * 30 + "."
+    claim = key_claim(long, limit=80)
+    assert claim.endswith("…") and len(claim) <= 81 and claim[:-1] in long
+    assert key_claim("Transformers are widely used. Their cost grows.") == "Transformers are widely used."
+
+
+def test_found_terms_only_returns_words_in_the_text() -> None:
+    assert found_terms(QUANT, ["kv cache", "large language model", "diffusion"]) == \
+        ["KV-cache", "Large Language Models"]  # first spelling in title+abstract
+
+
+def test_every_sample_reason_is_one_line_quotes_the_paper_and_never_scores() -> None:
+    field = Field("大模型安全与对齐", ("alignment", "LLM safety", "jailbreak"))
+    for p in read_jsonl(SAMPLE_DAY):
+        reason = write_reason(p, field, ["alignment", "jailbreak", "safety"], "zh")
+        assert "\n" not in reason and "Score:" not in reason and "Field:" not in reason
+        claim = reason.split("论文要点：", 1)[1].rstrip("…")
+        assert claim in " ".join(p.abstract.split())

@@ -1,0 +1,271 @@
+"""Judging papers with an LLM behind any OpenAI-compatible endpoint (Volcengine Ark, DeepSeek, OpenAI,
+Ollama, vLLM), robustly and cheaply.
+
+Batches run on a pool of `concurrency` threads and are yielded as they complete, so the pipeline commits
+each one at once. Retries live in exactly one place (`_Endpoint.complete`): exponential backoff with
+jitter on 429, 5xx, timeouts and connection errors, honouring Retry-After, bounded. Papers an answer left
+out (or answered invalidly) are asked again in smaller batches, a bounded number of times; what still has
+no verdict comes back as a failed BatchResult, never as an exception that would lose the rest of the day.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import random
+import threading
+import time
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from email.utils import parsedate_to_datetime
+
+import openai
+
+from ..errors import LLMError, MissingAPIKey
+from ..models import BatchResult, Judgement, LLMSettings, Paper, Profile, TokenUsage
+from ..tokens import count_tokens
+from . import prompt
+from .prompt import PROMPT_VERSION, AnswerUnreadable
+
+BUDGET_REACHED = "token budget reached"
+MAX_REASK_ROUNDS = 2  # re-asks of unanswered papers, each in batches half the size of the round before
+COMPLETION_TOKENS_PER_PAPER = 12  # budget estimate before the answer is known (verdicts; reasons for some)
+_RETRY_STATUSES = {408, 409, 425, 429} | set(range(500, 600))
+
+
+@dataclass(frozen=True)
+class Backoff:
+    """Delays between attempts: base * 2**attempt with full jitter, or what Retry-After asks, capped."""
+
+    base_s: float = 1.0
+    cap_s: float = 60.0
+
+    def delay(self, attempt: int, retry_after: float | None) -> float:
+        if retry_after is not None:
+            return min(self.cap_s, retry_after + random.uniform(0, 0.1 * self.base_s))
+        return min(self.cap_s, self.base_s * 2 ** attempt * random.uniform(0.5, 1.0))
+
+
+class LLMScorer:
+    """The Scorer protocol over an OpenAI-compatible chat-completions endpoint."""
+
+    def __init__(self, settings: LLMSettings, *, environ: Mapping[str, str] | None = None,
+                 backoff: Backoff = Backoff(), sleep: Callable[[float], None] = time.sleep):
+        key = (os.environ if environ is None else environ).get(settings.api_key_env, "").strip()
+        if not key:
+            raise MissingAPIKey(settings.api_key_env)
+        self.settings = settings
+        self.name = f"llm:{settings.model}:{PROMPT_VERSION}"
+        self._endpoint = _Endpoint(settings, key, backoff, sleep)
+
+    def judge(self, papers: Sequence[Paper], profile: Profile,
+              budget_remaining: int | None = None) -> Iterator[BatchResult]:
+        """Yield one or more BatchResults per batch, in the order the batches complete."""
+        if not papers:
+            return
+        budget = _Budget(budget_remaining)
+        batches = plan_batches(papers, self.settings.batch_size, self.settings.concurrency)
+        pool = ThreadPoolExecutor(max_workers=self.settings.concurrency, thread_name_prefix="llm")
+        futures: list[Future[list[BatchResult]]] = [
+            pool.submit(self._judge_batch, batch, profile, budget) for batch in batches]
+        try:
+            for done in as_completed(futures):
+                yield from done.result()
+        finally:
+            pool.shutdown(wait=True, cancel_futures=True)  # a consumer that stops early sends nothing more
+
+    def _judge_batch(self, batch: Sequence[Paper], profile: Profile, budget: _Budget) -> list[BatchResult]:
+        tally = _Tally()
+        missing = list(batch)
+        for round_no in range(MAX_REASK_ROUNDS + 1):
+            size = max(1, math.ceil(len(batch) / 2 ** round_no))
+            chunks = [missing[i:i + size] for i in range(0, len(missing), size)]
+            missing = []
+            for chunk in chunks:
+                missing += self._ask(chunk, profile, budget, tally)
+            if not missing or tally.gave_up:
+                break
+        if missing:
+            tally.fail(missing, f"no valid verdict after {round_no + 1} tries: " + "; ".join(tally.problems[-3:]))
+        return tally.results(batch, self.name, profile)
+
+    def _ask(self, chunk: list[Paper], profile: Profile, budget: _Budget, tally: _Tally) -> list[Paper]:
+        """Ask about one chunk; record verdicts and spend in the tally; return the papers left unanswered."""
+        if tally.gave_up:  # the endpoint failed for good or the budget ran out: don't ask again
+            tally.fail(chunk, tally.gave_up)
+            return []
+        messages = prompt.messages(chunk, profile)
+        estimate = budget.estimate(messages, len(chunk))
+        if not budget.reserve(estimate):
+            tally.fail(chunk, BUDGET_REACHED)
+            return []
+        try:
+            reply = self._endpoint.complete(messages)
+        except LLMError as e:
+            budget.settle(estimate, 0)
+            tally.fail(chunk, str(e))
+            return []
+        budget.settle(estimate, reply.usage.total)
+        tally.spend(reply.usage, reply.model)
+        try:
+            answer = prompt.read_answer(reply.content, len(chunk), profile)
+        except AnswerUnreadable as e:
+            tally.problems.append(str(e))
+            return chunk
+        tally.problems += answer.problems
+        for number, verdict in answer.verdicts.items():
+            paper = chunk[number - 1]
+            tally.judgements[paper.id] = Judgement(paper.id, verdict.score, verdict.field, verdict.reason,
+                                                   self.name, paper.version, profile.version)
+        return [p for n, p in enumerate(chunk, 1) if n not in answer.verdicts]
+
+
+def plan_batches(papers: Sequence[Paper], batch_size: int, concurrency: int) -> list[list[Paper]]:
+    """Batches of at most `batch_size`, as many as fill whole waves of `concurrency` requests, but no
+    smaller than half of `batch_size` (each batch repeats the fixed part of the prompt), sizes balanced."""
+    n = len(papers)
+    fewest = math.ceil(n / batch_size)
+    waves = math.ceil(fewest / concurrency)
+    count = max(fewest, min(waves * concurrency, math.ceil(n / max(1, math.ceil(batch_size / 2)))))
+    bounds = [round(i * n / count) for i in range(count + 1)]
+    return [list(papers[a:b]) for a, b in zip(bounds, bounds[1:]) if b > a]
+
+
+@dataclass(frozen=True)
+class _Reply:
+    content: str
+    usage: TokenUsage
+    model: str | None
+
+
+class _Endpoint:
+    """The one place that talks to the endpoint and retries."""
+
+    def __init__(self, settings: LLMSettings, key: str, backoff: Backoff, sleep: Callable[[float], None]):
+        self.settings, self.backoff, self.sleep = settings, backoff, sleep
+        # Retries are ours (max_retries=0) so that backoff and its bound live in one place.
+        self.client = openai.OpenAI(api_key=key, base_url=settings.base_url, timeout=settings.timeout_s,
+                                    max_retries=0)
+
+    def complete(self, messages: list[dict[str, str]]) -> _Reply:
+        attempts = self.settings.max_retries + 1
+        for attempt in range(attempts):
+            try:
+                return self._once(messages)
+            except (openai.APITimeoutError, openai.APIConnectionError) as e:
+                failure, retry_after, status = e, None, None
+            except openai.APIStatusError as e:
+                if e.status_code not in _RETRY_STATUSES:
+                    raise LLMError(self.settings.base_url, _detail(e), e.status_code, attempt + 1) from e
+                failure, retry_after, status = e, _retry_after(e.response.headers), e.status_code
+            except (openai.APIError, json.JSONDecodeError) as e:  # e.g. a gateway's HTML page: worth another try
+                failure, retry_after, status = e, None, None
+            if attempt + 1 < attempts:
+                self.sleep(self.backoff.delay(attempt, retry_after))
+        raise LLMError(self.settings.base_url, _detail(failure), status, attempts) from failure
+
+    def _once(self, messages: list[dict[str, str]]) -> _Reply:
+        extra = {"response_format": {"type": "json_object"}} if self.settings.json_mode else {}
+        response = self.client.chat.completions.create(model=self.settings.model, messages=messages,  # type: ignore[arg-type]
+                                                       **extra)  # type: ignore[call-overload]
+        content = (response.choices[0].message.content or "") if response.choices else ""
+        return _Reply(content, _usage(response, messages, content), response.model or None)
+
+
+def _usage(response: object, messages: list[dict[str, str]], content: str) -> TokenUsage:
+    """The endpoint's own count; our offline count only where the endpoint reported none."""
+    usage = getattr(response, "usage", None)
+    if usage is None:
+        return TokenUsage(sum(count_tokens(m["content"]) for m in messages), count_tokens(content))
+    details = getattr(usage, "completion_tokens_details", None)
+    reasoning = getattr(details, "reasoning_tokens", None) or 0
+    return TokenUsage(usage.prompt_tokens or 0, usage.completion_tokens or 0, reasoning)
+
+
+def _retry_after(headers: Mapping[str, str]) -> float | None:
+    if (ms := headers.get("retry-after-ms")) is not None:
+        try:
+            return max(0.0, float(ms) / 1000)
+        except ValueError:
+            pass
+    value = headers.get("retry-after")
+    if value is None:
+        return None
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        pass
+    try:
+        return max(0.0, parsedate_to_datetime(value).timestamp() - time.time())
+    except (TypeError, ValueError):
+        return None
+
+
+def _detail(e: BaseException) -> str:
+    if isinstance(e, openai.APITimeoutError):
+        return "timed out"
+    if isinstance(e, json.JSONDecodeError):
+        return f"the answer was not JSON: {e.doc[:80]!r}"
+    if isinstance(e, openai.APIStatusError):
+        return f"HTTP {e.status_code}: {str(e.message)[:200]}"
+    return f"{type(e).__name__}: {e}"
+
+
+class _Budget:
+    """Tokens left for today, shared by the worker threads; in-flight requests hold a reservation."""
+
+    def __init__(self, remaining: int | None):
+        self.remaining = remaining
+        self.lock = threading.Lock()
+
+    def estimate(self, messages: list[dict[str, str]], papers: int) -> int:
+        if self.remaining is None:
+            return 0  # no need to tokenize
+        return sum(count_tokens(m["content"]) for m in messages) + COMPLETION_TOKENS_PER_PAPER * papers
+
+    def reserve(self, tokens: int) -> bool:
+        with self.lock:
+            if self.remaining is None:
+                return True
+            if self.remaining <= 0 or tokens > self.remaining:
+                return False
+            self.remaining -= tokens
+            return True
+
+    def settle(self, reserved: int, spent: int) -> None:
+        with self.lock:
+            if self.remaining is not None:
+                self.remaining += reserved - spent
+
+
+@dataclass
+class _Tally:
+    """What one batch produced over its tries."""
+
+    judgements: dict[str, Judgement] = field(default_factory=dict)
+    usage: TokenUsage = TokenUsage()
+    model: str | None = None
+    problems: list[str] = field(default_factory=list)
+    failures: dict[str, list[str]] = field(default_factory=dict)  # why -> paper ids
+    gave_up: str = ""  # why this batch stopped asking
+
+    def spend(self, usage: TokenUsage, model: str | None) -> None:
+        self.usage += usage
+        self.model = model or self.model
+
+    def fail(self, papers: Sequence[Paper], why: str) -> None:
+        self.failures.setdefault(why, []).extend(p.id for p in papers)
+        if why == BUDGET_REACHED or why.startswith("LLM endpoint"):
+            self.gave_up = self.gave_up or why
+
+    def results(self, batch: Sequence[Paper], scorer: str, profile: Profile) -> list[BatchResult]:
+        out: list[BatchResult] = []
+        if self.judgements:
+            judged = tuple(self.judgements[p.id] for p in batch if p.id in self.judgements)
+            out.append(BatchResult(judged, self.usage, self.model, None, tuple(j.paper_id for j in judged)))
+        for why, ids in self.failures.items():
+            usage = TokenUsage() if out else self.usage  # spend is reported once per batch
+            out.append(BatchResult((), usage, self.model, why, tuple(ids)))
+        return out

@@ -1,0 +1,251 @@
+"""A real chat-completions server on 127.0.0.1 for tests and benchmarks, with faults injectable per request.
+
+It answers on /v1/chat/completions (OpenAI, DeepSeek, vLLM, Ollama) and /api/v3/chat/completions
+(Volcengine Ark). It reads the papers of a request out of paperradar's prompt ("#N title :: abstract"
+lines between <papers> and </papers>), asks a pluggable policy for a verdict on each, and answers in
+paperradar's JSON format, unless the fault planned for that request says otherwise.
+
+Faults: "429" (with Retry-After), "500", "401", "hang" (answers after `hang_s`), "malformed" (cut-off JSON),
+"not_json" (an HTTP body that is not JSON), "missing" (last paper left out), "extra" (an id not in the
+batch), "duplicate" (first paper answered twice), "bad_field" (field index not in the profile),
+"english" (reasons not in Chinese), "fenced" (JSON inside ```json fences amid prose),
+"reasoning" (reasoning_content + reasoning tokens, as doubao thinking models send).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import threading
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+PATHS = ("/v1/chat/completions", "/api/v3/chat/completions")
+_ROW = re.compile(r"^#(\d+) (.*?) :: (.*)$")
+
+
+@dataclass(frozen=True)
+class AskedPaper:
+    n: int
+    title: str
+    abstract: str
+
+
+Entry = list  # [n, score, field_index] or [n, score, field_index, reason]
+Policy = Callable[[list[AskedPaper]], list[Entry]]
+FaultPlan = Callable[[int, list[AskedPaper]], str | None]  # (request number from 0, papers) -> fault
+
+
+@dataclass
+class Received:
+    path: str
+    authorization: str
+    body: dict
+    papers: list[AskedPaper]
+    fault: str | None
+    started: float
+    finished: float = 0.0
+
+    @property
+    def system(self) -> str:
+        return next(m["content"] for m in self.body["messages"] if m["role"] == "system")
+
+    @property
+    def user(self) -> str:
+        return next(m["content"] for m in self.body["messages"] if m["role"] == "user")
+
+
+def low_scores(papers: list[AskedPaper]) -> list[Entry]:
+    """Every paper a 3 in field 0: the default policy."""
+    return [[p.n, 3, 0] for p in papers]
+
+
+def by_title(scores: dict[str, tuple[float, int]], reason: str = "与研究方向高度相关。") -> Policy:
+    """Papers whose title is a key get (score, field index); others a 3. Reasons for scores >= 7."""
+    def policy(papers: list[AskedPaper]) -> list[Entry]:
+        out: list[Entry] = []
+        for p in papers:
+            score, fld = scores.get(p.title, (3, 0))
+            out.append([p.n, score, fld, reason] if score >= 7 else [p.n, score, fld])
+        return out
+    return policy
+
+
+def planned(*faults: str | None) -> FaultPlan:
+    """Request k gets faults[k]; requests past the list get none."""
+    return lambda k, papers: faults[k] if k < len(faults) else None
+
+
+def read_papers(user_message: str) -> list[AskedPaper]:
+    inside = user_message.split("<papers>", 1)[-1].split("</papers>", 1)[0]
+    return [AskedPaper(int(m[1]), m[2], m[3]) for line in inside.splitlines() if (m := _ROW.match(line))]
+
+
+class FakeOpenAI:
+    """Start with `.start()` or `with FakeOpenAI(...) as server:`; point a client at `server.v1_url`."""
+
+    def __init__(self, policy: Policy = low_scores, faults: FaultPlan = planned(), *, model: str = "fake-model",
+                 retry_after: str = "1", hang_s: float = 3.0, latency: Callable[[int], float] | None = None,
+                 count: Callable[[str], int] = lambda text: max(1, len(text) // 4)):
+        self.policy, self.faults, self.model = policy, faults, model
+        self.retry_after, self.hang_s, self.latency, self.count = retry_after, hang_s, latency, count
+        self.received: list[Received] = []
+        self.in_flight = 0
+        self.max_in_flight = 0
+        self.lock = threading.Lock()
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(self))
+        self._server.daemon_threads = True
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+
+    @property
+    def base(self) -> str:
+        host, port = self._server.server_address[:2]
+        return f"http://{host}:{port}"
+
+    @property
+    def v1_url(self) -> str:
+        return self.base + "/v1"
+
+    @property
+    def ark_url(self) -> str:
+        return self.base + "/api/v3"
+
+    def start(self) -> FakeOpenAI:
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+
+    def __enter__(self) -> FakeOpenAI:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    def answer(self, path: str, headers: dict[str, str], body: dict) -> tuple[int, dict[str, str], bytes]:
+        """(status, headers, body) for one request; records it and tracks how many overlap."""
+        user = next((m["content"] for m in body.get("messages", []) if m.get("role") == "user"), "")
+        papers = read_papers(user)
+        with self.lock:
+            fault = self.faults(len(self.received), papers)
+            seen = Received(path, headers.get("authorization", ""), body, papers, fault, time.monotonic())
+            self.received.append(seen)
+            self.in_flight += 1
+            self.max_in_flight = max(self.max_in_flight, self.in_flight)
+        try:
+            if self.latency is not None:
+                time.sleep(self.latency(len(papers)))
+            return self._reply(body, papers, fault)
+        finally:
+            with self.lock:
+                self.in_flight -= 1
+                seen.finished = time.monotonic()
+
+    def _reply(self, body: dict, papers: list[AskedPaper], fault: str | None) -> tuple[int, dict[str, str], bytes]:
+        if fault == "429":
+            return _error(429, "rate limited", {"Retry-After": self.retry_after})
+        if fault == "500":
+            return _error(500, "internal error")
+        if fault == "401":
+            return _error(401, "invalid api key")
+        if fault == "hang":
+            time.sleep(self.hang_s)
+        if fault == "not_json":
+            return 200, {"Content-Type": "application/json"}, b"<html>upstream gateway said no</html>"
+        entries = _corrupt(self.policy(papers), fault, len(papers))
+        content = _content(entries, fault)
+        reasoning = "先逐篇阅读摘要，再对照研究方向打分。" * 8 if fault == "reasoning" else None
+        return 200, {"Content-Type": "application/json"}, json.dumps(
+            self._completion(body, content, reasoning), ensure_ascii=False).encode()
+
+    def _completion(self, body: dict, content: str, reasoning: str | None) -> dict:
+        prompt_tokens = sum(self.count(m.get("content", "")) for m in body.get("messages", []))
+        reasoning_tokens = self.count(reasoning) if reasoning else 0
+        completion_tokens = self.count(content) + reasoning_tokens
+        message: dict = {"role": "assistant", "content": content}
+        if reasoning:
+            message["reasoning_content"] = reasoning
+        return {
+            "id": f"chatcmpl-{len(self.received)}", "object": "chat.completion", "created": int(time.time()),
+            "model": self.model,
+            "choices": [{"index": 0, "message": message, "finish_reason": "stop"}],
+            "usage": {"prompt_tokens": prompt_tokens, "completion_tokens": completion_tokens,
+                      "total_tokens": prompt_tokens + completion_tokens,
+                      "completion_tokens_details": {"reasoning_tokens": reasoning_tokens}},
+        }
+
+
+def _corrupt(entries: list[Entry], fault: str | None, count: int) -> list[Entry]:
+    entries = [list(e) for e in entries]
+    if fault == "missing" and entries:
+        entries.pop()
+    elif fault == "extra":
+        entries.append([count + 5, 9, 0, "不在本批次中的论文。"])
+    elif fault == "duplicate" and entries:
+        entries.append([entries[0][0], 9, 1, "重复的回答。"])
+    elif fault == "bad_field" and entries:
+        entries[0] = [entries[0][0], 8, 99, "领域编号不存在。"]
+    elif fault == "english":
+        entries = [e[:3] + ["Relevant to the field."] if len(e) > 3 else e for e in entries]
+    return entries
+
+
+def _content(entries: list[Entry], fault: str | None) -> str:
+    text = json.dumps({"r": entries}, ensure_ascii=False, separators=(",", ":"))
+    if fault == "malformed":
+        return text[: len(text) // 2]
+    if fault == "fenced":
+        return f"Here are the verdicts:\n```json\n{text}\n```\nHope this helps."
+    return text
+
+
+def _error(status: int, message: str, headers: dict[str, str] | None = None) -> tuple[int, dict[str, str], bytes]:
+    body = json.dumps({"error": {"message": message, "type": "server_error", "code": str(status)}}).encode()
+    return status, {"Content-Type": "application/json", **(headers or {})}, body
+
+
+def _handler(server: FakeOpenAI) -> type[BaseHTTPRequestHandler]:
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def do_POST(self) -> None:  # noqa: N802 (the stdlib's name)
+            length = int(self.headers.get("Content-Length") or 0)
+            raw = self.rfile.read(length)
+            if self.path not in PATHS:
+                self._send(*_error(404, f"no route {self.path}"))
+                return
+            headers = {k.lower(): v for k, v in self.headers.items()}
+            self._send(*server.answer(self.path, headers, json.loads(raw)))
+
+        def _send(self, status: int, headers: dict[str, str], body: bytes) -> None:
+            try:
+                self.send_response(status)
+                for k, v in headers.items():
+                    self.send_header(k, v)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+            except (BrokenPipeError, ConnectionResetError):
+                pass  # the client gave up (a timeout test): nothing to tell it
+
+        def log_message(self, format: str, *args: object) -> None:
+            pass
+
+    return Handler
+
+
+def first_faults(fault: str, times: int = 1) -> FaultPlan:
+    """The first `times` requests get `fault`."""
+    return planned(*([fault] * times))
+
+
+def every(fault: str) -> FaultPlan:
+    return lambda k, papers: fault
+
+
+__all__: Sequence[str] = ("FakeOpenAI", "AskedPaper", "Received", "by_title", "low_scores", "planned",
+                          "first_faults", "every", "read_papers", "PATHS")

@@ -9,6 +9,9 @@ _BACKSLASHED = re.compile(r"[\\`*\[\]$~]")
 # An entity reference would be decoded (e.g. `&lt;` shown as `<`), so its `&` must be escaped.
 _ENTITY = re.compile(r"&(?=#?[A-Za-z0-9]+;)")
 _UNDERSCORES = re.compile(r"_+")
+_CJK = "\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef"
+# A line break inside Chinese text joins without a space, as a browser would show it.
+_CJK_GAP = re.compile(f"(?<=[{_CJK}]) (?=[{_CJK}])")
 
 
 class MdSafe(str):
@@ -17,7 +20,7 @@ class MdSafe(str):
 
 def one_line(text: str) -> str:
     """Collapse newlines and runs of whitespace: one Markdown line per value."""
-    return " ".join(text.split())
+    return _CJK_GAP.sub("", " ".join(text.split()))
 
 
 def _underscores(m: re.Match[str]) -> str:

@@ -1,0 +1,51 @@
+"""Anchors as GitHub makes them, so the field navigation of a README works there."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from pathlib import Path
+
+import pytest
+from render_samples import NOW, llm_zh_digest
+
+from paperradar.render.anchors import Slugger, github_slug
+from paperradar.render.markdown import render_markdown
+
+SEED_PROFILE = Path(__file__).parents[2].parent / "shared" / "profiles" / "seed-interests.toml"
+
+
+def test_seven_chinese_field_names_keep_their_characters() -> None:
+    names = [f["name"] for f in tomllib.loads(SEED_PROFILE.read_text(encoding="utf-8"))["fields"]]
+    assert len(names) == 7
+    assert [github_slug(n) for n in names] == [
+        "深度学习理论", "深度学习可解释性", "原生多模态大模型", "高效大模型训练与推理", "多模态智能体", "大模型安全与对齐", "大模型新技术"]
+
+
+@pytest.mark.parametrize("heading, slug", [
+    ("Hello World!", "hello-world"),
+    ("C++ & Rust", "c--rust"),
+    ("API_v2 — notes", "api_v2--notes"),
+    ("深度学习（理论）与 LLM", "深度学习理论与-llm"),
+    ("ArXiv 每日推荐 - 2026-02-05", "arxiv-每日推荐---2026-02-05"),
+    ("[Score: 8.0/10] Attention Is All You Need", "score-8010-attention-is-all-you-need"),
+    ("Émile's café 🚀", "émiles-café-"),
+])
+def test_github_slug_rule(heading: str, slug: str) -> None:
+    assert github_slug(heading) == slug
+
+
+def test_repeated_headings_are_numbered_like_github() -> None:
+    s = Slugger()
+    assert [s.slug(h) for h in ["Intro", "Intro", "Intro-1", "intro"]] == ["intro", "intro-1", "intro-1-1", "intro-2"]
+
+
+def test_every_navigation_link_reaches_a_heading() -> None:
+    md = render_markdown(llm_zh_digest(), NOW)
+    slugger = Slugger()
+    # GitHub slugs the rendered heading text; our escapes render back to the raw characters.
+    headings = [re.sub(r"\\(.)", r"\1", line.lstrip("#").strip()).replace("&lt;", "<").replace("&gt;", ">")
+                for line in md.splitlines() if line.startswith("#")]
+    anchors = {slugger.slug(h) for h in headings}
+    targets = re.findall(r"^- \[[^\]]+\]\(#([^)]+)\)", md, re.M)
+    assert len(targets) == 3 and set(targets) <= anchors

@@ -1,0 +1,138 @@
+"""What the Markdown digest says: header facts from RunFacts only, sections, limits, empty days."""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import datetime
+
+import pytest
+from render_samples import NOW, THEORY, empty_digest, llm_zh_digest, local_en_digest, profile
+
+from paperradar.errors import RenderError
+from paperradar.models import Digest, RunFacts, TokenUsage
+from paperradar.render.markdown import render_markdown
+
+
+def _with_facts(digest: Digest, **changes: object) -> Digest:
+    return dataclasses.replace(digest, facts=dataclasses.replace(digest.facts, **changes))
+
+
+def _quote_lines(md: str) -> list[str]:
+    return [line[2:].rstrip("\\") for line in md.splitlines() if line.startswith("> ")]
+
+
+def test_llm_header_names_model_and_tokens_in_chinese() -> None:
+    lines = _quote_lines(render_markdown(llm_zh_digest(), NOW))
+    assert lines[0] == "更新于北京时间：2026-02-05 13:25:47"
+    assert lines[1] == "已自动阅读了 6 篇最新的论文，推荐其中 5 篇。"
+    assert "embedded:usem3" in lines[2]
+    assert lines[3] == ("LLM doubao-seed-1-6-thinking-250715 评审了其中 4 篇论文 | 消耗 Tokens：15400"
+                        "（输入 12000 / 输出 3400，其中推理 2100）")
+
+
+def test_a_model_that_did_not_run_is_never_named() -> None:
+    md = render_markdown(local_en_digest(), NOW)
+    assert "gpt-4o-mini" not in md and "LLM" not in md
+    assert "Local scorer embedded:usem3 scored every paper." in _quote_lines(md)
+
+
+def test_tokens_spent_without_a_judged_paper_are_still_reported() -> None:
+    digest = _with_facts(llm_zh_digest(), llm_judged=0, tokens=TokenUsage(500, 0, 0))
+    assert any(line.startswith("LLM doubao-seed-1-6-thinking-250715 未能评审任何论文 | 消耗 Tokens：500")
+               for line in _quote_lines(render_markdown(digest, NOW)))
+
+
+@pytest.mark.parametrize("make, expected", [
+    (llm_zh_digest, "已达到每日 Token 预算，之后的论文未再发送给 LLM，只有本地评分。"),
+    (local_en_digest, "The daily token budget was reached: later papers were not sent to the LLM and were scored"
+                      " locally only."),
+])
+def test_budget_exhausted_is_said(make, expected: str) -> None:
+    assert expected not in render_markdown(make(), NOW)
+    assert expected in _quote_lines(render_markdown(_with_facts(make(), budget_exhausted=True), NOW))
+
+
+def test_failed_batches_are_named_with_a_retry_promise() -> None:
+    digest = _with_facts(llm_zh_digest(), failed_batches=("batch 2/6", "batch 5/6"))
+    assert "失败的批次：batch 2/6、batch 5/6；这些论文将在下次运行时重试。" in _quote_lines(render_markdown(digest, NOW))
+    en = _with_facts(local_en_digest(), failed_batches=("batch 1/2",))
+    assert "Failed batches: batch 1/2; their papers will be retried on the next run." in _quote_lines(
+        render_markdown(en, NOW))
+
+
+@pytest.mark.parametrize("language, zone, expected", [
+    ("zh", "Asia/Shanghai", "更新于北京时间：2026-02-05 13:25:47"),
+    ("zh", "America/New_York", "更新于 America/New_York 时间：2026-02-05 00:25:47"),
+    ("en", "Asia/Shanghai", "Updated 2026-02-05 13:25:47 Beijing time"),
+    ("en", "Europe/Berlin", "Updated 2026-02-05 06:25:47 (Europe/Berlin)"),
+])
+def test_update_time_in_the_profile_zone(language: str, zone: str, expected: str) -> None:
+    digest = dataclasses.replace(llm_zh_digest(), profile=profile(language, zone))
+    assert _quote_lines(render_markdown(digest, NOW))[0] == expected
+
+
+def test_naive_time_and_unknown_zone_are_errors() -> None:
+    with pytest.raises(RenderError, match="no time zone"):
+        render_markdown(llm_zh_digest(), datetime(2026, 2, 5, 13, 0))
+    with pytest.raises(RenderError, match="Mars/Olympus"):
+        render_markdown(dataclasses.replace(llm_zh_digest(), profile=profile(timezone="Mars/Olympus")), NOW)
+
+
+def test_title_follows_language() -> None:
+    assert render_markdown(llm_zh_digest(), NOW).startswith("# ArXiv 每日推荐 - 2026-02-05\n")
+    assert render_markdown(local_en_digest(), NOW).startswith("# ArXiv daily picks - 2026-02-06\n")
+
+
+def test_empty_listing_says_arxiv_announced_nothing() -> None:
+    md = render_markdown(empty_digest(), NOW)
+    assert "arXiv 在 2026-02-07 没有公布 cs.CV、cs.LG、cs.AI、cs.RO 类别的新论文。" in md
+    assert "## " not in md and "已自动阅读" not in md
+
+
+def test_no_papers_at_all_is_an_empty_day_too() -> None:
+    digest = Digest(empty_digest().announce_date, profile("en"), (),
+                    RunFacts(empty_digest().announce_date, papers_read=0, scorer="embedded:usem3"))
+    assert "arXiv announced no new papers in cs.CV, cs.LG, cs.AI, cs.RO on 2026-02-07." in render_markdown(digest, NOW)
+
+
+def test_a_day_without_recommendations_says_so() -> None:
+    digest = llm_zh_digest()
+    digest = dataclasses.replace(digest, entries=tuple(dataclasses.replace(e, recommended=False)
+                                                       for e in digest.entries))
+    md = render_markdown(digest, NOW)
+    assert "今天阅读的 6 篇论文中，没有达到推荐分数线（7.0 分）的论文。" in md
+    assert "## " not in md
+
+
+def test_sections_follow_profile_order_best_first_within_max_per_field() -> None:
+    md = render_markdown(llm_zh_digest(), NOW)
+    sections = [line[3:] for line in md.splitlines() if line.startswith("## ")]
+    assert sections == [THEORY, "大模型安全与对齐", "其他"]  # 多模态智能体 has no entry; a stray field is kept
+    theory = md.split(f"## {THEORY}\n")[1].split("\n## ")[0]
+    scores = [line.split("]")[0] for line in theory.splitlines() if line.startswith("### ")]
+    assert scores == ["### [Score: 9.0/10", "### [Score: 8.0/10"]  # max_per_field = 2 keeps the best two
+    assert "该方向另有 1 篇论文达到推荐分数线，未在此列出（每个方向最多列出 2 篇）。" in theory
+    assert "Sharpness" not in md
+
+
+def test_no_limit_lists_every_recommendation() -> None:
+    digest = dataclasses.replace(llm_zh_digest(), profile=profile(max_per_field=None))
+    md = render_markdown(digest, NOW)
+    assert md.count("\n### ") == 5 and "另有" not in md
+
+
+def test_entry_lines_authors_and_reason_only() -> None:
+    md = render_markdown(llm_zh_digest(), NOW)
+    assert "- **Authors:** Fernanda Viégas, Marc Mézard, José García\n" in md
+    assert "- **Authors:** Geoffrey Hinton (University of Toronto, Google Brain), Ada Lovelace\n" in md
+    assert "(Unknown)" not in md and "Ada Lovelace (" not in md
+    assert "- **Link:** [https://arxiv.org/abs/2602.00001](https://arxiv.org/abs/2602.00001)\n" in md
+    assert "- **Published:** 2026-02-05\n" in md
+    assert "- **Reason:** 证明了 AdamW 在分段线性网络上的收敛性，理论扎实。\n" in md  # newline collapsed
+    assert not [line for line in md.splitlines() if line.startswith(("Score:", "Field:"))]
+
+
+def test_field_navigation_lists_fields_with_entries() -> None:
+    md = render_markdown(llm_zh_digest(), NOW)
+    nav = [line for line in md.splitlines() if line.startswith("- [")]
+    assert nav == ["- [深度学习理论](#深度学习理论) (3)", "- [大模型安全与对齐](#大模型安全与对齐) (1)", "- [其他](#其他) (1)"]

@@ -15,7 +15,8 @@ import pytest
 
 from paperradar.cli import _example_profile
 from paperradar.models import BatchResult, Judgement, Paper, Profile, TokenUsage
-from paperradar.pipeline import Listing, load_digest, run_listing
+from paperradar.pipeline import load_digest, run_listing
+from paperradar.sources import Listing
 from paperradar.render.publish import publish
 from paperradar.sources.jsonl import read_jsonl
 from paperradar.store import Store

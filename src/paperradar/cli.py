@@ -153,7 +153,7 @@ def cmd_init(args: argparse.Namespace) -> int:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    from .pipeline import Listing
+    from .sources.rss import Listing
     profile = _profile(args)
     if args.from_jsonl:
         from .sources.jsonl import read_jsonl
@@ -165,7 +165,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    from .pipeline import Listing
+    from .sources.rss import Listing
     from .sources.jsonl import read_jsonl
     path = resources.files("paperradar").joinpath(SAMPLE_DAY)
     with resources.as_file(path) as real:
@@ -184,11 +184,18 @@ def _single_date(papers: list, path: Path) -> date | None:
 
 
 def _fetch_arxiv(profile: Profile, enrich: bool):
-    from .pipeline import Listing
+    from dataclasses import replace
     from .sources import api, rss
     got = rss.fetch_listing(profile.categories, profile.announce_types)
-    papers = tuple(api.enrich(list(got.papers))) if enrich and got.papers else got.papers
-    return Listing(got.announce_date, papers, got.source)
+    for line in got.skipped:
+        print(f"  skipped a feed item: {line}", file=sys.stderr)
+    if not (enrich and got.papers):
+        return got
+    problems: list[str] = []
+    papers = tuple(api.enrich(list(got.papers), problems=problems))
+    for line in problems:
+        print(f"  arXiv API: {line}", file=sys.stderr)
+    return replace(got, papers=papers)
 
 
 def _run(profile: Profile, listing, out: Path, use_llm: bool, home: Path | None = None) -> int:

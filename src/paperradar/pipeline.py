@@ -11,18 +11,10 @@ from pathlib import Path
 
 from .models import BatchResult, Digest, DigestEntry, Judgement, Paper, Profile, RunFacts, TokenUsage
 from .scorers.base import Scorer
+from .sources.rss import Listing
 from .store import Store
 
 Publisher = Callable[[Digest, Path, Sequence[Digest]], list[Path]]
-
-
-@dataclass(frozen=True)
-class Listing:
-    """One day's announcements as a source stated them."""
-
-    announce_date: date | None
-    papers: tuple[Paper, ...]
-    source: str
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,49 @@
+"""DATE.json: every paper read with its judgement, and the run's facts, stable and UTF-8."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+
+from render_samples import SCRIPT, llm_zh_digest
+
+from paperradar.render.jsonout import render_json
+
+
+def test_every_paper_read_is_there_with_its_judgement() -> None:
+    record = json.loads(render_json(llm_zh_digest()))
+    papers = record["papers"]
+    assert [p["id"] for p in papers] == ["2602.00001", "2602.00002", "2602.00004", "2602.00003", "2602.00005",
+                                         "2602.00006"]  # best first, ties by id; the not-recommended one too
+    first = papers[0]
+    assert first == {
+        "id": "2602.00001", "version": 2, "title": "Provable Convergence of AdamW on Piece-wise Linear Networks",
+        "authors": [{"name": "Fernanda Viégas", "affiliations": []}, {"name": "Marc Mézard", "affiliations": []},
+                    {"name": "José García", "affiliations": []}],
+        "categories": ["cs.LG", "math.OC"], "announce_date": "2026-02-05", "url": "https://arxiv.org/abs/2602.00001",
+        "score": 9.0, "field": "深度学习理论", "reason": "证明了 AdamW 在分段线性网络上的收敛性，\n理论扎实。",
+        "scorer": "llm:doubao-seed-1-6-thinking-250715", "recommended": True,
+    }
+    assert papers[1]["authors"][0] == {"name": "Geoffrey Hinton", "affiliations": ["University of Toronto", "Google Brain"]}
+    assert papers[-1]["recommended"] is False and papers[-1]["field"] is None
+    assert papers[2]["title"] == SCRIPT  # JSON keeps the data as it is; escaping is for the page renderers
+
+
+def test_facts_of_the_run() -> None:
+    facts = json.loads(render_json(llm_zh_digest()))["facts"]
+    assert facts == {
+        "papers_read": 6, "recommended": 5, "scorer": "embedded:usem3", "model": "doubao-seed-1-6-thinking-250715",
+        "llm_scorer": "llm:doubao-seed-1-6-thinking-250715", "llm_judged": 4,
+        "tokens": {"prompt": 12000, "completion": 3400, "reasoning": 2100, "total": 15400},
+        "started_at": "2026-02-05T05:20:00+00:00", "finished_at": "2026-02-05T05:25:47+00:00",
+        "timings_s": {"fetch": 1.5, "judge": 301.25},
+        "failed_batches": ["batch 2/3 (2602.00005-2602.00006)"], "budget_exhausted": False, "empty_listing": False,
+    }
+
+
+def test_utf8_not_ascii_escapes_and_stable_under_reordering() -> None:
+    digest = llm_zh_digest()
+    text = render_json(digest)
+    assert "深度学习理论" in text and "\\u" not in text
+    shuffled = dataclasses.replace(digest, entries=tuple(reversed(digest.entries)))
+    assert render_json(shuffled) == text

@@ -86,3 +86,13 @@ def test_write_atomic_replaces_whole_content(tmp_path: Path) -> None:
     write_atomic(target, ["second", " version"])
     assert target.read_text() == "second version"
     assert _files(tmp_path) == ["deep/file.md"]
+
+
+def test_written_files_are_readable_and_keep_an_existing_mode(tmp_path: Path) -> None:
+    new = write_atomic(tmp_path / "new.html", "x")
+    assert new.stat().st_mode & 0o777 == 0o644  # not mkstemp's 0600
+    kept = tmp_path / "kept.md"
+    kept.write_text("old")
+    kept.chmod(0o664)
+    write_atomic(kept, "new")
+    assert kept.stat().st_mode & 0o777 == 0o664

@@ -3,11 +3,23 @@
 from __future__ import annotations
 
 import os
+import stat
 import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 
 from ..errors import RenderError
+
+
+_PUBLISHED_MODE = 0o644  # mkstemp makes 0600 files; a published page must be readable by a web server
+
+
+def _mode(path: Path) -> int:
+    """Keep the mode of the file being replaced; a new file is world-readable."""
+    try:
+        return stat.S_IMODE(path.stat().st_mode)
+    except FileNotFoundError:
+        return _PUBLISHED_MODE
 
 
 def write_atomic(path: Path, content: str | Iterable[str]) -> Path:
@@ -25,6 +37,7 @@ def write_atomic(path: Path, content: str | Iterable[str]) -> Path:
                 fh.write(chunk)
             fh.flush()
             os.fsync(fh.fileno())
+        tmp.chmod(_mode(path))
         os.replace(tmp, path)
     except OSError as e:
         tmp.unlink(missing_ok=True)

@@ -136,3 +136,12 @@ def test_field_navigation_lists_fields_with_entries() -> None:
     md = render_markdown(llm_zh_digest(), NOW)
     nav = [line for line in md.splitlines() if line.startswith("- [")]
     assert nav == ["- [深度学习理论](#深度学习理论) (3)", "- [大模型安全与对齐](#大模型安全与对齐) (1)", "- [其他](#其他) (1)"]
+
+
+def test_english_counts_read_naturally() -> None:
+    one = dataclasses.replace(local_en_digest(), profile=profile("en", max_per_field=2))
+    assert "*1 more paper in this field scored above the threshold (at most 2 are listed per field).*" in (
+        render_markdown(one, NOW))
+    llm = _with_facts(local_en_digest(), llm_judged=1, model="gpt-4o-mini", tokens=TokenUsage(900, 100, 0))
+    assert "LLM gpt-4o-mini judged 1 paper | tokens: 1000 (prompt 900 / completion 100, of which reasoning 0)" in (
+        _quote_lines(render_markdown(llm, NOW)))

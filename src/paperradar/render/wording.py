@@ -40,7 +40,7 @@ _TEXT: dict[Language, dict[str, str]] = {
         "updated_zone": "Updated {time} ({zone})",
         "read": "Read {read} new papers automatically; {picked} recommended.",
         "local": "Local scorer {scorer} scored every paper.",
-        "llm": "LLM {model}judged {judged} papers | tokens: {total}"
+        "llm": "LLM {model}judged {judged} {papers} | tokens: {total}"
                " (prompt {prompt} / completion {completion}, of which reasoning {reasoning})",
         "llm_none": "LLM {model}judged no paper | tokens: {total}"
                     " (prompt {prompt} / completion {completion}, of which reasoning {reasoning})",
@@ -50,7 +50,7 @@ _TEXT: dict[Language, dict[str, str]] = {
         "list_sep": ", ",
         "empty": "arXiv announced no new papers in {categories} on {date}.",
         "none_picked": "None of the {read} papers read today reached the recommendation threshold ({min_score}).",
-        "more": "{more} more papers in this field scored above the threshold (at most {limit} are listed per field).",
+        "more": "{more} more {papers} in this field scored above the threshold (at most {limit} are listed per field).",
         "fields": "Fields",
         "other": "Other",
         "days": "All days",
@@ -92,7 +92,8 @@ def _llm_line(language: Language, facts: RunFacts) -> str | None:
         return None  # no LLM ran: name none
     model = f"{facts.model} " if facts.model else ""
     key = "llm" if facts.llm_judged > 0 else "llm_none"
-    return text(language, key, model=model, judged=facts.llm_judged, total=tokens.total,
+    return text(language, key, model=model, judged=facts.llm_judged, papers=_papers(facts.llm_judged),
+                total=tokens.total,
                 prompt=tokens.prompt, completion=tokens.completion, reasoning=tokens.reasoning)
 
 
@@ -124,8 +125,12 @@ def body_note(digest: Digest) -> str | None:
     return None
 
 
+def _papers(n: int) -> str:
+    return "paper" if n == 1 else "papers"  # Chinese has no plural; the zh texts ignore it
+
+
 def more_note(language: Language, more: int, limit: int) -> str:
-    return text(language, "more", more=more, limit=limit)
+    return text(language, "more", more=more, limit=limit, papers=_papers(more))
 
 
 def _iso(day: date) -> str:

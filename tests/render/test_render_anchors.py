@@ -49,3 +49,8 @@ def test_every_navigation_link_reaches_a_heading() -> None:
     anchors = {slugger.slug(h) for h in headings}
     targets = re.findall(r"^- \[[^\]]+\]\(#([^)]+)\)", md, re.M)
     assert len(targets) == 3 and set(targets) <= anchors
+
+
+@pytest.mark.parametrize("ascii_text", ["Hello, World! (v2) a_b-c", "Tabs\tand ~tildes~ & 100% <tags>", "  x  "])
+def test_ascii_fast_path_agrees_with_the_unicode_rule(ascii_text: str) -> None:
+    assert github_slug(ascii_text + "é") == github_slug(ascii_text) + "é"  # é forces the per-character path

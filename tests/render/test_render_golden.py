@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from golden import GOLDEN_DIR, assert_golden
+from render_golden import GOLDEN_DIR, assert_golden
 from render_samples import NOW, empty_digest, llm_zh_digest, local_en_digest
 
 from paperradar.render.html import site_pages

@@ -47,3 +47,11 @@ def test_utf8_not_ascii_escapes_and_stable_under_reordering() -> None:
     assert "深度学习理论" in text and "\\u" not in text
     shuffled = dataclasses.replace(digest, entries=tuple(reversed(digest.entries)))
     assert render_json(shuffled) == text
+
+
+def test_one_paper_a_line_and_valid_when_empty() -> None:
+    text = render_json(llm_zh_digest())
+    lines = text.splitlines()
+    assert sum(line.startswith('    {"id": ') for line in lines) == 6
+    empty = dataclasses.replace(llm_zh_digest(), entries=())
+    assert json.loads(render_json(empty))["papers"] == []

@@ -27,8 +27,9 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
+from ..errors import ArxivUnavailable
 from ..models import Author, Paper
-from .http import ArxivClient, ArxivRefused, ArxivUnavailable
+from .http import ArxivClient, ArxivRefused
 
 log = logging.getLogger(__name__)
 
@@ -288,7 +289,8 @@ def _names(line: list[_Tok]) -> list[_Name]:
     pieces = [p for p in pieces if p.name or p.marks]
     if len(pieces) > 1 and not all(len(p.name.split()) >= 2 or p.marks for p in pieces):
         # "Smith, John" is one name; only split a line whose every piece looks like a whole name
-        return [_Name(" ".join(p.name for p in pieces if p.name), sum((p.marks for p in pieces), ()))]
+        whole = " ".join("".join(t.text for t in line if t.kind == "text").split()).strip(" ,;*†‡")
+        return [_Name(whole, sum((p.marks for p in pieces), ()))]
     return [p for p in pieces if p.name]
 
 
@@ -407,3 +409,121 @@ def _lone_institute(groups: list[_Group], institutes: dict[str, str]) -> tuple[s
     if len(institutes) != 1 or any(n.marks for g in groups for n in g.names):
         return ()
     return tuple(institutes.values())
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Matching stated authors to the listing's authors by name.
+
+_FOLDS = str.maketrans({"ł": "l", "ø": "o", "đ": "d", "æ": "ae", "œ": "oe", "ı": "i", "þ": "th"})
+
+
+def name_tokens(name: str) -> tuple[str, ...]:
+    """A name as comparable tokens: accents, case and punctuation gone ("J.-Y. Zhū" -> ("j", "y", "zhu"))."""
+    name = re.sub(r"\(.*?\)", " ", name).casefold().translate(_FOLDS)
+    name = "".join(c for c in unicodedata.normalize("NFKD", name) if not unicodedata.combining(c))
+    return tuple(re.findall(r"[^\W\d_]+", name))
+
+
+def _match_tier(a: tuple[str, ...], b: tuple[str, ...]) -> int | None:
+    """How surely two names are one person: 0 same, 1 same words reordered, 2 initials, 3 a name left out."""
+    if not a or not b:
+        return None
+    if a == b:
+        return 0
+    if sorted(a) == sorted(b) or _joined(a) & _joined(b):
+        return 1
+    tiers = [t for s in set(a) & set(b) if len(s) > 1
+             if (t := _given_names_tier(_without(a, s), _without(b, s))) is not None]
+    return min(tiers, default=None)
+
+
+def _joined(tokens: tuple[str, ...]) -> set[str]:
+    """The name written as one word, surname last or first ("Jun-Yan Zhu" ~ "Junyan Zhu" ~ "Zhu Junyan")."""
+    return {"".join(tokens), "".join(tokens[-1:] + tokens[:-1]), "".join(tokens[1:] + tokens[:1])}
+
+
+def _without(tokens: tuple[str, ...], surname: str) -> tuple[str, ...]:
+    at = tokens.index(surname)
+    return tokens[:at] + tokens[at + 1:]
+
+
+def _given_names_tier(a: tuple[str, ...], b: tuple[str, ...]) -> int | None:
+    if not a or not b:
+        return None  # a bare surname could be anyone
+    if len(a) == len(b) and all(map(_same_given, a, b)):
+        return 2
+    short, long = sorted((a, b), key=len)
+    if all(len(t) == 1 for t in short) and "".join(short) == "".join(t[0] for t in long):
+        return 2  # "J.-Y." ~ "Jun-Yan"
+    if all(map(_same_given, short, long[:len(short)])):
+        return 3  # a middle name or initial present on one side only
+    return None
+
+
+def _same_given(x: str, y: str) -> bool:
+    return x == y or (len(x) == 1 and y.startswith(x)) or (len(y) == 1 and x.startswith(y))
+
+
+def attach_affiliations(authors: tuple[Author, ...], stated: list[Author]) -> tuple[Author, ...]:
+    """`authors` as listed, each given the affiliations stated for the one stated author it surely is.
+
+    A pair counts only when it is the best match for both sides and no other pair is as good: two listed
+    authors who could both be one stated author (or the reverse) get nothing. Stated affiliations never
+    replace ones an author already has.
+    """
+    tiers = {(i, j): t for i, a in enumerate(authors) for j, s in enumerate(stated)
+             if (t := _match_tier(name_tokens(a.name), name_tokens(s.name))) is not None}
+    out = list(authors)
+    for (i, j), tier in tiers.items():
+        rivals = [t for (x, y), t in tiers.items() if (x == i) != (y == j) and t <= tier]
+        if not rivals and not authors[i].affiliations and stated[j].affiliations:
+            out[i] = Author(authors[i].name, stated[j].affiliations)
+    return tuple(out)
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Fetching: one polite request per paper, through the one arXiv client.
+
+# Statuses after which arXiv itself is refusing us (not this page): stop asking for the rest.
+_ARXIV_DOWN = frozenset({429, 503})
+
+
+def html_url(paper: Paper, base: str | None = None) -> str:
+    """Where arXiv renders this version of the paper as HTML."""
+    base = base or os.environ.get(HTML_URL_ENV) or DEFAULT_HTML_URL
+    return f"{base.rstrip('/')}/{paper.id}v{paper.version}"
+
+
+def fetch_affiliations(papers: Sequence[Paper], client: ArxivClient | None = None,
+                       problems: list[str] | None = None) -> dict[str, tuple[Author, ...]]:
+    """Authors with the affiliations each paper's HTML page states, keyed by paper id.
+
+    Only papers whose page was read are in the answer (their authors are the listing's, same names and
+    order). Slow by design (one polite request per paper), so call it for the papers a digest shows.
+    A 404 means arXiv has no HTML for the paper and is skipped silently; any other failure is one line in
+    `problems` (and the log) and the next paper is tried, unless arXiv stopped answering: then it stops.
+    """
+    client = client or ArxivClient()
+    base = getattr(client, "html_url", None)
+    found: dict[str, tuple[Author, ...]] = {}
+    for done, paper in enumerate(papers):
+        try:
+            page = client.get(html_url(paper, base))
+        except ArxivRefused as e:
+            if e.status != 404:
+                _report(problems, f"affiliations of {paper.id} not read: {e}")
+            continue
+        except ArxivUnavailable as e:
+            if e.status is None or e.status in _ARXIV_DOWN:
+                _report(problems, f"affiliations of {len(papers) - done} paper(s) not read: {e}")
+                break
+            _report(problems, f"affiliations of {paper.id} not read: {e}")
+            continue
+        found[paper.id] = attach_affiliations(paper.authors, parse_author_block(page))
+    return found
+
+
+def _report(problems: list[str] | None, line: str) -> None:
+    log.warning("%s", line)
+    if problems is not None:
+        problems.append(line)

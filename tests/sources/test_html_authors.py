@@ -390,6 +390,36 @@ def test_one_word_pieces_are_one_name_not_several() -> None:
     assert as_pairs(parse_author_block(html)) == [("Smith, John", ("Yale University",))]
 
 
+def block(personname: str) -> str:
+    """One LaTeXML creator whose personname holds `personname` ("|" for <br>, "^x" for a <sup> mark)."""
+    inner = re.sub(r"\^(\S+?)(?=[ ,|]|$)", r'<sup class="ltx_sup">\1</sup>', personname)
+    inner = inner.replace("|", '<br class="ltx_break">')
+    return (f'<div class="ltx_authors"><span class="ltx_creator ltx_role_author">'
+            f'<span class="ltx_personname">{inner}</span></span></div>')
+
+
+@pytest.mark.parametrize("personname, expected", [
+    # a mark ends a name even without a comma
+    ("Alice Zhang^1 Bob Li^2|^1 Tsinghua University ^2 Peking University",
+     [("Alice Zhang", ("Tsinghua University",)), ("Bob Li", ("Peking University",))]),
+    # numbers in plain text are not marks we can resolve: nobody is given the line
+    ("Alice Zhang^1, Bob Li^2|1 Tsinghua University 2 Peking University", [("Alice Zhang", ()), ("Bob Li", ())]),
+    # symbol marks are footnotes: the line under the names is theirs, the footnote is not an affiliation
+    ("Alice Zhang^*, Bob Li^*|Tsinghua University|^* Equal contribution",
+     [("Alice Zhang", ("Tsinghua University",)), ("Bob Li", ("Tsinghua University",))]),
+    # the author list goes on over two lines
+    ("Alice Zhang, Bob Li, Carol Wang|Dan Chen, Eve Wu|Tsinghua University",
+     [(n, ("Tsinghua University",)) for n in ("Alice Zhang", "Bob Li", "Carol Wang", "Dan Chen", "Eve Wu")]),
+    ("Alice Zhang and Bob Li,|Dan Chen|Tsinghua University",
+     [(n, ("Tsinghua University",)) for n in ("Alice Zhang", "Bob Li", "Dan Chen")]),
+    # a street address line under the institution is dropped, an address alone is not an institution
+    ("Fay Lin|Stanford University|450 Serra Mall, Stanford, CA 94305", [("Fay Lin", ("Stanford University",))]),
+    ("Fay Lin|450 Serra Mall, Stanford, CA 94305", [("Fay Lin", ())]),
+])
+def test_lines_under_names(personname: str, expected: Stated) -> None:
+    assert as_pairs(parse_author_block(block(personname))) == expected
+
+
 def test_a_page_without_an_author_block_states_nobody() -> None:
     assert parse_author_block(b"<html><body><p>No HTML for this paper.</p></body></html>") == []
 
@@ -423,6 +453,7 @@ def test_one_person_written_two_ways_is_matched(feed: str, page: str) -> None:
     ("Yu Wang", "Yi Wang"),                  # same surname, different given name
     ("Wang", "Yu Wang"),                     # a bare surname could be anyone
     ("Alice Zhang", "Alicia Zhang"),
+    ("Alice Zhang", "Alice Zhang Bob Li"),   # two names run together are neither
 ])
 def test_different_people_are_not_matched(feed: str, page: str) -> None:
     assert attach_affiliations(listed(feed), [Author(page, ("X",))]) == listed(feed)

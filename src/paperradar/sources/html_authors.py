@@ -281,6 +281,8 @@ def _names(line: list[_Tok]) -> list[_Name]:
         if tok.kind == "mark":
             pieces[-1].marks += _marks(tok.text)
             continue
+        if pieces[-1].marks and tok.text.strip():
+            pieces.append(_Name(""))  # "Alice^1 Bob^2": a mark ends a name even without a comma
         first, *rest = _NAME_SPLIT_RE.split(tok.text)
         pieces[-1].name += first
         pieces.extend(_Name(r) for r in rest)
@@ -292,6 +294,19 @@ def _names(line: list[_Tok]) -> list[_Name]:
         whole = " ".join("".join(t.text for t in line if t.kind == "text").split()).strip(" ,;*†‡")
         return [_Name(whole, sum((p.marks for p in pieces), ()))]
     return [p for p in pieces if p.name]
+
+
+def _continues_names(names: list[_Tok], line: list[_Tok]) -> bool:
+    """Whether `line` goes on with the author list ("A B, C D,<br>E F") rather than starting affiliations."""
+    text = "".join(t.text for t in line if t.kind == "text").strip()
+    if not text or _is_institution(text):
+        return False
+    ended = "".join(t.text for t in names if t.kind == "text").rstrip()
+    if ended.endswith((",", " and")):
+        return True
+    pieces = [p for p in _NAME_SPLIT_RE.split(text) if p]
+    return len(pieces) > 1 and all(2 <= len(p.split()) <= 4 and all(w[:1].isupper() for w in p.split())
+                                   for p in pieces)
 
 
 @dataclass
@@ -311,6 +326,8 @@ def _groups(creator: _Node) -> list[_Group]:
         lines = _lines(part)
         while lines and not "".join(t.text for t in lines[0]).strip() and len(lines) > 1:
             lines = lines[1:]
+        while len(lines) > 1 and _continues_names(lines[0], lines[1]):
+            lines = [lines[0] + [_Tok("text", ", ")] + lines[1]] + lines[2:]
         groups.append(_Group(_names(lines[0]) if lines else [], _entries(lines[1:])))
     groups = [g for g in groups if g.names]
     stated = [t for t in (_contact_text(n) for n in notes + _contacts(creator)) if t]
@@ -399,8 +416,10 @@ def _affiliations(name: _Name, group: _Group, table: dict[str, str]) -> tuple[st
     marked = [table[m] for m in name.marks if m in table]
     if marked:
         return tuple(dict.fromkeys(marked))
-    if any(m in table for n in group.names for m in n.marks):
-        return ()  # the group's other names use marks and this one has none that resolve: not ours to guess
+    if any(m in table or m.isalnum() for n in group.names for m in n.marks):
+        # names point at numbered affiliations we could not resolve ("1 MIT 2 CMU" in plain text):
+        # the unmarked lines are then not known to be every name's. Symbols (*, †) are footnotes.
+        return ()
     return tuple(dict.fromkeys(e.text for e in group.entries if not e.marks))
 
 
@@ -455,7 +474,7 @@ def _given_names_tier(a: tuple[str, ...], b: tuple[str, ...]) -> int | None:
     short, long = sorted((a, b), key=len)
     if all(len(t) == 1 for t in short) and "".join(short) == "".join(t[0] for t in long):
         return 2  # "J.-Y." ~ "Jun-Yan"
-    if all(map(_same_given, short, long[:len(short)])):
+    if len(long) == len(short) + 1 and all(map(_same_given, short, long[:len(short)])):
         return 3  # a middle name or initial present on one side only
     return None
 

@@ -228,8 +228,9 @@ def _run(profile: Profile, listing, out: Path, use_llm: bool, home: Path | None 
 
 def _local_scorer(store: Store, profile: Profile, day: date | None):
     from .evidence import gather
+    from .embedding import Encoder
     from .scorers.embedded import EmbeddedScorer
-    embedded = EmbeddedScorer(cache=store)
+    embedded = EmbeddedScorer(Encoder(cache=store))
     evidence = gather(store, profile, before=day)
     if not evidence:
         return embedded
@@ -262,8 +263,8 @@ def cmd_render(args: argparse.Namespace) -> int:
     finally:
         store.close()
     targets = [d for d in digests if args.date is None or d.announce_date == args.date]
-    for d in targets:
-        publish(d, out, [o for o in digests if o is not d])
+    if targets:
+        publish(targets[-1], out, [o for o in digests if o is not targets[-1]])
     print(f"rendered {len(targets)} day(s) into {out}")
     return 0
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import socket
 import threading
+import time
 from collections import deque
 from collections.abc import Iterator
 from datetime import date
@@ -418,6 +419,15 @@ def block(personname: str) -> str:
 ])
 def test_lines_under_names(personname: str, expected: Stated) -> None:
     assert as_pairs(parse_author_block(block(personname))) == expected
+
+
+def test_a_whole_paper_is_not_read_past_its_author_block() -> None:
+    page = (LATEXML / "authblk_style.html").read_text(encoding="utf-8")
+    paragraph = '<div class="ltx_para"><p class="ltx_p">Text <math alttext="x^2"><mi>x</mi></math>.</p></div>\n'
+    whole = page.replace("</article>", paragraph * 30_000 + "</article>")  # ~3 MB, like a long paper
+    started = time.perf_counter()
+    assert as_pairs(parse_author_block(whole)) == EXPECTED_LATEXML["authblk_style"]
+    assert time.perf_counter() - started < 1.0  # reading all of it took 8 s on this machine
 
 
 def test_a_page_without_an_author_block_states_nobody() -> None:

@@ -95,9 +95,24 @@ class _TreeBuilder(HTMLParser):
 
 def _tree(html: str | bytes) -> _Node:
     builder = _TreeBuilder()
-    builder.feed(html.decode("utf-8", errors="replace") if isinstance(html, bytes) else html)
+    builder.feed(_head_of(html.decode("utf-8", errors="replace") if isinstance(html, bytes) else html))
     builder.close()
     return builder.root
+
+
+# Where the paper's body starts; everything the author block needs comes before it.
+_BODY_RE = re.compile(r'<(?:div|section)\b[^>]*\bclass="[^"]*\b(?:ltx_abstract|ltx_section|ltx_para|ltx_keywords|'
+                      r'ltx_classification)\b')
+_AFTER_AUTHORS_MAX = 200_000
+
+
+def _head_of(html: str) -> str:
+    """The page up to the end of its author block: a whole paper takes html.parser seconds to read."""
+    start = html.find("ltx_authors")
+    if start < 0:
+        return html
+    body = _BODY_RE.search(html, start)
+    return html[:body.start() if body else start + _AFTER_AUTHORS_MAX]
 
 
 # ---------------------------------------------------------------------------------------------------------

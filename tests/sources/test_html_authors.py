@@ -411,6 +411,8 @@ def block(personname: str) -> str:
     # the author list goes on over two lines
     ("Alice Zhang, Bob Li, Carol Wang|Dan Chen, Eve Wu|Tsinghua University",
      [(n, ("Tsinghua University",)) for n in ("Alice Zhang", "Bob Li", "Carol Wang", "Dan Chen", "Eve Wu")]),
+    ("Alice Zhang, Bob Li|Ai Chen, Bo Wu|Tsinghua University",  # "Ai" is a surname, not the acronym AI
+     [(n, ("Tsinghua University",)) for n in ("Alice Zhang", "Bob Li", "Ai Chen", "Bo Wu")]),
     ("Alice Zhang and Bob Li,|Dan Chen|Tsinghua University",
      [(n, ("Tsinghua University",)) for n in ("Alice Zhang", "Bob Li", "Dan Chen")]),
     # a street address line under the institution is dropped, an address alone is not an institution

@@ -205,9 +205,10 @@ _NOTE_RE = re.compile(r"equal(ly)? contribut|contributed equally|corresponding|w
                       r"these authors|project lead|first author", re.IGNORECASE)
 _INSTITUTION_RE = re.compile(
     r"univ|institut|college|school|department|dept\b|facult|laborator|\blabs?\b|cent(er|re)|academ|research|"
-    r"\binc\b|ltd|llc|gmbh|\bcorp|company|group|foundation|hospital|polytechn|technolog|\bai\b|"
-    r"ecole|école|\bteam\b|\bmit\b|\beth\b|\bepfl\b|kaist|inria|cnrs|nvidia|google|deepmind|microsoft|meta\b|"
-    r"amazon|alibaba|tencent|baidu|huawei|bytedance|apple|openai|anthropic|ibm|samsung|sony", re.IGNORECASE)
+    r"\binc\b|ltd|llc|gmbh|\bcorp|company|group|foundation|hospital|polytechn|technolog|ecole|école|\bteam\b|"
+    r"inria|cnrs|nvidia|google|deepmind|microsoft|\bmeta\b|amazon|alibaba|tencent|baidu|huawei|bytedance|apple|"
+    r"openai|anthropic|samsung|sony|"
+    r"(?-i:\b(AI|MIT|ETH|EPFL|KAIST|IBM|CMU|UCLA|NUS|NTU)\b)", re.IGNORECASE)  # acronyms only in capitals: "Ai" is a name
 _POSTCODE_RE = re.compile(r"\d{3,}")
 
 

@@ -145,3 +145,25 @@ def test_render_rebuilds_the_digest_from_the_store(store: Store, day: Listing, t
     rebuilt = load_digest(store, profile, DAY)
     assert rebuilt is not None and rebuilt.entries == published.entries
     assert replace(rebuilt.facts, timings={}) == replace(published.facts, timings={})
+
+
+def test_affiliations_are_read_for_recommended_papers_only_once(store: Store, day: Listing, tmp_path: Path) -> None:
+    from paperradar.models import Author
+    asked: list[list[str]] = []
+
+    def lookup(papers: Sequence[Paper]) -> dict[str, tuple[Author, ...]]:
+        asked.append([p.id for p in papers])
+        first = papers[0]
+        return {first.id: (Author(first.authors[0].name, ("University of Somewhere",)), *first.authors[1:])}
+
+    profile = _example_profile()
+    out = run_listing(store, profile, day, KeywordScorer(), None, tmp_path / "o", publish, affiliations=lookup)
+    recommended = [e.paper.id for e in out.digest.recommended]
+    assert sorted(asked[0]) == sorted(recommended)
+    with_aff = [e.paper for e in out.digest.entries if any(a.affiliations for a in e.paper.authors)]
+    assert [p.id for p in with_aff] == [asked[0][0]]
+    assert "University of Somewhere" in (tmp_path / "o" / "README.md").read_text(encoding="utf-8")
+    # a re-run from a feed without affiliations keeps what the page stated, and asks only the unread ones
+    again = run_listing(store, profile, day, KeywordScorer(), None, tmp_path / "o", publish, affiliations=lookup)
+    assert asked[1] == [i for i in asked[0] if i != asked[0][0]]
+    assert any(a.affiliations for e in again.digest.entries for a in e.paper.authors)

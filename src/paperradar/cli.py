@@ -63,7 +63,9 @@ def build_parser() -> argparse.ArgumentParser:
                    "(the seed-days format) instead of arXiv")
     c.add_argument("--local-only", action="store_true", help="don't call the LLM even if the profile names one")
     c.add_argument("--no-enrich", action="store_true", help="skip the arXiv API lookup of categories, "
-                   "comments, versions and affiliations")
+                   "comments and versions")
+    c.add_argument("--no-affiliations", action="store_true", help="skip reading the recommended papers' arXiv "
+                   "HTML pages for the affiliations they state (one polite request per paper, 3 s apart)")
     c.set_defaults(func=cmd_run)
 
     c = sub.add_parser("demo", help="the bundled real day (2026-02-05), offline, on the embedded model",
@@ -161,7 +163,20 @@ def cmd_run(args: argparse.Namespace) -> int:
         listing = Listing(_single_date(papers, args.from_jsonl), tuple(papers), str(args.from_jsonl))
     else:
         listing = _fetch_arxiv(profile, enrich=not args.no_enrich)
-    return _run(profile, listing, args.out or data_dir() / "digest", use_llm=not args.local_only)
+    lookup = None if args.from_jsonl or args.no_affiliations else _affiliation_lookup
+    return _run(profile, listing, args.out or data_dir() / "digest", use_llm=not args.local_only,
+                affiliations=lookup)
+
+
+def _affiliation_lookup(papers):
+    from .sources.html_authors import fetch_affiliations
+    print(f"  reading the affiliations {len(papers)} recommended paper(s) state on arXiv (3 s apart)...",
+          file=sys.stderr)
+    problems: list[str] = []
+    found = fetch_affiliations(papers, problems=problems)
+    for line in problems:
+        print(f"  {line}", file=sys.stderr)
+    return found
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
@@ -198,14 +213,16 @@ def _fetch_arxiv(profile: Profile, enrich: bool):
     return replace(got, papers=papers)
 
 
-def _run(profile: Profile, listing, out: Path, use_llm: bool, home: Path | None = None) -> int:
+def _run(profile: Profile, listing, out: Path, use_llm: bool, home: Path | None = None,
+         affiliations=None) -> int:
     from .pipeline import run_listing
     from .render.publish import publish
     store = Store.open(home)
     try:
         local = _local_scorer(store, profile, listing.announce_date)
         llm, budget = (_llm_scorer(store, profile) if use_llm and profile.llm else (None, None))
-        outcome = run_listing(store, profile, listing, local, llm, out, publish, llm_budget=budget)
+        outcome = run_listing(store, profile, listing, local, llm, out, publish, llm_budget=budget,
+                              affiliations=affiliations)
     finally:
         store.close()
     if outcome.status == "stale":

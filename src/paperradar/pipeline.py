@@ -9,12 +9,14 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, timezone
 from pathlib import Path
 
-from .models import BatchResult, Digest, DigestEntry, Judgement, Paper, Profile, RunFacts, TokenUsage
+from .models import Author, BatchResult, Digest, DigestEntry, Judgement, Paper, Profile, RunFacts, TokenUsage
 from .scorers.base import Scorer
 from .sources.rss import Listing
 from .store import Store
 
 Publisher = Callable[[Digest, Path, Sequence[Digest]], list[Path]]
+# papers -> their authors with the affiliations a source stated, for the papers whose source could be read
+AffiliationLookup = Callable[[Sequence[Paper]], dict[str, tuple[Author, ...]]]
 
 
 @dataclass(frozen=True)
@@ -36,6 +38,7 @@ class _Clock:
 
 def run_listing(store: Store, profile: Profile, listing: Listing, local: Scorer, llm: Scorer | None,
                 out_dir: Path, publish: Publisher, llm_budget: int | None = None,
+                affiliations: AffiliationLookup | None = None,
                 now: Callable[[], datetime] = lambda: datetime.now(timezone.utc)) -> Outcome:
     """Judge and publish one listing. Re-running a listing judges only what is missing."""
     started = now()
@@ -69,6 +72,15 @@ def run_listing(store: Store, profile: Profile, listing: Listing, local: Scorer,
         budget_hit = any(f.startswith("token budget") for f in llm_failures)
         failures += [f for f in llm_failures if not f.startswith("token budget")]
         clock.stage("llm", t)
+
+    if affiliations is not None:
+        t = time.perf_counter()
+        shown = [p for p in papers if _recommended(profile, llm_j.get(p.id) or local_j.get(p.id))]
+        todo = store.unchecked_affiliations(shown)
+        if todo:
+            store.record_affiliations(todo, affiliations(todo))
+            papers = store.listing(day)
+        clock.stage("affiliations", t)
 
     tokens, model = store.spend(day) if llm is not None else (TokenUsage(), None)
     facts = RunFacts(announce_date=day, papers_read=len(papers), scorer=local.name, model=model,
@@ -122,10 +134,13 @@ def assemble(profile: Profile, papers: Sequence[Paper], local: dict[str, Judgeme
         j = llm.get(p.id) or local.get(p.id)
         if j is None:
             continue
-        recommended = j.field is not None and j.score >= profile.min_score
-        entries.append(DigestEntry(p, j, recommended))
+        entries.append(DigestEntry(p, j, _recommended(profile, j)))
     entries.sort(key=lambda e: (-e.judgement.score, e.paper.id))
     return Digest(facts.announce_date, profile, tuple(entries), facts)
+
+
+def _recommended(profile: Profile, j: Judgement | None) -> bool:
+    return j is not None and j.field is not None and j.score >= profile.min_score
 
 
 def load_digest(store: Store, profile: Profile, day: date) -> Digest | None:

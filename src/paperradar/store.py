@@ -11,7 +11,7 @@ import json
 import os
 import sqlite3
 from collections.abc import Iterable, Sequence
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from datetime import date, datetime, timezone
 from pathlib import Path
 
@@ -50,6 +50,11 @@ MIGRATIONS: list[tuple[str, str]] = [
             announce_date TEXT NOT NULL, paper_id TEXT NOT NULL, PRIMARY KEY (announce_date, paper_id));
         CREATE TABLE vectors (
             model TEXT NOT NULL, key TEXT NOT NULL, data BLOB NOT NULL, PRIMARY KEY (model, key));
+    """),
+    ("record which papers had their affiliations looked up", """
+        CREATE TABLE affiliation_checks (
+            paper_id TEXT NOT NULL, version INTEGER NOT NULL, found INTEGER NOT NULL, checked_at TEXT NOT NULL,
+            PRIMARY KEY (paper_id, version));
     """),
 ]
 
@@ -102,7 +107,11 @@ class Store:
     # papers and listings
 
     def upsert_papers(self, papers: Iterable[Paper]) -> None:
-        rows = [(p.id, p.version, p.title, json.dumps([asdict(a) for a in p.authors], ensure_ascii=False),
+        """Insert or update papers; affiliations a source stated earlier survive a feed that lacks them."""
+        papers = list(papers)
+        known = self.papers([p.id for p in papers])
+        papers = [_keep_affiliations(p, known.get(p.id)) for p in papers]
+        rows = [(p.id, p.version, p.title, _authors_json(p.authors),
                  p.abstract, json.dumps(list(p.categories)), p.announce_date.isoformat(), p.announce_type,
                  p.comment, _now()) for p in papers]
         with self.db:
@@ -119,6 +128,22 @@ class Store:
             for r in self.db.execute(f"SELECT * FROM papers WHERE id IN ({marks})", chunk):
                 out[r["id"]] = _paper(r)
         return out
+
+    def unchecked_affiliations(self, papers: Sequence[Paper]) -> list[Paper]:
+        """The papers whose affiliations were never looked up at their current version."""
+        done = {(r[0], r[1]) for r in self.db.execute("SELECT paper_id, version FROM affiliation_checks")}
+        return [p for p in papers if (p.id, p.version) not in done]
+
+    def record_affiliations(self, checked: Sequence[Paper], found: dict[str, tuple[Author, ...]]) -> None:
+        """Keep the authors a source stated; papers whose source could not be read are asked again next time."""
+        with self.db:
+            for p in checked:
+                if p.id not in found:
+                    continue
+                self.db.execute("UPDATE papers SET authors = ? WHERE id = ? AND version = ?",
+                                (_authors_json(found[p.id]), p.id, p.version))
+                self.db.execute("INSERT OR REPLACE INTO affiliation_checks VALUES (?,?,?,?)",
+                                (p.id, p.version, int(any(a.affiliations for a in found[p.id])), _now()))
 
     def record_listing(self, announce_date: date, papers: Sequence[Paper]) -> None:
         day = announce_date.isoformat()
@@ -290,6 +315,18 @@ class Store:
 def _chunks(items: list, size: int) -> Iterable[list]:
     for i in range(0, len(items), size):
         yield items[i:i + size]
+
+
+def _authors_json(authors: Sequence[Author]) -> str:
+    return json.dumps([asdict(a) for a in authors], ensure_ascii=False)
+
+
+def _keep_affiliations(new: Paper, old: Paper | None) -> Paper:
+    if old is None or old.version != new.version or any(a.affiliations for a in new.authors):
+        return new
+    if [a.name for a in old.authors] != [a.name for a in new.authors]:
+        return new
+    return replace(new, authors=old.authors)
 
 
 def _paper(r: sqlite3.Row) -> Paper:

@@ -27,7 +27,7 @@ def test_json_golden(name: str) -> None:
 
 def test_site_golden() -> None:
     pages = site_pages([local_en_digest(), empty_digest(), llm_zh_digest()], NOW, current=empty_digest().announce_date)
-    assert sorted(pages) == ["2026-02-05.html", "2026-02-06.html", "2026-02-07.html", "index.html"]
+    assert sorted(pages) == ["2026-02-05.html", "2026-02-06.html", "2026-02-07.html", "archive.html", "index.html"]
     for name, html in pages.items():
         assert_golden(f"site/{name}", html)
 

@@ -1,60 +1,188 @@
-"""publish(): which files, which day is the README, and atomic replacement when something fails."""
+"""publish(): only the files a day changes, the same site as a rebuild, and atomic replacement when something fails."""
 
 from __future__ import annotations
 
 import dataclasses
 import json
+import re
 from collections.abc import Iterator
+from datetime import date, datetime
 from pathlib import Path
 
 import pytest
 from render_samples import NOW, empty_digest, llm_zh_digest, local_en_digest, profile
 
 from paperradar.errors import RenderError
+from paperradar.models import Digest
 from paperradar.render.files import write_atomic
+from paperradar.render.jsonout import digest_record, recorded_recommended, render_json
 from paperradar.render.markdown import render_markdown
-from paperradar.render.publish import publish
+from paperradar.render.publish import publish, publish_all
 
 
 def _files(root: Path) -> list[str]:
     return sorted(str(p.relative_to(root)) for p in root.rglob("*") if p.is_file())
 
 
-def test_publish_writes_every_file_and_readme_is_the_newest_day(tmp_path: Path) -> None:
-    written = publish(llm_zh_digest(), tmp_path, history=[local_en_digest(), empty_digest()], now=NOW)
-    assert sorted(str(p.relative_to(tmp_path)) for p in written) == _files(tmp_path) == [
-        "README.md",
-        "history/2026-02-05.md", "history/2026-02-06.md", "history/2026-02-07.md",
-        "json/2026-02-05.json", "json/2026-02-06.json", "json/2026-02-07.json",
-        "site/2026-02-05.html", "site/2026-02-06.html", "site/2026-02-07.html", "site/index.html",
-    ]
-    assert (tmp_path / "README.md").read_text() == (tmp_path / "history/2026-02-07.md").read_text()
+FEB5, FEB6, FEB7 = (date(2026, 2, d) for d in (5, 6, 7))
+
+
+def _when(digest: Digest) -> datetime:
+    assert digest.facts.finished_at is not None
+    return digest.facts.finished_at
+
+
+def _publish_daily(out: Path) -> list[list[str]]:
+    """Three days published one after another as the pipeline does; the names written each day."""
+    days = [llm_zh_digest(), local_en_digest(), empty_digest()]
+    written = []
+    for i, d in enumerate(days):
+        paths = publish(d, out, dates=[x.announce_date for x in days[:i]], neighbours=days[i - 1:i], now=_when(d))
+        written.append(_rel(out, paths))
+    return written
+
+
+def _rel(root: Path, paths: list[Path]) -> list[str]:
+    return sorted(str(p.relative_to(root)) for p in paths)
+
+
+def _snapshot(root: Path) -> dict[str, bytes]:
+    return {name: (root / name).read_bytes() for name in _files(root)}
+
+
+def test_the_first_day_alone(tmp_path: Path) -> None:
+    written = publish(llm_zh_digest(), tmp_path, now=NOW)
+    assert _rel(tmp_path, written) == _files(tmp_path) == [
+        "README.md", "history/2026-02-05.md", "json/2026-02-05.json",
+        "site/2026-02-05.html", "site/archive.html", "site/index.html"]
+    assert (tmp_path / "README.md").read_text() == render_markdown(llm_zh_digest(), NOW)
+    page = (tmp_path / "site/index.html").read_text()
+    assert page == (tmp_path / "site/2026-02-05.html").read_text()
+    assert 'rel="prev"' not in page and 'rel="next"' not in page and 'href="archive.html"' in page
+    assert '<li><a href="2026-02-05.html">2026-02-05</a> (5)</li>' in (tmp_path / "site/archive.html").read_text()
+
+
+def test_a_new_day_writes_only_itself_its_neighbour_and_the_archive(tmp_path: Path) -> None:
+    written = _publish_daily(tmp_path)
+    assert written[2] == ["README.md", "history/2026-02-07.md", "json/2026-02-07.json",
+                          "site/2026-02-06.html", "site/2026-02-07.html", "site/archive.html", "site/index.html"]
+    feb6 = (tmp_path / "site/2026-02-06.html").read_text()
+    assert 'rel="next" href="2026-02-07.html"' in feb6 and 'rel="prev" href="2026-02-05.html"' in feb6
+    assert "# ArXiv 每日推荐 - 2026-02-07" in (tmp_path / "README.md").read_text()
+
+
+def test_daily_publishing_builds_the_same_site_as_a_rebuild(tmp_path: Path) -> None:
+    _publish_daily(tmp_path / "daily")
+    days = [llm_zh_digest(), local_en_digest(), empty_digest()]
+    rebuilt = publish_all(list(reversed(days)), tmp_path / "all", now=NOW)
+    assert len(rebuilt) == len(set(rebuilt)) == 12
+    # counts of earlier days came from their json heads, links from the neighbours re-rendered day by day
+    assert _snapshot(tmp_path / "daily") == _snapshot(tmp_path / "all")
+    archive = (tmp_path / "all/site/archive.html").read_text()
+    assert re.findall(r'<li><a href="([\d-]+)\.html">\1</a> \((\d+)\)</li>', archive) == [
+        ("2026-02-07", "0"), ("2026-02-06", "5"), ("2026-02-05", "5")]
+
+
+@pytest.mark.parametrize("own_date_in_dates", [True, False])
+def test_rerunning_an_older_day_rewrites_it_and_its_neighbours_not_the_readme(
+        tmp_path: Path, own_date_in_dates: bool) -> None:
+    _publish_daily(tmp_path)
+    readme = (tmp_path / "README.md").read_bytes()
+    rerun = _with_recommended(local_en_digest(), 2)
+    dates = [FEB5, FEB6, FEB7] if own_date_in_dates else [FEB7, FEB5]
+    written = publish(rerun, tmp_path, dates, [empty_digest(), llm_zh_digest()], now=NOW)
+    assert _rel(tmp_path, written) == ["history/2026-02-06.md", "json/2026-02-06.json", "site/2026-02-05.html",
+                                      "site/2026-02-06.html", "site/2026-02-07.html", "site/archive.html",
+                                      "site/index.html"]  # index.html stays a copy of the newest day's page
+    assert (tmp_path / "README.md").read_bytes() == readme
     assert (tmp_path / "site/index.html").read_text() == (tmp_path / "site/2026-02-07.html").read_text()
-    # the day being published was made now; an older day keeps the time its run finished
-    assert render_markdown(llm_zh_digest(), NOW) == (tmp_path / "history/2026-02-05.md").read_text()
-    assert "Updated 2026-02-06 07:00:00 (Europe/Berlin)" in (tmp_path / "history/2026-02-06.md").read_text()
-    assert json.loads((tmp_path / "json/2026-02-05.json").read_text())["announce_date"] == "2026-02-05"
+    assert "Read 6 new papers automatically; 2 recommended." in (tmp_path / "history/2026-02-06.md").read_text()
+    assert '<a href="2026-02-06.html">2026-02-06</a> (2)' in (tmp_path / "site/archive.html").read_text()
+    assert json.loads((tmp_path / "json/2026-02-06.json").read_text())["facts"]["recommended"] == 2
 
 
-def test_the_published_digest_replaces_history_of_its_day(tmp_path: Path) -> None:
-    stale = dataclasses.replace(llm_zh_digest(), entries=())
-    publish(llm_zh_digest(), tmp_path, history=[stale], now=NOW)
-    assert "## 深度学习理论" in (tmp_path / "README.md").read_text()
+def test_a_missing_neighbour_changes_nothing_else(tmp_path: Path) -> None:
+    _publish_daily(tmp_path)
+    before = _snapshot(tmp_path)
+    written = publish(local_en_digest(), tmp_path, [FEB5, FEB6, FEB7], now=_when(local_en_digest()))
+    assert "site/2026-02-05.html" not in _rel(tmp_path, written)
+    after = _snapshot(tmp_path)
+    # the same day published again at the same time: identical files, but for the archive, which speaks the
+    # language of the profile publishing (these samples mix two; a real site has one profile)
+    assert after.pop("site/archive.html") != before.pop("site/archive.html")
+    assert after == before
 
 
-def test_no_history_publishes_one_day(tmp_path: Path) -> None:
-    publish(local_en_digest(), tmp_path, now=NOW)
-    assert "# ArXiv daily picks - 2026-02-06" in (tmp_path / "README.md").read_text()
-    assert (tmp_path / "site/index.html").exists() and (tmp_path / "json/2026-02-06.json").exists()
+def test_a_day_that_is_not_a_neighbour_is_refused(tmp_path: Path) -> None:
+    _publish_daily(tmp_path)
+    before = _snapshot(tmp_path)
+    with pytest.raises(RenderError, match="2026-02-05 is not next to 2026-02-07"):
+        publish(empty_digest(), tmp_path, [FEB5, FEB6], [llm_zh_digest()], now=NOW)
+    assert _snapshot(tmp_path) == before
+
+
+def test_days_not_published_here_are_listed_without_invented_numbers(tmp_path: Path) -> None:
+    publish(empty_digest(), tmp_path, [FEB5, FEB6], now=NOW)
+    archive = (tmp_path / "site/archive.html").read_text()
+    assert "<li>2026-02-06</li>" in archive and "<li>2026-02-05</li>" in archive  # no page, no json: bare dates
+    assert '<li><a href="2026-02-07.html">2026-02-07</a> (0)</li>' in archive
+    assert 'rel="prev" href="2026-02-06.html"' in (tmp_path / "site/2026-02-07.html").read_text()
+
+
+def test_a_damaged_json_of_another_day_stops_the_publish_with_its_name(tmp_path: Path) -> None:
+    _publish_daily(tmp_path)
+    (tmp_path / "json/2026-02-05.json").write_text('{"format": 1, "facts": {"recom')
+    before = _snapshot(tmp_path)
+    with pytest.raises(RenderError, match="2026-02-05.json is not a digest JSON file"):
+        publish(empty_digest(), tmp_path, [FEB5, FEB6], [local_en_digest()], now=NOW)
+    assert _snapshot(tmp_path) == before
+
+
+def test_the_old_history_call_still_publishes_incrementally(tmp_path: Path) -> None:
+    publish_all([llm_zh_digest(), local_en_digest()], tmp_path, now=NOW)
+    stale = dataclasses.replace(empty_digest(), entries=llm_zh_digest().entries)
+    history = [llm_zh_digest(), local_en_digest(), stale]
+    positional = publish(empty_digest(), tmp_path, history, now=NOW)  # as the pipeline calls it today
+    keyword = publish(empty_digest(), tmp_path, history=history, now=NOW)
+    assert _rel(tmp_path, positional) == _rel(tmp_path, keyword) == [
+        "README.md", "history/2026-02-07.md", "json/2026-02-07.json", "site/2026-02-06.html",
+        "site/2026-02-07.html", "site/archive.html", "site/index.html"]
+    assert "2026-02-07</a> (0)" in (tmp_path / "site/archive.html").read_text()  # the digest replaced stale history
+
+
+def test_publish_all_needs_a_digest(tmp_path: Path) -> None:
+    with pytest.raises(RenderError, match="no digest"):
+        publish_all([], tmp_path, now=NOW)
 
 
 def test_a_failing_render_leaves_the_previous_files_untouched(tmp_path: Path) -> None:
     publish(llm_zh_digest(), tmp_path, now=NOW)
-    before = {name: (tmp_path / name).read_bytes() for name in _files(tmp_path)}
+    before = _snapshot(tmp_path)
     broken = dataclasses.replace(local_en_digest(), profile=profile("en", "Mars/Olympus"))
     with pytest.raises(RenderError, match="Mars/Olympus"):
-        publish(broken, tmp_path, history=[llm_zh_digest()], now=NOW)
-    assert {name: (tmp_path / name).read_bytes() for name in _files(tmp_path)} == before
+        publish(broken, tmp_path, [FEB5], [llm_zh_digest()], now=NOW)
+    assert _snapshot(tmp_path) == before
+
+
+def test_recorded_recommended_reads_the_count_from_the_head(tmp_path: Path) -> None:
+    digest = llm_zh_digest()
+    path = tmp_path / "day.json"
+    path.write_text(render_json(digest))
+    assert recorded_recommended(path) == 5
+    head = path.read_text().split('  "papers": ')[0]
+    path.write_text(head + '  "papers": [\n    {"id": "cut short')  # the papers are never parsed
+    assert recorded_recommended(path) == 5
+    path.write_text(json.dumps(digest_record(dataclasses.replace(digest, entries=()))))  # one line, no papers
+    assert recorded_recommended(path) == 0
+    assert recorded_recommended(tmp_path / "missing.json") is None
+    path.write_text('{"facts": {"recommended": "five"}}')
+    with pytest.raises(RenderError, match="states 'five' recommendations"):
+        recorded_recommended(path)
+
+
+def _with_recommended(digest: Digest, n: int) -> Digest:
+    entries = tuple(dataclasses.replace(e, recommended=e.recommended and i < n) for i, e in enumerate(digest.entries))
+    return dataclasses.replace(digest, entries=entries)
 
 
 def _chunks_then_failure() -> Iterator[str]:

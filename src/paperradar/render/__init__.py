@@ -3,14 +3,18 @@
     view.py      the day laid out once (sections, anchors, sentences) for every renderer
     wording.py   every sentence of a digest, zh/en, numbers from RunFacts only
     markdown.py  render_markdown(digest, now)           escaped by mdescape, anchors by anchors (GitHub's rule)
-    html.py      site_pages(digests, now) / render_site(digests, out_dir, now)   jinja2 autoescape
-    jsonout.py   render_json(digest)
-    publish.py   publish(digest, out_dir, history, now) every file written atomically by files.write_atomic
+    html.py      render_page / render_archive / site_pages(digests, now)   jinja2 autoescape; a day page links
+                 only its previous and next day and archive.html, so a new day never changes the other pages
+    jsonout.py   render_json(digest); recorded_recommended(path) reads a published day's count from its head
+    days.py      one digest per day, the time each says it was made, a day's neighbours
+    publish.py   publish(digest, out_dir, dates, neighbours, now)  the daily call: only the files that change
+                 publish_all(digests, out_dir, now)                 every day at once, in one linear pass
+    files.py     the only disk access: write_atomic, read_head
 """
 
-from .html import render_site, site_pages
+from .html import site_pages
 from .jsonout import render_json
 from .markdown import render_markdown
-from .publish import publish
+from .publish import publish, publish_all
 
-__all__ = ["publish", "render_json", "render_markdown", "render_site", "site_pages"]
+__all__ = ["publish", "publish_all", "render_json", "render_markdown", "site_pages"]

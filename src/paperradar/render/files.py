@@ -46,3 +46,19 @@ def write_atomic(path: Path, content: str | Iterable[str]) -> Path:
         tmp.unlink(missing_ok=True)
         raise
     return path
+
+
+def read_head(path: Path, stop: str) -> str | None:
+    """The text of `path` up to its first line starting with `stop` (all of it if none does); None if no such file."""
+    lines: list[str] = []
+    try:
+        with path.open(encoding="utf-8") as fh:
+            for line in fh:
+                if line.startswith(stop):
+                    break
+                lines.append(line)
+    except FileNotFoundError:
+        return None
+    except (OSError, UnicodeDecodeError) as e:
+        raise RenderError(f"could not read {path}: {e}") from e
+    return "".join(lines)

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import json
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
+from ..errors import RenderError
 from ..models import Digest, DigestEntry, RunFacts
+from .files import read_head
 
 FORMAT_VERSION = 1
+_PAPERS_LINE = '  "papers": '  # render_json puts the papers last, on lines of their own
 
 
 def _time(value: datetime | None) -> str | None:
@@ -73,3 +77,23 @@ def render_json(digest: Digest) -> str:
     head = json.dumps(record, ensure_ascii=False, indent=2)
     listed = "[\n" + ",\n".join(f"    {p}" for p in papers) + "\n  ]" if papers else "[]"
     return f'{head[:-2]},\n  "papers": {listed}\n}}\n'  # head ends with "\n}": reopen it for the papers
+
+
+def recorded_recommended(path: Path) -> int | None:
+    """The number of recommendations a DATE.json written by render_json states; None if there is no such file.
+
+    Only the head (format, profile, facts) is read and parsed: the papers after it are skipped, so this is cheap.
+    """
+    head = read_head(path, _PAPERS_LINE)
+    if head is None:
+        return None
+    text = head.rstrip()
+    if text.endswith(","):  # stopped before the papers: close the object after the facts
+        text = text[:-1] + "\n}"
+    try:
+        count = json.loads(text)["facts"]["recommended"]
+    except (json.JSONDecodeError, KeyError, TypeError) as e:
+        raise RenderError(f"{path} is not a digest JSON file ({e!r}); rebuild it with `paperradar render`") from e
+    if not isinstance(count, int) or isinstance(count, bool) or count < 0:
+        raise RenderError(f"{path} states {count!r} recommendations; rebuild it with `paperradar render`")
+    return count

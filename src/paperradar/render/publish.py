@@ -1,41 +1,137 @@
-"""Publishing a day: README.md, history/DATE.md, json/DATE.json and the site, each file replaced atomically.
+"""Publishing digests under an output directory, each file replaced atomically.
+
+    publish(digest, out_dir, dates=(), neighbours=(), now=None) -> list[Path]
+        The daily call. Its cost does not depend on how many days were published before, except for the
+        archive page (one line, and one short read of a json/DATE.json head, per day).
+        digest      the day being published: a new day, or a re-run of a day already published
+        dates       every published date; the digest's own date may be among them or not
+        neighbours  the digests of the published dates just before and just after the digest's, where they exist
+                    (any other date is refused); a missing one keeps its page, whose links may then skip this day
+        writes      history/DATE.md, json/DATE.json, site/DATE.html of the digest;
+                    site/PREV.html and site/NEXT.html of the neighbours given (their links to this day);
+                    site/archive.html, every date newest first with its number of recommendations, taken from
+                    the digests given or from the head of json/DATE.json (no such file: no number, never a guess);
+                    README.md and site/index.html when the digest is the newest day (index.html also when the
+                    newest day is a neighbour given, so that it stays a copy of that day's page)
+
+    publish_all(digests, out_dir, now=None) -> list[Path]
+        Every file of every day in one pass (for `paperradar render`), linear in the number of days.
+        Each day says the time its run finished (`now` if none was recorded).
 
 Everything is rendered before anything is written, so a failing render leaves the previous files untouched.
+Until the pipeline and CLI switch over, publish(digest, out_dir, history) with digests in place of dates (or
+history=...) still works: it becomes the call above, with the dates, neighbours and counts taken from history.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
-from ..models import Digest
-from .days import made_at, one_per_day
+from ..errors import RenderError
+from ..models import Digest, Language
+from .days import adjacent, made_at, one_per_day
 from .files import write_atomic
-from .html import site_pages
-from .jsonout import render_json
+from .html import ARCHIVE, INDEX, ArchiveDay, page_name, render_archive, render_page, site_pages
+from .jsonout import recorded_recommended, render_json
 from .markdown import render_markdown
 
+README = Path("README.md")
+SITE = Path("site")
 
-def render_files(digest: Digest, history: Sequence[Digest], now: datetime) -> dict[Path, str]:
-    """Relative path -> text of every file a publish writes; `digest` replaces any history of its day."""
-    days = one_per_day([*history, digest])
-    current = digest.announce_date
-    files: dict[Path, str] = {}
-    for d in days:
-        day = d.announce_date.isoformat()
-        files[Path("history") / f"{day}.md"] = render_markdown(d, made_at(d, current, now))
-        files[Path("json") / f"{day}.json"] = render_json(d)
-    files[Path("README.md")] = files[Path("history") / f"{days[-1].announce_date.isoformat()}.md"]
-    for name, page in site_pages(days, now, current).items():
-        files[Path("site") / name] = page
+
+def _day_files(digest: Digest, now: datetime) -> dict[Path, str]:
+    """history/DATE.md and json/DATE.json of one day."""
+    day = digest.announce_date.isoformat()
+    return {Path("history") / f"{day}.md": render_markdown(digest, now), Path("json") / f"{day}.json": render_json(digest)}
+
+
+def _checked_neighbours(digest: Digest, dates: list[date], neighbours: Sequence[Digest]) -> list[Digest]:
+    """The neighbours other than the digest's own day, refusing any that is not right before or after it."""
+    others = one_per_day(n for n in neighbours if n.announce_date != digest.announce_date)
+    allowed = adjacent(dates, digest.announce_date)
+    for n in others:
+        if n.announce_date not in allowed:
+            raise RenderError(f"{n.announce_date} is not next to {digest.announce_date} among the published dates; "
+                              "pass only the digests of the previous and next published days as neighbours")
+    return others
+
+
+def _archive(out_dir: Path, dates: list[date], known: dict[date, int], pages: set[str], language: Language) -> str:
+    """The archive page; counts of days not in `known` are read from their published JSON heads."""
+    days = []
+    for day in dates:
+        name = page_name(day)
+        count = known[day] if day in known else recorded_recommended(out_dir / "json" / f"{day.isoformat()}.json")
+        href = name if name in pages or (out_dir / SITE / name).exists() else None
+        days.append(ArchiveDay(day.isoformat(), href, count))
+    return render_archive(days, language)
+
+
+def render_day(digest: Digest, out_dir: Path, dates: Sequence[date], neighbours: Sequence[Digest], now: datetime,
+               known: dict[date, int] | None = None) -> dict[Path, str]:
+    """Relative path -> text of every file publish() writes (see the module docstring)."""
+    day = digest.announce_date
+    others = {n.announce_date for n in neighbours}
+    all_dates = sorted({*(d for d in dates if d != day), day, *others})
+    neighbours = _checked_neighbours(digest, all_dates, neighbours)
+    files = _day_files(digest, now)
+    pages = {page_name(day): render_page(digest, now, *adjacent(all_dates, day))}
+    for n in neighbours:
+        pages[page_name(n.announce_date)] = render_page(n, made_at(n, day, now), *adjacent(all_dates, n.announce_date))
+    newest = page_name(all_dates[-1])
+    if newest in pages:
+        pages[INDEX] = pages[newest]
+    if all_dates[-1] == day:
+        files[README] = files[Path("history") / f"{day.isoformat()}.md"]
+    counts = {**(known or {}), **{d.announce_date: len(d.recommended) for d in [digest, *neighbours]}}
+    pages[ARCHIVE] = _archive(out_dir, all_dates, counts, set(pages), digest.profile.language)
+    files.update({SITE / name: page for name, page in pages.items()})
     return files
 
 
-def publish(digest: Digest, out_dir: Path, history: Sequence[Digest] = (), now: datetime | None = None) -> list[Path]:
-    """Write the digest (and re-render `history`) under `out_dir`; returns the paths written.
+def _write(out_dir: Path, files: dict[Path, str]) -> list[Path]:
+    return [write_atomic(out_dir / rel, text) for rel, text in files.items()]
 
-    README.md shows the newest day among `digest` and `history`.
+
+def _from_history(digest: Digest, history: Sequence[Digest]) -> tuple[list[date], list[Digest], dict[date, int]]:
+    """The old call's history as (dates, neighbours, known counts): nothing needs reading from disk."""
+    days = [d for d in one_per_day(history) if d.announce_date != digest.announce_date]
+    dates = sorted({digest.announce_date, *(d.announce_date for d in days)})
+    near = adjacent(dates, digest.announce_date)
+    return dates, [d for d in days if d.announce_date in near], {d.announce_date: len(d.recommended) for d in days}
+
+
+def publish(digest: Digest, out_dir: Path, dates: Sequence[date] | Sequence[Digest] = (),
+            neighbours: Sequence[Digest] = (), now: datetime | None = None, *,
+            history: Sequence[Digest] | None = None) -> list[Path]:
+    """Publish one day under `out_dir`, writing only the files it changes; returns the paths written.
+
+    See the module docstring. `history` (or digests passed as `dates`) is the old call, kept for the switch-over.
     """
-    files = render_files(digest, history, now or datetime.now(UTC))
-    return [write_atomic(Path(out_dir) / rel, text) for rel, text in files.items()]
+    known: dict[date, int] | None = None
+    old = [d for d in dates if isinstance(d, Digest)]
+    if history is not None or old:
+        dates, neighbours, known = _from_history(digest, [*old, *(history or ())])
+    day_dates = [d for d in dates if not isinstance(d, Digest)]
+    files = render_day(digest, Path(out_dir), day_dates, neighbours, now or datetime.now(UTC), known)
+    return _write(Path(out_dir), files)
+
+
+def render_all(digests: Sequence[Digest], now: datetime) -> dict[Path, str]:
+    """Relative path -> text of every file of every day; README.md is the newest day."""
+    days = one_per_day(digests)
+    if not days:
+        raise RenderError("no digest to publish")
+    files: dict[Path, str] = {}
+    for d in days:
+        files.update(_day_files(d, made_at(d, None, now)))
+    files[README] = files[Path("history") / f"{days[-1].announce_date.isoformat()}.md"]
+    files.update({SITE / name: page for name, page in site_pages(days, now).items()})
+    return files
+
+
+def publish_all(digests: Sequence[Digest], out_dir: Path, now: datetime | None = None) -> list[Path]:
+    """Write every day's files, the site's index and archive, and README.md; returns the paths written."""
+    return _write(Path(out_dir), render_all(digests, now or datetime.now(UTC)))

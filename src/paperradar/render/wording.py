@@ -30,6 +30,9 @@ _TEXT: dict[Language, dict[str, str]] = {
         "fields": "研究方向",
         "other": "其他",
         "days": "往期",
+        "archive_title": "ArXiv 每日推荐 - 往期",
+        "archive_note": "括号中是当天推荐的论文数。",
+        "latest": "最新一天",
         "previous": "前一天",
         "next": "后一天",
         "top": "回到顶部",
@@ -54,6 +57,9 @@ _TEXT: dict[Language, dict[str, str]] = {
         "fields": "Fields",
         "other": "Other",
         "days": "All days",
+        "archive_title": "ArXiv daily picks - all days",
+        "archive_note": "In parentheses: the papers recommended that day.",
+        "latest": "Latest day",
         "previous": "Previous day",
         "next": "Next day",
         "top": "Back to top",
@@ -143,4 +149,5 @@ def _score(value: float) -> str:
 
 def labels(language: Language) -> dict[str, str]:
     """The navigation words of a page."""
-    return {k: _TEXT[language][k] for k in ("fields", "days", "previous", "next", "top")}
+    return {k: _TEXT[language][k] for k in ("fields", "days", "archive_title", "archive_note", "latest", "previous",
+                                            "next", "top")}

@@ -7,10 +7,12 @@ differently, so the endpoint's `usage` stays the truth for what a run spent.
 
 from __future__ import annotations
 
+import threading
 from functools import lru_cache
 from typing import Protocol
 
 ENCODING = "o200k_base"
+_LOADING = threading.Lock()  # worker threads that count at once would otherwise each load the vocabulary
 
 
 class _Encoding(Protocol):
@@ -19,6 +21,12 @@ class _Encoding(Protocol):
 
 @lru_cache(maxsize=1)
 def _encoding() -> _Encoding:
+    with _LOADING:
+        return _load()
+
+
+@lru_cache(maxsize=1)
+def _load() -> _Encoding:
     import bpe_openai  # imported late: loading the vocabulary takes ~1-2 s
 
     enc: _Encoding = bpe_openai.get_encoding(ENCODING)

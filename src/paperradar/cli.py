@@ -267,7 +267,7 @@ def _llm_scorer(store: Store, profile: Profile):
 
 def cmd_render(args: argparse.Namespace) -> int:
     from .pipeline import load_digest
-    from .render.publish import publish
+    from .render.publish import publish, publish_all
     profile = _profile(args)
     out = args.out or data_dir() / "digest"
     store = Store.open()
@@ -276,13 +276,19 @@ def cmd_render(args: argparse.Namespace) -> int:
         if args.date and args.date not in dates:
             print(f"paperradar: error: nothing published for {args.date}; see `paperradar history`", file=sys.stderr)
             return 1
-        digests = [d for d in (load_digest(store, profile, day) for day in dates) if d is not None]
+        wanted = [args.date] if args.date else dates
+        if args.date:
+            at = dates.index(args.date)
+            wanted = [dates[i] for i in (at - 1, at, at + 1) if 0 <= i < len(dates)]
+        digests = [d for d in (load_digest(store, profile, day) for day in wanted) if d is not None]
     finally:
         store.close()
-    targets = [d for d in digests if args.date is None or d.announce_date == args.date]
-    if targets:
-        publish(targets[-1], out, [o for o in digests if o is not targets[-1]])
-    print(f"rendered {len(targets)} day(s) into {out}")
+    if args.date:
+        target = next(d for d in digests if d.announce_date == args.date)
+        publish(target, out, dates, [d for d in digests if d is not target])
+    else:
+        publish_all(digests, out)
+    print(f"rendered {1 if args.date else len(digests)} day(s) into {out}")
     return 0
 
 

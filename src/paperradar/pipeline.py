@@ -14,7 +14,8 @@ from .scorers.base import Scorer
 from .sources.rss import Listing
 from .store import Store
 
-Publisher = Callable[[Digest, Path, Sequence[Digest]], list[Path]]
+# (digest, out_dir, every published date, the digests of the published days just before and after) -> files
+Publisher = Callable[[Digest, Path, Sequence[date], Sequence[Digest]], list[Path]]
 # papers -> their authors with the affiliations a source stated, for the papers whose source could be read
 AffiliationLookup = Callable[[Sequence[Paper]], dict[str, tuple[Author, ...]]]
 
@@ -89,9 +90,11 @@ def run_listing(store: Store, profile: Profile, listing: Listing, local: Scorer,
                      failed_batches=tuple(failures), budget_exhausted=budget_hit, empty_listing=not papers)
     digest = assemble(profile, papers, local_j, llm_j, facts)
     t = time.perf_counter()
-    history = [d for d in (load_digest(store, profile, other) for other in store.published_dates()
-                           if other != day) if d is not None]
-    written = publish(digest, out_dir, history)
+    dates = sorted(set(store.published_dates()) | {day})
+    at = dates.index(day)
+    beside = [dates[i] for i in (at - 1, at + 1) if 0 <= i < len(dates)]
+    neighbours = [d for d in (load_digest(store, profile, other) for other in beside) if d is not None]
+    written = publish(digest, out_dir, dates, neighbours)
     clock.stage("publish", t)
     store.mark_shown(day, [e.paper.id for e in digest.recommended])
     store.finish_run(run_id, "done", replace(facts, timings=clock.timings))

@@ -1,0 +1,176 @@
+"""Replay: how well the learned ranker would have done, walking real days in date order.
+
+Day D is ranked with the profile and only the evidence of the days before it (the picks as likes with
+their field, the other papers as seen but not liked), scored against D's picks, and only then are D's
+picks added to the evidence. `warmup_dir` first feeds all the evidence of other days, as a reader who
+has used paperradar for a while. Nothing is written to the reader's data directory: the evidence lives
+in memory and only paper vectors are cached, keyed by a hash of their text.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import numpy as np
+
+from .config import example_profile_text, parse_profile
+from .embedding import Encoder, VectorCache
+from .metrics import DayScore, score_day, summary_lines
+from .models import Evidence, Profile
+from .scorers.embedded import EmbeddedScorer
+from .scorers.learned import LearnedScorer
+from .seeddays import SeedDay, load_days
+
+LIKE_WEIGHT = 1.0
+SHOWN_WEIGHT = 1.0  # the LLM read every paper of a seed day, so a paper it left out is a considered "no"
+
+
+@dataclass(frozen=True)
+class ReplayResult:
+    days: tuple[DayScore, ...]
+    r_precision: float
+    auc: float
+    prefilter_recall: float
+    field_agreement: float
+    largest_day: str  # the day with the most papers
+    largest_day_papers: int
+    largest_day_seconds: float  # re-train and rank that day, vectors served by the cache
+    evidence_at_largest_day: int
+
+    def to_json(self) -> dict[str, object]:
+        return {k: (list(map(asdict, v)) if k == "days" else v) for k, v in asdict(self).items()}
+
+
+def day_evidence(day: SeedDay, like_weight: float = LIKE_WEIGHT,
+                 shown_weight: float = SHOWN_WEIGHT) -> list[Evidence]:
+    """A seed day as a reader's feedback: picks are likes in their field, the rest seen but not liked."""
+    out = []
+    for p in day.papers:
+        pick = day.picks.get(p.id)
+        if pick is not None:
+            out.append(Evidence(p, 1, like_weight, "like", pick.field))
+        else:
+            out.append(Evidence(p, 0, shown_weight, "shown"))
+    return out
+
+
+def default_cache_dir() -> Path:
+    """Vectors only; under $PAPERRADAR_HOME/cache when set (tests), else the user's cache directory."""
+    home = os.environ.get("PAPERRADAR_HOME")
+    if home:
+        return Path(home) / "cache"
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "paperradar"
+
+
+class NpzVectorCache:
+    """A VectorCache in one .npz file per model, saved when the replay ends."""
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+        self._tables: dict[str, dict[str, np.ndarray]] = {}
+        self._dirty: set[str] = set()
+
+    def _path(self, model: str) -> Path:
+        return self.folder / f"replay-vectors-{model}.npz"
+
+    def _table(self, model: str) -> dict[str, np.ndarray]:
+        if model not in self._tables:
+            table: dict[str, np.ndarray] = {}
+            if self._path(model).exists():
+                with np.load(self._path(model)) as npz:
+                    table = dict(zip(npz["keys"].tolist(), npz["vectors"]))
+            self._tables[model] = table
+        return self._tables[model]
+
+    def get_vectors(self, model: str, keys: list[str]) -> dict[str, np.ndarray]:
+        table = self._table(model)
+        return {k: table[k] for k in keys if k in table}
+
+    def put_vectors(self, model: str, vectors: dict[str, np.ndarray]) -> None:
+        self._table(model).update(vectors)
+        self._dirty.add(model)
+
+    def save(self) -> None:
+        self.folder.mkdir(parents=True, exist_ok=True)
+        for model in sorted(self._dirty):
+            table = self._tables[model]
+            tmp = self._path(model).with_name(f".{self._path(model).name}.tmp.npz")
+            np.savez(tmp, keys=np.array(list(table)), vectors=np.stack(list(table.values())))
+            tmp.replace(self._path(model))
+        self._dirty.clear()
+
+
+def _score_one(scorer: LearnedScorer, day: SeedDay, profile: Profile, keep_rate: float) -> tuple[DayScore, float]:
+    started = time.perf_counter()
+    a = scorer.analyse(day.papers, profile)
+    seconds = time.perf_counter() - started
+    fields = [profile.field_names[int(i)] for i in a.field_idx]
+    pick_fields = [day.picks[p.id].field if p.id in day.picks else None for p in day.papers]
+    scored = score_day(day.name, a.rank_value, fields, list(a.score >= profile.min_score), day.labels,
+                       pick_fields, keep_rate)
+    return scored, seconds
+
+
+def replay(days_dir: str | Path, warmup_dir: str | Path | None = None, use_feedback: bool = True,
+           profile: Profile | None = None, keep_rate: float = 0.5, json_path: str | Path | None = None,
+           out: Callable[[str], None] = print, cache: VectorCache | None = None) -> ReplayResult:
+    """Rank each day with the evidence of the days before it; print per-day and mean metrics."""
+    profile = profile or parse_profile(_example_profile(), "bundled example profile")
+    own_cache = NpzVectorCache(default_cache_dir()) if cache is None else None
+    embedded = EmbeddedScorer(Encoder(cache=cache or own_cache))
+    days = load_days(days_dir)
+    warm = load_days(warmup_dir) if warmup_dir else []
+    evidence: list[Evidence] = [e for d in warm for e in day_evidence(d)] if use_feedback else []
+    scored: list[DayScore] = []
+    timing: dict[str, tuple[float, int]] = {}
+    for day in days:
+        scorer = LearnedScorer(embedded, evidence)
+        result, seconds = _score_one(scorer, day, profile, keep_rate)
+        scored.append(result)
+        timing[day.name] = (seconds, len(evidence))
+        if use_feedback:
+            evidence = evidence + day_evidence(day)
+    if own_cache is not None:
+        own_cache.save()
+    return _report(days, scored, timing, warm, use_feedback, json_path, out)
+
+
+def _example_profile() -> dict[str, object]:
+    import tomllib
+
+    return tomllib.loads(example_profile_text())
+
+
+def _report(days: Sequence[SeedDay], scored: list[DayScore], timing: dict[str, tuple[float, int]],
+            warm: Sequence[SeedDay], use_feedback: bool, json_path: str | Path | None,
+            out: Callable[[str], None]) -> ReplayResult:
+    largest = max(days, key=lambda d: len(d.papers))
+    seconds, n_evidence = timing[largest.name]
+    agree = sum(d.field_agree for d in scored)
+    compared = sum(d.field_compared for d in scored)
+    result = ReplayResult(
+        tuple(scored), _mean(d.r_precision for d in scored), _mean(d.auc for d in scored),
+        _mean(d.prefilter_recall for d in scored), agree / compared if compared else math.nan,
+        largest.name, len(largest.papers), seconds, n_evidence)
+    mode = "profile only" if not use_feedback else (
+        f"warm-up {len(warm)} days, then feedback" if warm else "feedback from earlier days only")
+    out(f"replay of {len(days)} days ({mode})")
+    for line in summary_lines(scored):
+        out(line)
+    out(f"re-train and rank the largest day ({largest.name}, {len(largest.papers)} papers, "
+        f"{n_evidence} evidence items): {seconds:.2f} s (paper vectors from the cache after the first run)")
+    if json_path:
+        Path(json_path).write_text(json.dumps(result.to_json(), ensure_ascii=False, indent=2), encoding="utf-8")
+    out(f"R-precision {result.r_precision:.3f}")
+    return result
+
+
+def _mean(values: object) -> float:
+    arr = np.array(list(values), dtype=float)  # type: ignore[call-overload]
+    return float(np.nanmean(arr)) if arr.size and not np.isnan(arr).all() else math.nan

@@ -1,0 +1,207 @@
+"""A ranker that learns what the reader wants from evidence: likes, dislikes, papers shown and not
+liked, and LLM verdicts, on top of the profile-only embedded scorer.
+
+Trained afresh at every run (seconds): a logistic regression over TF-IDF words of the title and
+abstract, the paper's sentence vector and the embedded scorer's per-field closeness, weighted by each
+piece of evidence's weight. Its output is put on the 0-10 scale by where it falls among the evidence
+papers (the evidence's share of wanted papers lands at 7), then blended with the embedded score with
+weight n / (n + k), n = wanted papers in the evidence: with no evidence the scores are exactly the
+embedded scorer's. Fields come from a classifier trained on evidence that names a field, blended the
+same way with the embedded field closeness.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, replace
+
+import numpy as np
+from scipy import sparse
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+
+from ..errors import ScorerError
+from ..models import BatchResult, Evidence, Judgement, Paper, Profile
+from .embedded import Analysis, EmbeddedScorer
+from .reasons import write_reason
+
+VERSION = "v1"
+THRESHOLD = 7.0  # the calibrated score at which the evidence's share of wanted papers starts
+_PRIORITY = {"like": 3, "dislike": 3, "llm": 2, "shown": 1}  # the reader's own word beats an LLM verdict
+
+
+@dataclass(frozen=True)
+class Tuning:
+    """The knobs; the defaults are what `paperradar replay` measured best on the seed days."""
+
+    blend_k: float = 30.0  # wanted papers at which learned and embedded scores count equally
+    c: float = 4.0  # inverse regularisation of the relevance model
+    vector_weight: float = 1.0  # scale of the sentence vector against the TF-IDF block
+    prior_weight: float = 1.0  # scale of the embedded field closeness (z units) in the features
+    field_c: float = 1.0  # inverse regularisation of the field model
+    field_k: float = 20.0  # field-labelled evidence at which the learned field counts as much as the profile's
+    min_df: int = 2
+
+
+@dataclass(frozen=True)
+class LearnedAnalysis:
+    base: Analysis  # what the embedded scorer found, for reasons and fallbacks
+    rank_value: np.ndarray  # (N,) continuous, never capped: for ordering and the LLM prefilter
+    score: np.ndarray  # (N,) 0-10
+    field_idx: np.ndarray  # (N,) index into profile.fields
+    learned_weight: float  # 0 with no evidence, towards 1 as evidence accumulates
+
+
+def resolve(evidence: Sequence[Evidence]) -> list[Evidence]:
+    """One piece of evidence per paper: the reader's own word over an LLM verdict over 'shown'; later wins ties."""
+    best: dict[str, Evidence] = {}
+    for e in evidence:
+        old = best.get(e.paper.id)
+        if old is None or _PRIORITY[e.kind] >= _PRIORITY[old.kind]:
+            best[e.paper.id] = e
+    return list(best.values())
+
+
+def evidence_hash(evidence: Sequence[Evidence]) -> str:
+    rows = sorted((e.paper.id, e.paper.version, e.label, round(e.weight, 4), e.kind, e.field or "")
+                  for e in evidence)
+    return hashlib.sha256(json.dumps(rows, ensure_ascii=False).encode()).hexdigest()[:12]
+
+
+@dataclass(frozen=True)
+class _Model:
+    vectorizer: TfidfVectorizer | None
+    relevance: LogisticRegression | None
+    knots: np.ndarray  # decision values at the evidence quantiles
+    scores: np.ndarray  # the 0-10 score at each knot
+    fields: LogisticRegression | None
+    field_classes: np.ndarray  # indices into profile.fields that the field model knows
+    n_wanted: float
+    n_fielded: int
+
+
+class LearnedScorer:
+    def __init__(self, embedded: EmbeddedScorer, evidence: Sequence[Evidence], tuning: Tuning = Tuning()):
+        self.embedded = embedded
+        self.evidence = resolve(evidence)
+        self.tuning = tuning
+        self.name = f"learned:{VERSION}:{evidence_hash(self.evidence)}"
+        self._models: dict[str, _Model] = {}  # per profile version: the model reads the profile's fields
+
+    # ---- public ---------------------------------------------------------------------------------
+
+    def judge(self, papers: Sequence[Paper], profile: Profile) -> Iterator[BatchResult]:
+        if not papers:
+            return
+        a = self.analyse(papers, profile)
+        judgements = []
+        for i, p in enumerate(papers):
+            f = profile.fields[int(a.field_idx[i])]
+            matched = list(a.base.matched[i]) if int(a.base.field_idx[i]) == int(a.field_idx[i]) else []
+            reason = write_reason(p, f, matched, profile.language, avoided=a.base.avoided[i])
+            judgements.append(Judgement(p.id, round(float(a.score[i]), 1), f.name, reason, self.name,
+                                        p.version, profile.version))
+        yield BatchResult(tuple(judgements), paper_ids=tuple(p.id for p in papers))
+
+    def rank(self, papers: Sequence[Paper], profile: Profile) -> np.ndarray:
+        """A continuous score per paper, higher first: what the LLM prefilter keeps the top of."""
+        return self.analyse(papers, profile).rank_value
+
+    def analyse(self, papers: Sequence[Paper], profile: Profile) -> LearnedAnalysis:
+        base = self.embedded.analyse(papers, profile)
+        model = self._model(profile)
+        w = model.n_wanted / (model.n_wanted + self.tuning.blend_k) if model.relevance is not None else 0.0
+        if w == 0.0:
+            return LearnedAnalysis(base, _rank_value(base.score, base.relevance), base.score, base.field_idx, 0.0)
+        z = model.relevance.decision_function(self._features(model, papers, base))
+        learned = np.interp(z, model.knots, model.scores)
+        score = (1 - w) * base.score + w * learned
+        rank_value = (1 - w) * _rank_value(base.score, base.relevance) + w * _rank_value(learned, z)
+        return LearnedAnalysis(base, rank_value, score, self._fields(model, base, profile), w)
+
+    # ---- training -------------------------------------------------------------------------------
+
+    def _model(self, profile: Profile) -> _Model:
+        if profile.version not in self._models:
+            self._models[profile.version] = self._train(profile)
+        return self._models[profile.version]
+
+    def _train(self, profile: Profile) -> _Model:
+        ev = self.evidence
+        labels = np.array([e.label for e in ev], dtype=int)
+        weights = np.array([e.weight for e in ev], dtype=float)
+        empty = _Model(None, None, np.zeros(0), np.zeros(0), None, np.zeros(0, dtype=int), 0.0, 0)
+        if len(set(labels.tolist())) < 2 or weights.sum() <= 0:
+            return empty  # a model needs wanted and unwanted papers; until then the profile alone decides
+        papers = [e.paper for e in ev]
+        base = self.embedded.analyse(papers, profile)
+        vectorizer = TfidfVectorizer(sublinear_tf=True, ngram_range=(1, 2), min_df=self.tuning.min_df,
+                                     max_df=0.5, stop_words="english", dtype=np.float32)
+        vectorizer.fit([p.text for p in papers])
+        x = self._features(replace(empty, vectorizer=vectorizer), papers, base)
+        relevance = LogisticRegression(C=self.tuning.c, max_iter=1000)
+        relevance.fit(x, labels, sample_weight=weights)
+        knots, scores = _calibration(relevance.decision_function(x), labels, weights)
+        fields, classes, n_fielded = self._train_fields(ev, base, profile)
+        return _Model(vectorizer, relevance, knots, scores, fields, classes,
+                      float(weights[labels == 1].sum()), n_fielded)
+
+    def _features(self, model: _Model, papers: Sequence[Paper], base: Analysis) -> sparse.csr_matrix:
+        assert model.vectorizer is not None
+        t = self.tuning
+        words = model.vectorizer.transform([p.text for p in papers])
+        dense = np.hstack([base.vectors * t.vector_weight, base.field_sims * (t.prior_weight / 10.0)])
+        return sparse.hstack([words, sparse.csr_matrix(dense.astype(np.float32))], format="csr")
+
+    def _train_fields(self, ev: Sequence[Evidence], base: Analysis,
+                      profile: Profile) -> tuple[LogisticRegression | None, np.ndarray, int]:
+        index = {name: i for i, name in enumerate(profile.field_names)}
+        rows = [(i, index[e.field]) for i, e in enumerate(ev) if e.label == 1 and e.field in index]
+        classes = np.array(sorted({c for _, c in rows}), dtype=int)
+        if len(classes) < 2:  # one field named so far: it is all the evidence can say
+            return None, classes, len(rows)
+        idx = np.array([i for i, _ in rows])
+        x = np.hstack([base.vectors[idx], base.field_sims[idx] / 10.0])
+        model = LogisticRegression(C=self.tuning.field_c, max_iter=1000)
+        model.fit(x, np.array([c for _, c in rows]))
+        return model, classes, len(rows)
+
+    def _fields(self, model: _Model, base: Analysis, profile: Profile) -> np.ndarray:
+        """Learned field probabilities blended with the profile's own closeness (as a softmax)."""
+        if model.field_classes.size == 0:
+            return base.field_idx
+        prior = _softmax(base.field_sims)
+        learned = np.zeros_like(prior)
+        if model.fields is None:
+            learned[:, model.field_classes[0]] = 1.0
+        else:
+            learned[:, model.field_classes] = model.fields.predict_proba(
+                np.hstack([base.vectors, base.field_sims / 10.0]))
+        w = model.n_fielded / (model.n_fielded + self.tuning.field_k)
+        return np.argmax((1 - w) * prior + w * learned, axis=1)
+
+
+def _softmax(x: np.ndarray) -> np.ndarray:
+    e = np.exp(x - x.max(axis=1, keepdims=True))
+    return e / e.sum(axis=1, keepdims=True)
+
+
+def _calibration(z: np.ndarray, labels: np.ndarray, weights: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Knots mapping decision values to 0-10: the evidence's weighted share of wanted papers lands on 7-10."""
+    share = float(np.clip(weights[labels == 1].sum() / weights.sum(), 0.02, 0.9))
+    q = np.linspace(0.0, 1.0, 201)
+    knots = np.quantile(z, q)
+    cut = 1.0 - share
+    scores = np.where(q <= cut, THRESHOLD * q / cut, THRESHOLD + (10.0 - THRESHOLD) * (q - cut) / share)
+    knots, keep = np.unique(knots, return_index=True)
+    if knots.size < 2:
+        raise ScorerError(f"the learned model gives every one of {z.size} evidence papers the same value")
+    return knots, scores[keep]
+
+
+def _rank_value(score: np.ndarray, raw: np.ndarray) -> np.ndarray:
+    """The 0-10 score with ties (at 0 and 10) broken by the raw value, which keeps its order."""
+    spread = raw.std() or 1.0
+    return score + 1e-3 * (raw - raw.mean()) / spread

@@ -1,0 +1,113 @@
+"""The learned ranker on the real model and a real seed day: evidence moves it, no evidence leaves it alone."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date
+
+import numpy as np
+import pytest
+
+from paperradar.config import load_profile
+from paperradar.embedding import Encoder, MemoryVectorCache
+from paperradar.models import Evidence, Paper, Profile
+from paperradar.scorers.embedded import EmbeddedScorer
+from paperradar.scorers.learned import LearnedScorer, Tuning, resolve
+from paperradar.seeddays import SeedDay, load_day
+from tests._paths import REPO, SEED_DAYS
+
+EXAMPLE = REPO / "src" / "paperradar" / "data" / "example-profile.toml"
+
+
+@pytest.fixture(scope="module")
+def embedded() -> EmbeddedScorer:
+    return EmbeddedScorer(Encoder(cache=MemoryVectorCache()))
+
+
+@pytest.fixture(scope="module")
+def profile() -> Profile:
+    return load_profile(EXAMPLE)
+
+
+@pytest.fixture(scope="module")
+def day() -> SeedDay:
+    return load_day(SEED_DAYS / "2026-02-05")
+
+
+def evidence_of(day: SeedDay, papers: list[Paper]) -> list[Evidence]:
+    return [Evidence(p, 1, 1.0, "like", day.picks[p.id].field) if p.id in day.picks else Evidence(p, 0, 1.0, "shown")
+            for p in papers]
+
+
+def test_without_evidence_the_scores_are_exactly_the_embedded_ones(embedded: EmbeddedScorer, profile: Profile,
+                                                                    day: SeedDay) -> None:
+    papers = list(day.papers[:40])
+    base = next(embedded.judge(papers, profile)).judgements
+    mine = next(LearnedScorer(embedded, []).judge(papers, profile)).judgements
+    assert [(j.score, j.field, j.reason) for j in mine] == [(j.score, j.field, j.reason) for j in base]
+    assert mine[0].scorer.startswith("learned:v1:")
+
+
+def test_only_likes_is_not_enough_to_learn_and_changes_nothing(embedded: EmbeddedScorer, profile: Profile,
+                                                                day: SeedDay) -> None:
+    papers = list(day.papers[:40])
+    likes = [Evidence(p, 1, 1.0, "like") for p in day.papers[40:50]]
+    a = LearnedScorer(embedded, likes).analyse(papers, profile)
+    assert a.learned_weight == 0.0
+    np.testing.assert_array_equal(a.score, embedded.analyse(papers, profile).score)
+
+
+def test_the_name_follows_the_evidence_not_its_order(embedded: EmbeddedScorer, day: SeedDay) -> None:
+    ev = evidence_of(day, list(day.papers[:30]))
+    same = LearnedScorer(embedded, list(reversed(ev))).name
+    assert LearnedScorer(embedded, ev).name == same
+    flipped = [replace(ev[0], label=1 - ev[0].label)] + ev[1:]
+    assert LearnedScorer(embedded, flipped).name != same
+    assert LearnedScorer(embedded, ev[1:]).name != same
+
+
+def test_the_readers_word_beats_shown_for_the_same_paper(day: SeedDay) -> None:
+    p = day.papers[0]
+    kept = resolve([Evidence(p, 1, 1.0, "like"), Evidence(p, 0, 0.2, "shown")])
+    assert [(e.kind, e.label) for e in kept] == [("like", 1)]
+    kept = resolve([Evidence(p, 0, 0.2, "shown"), Evidence(p, 0, 1.0, "dislike"), Evidence(p, 1, 0.5, "llm")])
+    assert [(e.kind, e.label) for e in kept] == [("dislike", 0)]
+
+
+def test_evidence_moves_the_ranking_towards_the_picks(embedded: EmbeddedScorer, profile: Profile,
+                                                     day: SeedDay) -> None:
+    papers = list(day.papers)
+    train, test = papers[:200], papers[200:]
+    labels = [int(p.id in day.picks) for p in test]
+    learned = LearnedScorer(embedded, evidence_of(day, train)).analyse(test, profile)
+    base = embedded.analyse(test, profile)
+    auc_learned = _auc(learned.rank_value, labels)
+    assert 0 < learned.learned_weight < 1
+    assert auc_learned > _auc(base.relevance, labels)
+    assert ((learned.score >= 0) & (learned.score <= 10)).all()
+
+
+def test_more_evidence_weighs_more(embedded: EmbeddedScorer, profile: Profile, day: SeedDay) -> None:
+    papers = list(day.papers)
+    small = LearnedScorer(embedded, evidence_of(day, papers[:80])).analyse(papers[250:], profile)
+    large = LearnedScorer(embedded, evidence_of(day, papers[:240])).analyse(papers[250:], profile)
+    assert 0 < small.learned_weight < large.learned_weight < 1
+
+
+def test_fields_are_learned_from_evidence_that_names_them(embedded: EmbeddedScorer, profile: Profile,
+                                                         day: SeedDay) -> None:
+    papers = list(day.papers[:120])
+    # the reader files every liked paper under one field: new papers close to them follow
+    target = profile.field_names[4]
+    ev = [replace(e, field=target) if e.label else e for e in evidence_of(day, papers)]
+    liked = [e.paper for e in ev if e.label][:10]
+    a = LearnedScorer(embedded, ev, Tuning(field_k=1.0)).analyse(liked, profile)
+    assert [profile.field_names[i] for i in a.field_idx].count(target) >= 8
+    base = embedded.analyse(liked, profile)
+    assert [profile.field_names[i] for i in base.field_idx].count(target) < 8
+
+
+def _auc(scores: np.ndarray, labels: list[int]) -> float:
+    from paperradar.metrics import auc
+
+    return auc(scores, labels)

@@ -1,0 +1,72 @@
+"""Replay on small real days cut from a seed day: the report's shape, the no-feedback path, the JSON file."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from paperradar.embedding import MemoryVectorCache
+from paperradar.replay import replay
+from tests._paths import SEED_DAYS
+
+SOURCE = SEED_DAYS / "2026-02-05"
+
+
+def make_days(root: Path, names: list[str], size: int) -> Path:
+    """Consecutive slices of a real seed day, each with its own real picks."""
+    records = [json.loads(line) for line in (SOURCE / "input.jsonl").read_text(encoding="utf-8").splitlines()]
+    picks = {json.loads(line)["id"]: line for line in (SOURCE / "picks.jsonl").read_text(encoding="utf-8").splitlines()}
+    for n, name in enumerate(names):
+        day = root / name
+        day.mkdir(parents=True)
+        chunk = records[n * size:(n + 1) * size]
+        (day / "input.jsonl").write_text("".join(json.dumps(r) + "\n" for r in chunk), encoding="utf-8")
+        (day / "picks.jsonl").write_text("".join(picks[r["id"]] + "\n" for r in chunk if r["id"] in picks),
+                                         encoding="utf-8")
+    return root
+
+
+@pytest.fixture(scope="module")
+def cache() -> MemoryVectorCache:
+    return MemoryVectorCache()
+
+
+@pytest.fixture(scope="module")
+def days(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("days")
+    make_days(root / "warm", ["2026-01-01", "2026-01-02"], 40)
+    make_days(root / "test", ["2026-02-01", "2026-02-02", "2026-02-03"], 40)
+    return root
+
+
+def test_replay_prints_each_day_the_means_and_last_the_r_precision(days: Path, cache: MemoryVectorCache,
+                                                                   tmp_path: Path) -> None:
+    lines: list[str] = []
+    result = replay(days / "test", warmup_dir=days / "warm", json_path=tmp_path / "r.json", out=lines.append,
+                    cache=cache)
+    assert re.fullmatch(r"R-precision \d\.\d{3}", lines[-1])
+    assert float(lines[-1].split()[1]) == pytest.approx(result.r_precision, abs=5e-4)
+    assert [d.name for d in result.days] == ["2026-02-01", "2026-02-02", "2026-02-03"]
+    assert any(line.startswith("2026-02-02 ") for line in lines)
+    assert any("re-train and rank the largest day" in line for line in lines)
+    assert result.evidence_at_largest_day >= 80  # the warm-up days are in the evidence from the first day on
+    saved = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))
+    assert saved["r_precision"] == pytest.approx(result.r_precision)
+    assert len(saved["days"]) == 3
+
+
+def test_without_feedback_every_day_is_ranked_by_the_profile_alone(days: Path, cache: MemoryVectorCache) -> None:
+    plain = replay(days / "test", use_feedback=False, out=lambda _: None, cache=cache)
+    fed = replay(days / "test", out=lambda _: None, cache=cache)
+    # the first day has no earlier evidence either way; later days learn from the days before them
+    assert fed.days[0] == plain.days[0]
+    assert plain.evidence_at_largest_day == 0
+    assert 0.0 <= plain.prefilter_recall <= 1.0
+
+
+def test_the_readers_data_dir_is_left_alone(days: Path, cache: MemoryVectorCache, isolated_home: Path) -> None:
+    replay(days / "test", out=lambda _: None, cache=cache)
+    assert not isolated_home.exists()

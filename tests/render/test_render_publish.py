@@ -14,7 +14,7 @@ from render_samples import NOW, empty_digest, llm_zh_digest, local_en_digest, pr
 
 from paperradar.errors import RenderError
 from paperradar.models import Digest
-from paperradar.render.files import write_atomic
+from paperradar.render.files import read_head, write_atomic
 from paperradar.render.jsonout import digest_record, recorded_recommended, render_json
 from paperradar.render.markdown import render_markdown
 from paperradar.render.publish import publish, publish_all
@@ -224,3 +224,16 @@ def test_written_files_are_readable_and_keep_an_existing_mode(tmp_path: Path) ->
     kept.chmod(0o664)
     write_atomic(kept, "new")
     assert kept.stat().st_mode & 0o777 == 0o664
+
+
+@pytest.mark.parametrize("first_read", [1, 3, 7, 4096])
+def test_read_head_stops_before_the_first_line_starting_with_stop(tmp_path: Path, first_read: int) -> None:
+    path = tmp_path / "f.txt"
+    path.write_text("深度 line\n  stop not at line start: STOP\nSTOP here\nSTOP again\n", encoding="utf-8")
+    assert read_head(path, "STOP", first_read) == "深度 line\n  stop not at line start: STOP\n"
+    assert read_head(path, "深度", first_read) == ""
+    assert read_head(path, "absent", first_read) == path.read_text(encoding="utf-8")
+    assert read_head(tmp_path / "missing.txt", "STOP", first_read) is None
+    path.write_bytes(b"\xff\xfe not utf-8\n")
+    with pytest.raises(RenderError, match="could not read .*f.txt"):
+        read_head(path, "STOP", first_read)

@@ -48,17 +48,33 @@ def write_atomic(path: Path, content: str | Iterable[str]) -> Path:
     return path
 
 
-def read_head(path: Path, stop: str) -> str | None:
-    """The text of `path` up to its first line starting with `stop` (all of it if none does); None if no such file."""
-    lines: list[str] = []
+def file_names(directory: Path) -> set[str]:
+    """The names in `directory` (none if it does not exist yet): one listing instead of a stat per file."""
     try:
-        with path.open(encoding="utf-8") as fh:
-            for line in fh:
-                if line.startswith(stop):
+        return set(os.listdir(directory))
+    except FileNotFoundError:
+        return set()
+    except OSError as e:
+        raise RenderError(f"could not list {directory}: {e.strerror or e}") from e
+
+
+def read_head(path: str | os.PathLike[str], stop: str, first_read: int = 4096) -> str | None:
+    """The text of `path` before its first line starting with `stop` (all of it if none does); None if no such file.
+
+    One read usually holds the head, so a long file costs no more than a short one.
+    """
+    marker = b"\n" + stop.encode("utf-8")
+    try:
+        with open(path, "rb") as fh:
+            data = b"\n" + fh.read(first_read)  # the leading newline lets the first line match too
+            while (end := data.find(marker)) < 0:
+                more = fh.read(max(first_read, len(data)))
+                if not more:
+                    end = len(data)
                     break
-                lines.append(line)
+                data += more
+        return data[1:end + 1].decode("utf-8")
     except FileNotFoundError:
         return None
     except (OSError, UnicodeDecodeError) as e:
         raise RenderError(f"could not read {path}: {e}") from e
-    return "".join(lines)

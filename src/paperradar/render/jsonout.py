@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
 from datetime import datetime
-from pathlib import Path
 from typing import Any
 
 from ..errors import RenderError
@@ -79,7 +79,7 @@ def render_json(digest: Digest) -> str:
     return f'{head[:-2]},\n  "papers": {listed}\n}}\n'  # head ends with "\n}": reopen it for the papers
 
 
-def recorded_recommended(path: Path) -> int | None:
+def recorded_recommended(path: str | os.PathLike[str]) -> int | None:
     """The number of recommendations a DATE.json written by render_json states; None if there is no such file.
 
     Only the head (format, profile, facts) is read and parsed: the papers after it are skipped, so this is cheap.

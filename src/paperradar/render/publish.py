@@ -25,6 +25,7 @@ history=...) still works: it becomes the call above, with the dates, neighbours 
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -32,7 +33,7 @@ from pathlib import Path
 from ..errors import RenderError
 from ..models import Digest, Language
 from .days import adjacent, made_at, one_per_day
-from .files import write_atomic
+from .files import file_names, write_atomic
 from .html import ARCHIVE, INDEX, ArchiveDay, page_name, render_archive, render_page, site_pages
 from .jsonout import recorded_recommended, render_json
 from .markdown import render_markdown
@@ -58,14 +59,19 @@ def _checked_neighbours(digest: Digest, dates: list[date], neighbours: Sequence[
     return others
 
 
-def _archive(out_dir: Path, dates: list[date], known: dict[date, int], pages: set[str], language: Language) -> str:
-    """The archive page; counts of days not in `known` are read from their published JSON heads."""
+def _archive(out_dir: Path, dates: list[date], known: dict[date, int], written: set[str], language: Language) -> str:
+    """The archive page; counts of days not in `known` are read from the heads of their published JSON files."""
+    json_dir = os.path.join(out_dir, "json")
+    json_files = file_names(Path(json_dir))
+    pages = written | file_names(out_dir / SITE)
     days = []
-    for day in dates:
-        name = page_name(day)
-        count = known[day] if day in known else recorded_recommended(out_dir / "json" / f"{day.isoformat()}.json")
-        href = name if name in pages or (out_dir / SITE / name).exists() else None
-        days.append(ArchiveDay(day.isoformat(), href, count))
+    for day in dates:  # once a day for every day published: strings, not Paths, and no stat
+        iso = day.isoformat()
+        count = known.get(day)
+        if count is None and f"{iso}.json" in json_files:
+            count = recorded_recommended(os.path.join(json_dir, f"{iso}.json"))
+        name = f"{iso}.html"
+        days.append(ArchiveDay(iso, name if name in pages else None, count))
     return render_archive(days, language)
 
 

@@ -17,7 +17,7 @@ from paperradar.models import Digest
 from paperradar.render.files import read_head, write_atomic
 from paperradar.render.jsonout import digest_record, recorded_recommended, render_json
 from paperradar.render.markdown import render_markdown
-from paperradar.render.publish import publish, publish_all
+from paperradar.render.publish import neighbour_dates, publish, publish_all
 
 
 def _files(root: Path) -> list[str]:
@@ -48,6 +48,18 @@ def _rel(root: Path, paths: list[Path]) -> list[str]:
 
 def _snapshot(root: Path) -> dict[str, bytes]:
     return {name: (root / name).read_bytes() for name in _files(root)}
+
+
+@pytest.mark.parametrize("dates, day, expected", [
+    ([], FEB5, []),
+    ([FEB5], FEB5, []),
+    ([FEB7, FEB5], FEB6, [FEB5, FEB7]),  # a new day between two: both
+    ([FEB5, FEB6, FEB7], FEB6, [FEB5, FEB7]),  # a re-run: its own date given too
+    ([FEB5, FEB6], FEB7, [FEB6]),
+    ([FEB6, FEB7], FEB5, [FEB6]),  # a late, older day
+])
+def test_neighbour_dates(dates: list[date], day: date, expected: list[date]) -> None:
+    assert neighbour_dates(dates, day) == expected
 
 
 def test_the_first_day_alone(tmp_path: Path) -> None:

@@ -8,6 +8,7 @@
     jsonout.py   render_json(digest); recorded_recommended(path) reads a published day's count from its head
     days.py      one digest per day, the time each says it was made, a day's neighbours
     publish.py   publish(digest, out_dir, dates, neighbours, now)  the daily call: only the files that change
+                 neighbour_dates(dates, day)                         which digests to pass as neighbours
                  publish_all(digests, out_dir, now)                 every day at once, in one linear pass
     files.py     the only disk access: write_atomic, read_head
 """
@@ -15,6 +16,6 @@
 from .html import site_pages
 from .jsonout import render_json
 from .markdown import render_markdown
-from .publish import publish, publish_all
+from .publish import neighbour_dates, publish, publish_all
 
-__all__ = ["publish", "publish_all", "render_json", "render_markdown", "site_pages"]
+__all__ = ["neighbour_dates", "publish", "publish_all", "render_json", "render_markdown", "site_pages"]

@@ -5,14 +5,19 @@
         archive page (one line, and one short read of a json/DATE.json head, per day).
         digest      the day being published: a new day, or a re-run of a day already published
         dates       every published date; the digest's own date may be among them or not
-        neighbours  the digests of the published dates just before and just after the digest's, where they exist
-                    (any other date is refused); a missing one keeps its page, whose links may then skip this day
+        neighbours  the digests of the published dates just before and just after the digest's, where they exist:
+                    neighbour_dates(dates, day) names them; any other date is refused; a missing one keeps its
+                    page, whose links may then skip this day
         writes      history/DATE.md, json/DATE.json, site/DATE.html of the digest;
                     site/PREV.html and site/NEXT.html of the neighbours given (their links to this day);
                     site/archive.html, every date newest first with its number of recommendations, taken from
-                    the digests given or from the head of json/DATE.json (no such file: no number, never a guess);
+                    the digests given or from the head of json/DATE.json (no such file: no number, never a guess;
+                    no site/DATE.html: no link);
                     README.md and site/index.html when the digest is the newest day (index.html also when the
                     newest day is a neighbour given, so that it stays a copy of that day's page)
+
+    neighbour_dates(dates, day) -> list[date]
+        The published dates just before and after `day` (0, 1 or 2 of them).
 
     publish_all(digests, out_dir, now=None) -> list[Path]
         Every file of every day in one pass (for `paperradar render`), linear in the number of days.
@@ -26,7 +31,7 @@ history=...) still works: it becomes the call above, with the dates, neighbours 
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -40,6 +45,12 @@ from .markdown import render_markdown
 
 README = Path("README.md")
 SITE = Path("site")
+
+
+def neighbour_dates(dates: Iterable[date], day: date) -> list[date]:
+    """The published dates just before and just after `day` (whether or not `day` is among `dates`): the days
+    whose digests publish() wants as `neighbours`."""
+    return [d for d in adjacent(sorted({*dates, day}), day) if d is not None]
 
 
 def _day_files(digest: Digest, now: datetime) -> dict[Path, str]:

@@ -21,6 +21,11 @@ from paperradar.store import Store
 DAY = date(2026, 2, 5)
 
 
+def no_publishing(*args: object) -> list[Path]:
+    """The renderers are tested elsewhere; here only the judgements matter."""
+    return []
+
+
 class TitleLengthScorer:
     """A local scorer that only has to rank: longer titles first (the pipeline's prefilter reads it)."""
 
@@ -56,7 +61,7 @@ def test_a_day_killed_mid_way_resumes_sending_only_what_is_missing(tmp_path: Pat
         listing = Listing(DAY, tuple(papers), "test listing")
         with pytest.raises(KeyboardInterrupt):
             run_listing(store, profile, listing, TitleLengthScorer(), KilledAfter(scorer, 2), tmp_path / "out",
-                        lambda digest, out, history: [])
+                        no_publishing)
         committed = store.judgements(papers, scorer.name, profile.version)
         store.close()
         first_run = {p.title for r in server.received for p in r.papers}
@@ -65,7 +70,7 @@ def test_a_day_killed_mid_way_resumes_sending_only_what_is_missing(tmp_path: Pat
         server.received.clear()
         store = Store.open(tmp_path / "data")  # a new process: only what is on disk survives
         outcome = run_listing(store, profile, listing, TitleLengthScorer(), scorer, tmp_path / "out",
-                              lambda digest, out, history: [])
+                              no_publishing)
         resent = [p.title for r in server.received for p in r.papers]
         store.close()
     committed_titles = {p.title for p in papers if p.id in committed}

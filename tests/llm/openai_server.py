@@ -8,7 +8,7 @@ paperradar's JSON format, unless the fault planned for that request says otherwi
 Faults: "429" (with Retry-After), "500", "401", "hang" (answers after `hang_s`), "malformed" (cut-off JSON),
 "not_json" (an HTTP body that is not JSON), "missing" (last paper left out), "extra" (an id not in the
 batch), "duplicate" (first paper answered twice), "bad_field" (field index not in the profile),
-"english" (reasons not in Chinese), "fenced" (JSON inside ```json fences amid prose),
+"english" (reasons not in Chinese), "no_json_mode" (400 to any request with a response_format), "fenced" (JSON inside ```json fences amid prose),
 "reasoning" (reasoning_content + reasoning tokens, as doubao thinking models send).
 """
 
@@ -150,6 +150,8 @@ class FakeOpenAI:
             return _error(429, "rate limited", {"Retry-After": self.retry_after})
         if fault == "500":
             return _error(500, "internal error")
+        if fault == "no_json_mode" and "response_format" in body:
+            return _error(400, "response_format json_object is not supported by this model")
         if fault == "401":
             return _error(401, "invalid api key")
         if fault == "hang":

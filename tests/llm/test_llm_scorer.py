@@ -168,6 +168,13 @@ def test_fenced_json_amid_prose_is_read_without_json_mode(day, profile, server):
     assert "response_format" not in server.received[0].body
 
 
+def test_an_endpoint_without_json_mode_is_asked_without_it(day, profile, server):
+    server.faults = every("no_json_mode")
+    results = run(make_scorer(server.v1_url, batch_size=5), day[:10], profile)
+    assert len(judged(results)) == 10
+    assert ["response_format" in s.body for s in server.received] == [True, False, False]
+
+
 def test_reasoning_tokens_are_reported(day, profile, server):
     server.faults = every("reasoning")
     results = run(make_scorer(server.v1_url), day[:5], profile)

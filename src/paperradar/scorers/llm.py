@@ -145,6 +145,7 @@ class _Endpoint:
 
     def __init__(self, settings: LLMSettings, key: str, backoff: Backoff, sleep: Callable[[float], None]):
         self.settings, self.backoff, self.sleep = settings, backoff, sleep
+        self.json_mode = settings.json_mode
         # Retries are ours (max_retries=0) so that backoff and its bound live in one place.
         self.client = openai.OpenAI(api_key=key, base_url=settings.base_url, timeout=settings.timeout_s,
                                     max_retries=0)
@@ -157,6 +158,9 @@ class _Endpoint:
             except (openai.APITimeoutError, openai.APIConnectionError) as e:
                 failure, retry_after, status = e, None, None
             except openai.APIStatusError as e:
+                if e.status_code == 400 and self.json_mode and "response_format" in str(e.message):
+                    self.json_mode = False  # the endpoint has no JSON mode: the prompt alone asks for JSON
+                    return self.complete(messages)
                 if e.status_code not in _RETRY_STATUSES:
                     raise LLMError(self.settings.base_url, _detail(e), e.status_code, attempt + 1) from e
                 failure, retry_after, status = e, _retry_after(e.response.headers), e.status_code
@@ -167,7 +171,7 @@ class _Endpoint:
         raise LLMError(self.settings.base_url, _detail(failure), status, attempts) from failure
 
     def _once(self, messages: list[dict[str, str]]) -> _Reply:
-        extra = {"response_format": {"type": "json_object"}} if self.settings.json_mode else {}
+        extra = {"response_format": {"type": "json_object"}} if self.json_mode else {}
         response = self.client.chat.completions.create(model=self.settings.model, messages=messages,  # type: ignore[arg-type]
                                                        **extra)  # type: ignore[call-overload]
         content = (response.choices[0].message.content or "") if response.choices else ""

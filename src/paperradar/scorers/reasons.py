@@ -53,7 +53,7 @@ def found_terms(paper: Paper, terms: list[str]) -> list[str]:
     shown: list[str] = []
     for term in terms:
         m = re.search(rf"(?<!\w){term_pattern(term)}(?!\w)", text, re.IGNORECASE)
-        if m and m.group(0).lower() not in {s.lower() for s in shown}:
+        if m and not any(m.group(0).lower() in s.lower() for s in shown):  # "GUI" adds nothing to "GUI agent"
             shown.append(m.group(0))
     return shown
 

@@ -1,0 +1,103 @@
+"""How well the offline scorer, given only the profile, agrees with the reader's previous picks.
+
+  python benchmarks/quality.py ../shared/data/seed-days [--profile PATH]
+
+Ranks every paper of each day with the embedded scorer, prints per-day and mean R-precision, AUC,
+prefilter recall at keep rate 0.5 and field agreement, the median number recommended per day
+(score >= min_score) against the picks, and last the line `R-precision X.XXX`. Paper vectors are kept in
+a file under $PAPERRADAR_HOME (default ~/.cache/paperradar) so that re-runs skip the model.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import time
+from pathlib import Path
+
+import numpy as np
+
+from paperradar.config import load_profile
+from paperradar.embedding import Encoder
+from paperradar.models import Profile
+from paperradar.metrics import DayScore, score_day, summary_lines
+from paperradar.scorers.embedded import EmbeddedScorer
+from paperradar.seeddays import SeedDay, load_days
+
+EXAMPLE_PROFILE = Path(__file__).parents[1] / "src" / "paperradar" / "data" / "example-profile.toml"
+
+
+class FileVectorCache:
+    """A VectorCache in one .npz per model: enough for a benchmark, no store needed."""
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+        self._loaded: dict[str, dict[str, np.ndarray]] = {}
+        self._dirty: set[str] = set()
+
+    def _path(self, model: str) -> Path:
+        return self.folder / f"bench-vectors-{model}.npz"
+
+    def _table(self, model: str) -> dict[str, np.ndarray]:
+        if model not in self._loaded:
+            table: dict[str, np.ndarray] = {}
+            if self._path(model).exists():
+                with np.load(self._path(model)) as npz:
+                    table = dict(zip(npz["keys"].tolist(), npz["vectors"]))
+            self._loaded[model] = table
+        return self._loaded[model]
+
+    def get_vectors(self, model: str, keys: list[str]) -> dict[str, np.ndarray]:
+        table = self._table(model)
+        return {k: table[k] for k in keys if k in table}
+
+    def put_vectors(self, model: str, vectors: dict[str, np.ndarray]) -> None:
+        self._table(model).update(vectors)
+        self._dirty.add(model)
+
+    def save(self) -> None:
+        self.folder.mkdir(parents=True, exist_ok=True)
+        for model in self._dirty:
+            table = self._loaded[model]
+            tmp = self._path(model).with_suffix(".tmp.npz")
+            np.savez(tmp, keys=np.array(list(table)), vectors=np.stack(list(table.values())))
+            tmp.replace(self._path(model))
+        self._dirty.clear()
+
+
+def cache_dir() -> Path:
+    home = os.environ.get("PAPERRADAR_HOME")
+    return Path(home) / "cache" if home else Path.home() / ".cache" / "paperradar"
+
+
+def score_one(scorer: EmbeddedScorer, day: SeedDay, profile: Profile) -> DayScore:
+    a = scorer.analyse(day.papers, profile)
+    labels = day.labels
+    pick_fields = [day.picks[p.id].field if p.id in day.picks else None for p in day.papers]
+    fields = [profile.field_names[int(i)] for i in a.field_idx]
+    # rank by relevance: the score is the same order, but capped at 10 it could tie the very best papers
+    return score_day(day.name, a.relevance, fields, list(a.score >= profile.min_score), labels, pick_fields)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("days", nargs="+", type=Path, help="folders of DAY/input.jsonl + DAY/picks.jsonl")
+    ap.add_argument("--profile", type=Path, default=EXAMPLE_PROFILE)
+    args = ap.parse_args()
+    profile = load_profile(args.profile)
+    cache = FileVectorCache(cache_dir())
+    scorer = EmbeddedScorer(Encoder(cache=cache))
+    started = time.perf_counter()
+    days = load_days(*args.days)
+    scored = [score_one(scorer, d, profile) for d in days]
+    cache.save()
+    print(f"scorer {scorer.name}, profile {args.profile.name} ({profile.version}), {len(days)} days, "
+          f"{sum(len(d.papers) for d in days)} papers, {time.perf_counter() - started:.1f} s "
+          f"({scorer.encoder.encoded} texts encoded, the rest from {cache.folder})")
+    for line in summary_lines(scored):
+        print(line)
+    print(f"R-precision {np.nanmean([d.r_precision for d in scored]):.3f}")
+
+
+if __name__ == "__main__":
+    main()

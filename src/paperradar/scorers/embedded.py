@@ -1,0 +1,189 @@
+"""The offline default scorer: how close each paper is to each of the reader's fields.
+
+Each field is read as several texts (its name, each keyword, each clause of its description); a paper's
+closeness to each text is measured against how close ordinary papers come to that same text (a z-score
+over a bundled background sample), so generic texts don't drown specific ones. A word-level match of the
+field's own vocabulary is added, avoid areas pull a paper down unless it is strongly in a field, and the
+result is calibrated on the same background sample into a 0-10 score.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from functools import cache
+from importlib.resources import files
+
+import numpy as np
+
+from ..embedding import Encoder
+from ..models import BatchResult, Field, Judgement, Paper, Profile
+from . import calibration, lexical
+from .reasons import sentences, write_reason
+
+VERSION = "v1"
+SHOWN_WORD_IDF = 3.0  # a description word is named in a reason only if fewer than ~5% of papers use it
+
+
+@dataclass(frozen=True)
+class Tuning:
+    """The knobs of the scorer; the defaults are what benchmarks/quality.py measured best."""
+
+    lexical_weight: float = 0.7  # weight of the vocabulary match (z units) against the embedding z-score
+    field_temperature: float = 0.5  # soft maximum over fields: a paper close to two fields ranks higher
+    avoid_weight: float = 1.0  # how hard an avoid area pulls a paper down
+    strong_field: float = 3.0  # a paper this close to a field (z) is never pulled down
+
+
+@dataclass(frozen=True)
+class Background:
+    vectors: np.ndarray  # (M, 512) float32
+    words: tuple[lexical.Words, ...]  # each paper's words, for the vocabulary match
+
+
+@dataclass(frozen=True)
+class FieldTexts:
+    """The texts that stand for one field (or avoid area), and its vocabulary for word matching."""
+
+    field: Field
+    texts: tuple[str, ...]
+    vectors: np.ndarray  # (T, 512), one per text
+    keywords: tuple[tuple[str, ...], ...]  # the reader's `about` terms, tokenised
+    vocabulary: frozenset[str]  # content words of the keywords and the description
+
+
+@dataclass(frozen=True)
+class Analysis:
+    """Everything the scorer worked out for a list of papers; the learned ranker builds on it."""
+
+    vectors: np.ndarray  # (N, 512) paper vectors
+    field_sims: np.ndarray  # (N, F) embedding closeness per field, z units over the background
+    lexical: np.ndarray  # (N, F) vocabulary match per field
+    avoid_sims: np.ndarray  # (N, A) embedding closeness per avoid area, z units
+    relevance: np.ndarray  # (N,) profile-only relevance, before calibration
+    score: np.ndarray  # (N,) calibrated 0-10
+    field_idx: np.ndarray  # (N,) index of the best field
+    matched: tuple[tuple[str, ...], ...]  # per paper: the best field's terms found in its text
+    avoided: tuple[str | None, ...]  # per paper: the avoid area that pulled it down, if any
+
+
+@cache
+def background() -> Background:
+    data = files("paperradar") / "data"
+    with np.load(str(data / "background-usem3.npz")) as npz:
+        vectors = npz["vectors"].astype(np.float32)
+    with gzip.open(str(data / "background-texts.jsonl.gz"), "rt", encoding="utf-8") as fh:
+        rows = [json.loads(line) for line in fh]
+    if len(rows) != len(vectors):
+        raise ValueError(f"bundled background is inconsistent: {len(rows)} texts, {len(vectors)} vectors")
+    return Background(vectors / np.linalg.norm(vectors, axis=1, keepdims=True),
+                      tuple(lexical.Words.of(r["title"], r["abstract"]) for r in rows))
+
+
+def field_texts(f: Field, encoder: Encoder) -> FieldTexts:
+    clauses = [c.strip() for s in sentences(f.description) for c in re.split(r"[:;]", s) if len(c.strip()) > 3]
+    desc = " ".join(f.description.split())
+    texts = (*f.about, *([desc] if desc else []), *clauses) or (f.name,)
+    vocab = frozenset(w for t in (*f.about, f.description) for w in lexical.content_words(t))
+    return FieldTexts(f, texts, encoder.encode(list(texts)), tuple(tuple(lexical.tokens(a)) for a in f.about),
+                      vocab)
+
+
+class EmbeddedScorer:
+    def __init__(self, encoder: Encoder | None = None, tuning: Tuning = Tuning(),
+                 bg: Background | None = None):
+        self.encoder = encoder or Encoder()
+        self.tuning = tuning
+        self._bg = bg
+        self._bg_lexical: dict[frozenset[str], np.ndarray] = {}  # background word overlap per field vocabulary
+        self.name = f"embedded:{self.encoder.name.split('-')[0]}-{VERSION}"
+
+    @property
+    def bg(self) -> Background:
+        return self._bg if self._bg is not None else background()
+
+    def analyse(self, papers: Sequence[Paper], profile: Profile) -> Analysis:
+        vectors = self.encoder.encode([p.text for p in papers])
+        fields = [field_texts(f, self.encoder) for f in profile.fields]
+        avoid = [field_texts(a, self.encoder) for a in profile.avoid]
+        raw = self._raw(vectors, [lexical.Words.of(p.title, p.abstract) for p in papers], fields, avoid)
+        bg_raw = self._raw(self.bg.vectors, self.bg.words, fields, avoid)
+        cal = calibration.fit(bg_raw.relevance)
+        matched = tuple(self._matched(p, fields[i]) for p, i in zip(papers, raw.field_idx))
+        return Analysis(vectors, raw.field_sims, raw.lexical, raw.avoid_sims, raw.relevance,
+                        cal.score(raw.relevance), raw.field_idx, matched, raw.avoided)
+
+    def _raw(self, vectors: np.ndarray, words: Sequence[lexical.Words], fields: list[FieldTexts],
+             avoid: list[FieldTexts]) -> _Raw:
+        t = self.tuning
+        field_sims = np.stack([self._closeness(vectors, f) for f in fields], axis=1)
+        lex = np.stack([self._lexical(words, f) for f in fields], axis=1)
+        combined = field_sims + t.lexical_weight * lex
+        field_idx = combined.argmax(axis=1)
+        best = combined.max(axis=1)
+        relevance = t.field_temperature * np.log(np.exp((combined - best[:, None]) / t.field_temperature)
+                                                 .sum(axis=1)) + best
+        if not avoid:
+            return _Raw(field_sims, lex, np.zeros((len(words), 0)), relevance, field_idx, (None,) * len(words))
+        avoid_sims = np.stack([self._closeness(vectors, a) + t.lexical_weight * self._lexical(words, a)
+                               for a in avoid], axis=1)
+        excess = avoid_sims.max(axis=1) - best
+        pulled = (excess > 0) & (best < t.strong_field)
+        relevance = relevance - np.where(pulled, t.avoid_weight * excess, 0.0)
+        avoided = tuple(avoid[j].field.name if p else None for p, j in zip(pulled, avoid_sims.argmax(axis=1)))
+        return _Raw(field_sims, lex, avoid_sims, relevance, field_idx, avoided)
+
+    def _closeness(self, vectors: np.ndarray, f: FieldTexts) -> np.ndarray:
+        """Mean over the field's texts of the paper's similarity, in z units over ordinary papers."""
+        bg_sims = self.bg.vectors @ f.vectors.T
+        z = (vectors @ f.vectors.T - bg_sims.mean(axis=0)) / (bg_sims.std(axis=0) + 1e-6)
+        return z.mean(axis=1)
+
+    def _lexical(self, words: Sequence[lexical.Words], f: FieldTexts) -> np.ndarray:
+        """Summed rarity of the field's words the paper uses, in z units over ordinary papers."""
+        raw = idf_overlap(words, f.vocabulary)
+        bg = self._bg_overlap(f.vocabulary)
+        return (raw - bg.mean()) / (bg.std() + 1e-6)
+
+    def _bg_overlap(self, vocabulary: frozenset[str]) -> np.ndarray:
+        if vocabulary not in self._bg_lexical:
+            self._bg_lexical[vocabulary] = idf_overlap(self.bg.words, vocabulary)
+        return self._bg_lexical[vocabulary]
+
+    def _matched(self, paper: Paper, f: FieldTexts) -> tuple[str, ...]:
+        """The field's keywords found in the paper, then its rarest description words found there."""
+        words = lexical.tokens(paper.text)
+        keywords = [a for a, k in zip(f.field.about, f.keywords) if lexical.phrase_in(list(k), words)]
+        df = lexical.background_df()
+        rare = sorted(f.vocabulary.intersection(words), key=lambda w: (-df.idf(w), w))
+        return tuple(keywords + [w for w in rare if df.idf(w) >= SHOWN_WORD_IDF])
+
+    def judge(self, papers: Sequence[Paper], profile: Profile) -> Iterator[BatchResult]:
+        if not papers:
+            return
+        a = self.analyse(papers, profile)
+        judgements = []
+        for i, p in enumerate(papers):
+            f = profile.fields[int(a.field_idx[i])]
+            reason = write_reason(p, f, list(a.matched[i]), profile.language, avoided=a.avoided[i])
+            judgements.append(Judgement(p.id, round(float(a.score[i]), 1), f.name, reason, self.name,
+                                        p.version, profile.version))
+        yield BatchResult(tuple(judgements), paper_ids=tuple(p.id for p in papers))
+
+
+def idf_overlap(words: Sequence[lexical.Words], vocabulary: frozenset[str]) -> np.ndarray:
+    df = lexical.background_df()
+    return np.array([lexical.overlap(ws, vocabulary, df) for ws in words], dtype=np.float64)
+
+
+@dataclass(frozen=True)
+class _Raw:
+    field_sims: np.ndarray
+    lexical: np.ndarray
+    avoid_sims: np.ndarray
+    relevance: np.ndarray
+    field_idx: np.ndarray
+    avoided: tuple[str | None, ...]

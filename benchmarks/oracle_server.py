@@ -56,7 +56,7 @@ def oracle_policy(days: Sequence[SeedDay], profile: Profile) -> Policy:
         for p in papers:
             score, field, reason = verdicts.get(_key(p.title), (NON_PICK_SCORE, 0, ""))
             score_out = int(score) if float(score).is_integer() else score
-            out.append([p.n, score_out, field, reason] if score >= profile.min_score else [p.n, score_out, field])
+            out.append([p.n, score_out, field, reason] if score >= profile.min_score else [p.n, score_out])
         return out
 
     return policy

@@ -33,7 +33,7 @@ class AskedPaper:
     abstract: str
 
 
-Entry = list  # [n, score, field_index] or [n, score, field_index, reason]
+Entry = list  # [n, score] or [n, score, field_index, reason]
 Policy = Callable[[list[AskedPaper]], list[Entry]]
 FaultPlan = Callable[[int, list[AskedPaper]], str | None]  # (request number from 0, papers) -> fault
 
@@ -58,8 +58,8 @@ class Received:
 
 
 def low_scores(papers: list[AskedPaper]) -> list[Entry]:
-    """Every paper a 3 in field 0: the default policy."""
-    return [[p.n, 3, 0] for p in papers]
+    """Every paper a 3: the default policy."""
+    return [[p.n, 3] for p in papers]
 
 
 def by_title(scores: dict[str, tuple[float, int]], reason: str = "与研究方向高度相关。") -> Policy:
@@ -68,7 +68,7 @@ def by_title(scores: dict[str, tuple[float, int]], reason: str = "与研究方�
         out: list[Entry] = []
         for p in papers:
             score, fld = scores.get(p.title, (3, 0))
-            out.append([p.n, score, fld, reason] if score >= 7 else [p.n, score, fld])
+            out.append([p.n, score, fld, reason] if score >= 7 else [p.n, score])
         return out
     return policy
 

@@ -42,7 +42,7 @@ def test_every_paper_judged_once_with_model_usage_and_field_names(day, profile):
     assert scorer.name == f"llm:fake-model:{PROMPT_VERSION}"
     assert got[day[0].id].score == 9 and got[day[0].id].field == "原生多模态大模型"
     assert got[day[1].id].field == "大模型新技术" and got[day[1].id].reason == "与研究方向高度相关。"
-    assert got[day[2].id].score == 3 and got[day[2].id].reason == ""
+    assert got[day[2].id].score == 3 and got[day[2].id].reason == "" and got[day[2].id].field is None
     assert all(j.scorer == scorer.name and j.profile_version == profile.version for j in got.values())
     assert {r.model for r in results} == {"doubao-seed-1-6-thinking-250715"}
     assert sum(r.usage.prompt for r in results) == sum(
@@ -147,7 +147,8 @@ def test_a_field_not_in_the_profile_is_rejected_and_asked_again(day, profile, se
     server.faults = first_faults("bad_field")
     results = run(make_scorer(server.v1_url), day[:6], profile)
     got = judged(results)
-    assert len(got) == 6 and all(j.field in profile.field_names for j in got.values())
+    assert len(got) == 6 and all(j.field in profile.field_names for j in got.values() if j.score >= 7)
+    assert got[day[0].id].field is None and got[day[0].id].score == 3  # the fresh answer: a low score, no field
     assert [p.title for p in server.received[1].papers] == [day[0].title]
 
 

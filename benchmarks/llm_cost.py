@@ -45,6 +45,7 @@ SEED_PROMPT = SHARED / "reference" / "seed-prompt.txt"
 SEED_BATCHES = SHARED / "reference" / "seed-batches-2026-02-05.md"  # the seed's exact requests that day
 SEED_BATCH = 50
 KEY_ENV = "PAPERRADAR_ORACLE_KEY"
+SEMANTIC_WEIGHT = 0.5  # the USE ranker's say beside TF-IDF: 0.5 kept the most picks at keep 0.55-0.6
 
 
 # ---- the prefilter: swap `make_prefilter` for the project's learned ranker when it lands ----
@@ -96,7 +97,7 @@ class TfidfUsePrefilter(TfidfPrefilter):
                                                                                       self.labels)
         semantic = model.decision_function(self.encoder.encode([p.text for p in papers]))
         self.cache.save()
-        return _z(lexical) + _z(semantic)
+        return _z(lexical) + SEMANTIC_WEIGHT * _z(semantic)
 
 
 def _z(x: np.ndarray) -> np.ndarray:
@@ -165,6 +166,7 @@ class DayRun:
     read: int
     sent: int
     tokens: int
+    completion: int
     seed_tokens: int
     picks: int
     found: int
@@ -192,7 +194,8 @@ def replay_day(day: SeedDay, day_dir: Path, profile: Profile, scorer: LLMScorer,
     wanted = {pid for pid, pick in day.picks.items() if pick.score >= profile.min_score}
     seed = sum(count_tokens(t) for t in seed_requests(day_dir, day.name)) + \
         sum(count_tokens(t) for t in seed_answers(day_dir, day, reasons))
-    return DayRun(day.name, len(papers), len(sent), sum(r.usage.total for r in results), seed, len(wanted),
+    return DayRun(day.name, len(papers), len(sent), sum(r.usage.total for r in results),
+                  sum(r.usage.completion for r in results), seed, len(wanted),
                   len(wanted & recommended), seconds, [r.failure for r in results if r.failure], sent)
 
 
@@ -213,6 +216,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         prefilter.learn(w.papers, [int(p.id in w.picks and w.picks[p.id].score >= profile.min_score) for p in w.papers])
     reasons = report_reasons()
     env = {KEY_ENV: "oracle"}
+    count_tokens("load the vocabulary now, not inside the first timed request")
     print(f"{len(warmup)} warm-up day(s), {len(days)} replayed; prefilter {args.prefilter}, keep rate {args.keep_rate}, batch size "
           f"{args.batch_size}, concurrency {args.concurrency}, latency x{args.latency_scale}")
     runs: list[DayRun] = []
@@ -228,7 +232,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     read = sum(r.read for r in runs)
     tokens, seed = sum(r.tokens for r in runs) / read, sum(r.seed_tokens for r in runs) / read
     recall = sum(r.found for r in runs) / max(1, sum(r.picks for r in runs))
-    print(f"papers read {read}, sent {sum(r.sent for r in runs)}; tokens {sum(r.tokens for r in runs)} "
+    sent = sum(r.sent for r in runs)
+    completion = sum(r.completion for r in runs)
+    print(f"per paper sent: {(sum(r.tokens for r in runs) - completion) / sent:.1f} prompt + "
+          f"{completion / sent:.1f} completion tokens")
+    print(f"papers read {read}, sent {sent}; tokens {sum(r.tokens for r in runs)} "
           f"(seed {sum(r.seed_tokens for r in runs)}) = {tokens / seed:.1%} of the seed's per paper read")
     print(f"tokens/paper {tokens:.1f} (seed {seed:.1f}) recall {recall:.3f} speedup {speedup:.1f}")
     return 0
@@ -263,8 +271,8 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     p.add_argument("--profile", default=str(SEED_PROFILE))
     p.add_argument("--concurrency", type=int, default=8)
     p.add_argument("--batch-size", type=int, default=30)
-    p.add_argument("--keep-rate", type=float, default=0.6)
-    p.add_argument("--prefilter", choices=["tfidf", "tfidf+use"], default="tfidf")
+    p.add_argument("--keep-rate", type=float, default=0.58)
+    p.add_argument("--prefilter", choices=["tfidf", "tfidf+use"], default="tfidf+use")
     p.add_argument("--latency-scale", type=float, default=1.0, help="multiply the oracle's 2 s + 20 ms/paper")
     p.add_argument("--timing-days", type=int, default=2, help="days also sent one request at a time")
     return p.parse_args(argv)

@@ -15,9 +15,9 @@ from dataclasses import dataclass
 
 from ..models import Field, Language, Paper, Profile
 
-PROMPT_VERSION = "p3"
+PROMPT_VERSION = "p4"
 DESCRIPTION_MAX_CHARS = 120
-REASON_MAX_CHARS = {"zh": 24, "en": 16}  # zh: characters; en: words
+REASON_MAX_CHARS = {"zh": 20, "en": 14}  # zh: characters; en: words
 _LANGUAGE_NAME = {"zh": "Chinese (简体中文)", "en": "English"}
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 _DELIMITER = re.compile(r"<\s*/?\s*papers\s*>", re.IGNORECASE)

@@ -1,0 +1,167 @@
+"""The `paperradar` command end to end: real store, real bundled day, real embedded model, real local arXiv."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import socket
+from pathlib import Path
+
+import pytest
+
+from paperradar import cli
+from paperradar.cli import build_parser, main
+from paperradar.sources import http as arxiv_http
+from sources.arxiv_server import ArxivServer
+
+from _paths import FIXTURES
+
+
+def _subparsers(parser: argparse.ArgumentParser, prefix: str = "") -> list[tuple[str, argparse.ArgumentParser]]:
+    found = []
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            helps = {a.dest: a.help for a in action._choices_actions}
+            for name, sub in action.choices.items():
+                assert helps.get(name), f"`paperradar {prefix}{name}` has no help line"
+                found.append((prefix + name, sub))
+                found += _subparsers(sub, prefix + name + " ")
+    return found
+
+
+def test_every_command_has_help(capsys: pytest.CaptureFixture[str]) -> None:
+    commands = _subparsers(build_parser())
+    names = {n for n, _ in commands}
+    assert {"init", "run", "demo", "render", "history", "feedback", "feedback like", "feedback dislike",
+            "feedback undo", "feedback list", "feedback import", "replay"} <= names
+    for name, sub in commands:
+        assert sub.description, f"`paperradar {name}` has no description"
+        with pytest.raises(SystemExit) as done:
+            main([*name.split(), "--help"])
+        assert done.value.code == 0
+        assert "usage: paperradar " + name in capsys.readouterr().out
+
+
+def test_init_writes_the_example_profile_once(isolated_home: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["init"]) == 0
+    written = (isolated_home / "profile.toml").read_text(encoding="utf-8")
+    assert "深度学习理论" in written and "[[avoid]]" in written
+    assert main(["init"]) == 1
+    assert "already exists" in capsys.readouterr().err
+
+
+def test_demo_publishes_the_bundled_day_truthfully(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "demo"
+    assert main(["demo", "--out", str(out)]) == 0
+    readme = (out / "README.md").read_text(encoding="utf-8")
+    assert readme.startswith("# ArXiv 每日推荐 - 2026-02-05")
+    assert "已自动阅读了 287 篇" in readme
+    assert "(Unknown)" not in readme and "doubao" not in readme
+    assert "embedded" in readme  # the scorer that ran is the one named
+    data = json.loads((out / "json" / "2026-02-05.json").read_text(encoding="utf-8"))
+    papers = data["papers"]
+    assert len(papers) == 287 and all(0 <= p["score"] <= 10 for p in papers)
+    recommended = [p for p in papers if p["recommended"]]
+    assert 20 <= len(recommended) <= 120
+    assert all("Score:" not in p["reason"] and "\n" not in p["reason"] for p in papers)
+    assert (out / "site" / "index.html").exists() and (out / "site" / "2026-02-05.html").exists()
+    assert "2026-02-05" in capsys.readouterr().out
+    # a second run costs nothing and changes nothing
+    assert main(["demo", "--out", str(out)]) == 0
+    again = json.loads((out / "json" / "2026-02-05.json").read_text(encoding="utf-8"))["papers"]
+    assert again == papers
+
+
+def _profile(home: Path) -> Path:
+    assert main(["init"]) == 0
+    return home / "profile.toml"
+
+
+def test_run_reads_arxiv_and_dates_the_digest_by_the_feed(isolated_home: Path, tmp_path: Path,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    server = ArxivServer().start()
+    try:
+        monkeypatch.setenv("PAPERRADAR_ARXIV_RSS_URL", server.rss_url)
+        monkeypatch.setenv("PAPERRADAR_ARXIV_API_URL", server.api_url)
+        profile = _profile(isolated_home)
+        profile.write_text(profile.read_text(encoding="utf-8").replace(
+            'categories = ["cs.CV", "cs.LG", "cs.AI", "cs.RO"]', 'categories = ["cs.AI"]'), encoding="utf-8")
+        out = tmp_path / "out"
+        assert main(["run", "--out", str(out)]) == 0
+    finally:
+        server.stop()
+    assert server.seen[0].path.startswith("/rss/cs.AI")
+    assert all(s.headers.get("User-Agent", "").startswith("paperradar/") for s in server.seen)
+    digest = json.loads((out / "json" / "2025-09-18.json").read_text(encoding="utf-8"))
+    assert digest["announce_date"] == "2025-09-18"  # the feed's date, not today's
+    assert [p["id"] for p in digest["papers"]] == ["2509.13332"]  # new only: cross and replace filtered out
+
+
+def test_the_holiday_feed_gives_an_empty_digest_and_status_0(isolated_home: Path, tmp_path: Path,
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    server = ArxivServer()
+    server.rss = (FIXTURES / "arxiv_rss_empty_holiday_physics_2025-12-31.xml").read_bytes()
+    server.start()
+    try:
+        monkeypatch.setenv("PAPERRADAR_ARXIV_RSS_URL", server.rss_url)
+        _profile(isolated_home)
+        assert main(["run", "--out", str(tmp_path / "o")]) == 0
+    finally:
+        server.stop()
+    assert (tmp_path / "o" / "history" / "2025-12-31.md").exists()
+
+
+def test_no_network_is_one_clear_line(isolated_home: Path, monkeypatch: pytest.MonkeyPatch,
+                                      capsys: pytest.CaptureFixture[str]) -> None:
+    with socket.socket() as s:  # a port nobody listens on
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    monkeypatch.setenv("PAPERRADAR_ARXIV_RSS_URL", f"http://127.0.0.1:{port}/rss/")
+    fast = lambda *a, **k: arxiv_http.ArxivClient(*a, **{**k, "min_interval": 0.01, "backoff": 0.01})  # noqa: E731
+    monkeypatch.setattr("paperradar.sources.rss.ArxivClient", fast)
+    _profile(isolated_home)
+    assert main(["run"]) == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and err[0].startswith("paperradar: error: arXiv could not be reached at http://127.0.0.1")
+
+
+def test_feedback_like_list_undo_and_import(isolated_home: Path, tmp_path: Path,
+                                            capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["feedback", "like", "2602.04074", "https://arxiv.org/abs/2602.04028v2"]) == 0
+    assert main(["feedback", "dislike", "arXiv:2602.03878"]) == 0
+    assert main(["feedback", "list"]) == 0
+    listed = capsys.readouterr().out
+    assert "like     2602.04074" in listed and "like     2602.04028" in listed and "dislike  2602.03878" in listed
+    assert main(["feedback", "undo", "2602.04028"]) == 0
+    bib = tmp_path / "mine.bib"
+    bib.write_text("@article{morris2026,\n  title={Learning to Reason in 13 Parameters},\n  author={Morris, John X.},"
+                   "\n  journal={arXiv preprint arXiv:2602.04118},\n  year={2026}\n}\n"
+                   "@misc{x, title={No id here}, year={2020}}\n", encoding="utf-8")
+    assert main(["feedback", "import", str(bib)]) == 0
+    assert main(["feedback", "list"]) == 0
+    listed = capsys.readouterr().out
+    assert "2602.04118" in listed and "2602.04028" not in listed.split("imported")[-1]
+    assert main(["feedback", "like", "not-an-id"]) == 1
+
+
+def test_history_and_render(tmp_path: Path, capsys: pytest.CaptureFixture[str], isolated_home: Path) -> None:
+    profile = _profile(isolated_home)
+    day = tmp_path / "day.jsonl"
+    src = (Path(cli.__file__).parent / "data" / "sample-2026-02-05.jsonl").read_text(encoding="utf-8")
+    day.write_text("\n".join(src.splitlines()[:40]) + "\n", encoding="utf-8")
+    out = tmp_path / "o"
+    assert main(["run", "--profile", str(profile), "--from-jsonl", str(day), "--out", str(out)]) == 0
+    assert main(["history"]) == 0
+    assert "2026-02-05  done" in capsys.readouterr().out
+    (out / "README.md").unlink()
+    assert main(["render", "--profile", str(profile), "--out", str(out)]) == 0
+    assert (out / "README.md").read_text(encoding="utf-8").startswith("# ArXiv 每日推荐 - 2026-02-05")
+    assert main(["render", "2020-01-01", "--profile", str(profile)]) == 1
+
+
+def test_a_bad_jsonl_line_is_named(tmp_path: Path, isolated_home: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    profile = _profile(isolated_home)
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"id": "1", "title": "t", "authors": "a", "abstract": "x", "published": "2026-02-05"}\n{oops\n')
+    assert main(["run", "--profile", str(profile), "--from-jsonl", str(bad)]) == 1
+    assert f"{bad}:2: not valid JSON" in capsys.readouterr().err

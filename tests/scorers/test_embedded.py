@@ -90,7 +90,7 @@ def test_judge_gives_one_judgement_per_paper_with_honest_reasons(scorer: Embedde
     assert [j.paper_id for j in js] == [p.id for p in day]
     for p, j in zip(day, js):
         assert j.score == round(j.score, 1) and 0 <= j.score <= 10
-        assert j.field in profile.field_names and j.scorer == scorer.name == "embedded:usem3-v1"
+        assert j.field in profile.field_names and j.scorer == scorer.name == "embedded:usem3-v2"
         assert j.profile_version == profile.version and j.paper_version == p.version
         assert j.reason.startswith(f"与「{j.field}」") and "\n" not in j.reason
         assert "Score:" not in j.reason and "Field:" not in j.reason
@@ -122,3 +122,18 @@ def test_the_cache_avoids_re_encoding(profile: Profile, day: list[Paper]) -> Non
     second = Encoder(cache=cache)
     EmbeddedScorer(second).analyse(day[:5], profile)
     assert second.encoded == 0 and second._model is None  # the model was not even loaded
+
+
+def test_reasons_name_description_terms_not_words_cut_out_of_them(scorer: EmbeddedScorer,
+                                                                   profile: Profile) -> None:
+    theory = paper("2602.90004", "A Principled Theory of Residual Connections and Adam",
+                   "We develop a principled theory of residual connections in deep networks trained with Adam, "
+                   "proving convergence under learning-rate schedules and relating the loss landscape to "
+                   "the connections between layers.")
+    [batch] = scorer.judge([theory], profile)
+    a = scorer.analyse([theory], profile)
+    assert profile.fields[int(a.field_idx[0])].name == "深度学习理论"
+    matched = a.matched[0]
+    assert "residual connection" in matched and "loss landscape" in matched and "adam" in matched
+    assert not {"connection", "principled", "theory"} & set(matched)  # loose words of longer terms, or common
+    assert "residual connections" in batch.judgements[0].reason  # named as the paper spells it

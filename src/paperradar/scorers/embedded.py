@@ -24,8 +24,10 @@ from ..models import BatchResult, Field, Judgement, Paper, Profile
 from . import calibration, lexical
 from .reasons import sentences, write_reason
 
-VERSION = "v1"
-SHOWN_WORD_IDF = 3.0  # a description word is named in a reason only if fewer than ~5% of papers use it
+VERSION = "v2"  # v2: reasons name description terms, not loose words; richer theory description
+SHOWN_WORD_IDF = 4.0  # a single description term is named in a reason only if under ~2% of papers use it
+MAX_TERM_WORDS = 4  # longer description clauses are prose, not terms
+_TERM_SPLIT = re.compile(r"[,;:()/.]|\band\b|\bor\b|\bsuch as\b|\bincluding\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -53,6 +55,7 @@ class FieldTexts:
     vectors: np.ndarray  # (T, 512), one per text
     keywords: tuple[tuple[str, ...], ...]  # the reader's `about` terms, tokenised
     vocabulary: frozenset[str]  # content words of the keywords and the description
+    terms: tuple[tuple[str, ...], ...]  # the description's own short terms, tokenised, to name in reasons
 
 
 @dataclass(frozen=True)
@@ -89,7 +92,22 @@ def field_texts(f: Field, encoder: Encoder) -> FieldTexts:
     texts = (*f.about, *([desc] if desc else []), *clauses) or (f.name,)
     vocab = frozenset(w for t in (*f.about, f.description) for w in lexical.content_words(t))
     return FieldTexts(f, texts, encoder.encode(list(texts)), tuple(tuple(lexical.tokens(a)) for a in f.about),
-                      vocab)
+                      vocab, description_terms(f.description))
+
+
+def description_terms(description: str) -> tuple[tuple[str, ...], ...]:
+    """Short terms of a description ('KV cache compression', 'Mamba'), cut at punctuation and 'and'/'or':
+    a word that is only part of a longer term ('connections' of 'residual connections') is no term."""
+    out: list[tuple[str, ...]] = []
+    for piece in _TERM_SPLIT.split(description):
+        words = lexical.tokens(piece)
+        while words and words[0] in lexical.STOPWORDS:  # "also learning theory" -> "learning theory"
+            words = words[1:]
+        while words and words[-1] in lexical.STOPWORDS:
+            words = words[:-1]
+        if 0 < len(words) <= MAX_TERM_WORDS and tuple(words) not in out:
+            out.append(tuple(words))
+    return tuple(out)
 
 
 class EmbeddedScorer:
@@ -154,12 +172,16 @@ class EmbeddedScorer:
         return self._bg_lexical[vocabulary]
 
     def _matched(self, paper: Paper, f: FieldTexts) -> tuple[str, ...]:
-        """The field's keywords found in the paper, then its rarest description words found there."""
+        """The field's keywords found in the paper, then its description's multiword terms found there, then
+        its single-word terms rare enough to say something (rarest first)."""
         words = lexical.tokens(paper.text)
         keywords = [a for a, k in zip(f.field.about, f.keywords) if lexical.phrase_in(list(k), words)]
         df = lexical.background_df()
-        rare = sorted(f.vocabulary.intersection(words), key=lambda w: (-df.idf(w), w))
-        return tuple(keywords + [w for w in rare if df.idf(w) >= SHOWN_WORD_IDF])
+        found = [t for t in f.terms if t not in f.keywords and lexical.phrase_in(list(t), words)]
+        phrases = [" ".join(t) for t in found if len(t) > 1]
+        single = sorted((t[0] for t in found if len(t) == 1 and df.idf(t[0]) >= SHOWN_WORD_IDF),
+                        key=lambda w: (-df.idf(w), w))
+        return tuple(keywords + phrases + single)
 
     def judge(self, papers: Sequence[Paper], profile: Profile) -> Iterator[BatchResult]:
         if not papers:

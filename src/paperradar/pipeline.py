@@ -137,6 +137,9 @@ def assemble(profile: Profile, papers: Sequence[Paper], local: dict[str, Judgeme
         j = llm.get(p.id) or local.get(p.id)
         if j is None:
             continue
+        mine = local.get(p.id)
+        if not j.reason.strip() and mine is not None and mine.field == j.field:
+            j = replace(j, reason=mine.reason)  # the LLM gave no usable reason: the local one names the same field
         entries.append(DigestEntry(p, j, _recommended(profile, j)))
     entries.sort(key=lambda e: (-e.judgement.score, e.paper.id))
     return Digest(facts.announce_date, profile, tuple(entries), facts)

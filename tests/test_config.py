@@ -107,3 +107,13 @@ def test_profile_version_changes_with_fields_only() -> None:
     b = parse_profile(tomllib.loads(GOOD.replace("optimizer", "optimiser")))
     c = parse_profile(tomllib.loads("min_score = 5\n" + GOOD))
     assert a.version != b.version and a.version == c.version
+
+
+def test_the_example_llm_table_is_valid_once_uncommented() -> None:
+    import re
+    text = example_profile_text()
+    head, block = text[:text.index("# [llm]")], text[text.index("# [llm]"):]
+    lines = [re.sub(r"^# ?", "", line) for line in block.splitlines()
+             if line.startswith("# ") and not line.startswith("#  ")]
+    llm = parse_profile(tomllib.loads(head + "\n".join(lines))).llm
+    assert llm is not None and llm.base_url.endswith("/api/v3") and llm.api_key_env == "ARK_API_KEY"

@@ -44,7 +44,8 @@ class ReplayResult:
     evidence_at_largest_day: int
 
     def to_json(self) -> dict[str, object]:
-        return {k: (list(map(asdict, v)) if k == "days" else v) for k, v in asdict(self).items()}
+        """Plain JSON values; a metric undefined on a day (no picks) is null, not NaN."""
+        return _no_nan(asdict(self))  # type: ignore[return-value]
 
 
 def day_evidence(day: SeedDay, like_weight: float = LIKE_WEIGHT,
@@ -169,6 +170,16 @@ def _report(days: Sequence[SeedDay], scored: list[DayScore], timing: dict[str, t
         Path(json_path).write_text(json.dumps(result.to_json(), ensure_ascii=False, indent=2), encoding="utf-8")
     out(f"R-precision {result.r_precision:.3f}")
     return result
+
+
+def _no_nan(value: object) -> object:
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    if isinstance(value, dict):
+        return {k: _no_nan(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_no_nan(v) for v in value]
+    return value
 
 
 def _mean(values: object) -> float:

@@ -2,8 +2,8 @@
 liked, and LLM verdicts, on top of the profile-only embedded scorer.
 
 Trained afresh at every run (seconds): a logistic regression over TF-IDF words of the title and
-abstract, the paper's sentence vector and the embedded scorer's per-field closeness, weighted by each
-piece of evidence's weight. Its output is put on the 0-10 scale by where it falls among the evidence
+abstract and the paper's sentence vector, weighted by each piece of evidence's weight (replay found the
+embedded scorer's per-field closeness added nothing as a feature; it enters through the blend). Its output is put on the 0-10 scale by where it falls among the evidence
 papers (the evidence's share of wanted papers lands at 7), then blended with the embedded score with
 weight n / (n + k), n = wanted papers in the evidence: with no evidence the scores are exactly the
 embedded scorer's. Fields come from a classifier trained on evidence that names a field, blended the
@@ -40,7 +40,6 @@ class Tuning:
     max_learned_weight: float = 0.8  # the profile keeps a say: replay measured a small gain in recall from it
     c: float = 4.0  # inverse regularisation of the relevance model
     vector_weight: float = 1.0  # scale of the sentence vector against the TF-IDF block
-    prior_weight: float = 1.0  # scale of the embedded field closeness (z units) in the features
     field_c: float = 1.0  # inverse regularisation of the field model
     field_k: float = 20.0  # field-labelled evidence at which the learned field counts as much as the profile's
     min_df: int = 2
@@ -117,7 +116,7 @@ class LearnedScorer:
             if model.relevance is not None else 0.0
         if w == 0.0:
             return LearnedAnalysis(base, _rank_value(base.score, base.relevance), base.score, base.field_idx, 0.0)
-        z = model.relevance.decision_function(self._features(model, papers, base))
+        z = model.relevance.decision_function(self._features(model, papers, base.vectors))
         learned = np.interp(z, model.knots, model.scores)
         score = (1 - w) * base.score + w * learned
         rank_value = (1 - w) * _rank_value(base.score, base.relevance) + w * _rank_value(learned, z)
@@ -138,26 +137,26 @@ class LearnedScorer:
         if len(set(labels.tolist())) < 2 or weights.sum() <= 0:
             return empty  # a model needs wanted and unwanted papers; until then the profile alone decides
         papers = [e.paper for e in ev]
-        base = self.embedded.analyse(papers, profile)
+        # vectors only: the embedded analysis of every evidence paper would cost more than all the rest
+        vectors = self.embedded.encoder.encode([p.text for p in papers])
         vectorizer = TfidfVectorizer(sublinear_tf=True, ngram_range=(1, 2), min_df=self.tuning.min_df,
                                      max_df=0.5, stop_words="english", dtype=np.float32)
         vectorizer.fit([p.text for p in papers])
-        x = self._features(replace(empty, vectorizer=vectorizer), papers, base)
+        x = self._features(replace(empty, vectorizer=vectorizer), papers, vectors)
         relevance = LogisticRegression(C=self.tuning.c, max_iter=1000)
         relevance.fit(x, labels, sample_weight=weights)
         knots, scores = _calibration(relevance.decision_function(x), labels, weights)
-        fields, classes, n_fielded = self._train_fields(ev, base, profile)
+        fields, classes, n_fielded = self._train_fields(ev, vectors, profile)
         return _Model(vectorizer, relevance, knots, scores, fields, classes,
                       float(weights[labels == 1].sum()), n_fielded)
 
-    def _features(self, model: _Model, papers: Sequence[Paper], base: Analysis) -> sparse.csr_matrix:
+    def _features(self, model: _Model, papers: Sequence[Paper], vectors: np.ndarray) -> sparse.csr_matrix:
         assert model.vectorizer is not None
-        t = self.tuning
         words = model.vectorizer.transform([p.text for p in papers])
-        dense = np.hstack([base.vectors * t.vector_weight, base.field_sims * (t.prior_weight / 10.0)])
-        return sparse.hstack([words, sparse.csr_matrix(dense.astype(np.float32))], format="csr")
+        dense = sparse.csr_matrix((vectors * self.tuning.vector_weight).astype(np.float32))
+        return sparse.hstack([words, dense], format="csr")
 
-    def _train_fields(self, ev: Sequence[Evidence], base: Analysis,
+    def _train_fields(self, ev: Sequence[Evidence], vectors: np.ndarray,
                       profile: Profile) -> tuple[LogisticRegression | None, np.ndarray, int]:
         index = {name: i for i, name in enumerate(profile.field_names)}
         rows = [(i, index[e.field]) for i, e in enumerate(ev) if e.label == 1 and e.field in index]
@@ -165,7 +164,7 @@ class LearnedScorer:
         if len(classes) < 2:  # one field named so far: it is all the evidence can say
             return None, classes, len(rows)
         idx = np.array([i for i, _ in rows])
-        x = np.hstack([base.vectors[idx], base.field_sims[idx] / 10.0])
+        x = vectors[idx]
         model = LogisticRegression(C=self.tuning.field_c, max_iter=1000)
         model.fit(x, np.array([c for _, c in rows]))
         return model, classes, len(rows)
@@ -179,8 +178,7 @@ class LearnedScorer:
         if model.fields is None:
             learned[:, model.field_classes[0]] = 1.0
         else:
-            learned[:, model.field_classes] = model.fields.predict_proba(
-                np.hstack([base.vectors, base.field_sims / 10.0]))
+            learned[:, model.field_classes] = model.fields.predict_proba(base.vectors)
         w = model.n_fielded / (model.n_fielded + self.tuning.field_k)
         return np.argmax((1 - w) * prior + w * learned, axis=1)
 

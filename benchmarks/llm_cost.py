@@ -1,116 +1,68 @@
-"""What the LLM costs paperradar against the seed system, and what it keeps and how fast.
+"""What the LLM costs paperradar against the seed system, what it keeps, and how fast: the real pipeline.
 
-  python benchmarks/llm_cost.py ../shared/data/seed-days --warmup-first 3 [--concurrency 8]
-  python benchmarks/llm_cost.py DAYS_DIR --warmup WARMUP_DIR [--concurrency 8] [--latency-scale 1.0]
+  python benchmarks/llm_cost.py ../shared/data/seed-days --warmup-first 12
+  python benchmarks/llm_cost.py DAYS_DIR --warmup WARMUP_DIR [--keep-rate K] [--batch-size B] [--concurrency 8]
 
-Replays the days in date order against an oracle endpoint on 127.0.0.1 (oracle_server.py: the seed's
-picks get their recorded score and field, other papers a 3, after 2 s + 20 ms per paper). A local
-prefilter (`make_prefilter`) learns from the warm-up days' picks, then only from the oracle's verdicts on
-the papers it sent on earlier days, and chooses which papers the LLM reads. Prints per day and in total:
-- tokens per paper read (prompt + completion, one offline tokenizer for both systems) for paperradar and
-  for the seed (seed-prompt.txt filled with batches of 50 papers in the seed's format, plus its answers
-  rebuilt as one [PAPER_START]...[PAPER_END] block per pick; its thinking left out);
-- recall of the oracle's picks (score >= min_score) in paperradar's final digest: recommended = the LLM's
-  score >= min_score where sent; papers not sent are below the local cut and not recommended;
-- wall time at --concurrency and one request at a time, on the first --timing-days days.
+Each replayed day runs exactly as `paperradar run` would: `pipeline.run_listing` on a throw-away store
+(a temp PAPERRADAR_HOME), with the local scorer built from `evidence.gather(store, profile, before=day)`
+(LearnedScorer over the EmbeddedScorer; the EmbeddedScorer alone while there is no evidence) and the
+LLMScorer pointed at an oracle on 127.0.0.1 (oracle_server.py: a day's picks get their recorded score and
+field, other papers a 3, after 2 s + 20 ms per paper). Warm-up days enter through the store's real API as
+the reader's word: picks scoring >= min_score as likes, the other papers as shown and not liked. After that
+the local scorer learns only from what the pipeline stored: the oracle's verdicts on the papers sent (and,
+as in use, the digest's recommendations marked shown). Paper vectors come from the quality benchmark's
+persistent cache file, so re-runs skip the model.
+
+Prints per day and in total:
+- tokens per paper read: every request's messages and every completion, as the oracle received and sent
+  them, counted with paperradar.tokens.count_tokens; the seed's the same way (seed-prompt.txt filled with
+  batches of 50 papers in its format, plus its answers rebuilt as [PAPER_START]...[PAPER_END] blocks of
+  its picks; its thinking left out);
+- recall: the share of the oracle's picks (score >= min_score) that the final digest recommends;
+- wall time of the pipeline's LLM stage at --concurrency, and the same batches sent one request at a
+  time, on the first --timing-days replayed days.
 The last line: `tokens/paper X.X (seed Y.Y) recall Z.ZZZ speedup S.S`.
 """
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import math
+import os
 import re
+import tempfile
 import time
+from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from datetime import date
 from itertools import cycle
 from pathlib import Path
-from typing import Protocol
 
-import numpy as np
-from oracle_server import SHARED, oracle_server, report_reasons
-from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.linear_model import LogisticRegression
+from oracle_server import SHARED, oracle_server, report_reasons, title_key
+from quality import EXAMPLE_PROFILE, FileVectorCache, cache_dir
 
 from paperradar.config import load_profile
-from paperradar.models import BatchResult, LLMSettings, Paper, Profile
+from paperradar.embedding import Encoder
+from paperradar.evidence import gather
+from paperradar.models import LLMSettings, Paper, Profile
+from paperradar.pipeline import prefilter, run_listing
+from paperradar.render.publish import publish
+from paperradar.scorers.embedded import EmbeddedScorer
+from paperradar.scorers.learned import LearnedScorer
 from paperradar.scorers.llm import LLMScorer
 from paperradar.seeddays import SeedDay, load_days
 from paperradar.sources.jsonl import iter_jsonl_records
+from paperradar.sources.rss import Listing
+from paperradar.store import Store
 from paperradar.tokens import count_tokens
 
-SEED_PROFILE = SHARED / "profiles" / "seed-interests.toml"
 SEED_PROMPT = SHARED / "reference" / "seed-prompt.txt"
 SEED_BATCHES = SHARED / "reference" / "seed-batches-2026-02-05.md"  # the seed's exact requests that day
 SEED_BATCH = 50
 KEY_ENV = "PAPERRADAR_ORACLE_KEY"
-SEMANTIC_WEIGHT = 0.5  # the USE ranker's say beside TF-IDF: 0.5 kept the most picks at keep 0.55-0.6
-
-
-# ---- the prefilter: swap `make_prefilter` for the project's learned ranker when it lands ----
-
-class Prefilter(Protocol):
-    def learn(self, papers: Sequence[Paper], labels: Sequence[int]) -> None: ...
-
-    def scores(self, papers: Sequence[Paper]) -> np.ndarray: ...
-
-
-class TfidfPrefilter:
-    """TF-IDF of title + abstract and a logistic regression, refitted on everything learned so far."""
-
-    def __init__(self) -> None:
-        self.texts: list[str] = []
-        self.labels: list[int] = []
-
-    def learn(self, papers: Sequence[Paper], labels: Sequence[int]) -> None:
-        self.texts += [p.text for p in papers]
-        self.labels += list(labels)
-
-    def scores(self, papers: Sequence[Paper]) -> np.ndarray:
-        vec = TfidfVectorizer(sublinear_tf=True, ngram_range=(1, 2), min_df=2, stop_words="english")
-        x = vec.fit_transform(self.texts)
-        model = LogisticRegression(C=1.0, class_weight="balanced", max_iter=2000).fit(x, self.labels)
-        return model.decision_function(vec.transform([p.text for p in papers]))
-
-
-class TfidfUsePrefilter(TfidfPrefilter):
-    """The TF-IDF ranker averaged (as z-scores) with a logistic regression on the bundled USE vectors."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        from quality import FileVectorCache, cache_dir  # the quality benchmark's vector file: embed once
-
-        from paperradar.embedding import Encoder
-        self.cache = FileVectorCache(cache_dir())
-        self.encoder = Encoder(self.cache)
-        self.vectors: list[np.ndarray] = []
-
-    def learn(self, papers: Sequence[Paper], labels: Sequence[int]) -> None:
-        super().learn(papers, labels)
-        self.vectors += list(self.encoder.encode([p.text for p in papers]))
-        self.cache.save()
-
-    def scores(self, papers: Sequence[Paper]) -> np.ndarray:
-        lexical = super().scores(papers)
-        model = LogisticRegression(C=1.0, class_weight="balanced", max_iter=2000).fit(np.stack(self.vectors),
-                                                                                      self.labels)
-        semantic = model.decision_function(self.encoder.encode([p.text for p in papers]))
-        self.cache.save()
-        return _z(lexical) + SEMANTIC_WEIGHT * _z(semantic)
-
-
-def _z(x: np.ndarray) -> np.ndarray:
-    return (x - x.mean()) / (x.std() or 1.0)
-
-
-def make_prefilter(kind: str = "tfidf") -> Prefilter:
-    return TfidfUsePrefilter() if kind == "tfidf+use" else TfidfPrefilter()
-
-
-def cut(scores: np.ndarray, keep_rate: float) -> np.ndarray:
-    """Indices of the papers sent: the best ceil(keep_rate * N)."""
-    return np.argsort(-scores, kind="stable")[:math.ceil(keep_rate * len(scores))]
+KEEP_RATES_SHOWN = (0.4, 0.45, 0.5, 0.55, 0.6, 0.65, 0.7)  # the diagnostic recall curve of the local ranking
 
 
 # ---- the seed system's tokens, rebuilt with the same tokenizer ----
@@ -158,50 +110,114 @@ def _seed_list(batch: list[dict]) -> str:
         for i, r in enumerate(batch, 1))
 
 
-# ---- the replay ----
+# ---- the replay, through the real pipeline ----
 
 @dataclass
 class DayRun:
     name: str
     read: int
     sent: int
-    tokens: int
-    completion: int
+    prompt: int  # tokens of the request messages, counted here on what the oracle received
+    completion: int  # tokens of the completions the oracle sent
+    stored: int  # the tokens the pipeline recorded from the endpoint's usage, as a cross-check
     seed_tokens: int
-    picks: int
-    found: int
-    seconds: float
-    failures: list[str] = field(default_factory=list)
-    sent_papers: list[Paper] = field(default_factory=list)
+    picks: int  # the oracle's picks: score >= min_score
+    found: int  # of those, recommended in the final digest
+    recommended: int
+    llm_seconds: float  # the pipeline's LLM stage
+    evidence: Counter[str]
+    batches: list[list[Paper]]  # the requests as sent, for the one-at-a-time timing
+    failures: tuple[str, ...]
+    ranks: list[int]  # where each oracle pick stood in the local ranking the prefilter cut (0 = best)
+
+    @property
+    def tokens(self) -> int:
+        return self.prompt + self.completion
 
 
-def judge(scorer: LLMScorer, papers: list[Paper], profile: Profile) -> tuple[list[BatchResult], float]:
-    t = time.monotonic()
-    results = list(scorer.judge(papers, profile))
-    return results, time.monotonic() - t
+@dataclass
+class Bench:
+    """What every replayed day shares: the throw-away store, the scorers' parts, the oracle."""
+
+    store: Store
+    profile: Profile  # with the LLM settings under test
+    embedded: EmbeddedScorer
+    llm: LLMScorer
+    server: object  # the oracle (a FakeOpenAI)
+    out_dir: Path
+    reasons: dict[str, str]
 
 
-def replay_day(day: SeedDay, day_dir: Path, profile: Profile, scorer: LLMScorer, prefilter: Prefilter,
-               keep_rate: float, reasons: dict[str, str]) -> DayRun:
-    papers = list(day.papers)
-    sent = [papers[i] for i in cut(prefilter.scores(papers), keep_rate)]
-    results, seconds = judge(scorer, sent, profile)
-    verdicts = {j.paper_id: j for r in results for j in r.judgements}
-    # learning as in use: only the verdicts the LLM gave on the papers that were sent
-    prefilter.learn([p for p in sent if p.id in verdicts],
-                    [int(verdicts[p.id].score >= profile.min_score) for p in sent if p.id in verdicts])
-    recommended = {pid for pid, j in verdicts.items() if j.score >= profile.min_score}
-    wanted = {pid for pid, pick in day.picks.items() if pick.score >= profile.min_score}
+def warm_up(store: Store, days: Sequence[SeedDay], profile: Profile, negatives: str = "shown") -> None:
+    """The warm-up days as the reader's own word: picks >= min_score liked, the rest shown and not liked
+    (or, with negatives="dislike", disliked outright)."""
+    for day in days:
+        when = date.fromisoformat(day.name)
+        liked = {pid for pid, pick in day.picks.items() if pick.score >= profile.min_score}
+        rest = [p.id for p in day.papers if p.id not in liked]
+        store.upsert_papers(day.papers)
+        store.record_listing(when, day.papers)
+        store.add_feedback(sorted(liked), "like", "llm_cost warm-up")
+        if negatives == "dislike":
+            store.add_feedback(rest, "dislike", "llm_cost warm-up")
+        else:
+            store.mark_shown(when, rest)
+
+
+def local_scorer(bench: Bench, when: date) -> tuple[EmbeddedScorer | LearnedScorer, Counter[str]]:
+    """What `paperradar run` builds (cli._local_scorer), with the benchmark's vector cache."""
+    evidence = gather(bench.store, bench.profile, before=when)
+    kinds = Counter(e.kind for e in evidence)
+    return (LearnedScorer(bench.embedded, evidence) if evidence else bench.embedded), kinds
+
+
+def replay_day(bench: Bench, day: SeedDay, day_dir: Path) -> DayRun:
+    when = date.fromisoformat(day.name)
+    local, kinds = local_scorer(bench, when)
+    start = len(bench.server.received)
+    outcome = run_listing(bench.store, bench.profile, Listing(when, day.papers, f"seed day {day.name}"), local,
+                          bench.llm, bench.out_dir, publish)
+    digest = outcome.digest
+    if digest is None:
+        raise RuntimeError(f"{day.name}: the pipeline did not publish ({outcome.status}: {outcome.message})")
+    requests = bench.server.received[start:]
+    by_title = {title_key(p.title): p for p in day.papers}
+    recommended = {e.paper.id for e in digest.recommended}
+    wanted = {pid for pid, pick in day.picks.items() if pick.score >= bench.profile.min_score}
     seed = sum(count_tokens(t) for t in seed_requests(day_dir, day.name)) + \
-        sum(count_tokens(t) for t in seed_answers(day_dir, day, reasons))
-    return DayRun(day.name, len(papers), len(sent), sum(r.usage.total for r in results),
-                  sum(r.usage.completion for r in results), seed, len(wanted),
-                  len(wanted & recommended), seconds, [r.failure for r in results if r.failure], sent)
+        sum(count_tokens(t) for t in seed_answers(day_dir, day, bench.reasons))
+    return DayRun(
+        day.name, len(day.papers), len({title_key(p.title) for r in requests for p in r.papers}),
+        sum(count_tokens(m["content"]) for r in requests for m in r.body["messages"]),
+        sum(count_tokens(r.completion) for r in requests), digest.facts.tokens.total, seed,
+        len(wanted), len(wanted & recommended), len(recommended), digest.facts.timings.get("llm", 0.0), kinds,
+        [[by_title[title_key(p.title)] for p in r.papers] for r in requests], digest.facts.failed_batches,
+        pick_ranks(bench, local.name, day, wanted))
 
 
-def settings(base_url: str, concurrency: int, batch_size: int) -> LLMSettings:
-    return LLMSettings(base_url=base_url, model="oracle-seed-picks", api_key_env=KEY_ENV, concurrency=concurrency,
-                       batch_size=batch_size, timeout_s=120.0, max_retries=2)
+def pick_ranks(bench: Bench, local_name: str, day: SeedDay, wanted: set[str]) -> list[int]:
+    """The oracle picks' places in the order pipeline.prefilter sorts by (the stored local judgements)."""
+    listed = bench.store.listing(date.fromisoformat(day.name))
+    order = prefilter(listed, bench.store.judgements(listed, local_name, bench.profile.version), 1.0)
+    return [i for i, p in enumerate(order) if p.id in wanted]
+
+
+def one_at_a_time(runs: Sequence[DayRun], bench: Bench, env: dict[str, str]) -> list[tuple[str, float, float]]:
+    """Each day's batches exactly as the pipeline sent them, now one request after another."""
+    single = LLMScorer(dataclasses.replace(bench.llm.settings, concurrency=1), environ=env)
+    out = []
+    for run in runs:
+        t = time.perf_counter()
+        for batch in run.batches:  # a batch no larger than batch_size is sent as one request
+            list(single.judge(batch, bench.profile))
+        out.append((run.name, run.llm_seconds, time.perf_counter() - t))
+    return out
+
+
+def settings(base_url: str, args: argparse.Namespace) -> LLMSettings:
+    return LLMSettings(base_url=base_url, model="oracle-seed-picks", api_key_env=KEY_ENV,
+                       concurrency=args.concurrency, batch_size=args.batch_size, timeout_s=120.0, max_retries=2,
+                       prefilter_keep_rate=args.keep_rate)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -210,49 +226,66 @@ def main(argv: Sequence[str] | None = None) -> int:
     days = load_days(*args.days)
     warmup = load_days(*args.warmup) if args.warmup else days[:args.warmup_first]
     days = [d for d in days if d.name not in {w.name for w in warmup}]
-    dirs = {d.name: _day_dir(args.days, d.name) for d in days}
-    prefilter = make_prefilter(args.prefilter)
-    for w in warmup:
-        prefilter.learn(w.papers, [int(p.id in w.picks and w.picks[p.id].score >= profile.min_score) for p in w.papers])
-    reasons = report_reasons()
+    late = [w.name for w in warmup if w.name >= days[0].name]
+    if late:
+        raise SystemExit(f"warm-up days must come before the replayed days; these do not: {late}")
+    vectors = FileVectorCache(cache_dir())  # resolved before PAPERRADAR_HOME moves to the temp home
     env = {KEY_ENV: "oracle"}
     count_tokens("load the vocabulary now, not inside the first timed request")
-    print(f"{len(warmup)} warm-up day(s), {len(days)} replayed; prefilter {args.prefilter}, keep rate {args.keep_rate}, batch size "
-          f"{args.batch_size}, concurrency {args.concurrency}, latency x{args.latency_scale}")
-    runs: list[DayRun] = []
-    with oracle_server(days, profile, args.latency_scale) as server:
-        scorer = LLMScorer(settings(server.v1_url, args.concurrency, args.batch_size), environ=env)
-        for day in days:
-            run = replay_day(day, dirs[day.name], profile, scorer, prefilter, args.keep_rate, reasons)
-            runs.append(run)
-            print(f"{run.name}  read {run.read:4d}  sent {run.sent:4d}  tokens/paper {run.tokens / run.read:6.1f}  "
-                  f"seed {run.seed_tokens / run.read:6.1f}  picks {run.picks:3d}  found {run.found:3d}  "
-                  f"{run.seconds:5.1f} s" + (f"  FAILED: {run.failures}" if run.failures else ""), flush=True)
-        speedup = timing(runs[:args.timing_days], profile, server.v1_url, args, env)
-    read = sum(r.read for r in runs)
-    tokens, seed = sum(r.tokens for r in runs) / read, sum(r.seed_tokens for r in runs) / read
-    recall = sum(r.found for r in runs) / max(1, sum(r.picks for r in runs))
-    sent = sum(r.sent for r in runs)
+    print(f"{len(warmup)} warm-up day(s) ({warmup[0].name}..{warmup[-1].name}), {len(days)} replayed; "
+          f"profile {Path(args.profile).name}, keep rate {args.keep_rate}, batch size {args.batch_size}, "
+          f"concurrency {args.concurrency}, latency x{args.latency_scale}", flush=True)
+    with tempfile.TemporaryDirectory(prefix="paperradar-llm-cost-") as home, \
+            oracle_server(days, profile, args.latency_scale) as server:
+        os.environ["PAPERRADAR_HOME"] = home  # nothing of the reader's own data is read or written
+        store = Store.open(Path(home))
+        try:
+            llm = LLMScorer(settings(server.v1_url, args), environ=env)
+            bench = Bench(store, dataclasses.replace(profile, llm=llm.settings), EmbeddedScorer(Encoder(vectors)),
+                          llm, server, Path(home) / "digest", report_reasons())
+            warm_up(store, warmup, profile, args.warmup_negatives)
+            runs = [report_day(replay_day(bench, day, _day_dir(args.days, day.name))) for day in days]
+            vectors.save()
+            timings = one_at_a_time(runs[:args.timing_days], bench, env)
+        finally:
+            store.close()
+    return summary(runs, timings, args.concurrency)
+
+
+def report_day(run: DayRun) -> DayRun:
+    ev = ", ".join(f"{k} {n}" for k, n in sorted(run.evidence.items()))
+    print(f"{run.name}  read {run.read:4d}  sent {run.sent:4d}  tokens/paper {run.tokens / run.read:6.1f}  "
+          f"seed {run.seed_tokens / run.read:6.1f}  picks {run.picks:3d}  found {run.found:3d}  "
+          f"recommended {run.recommended:3d}  llm {run.llm_seconds:4.1f} s  evidence: {ev or 'none'}"
+          + (f"  FAILED: {list(run.failures)}" if run.failures else ""), flush=True)
+    if run.stored != run.tokens:
+        print(f"  note: the store recorded {run.stored} tokens from the endpoint's usage, counted here {run.tokens}")
+    return run
+
+
+def summary(runs: Sequence[DayRun], timings: Sequence[tuple[str, float, float]], concurrency: int) -> int:
+    for name, concurrent, sequential in timings:
+        print(f"timing {name}: LLM stage {concurrent:.1f} s at concurrency {concurrency}, "
+              f"the same batches one request at a time {sequential:.1f} s")
+    read, sent = sum(r.read for r in runs), sum(r.sent for r in runs)
+    tokens, seed = sum(r.tokens for r in runs), sum(r.seed_tokens for r in runs)
     completion = sum(r.completion for r in runs)
-    print(f"per paper sent: {(sum(r.tokens for r in runs) - completion) / sent:.1f} prompt + "
-          f"{completion / sent:.1f} completion tokens")
-    print(f"papers read {read}, sent {sent}; tokens {sum(r.tokens for r in runs)} "
-          f"(seed {sum(r.seed_tokens for r in runs)}) = {tokens / seed:.1%} of the seed's per paper read")
-    print(f"tokens/paper {tokens:.1f} (seed {seed:.1f}) recall {recall:.3f} speedup {speedup:.1f}")
-    return 0
-
-
-def timing(runs: Sequence[DayRun], profile: Profile, url: str, args: argparse.Namespace,
-           env: dict[str, str]) -> float:
-    """The same papers as the replay sent, now one request at a time; against the replay's concurrent times."""
-    one = LLMScorer(settings(url, 1, args.batch_size), environ=env)
-    concurrent = sequential = 0.0
-    for run in runs:
-        _, seconds = judge(one, run.sent_papers, profile)
-        concurrent, sequential = concurrent + run.seconds, sequential + seconds
-        print(f"timing {run.name}: {run.seconds:.1f} s at concurrency {args.concurrency}, "
-              f"{seconds:.1f} s one request at a time", flush=True)
-    return sequential / concurrent if concurrent else float("nan")
+    recall = sum(r.found for r in runs) / max(1, sum(r.picks for r in runs))
+    concurrent, sequential = sum(t[1] for t in timings), sum(t[2] for t in timings)
+    speedup = sequential / concurrent if concurrent else float("nan")
+    print(f"per paper sent: {(tokens - completion) / sent:.1f} prompt + {completion / sent:.1f} completion tokens; "
+          f"{sum(len(r.batches) for r in runs)} requests")
+    print(f"papers read {read}, sent {sent} ({sent / read:.1%}); tokens {tokens} (seed {seed}) = "
+          f"{tokens / seed:.1%} of the seed's per paper read; oracle picks {sum(r.picks for r in runs)}, "
+          f"found {sum(r.found for r in runs)}, digest recommended {sum(r.recommended for r in runs)}")
+    for keep in KEEP_RATES_SHOWN:
+        kept = sum(sum(rank < math.ceil(keep * r.read) for rank in r.ranks) for r in runs)
+        print(f"  (diagnostic) the local ranking's recall of the oracle's picks at keep rate {keep:.2f}: "
+              f"{kept / max(1, sum(r.picks for r in runs)):.3f}")
+    print(f"wall time of the LLM stage: {concurrent:.1f} s at concurrency {concurrency}, "
+          f"{sequential:.1f} s one request at a time")
+    print(f"tokens/paper {tokens / read:.1f} (seed {seed / read:.1f}) recall {recall:.3f} speedup {speedup:.1f}")
+    return 0 if not any(r.failures for r in runs) else 1
 
 
 def _day_dir(roots: Sequence[str], name: str) -> Path:
@@ -266,13 +299,14 @@ def _day_dir(roots: Sequence[str], name: str) -> Path:
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("days", nargs="+", help="directory of days (DAY/input.jsonl, DAY/picks.jsonl) or day folders")
-    p.add_argument("--warmup", nargs="*", default=[], help="days the prefilter learns from before the replay")
-    p.add_argument("--warmup-first", type=int, default=0, help="or: use the first N days as warm-up")
-    p.add_argument("--profile", default=str(SEED_PROFILE))
+    p.add_argument("--warmup", nargs="*", default=[], help="days that enter first as the reader's likes")
+    p.add_argument("--warmup-first", type=int, default=12, help="without --warmup: the first N days warm up")
+    p.add_argument("--warmup-negatives", choices=["shown", "dislike"], default="shown",
+                   help="how the warm-up days' other papers enter: shown and not liked, or disliked")
+    p.add_argument("--profile", default=str(EXAMPLE_PROFILE), help="default: the bundled example profile")
     p.add_argument("--concurrency", type=int, default=8)
     p.add_argument("--batch-size", type=int, default=30)
-    p.add_argument("--keep-rate", type=float, default=0.58)
-    p.add_argument("--prefilter", choices=["tfidf", "tfidf+use"], default="tfidf+use")
+    p.add_argument("--keep-rate", type=float, default=0.5, help="LLMSettings.prefilter_keep_rate")
     p.add_argument("--latency-scale", type=float, default=1.0, help="multiply the oracle's 2 s + 20 ms/paper")
     p.add_argument("--timing-days", type=int, default=2, help="days also sent one request at a time")
     return p.parse_args(argv)

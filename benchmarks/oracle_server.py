@@ -49,12 +49,12 @@ def oracle_policy(days: Sequence[SeedDay], profile: Profile) -> Policy:
             if pick is not None:
                 # an unmappable field (null) gets the first field: the score, not the field, decides recall
                 reason = next(reasons)[:REASON_MAX_CHARS[profile.language]]
-                verdicts[_key(paper.title)] = (pick.score, index.get(pick.field or "", 0), reason)
+                verdicts[title_key(paper.title)] = (pick.score, index.get(pick.field or "", 0), reason)
 
     def policy(papers: list[AskedPaper]) -> list[Entry]:
         out: list[Entry] = []
         for p in papers:
-            score, field, reason = verdicts.get(_key(p.title), (NON_PICK_SCORE, 0, ""))
+            score, field, reason = verdicts.get(title_key(p.title), (NON_PICK_SCORE, 0, ""))
             score_out = int(score) if float(score).is_integer() else score
             out.append([p.n, score_out, field, reason] if score >= profile.min_score else [p.n, score_out])
         return out
@@ -67,5 +67,5 @@ def oracle_server(days: Sequence[SeedDay], profile: Profile, latency_scale: floa
                       latency=lambda n: latency_scale * (2.0 + 0.02 * n), count=count_tokens)
 
 
-def _key(title: str) -> str:
+def title_key(title: str) -> str:
     return " ".join(title.split()).lower()

@@ -47,6 +47,7 @@ class Received:
     fault: str | None
     started: float
     finished: float = 0.0
+    completion: str = ""  # the answer's message content exactly as sent ("" for errors and non-JSON bodies)
 
     @property
     def system(self) -> str:
@@ -139,7 +140,9 @@ class FakeOpenAI:
         try:
             if self.latency is not None:
                 time.sleep(self.latency(len(papers)))
-            return self._reply(body, papers, fault)
+            status, reply_headers, raw = self._reply(body, papers, fault)
+            seen.completion = _message_content(raw) if status == 200 else ""
+            return status, reply_headers, raw
         finally:
             with self.lock:
                 self.in_flight -= 1
@@ -203,6 +206,14 @@ def _content(entries: list[Entry], fault: str | None) -> str:
     if fault == "fenced":
         return f"Here are the verdicts:\n```json\n{text}\n```\nHope this helps."
     return text
+
+
+def _message_content(raw: bytes) -> str:
+    try:
+        choices = json.loads(raw).get("choices") or [{}]
+    except json.JSONDecodeError:
+        return ""  # the "not_json" fault: no completion was given
+    return choices[0].get("message", {}).get("content") or ""
 
 
 def _error(status: int, message: str, headers: dict[str, str] | None = None) -> tuple[int, dict[str, str], bytes]:

@@ -3,8 +3,9 @@
   python benchmarks/learned_speed.py ../shared/data/corpus [--days 80] [--day-size 900]
 
 Evidence: every paper of the first `--days` listing days of the year-long corpus, labelled as a reader
-might have (a paper the profile-only scorer puts at 7 or more is a like in its field, the rest seen and
-not liked). Then the next day with at least `--day-size` papers is ranked. Timed: building the
+might have (a paper the profile-only scorer puts at 7 or more is an LLM verdict "wanted" in its field, the rest seen and
+not liked). Then a day of `--day-size` papers is ranked: the corpus's days hold at most ~650, so the
+papers of the following listing days are joined to make one. Timed: building the
 LearnedScorer, training it and ranking the day, with every paper vector already in the cache (the first
 run encodes them once, which is reported apart). Encoding the new day's papers is NOT in the timed
 figure; it is measured separately on the day's texts when `--encode-day` is given. The last line prints
@@ -35,6 +36,16 @@ def read_day(path: Path) -> list[Paper]:
         return [paper_from_record(json.loads(line)) for line in fh if line.strip()]
 
 
+def next_papers(files: list[Path], size: int) -> list[Paper]:
+    """`size` papers listed after the evidence: no corpus day has 900, so following days are joined."""
+    papers: list[Paper] = []
+    for f in files:
+        papers.extend(read_day(f))
+        if len(papers) >= size:
+            return papers[:size]
+    raise SystemExit(f"the corpus has fewer than {size} papers after the evidence days")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("corpus", type=Path)
@@ -45,7 +56,7 @@ def main() -> None:
     profile = load_profile(EXAMPLE_PROFILE)
     files = sorted(args.corpus.glob("*.jsonl.gz"))
     history = [p for f in files[:args.days] for p in read_day(f)]
-    day = next(ps for ps in map(read_day, files[args.days:]) if len(ps) >= args.day_size)[:args.day_size]
+    day = next_papers(files[args.days:], args.day_size)
 
     cache = NpzVectorCache(default_cache_dir())
     embedded = EmbeddedScorer(Encoder(cache=cache))
@@ -55,7 +66,7 @@ def main() -> None:
     cache.save()
     print(f"vectors ready in {time.perf_counter() - started:.1f} s ({embedded.encoder.encoded} texts encoded, "
           f"the rest from {cache.folder})")
-    evidence = [Evidence(p, 1, 1.0, "like", profile.field_names[int(i)]) if s >= profile.min_score
+    evidence = [Evidence(p, 1, 1.0, "llm", profile.field_names[int(i)]) if s >= profile.min_score
                 else Evidence(p, 0, 1.0, "shown") for p, s, i in zip(history, base.score, base.field_idx)]
 
     started = time.perf_counter()

@@ -111,3 +111,14 @@ def _auc(scores: np.ndarray, labels: list[int]) -> float:
     from paperradar.metrics import auc
 
     return auc(scores, labels)
+
+
+def test_old_shown_evidence_is_dropped_first_the_readers_own_word_never(day: SeedDay) -> None:
+    from paperradar.scorers.learned import newest
+
+    papers = list(day.papers[:10])
+    ev = [Evidence(papers[0], 1, 1.0, "like")] + [Evidence(p, 0, 0.3, "shown") for p in papers[1:9]] \
+        + [Evidence(papers[9], 0, 1.0, "dislike")]
+    kept = newest(ev, 5)
+    assert [e.paper.id for e in kept] == [papers[i].id for i in (0, 6, 7, 8, 9)]
+    assert newest(ev, 100) == ev

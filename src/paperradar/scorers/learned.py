@@ -43,6 +43,7 @@ class Tuning:
     field_c: float = 1.0  # inverse regularisation of the field model
     field_k: float = 20.0  # field-labelled evidence at which the learned field counts as much as the profile's
     min_df: int = 2
+    max_evidence: int = 8000  # newest shown/LLM evidence kept: bounds re-training at ~10 s on 2 cores
 
 
 @dataclass(frozen=True)
@@ -62,6 +63,15 @@ def resolve(evidence: Sequence[Evidence]) -> list[Evidence]:
         if old is None or _PRIORITY[e.kind] >= _PRIORITY[old.kind]:
             best[e.paper.id] = e
     return list(best.values())
+
+
+def newest(evidence: list[Evidence], limit: int) -> list[Evidence]:
+    """All of the reader's own likes and dislikes, then the latest of the rest (evidence comes oldest first)."""
+    own = [e.kind in ("like", "dislike") for e in evidence]
+    room = max(limit - sum(own), 0)
+    rest = [i for i, o in enumerate(own) if not o]
+    keep = set(rest[len(rest) - room:] if room else [])
+    return [e for i, (e, o) in enumerate(zip(evidence, own)) if o or i in keep]
 
 
 def evidence_hash(evidence: Sequence[Evidence]) -> str:
@@ -85,8 +95,8 @@ class _Model:
 class LearnedScorer:
     def __init__(self, embedded: EmbeddedScorer, evidence: Sequence[Evidence], tuning: Tuning = Tuning()):
         self.embedded = embedded
-        self.evidence = resolve(evidence)
         self.tuning = tuning
+        self.evidence = newest(resolve(evidence), tuning.max_evidence)
         self.name = f"learned:{VERSION}:{evidence_hash(self.evidence)}"
         self._models: dict[str, _Model] = {}  # per profile version: the model reads the profile's fields
 

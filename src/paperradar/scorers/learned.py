@@ -2,11 +2,11 @@
 liked, and LLM verdicts, on top of the profile-only embedded scorer.
 
 Trained afresh at every run (seconds): a logistic regression over TF-IDF words of the title and
-abstract and the paper's sentence vector, weighted by each piece of evidence's weight (replay found the
-embedded scorer's per-field closeness added nothing as a feature; it enters through the blend). Its output is put on the 0-10 scale by where it falls among the evidence
-papers (the evidence's share of wanted papers lands at 7), then blended with the embedded score with
-weight n / (n + k), n = wanted papers in the evidence: with no evidence the scores are exactly the
-embedded scorer's. Fields come from a classifier trained on evidence that names a field, blended the
+abstract and the paper's sentence vector, weighted by each piece of evidence's weight. Its output is
+put on the 0-10 scale by where it falls among the evidence papers (the evidence's share of wanted
+papers lands at 7), then blended with the embedded score with weight 0.8 * n / (n + k), n = wanted
+papers in the evidence: with no evidence the scores are exactly the embedded scorer's, and the profile
+always keeps a say. Fields come from a classifier trained on evidence that names a field, blended the
 same way with the embedded field closeness.
 """
 

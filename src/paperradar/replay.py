@@ -13,7 +13,7 @@ import json
 import math
 import os
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -113,7 +113,7 @@ def _score_one(scorer: LearnedScorer, day: SeedDay, profile: Profile, keep_rate:
     seconds = time.perf_counter() - started
     fields = [profile.field_names[int(i)] for i in a.field_idx]
     pick_fields = [day.picks[p.id].field if p.id in day.picks else None for p in day.papers]
-    scored = score_day(day.name, a.rank_value, fields, list(a.score >= profile.min_score), day.labels,
+    scored = score_day(day.name, a.rank_value.tolist(), fields, list(a.score >= profile.min_score), day.labels,
                        pick_fields, keep_rate)
     return scored, seconds
 
@@ -182,6 +182,6 @@ def _no_nan(value: object) -> object:
     return value
 
 
-def _mean(values: object) -> float:
-    arr = np.array(list(values), dtype=float)  # type: ignore[call-overload]
+def _mean(values: Iterable[float]) -> float:
+    arr = np.array(list(values), dtype=np.float64)
     return float(np.nanmean(arr)) if arr.size and not np.isnan(arr).all() else math.nan

@@ -122,10 +122,9 @@ class LearnedScorer:
     def analyse(self, papers: Sequence[Paper], profile: Profile) -> LearnedAnalysis:
         base = self.embedded.analyse(papers, profile)
         model = self._model(profile)
-        w = self.tuning.max_learned_weight * model.n_wanted / (model.n_wanted + self.tuning.blend_k) \
-            if model.relevance is not None else 0.0
-        if w == 0.0:
+        if model.relevance is None:
             return LearnedAnalysis(base, _rank_value(base.score, base.relevance), base.score, base.field_idx, 0.0)
+        w = self.tuning.max_learned_weight * model.n_wanted / (model.n_wanted + self.tuning.blend_k)
         z = model.relevance.decision_function(self._features(model, papers, base.vectors))
         learned = np.interp(z, model.knots, model.scores)
         score = (1 - w) * base.score + w * learned

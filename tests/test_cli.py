@@ -127,8 +127,9 @@ def test_no_network_is_one_clear_line(isolated_home: Path, monkeypatch: pytest.M
 
 def test_feedback_like_list_undo_and_import(isolated_home: Path, tmp_path: Path,
                                             capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["feedback", "like", "2602.04074", "https://arxiv.org/abs/2602.04028v2"]) == 0
-    assert main(["feedback", "dislike", "arXiv:2602.03878"]) == 0
+    assert main(["feedback", "like", "--offline", "2602.04074", "https://arxiv.org/abs/2602.04028v2"]) == 0
+    assert "2 not read yet" in capsys.readouterr().out
+    assert main(["feedback", "dislike", "--offline", "arXiv:2602.03878"]) == 0
     assert main(["feedback", "list"]) == 0
     listed = capsys.readouterr().out
     assert "like     2602.04074" in listed and "like     2602.04028" in listed and "dislike  2602.03878" in listed
@@ -137,7 +138,7 @@ def test_feedback_like_list_undo_and_import(isolated_home: Path, tmp_path: Path,
     bib.write_text("@article{morris2026,\n  title={Learning to Reason in 13 Parameters},\n  author={Morris, John X.},"
                    "\n  journal={arXiv preprint arXiv:2602.04118},\n  year={2026}\n}\n"
                    "@misc{x, title={No id here}, year={2020}}\n", encoding="utf-8")
-    assert main(["feedback", "import", str(bib)]) == 0
+    assert main(["feedback", "import", "--offline", str(bib)]) == 0
     assert main(["feedback", "list"]) == 0
     listed = capsys.readouterr().out
     assert "2602.04118" in listed and "2602.04028" not in listed.split("imported")[-1]
@@ -165,3 +166,24 @@ def test_a_bad_jsonl_line_is_named(tmp_path: Path, isolated_home: Path, capsys: 
     bad.write_text('{"id": "1", "title": "t", "authors": "a", "abstract": "x", "published": "2026-02-05"}\n{oops\n')
     assert main(["run", "--profile", str(profile), "--from-jsonl", str(bad)]) == 1
     assert f"{bad}:2: not valid JSON" in capsys.readouterr().err
+
+
+def test_a_liked_paper_paperradar_never_read_is_fetched_from_the_api(isolated_home: Path,
+                                                                     monkeypatch: pytest.MonkeyPatch,
+                                                                     capsys: pytest.CaptureFixture[str]) -> None:
+    from paperradar.evidence import gather
+    from paperradar.store import Store
+    server = ArxivServer().start()
+    try:
+        monkeypatch.setenv("PAPERRADAR_ARXIV_API_URL", server.api_url)
+        assert main(["feedback", "like", "https://arxiv.org/abs/2104.12255v1"]) == 0
+    finally:
+        server.stop()
+    assert "read 1 paper(s) from the arXiv API" in capsys.readouterr().out
+    store = Store.open()
+    try:
+        evidence = gather(store, cli._example_profile())
+    finally:
+        store.close()
+    assert [(e.paper.id, e.label, e.kind) for e in evidence] == [("2104.12255", 1, "like")]
+    assert evidence[0].paper.title and evidence[0].paper.abstract

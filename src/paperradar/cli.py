@@ -93,6 +93,7 @@ def build_parser() -> argparse.ArgumentParser:
         f = fsub.add_parser(kind, help=f"{kind} papers by arXiv id or URL", description=f"{kind.title()} papers "
                             "by arXiv id or URL.")
         f.add_argument("ids", nargs="+", help="arXiv ids or URLs")
+        _offline_arg(f)
         f.set_defaults(func=cmd_feedback_say, kind=kind)
     f = fsub.add_parser("undo", help="take back what you said about papers", description="Take back likes or "
                         "dislikes.")
@@ -104,6 +105,7 @@ def build_parser() -> argparse.ArgumentParser:
                         description="Import likes from a text file of arXiv ids or URLs, a BibTeX file, or a "
                         "Zotero export (BibTeX or CSL JSON).")
     f.add_argument("file", type=Path)
+    _offline_arg(f)
     f.set_defaults(func=cmd_feedback_import)
     c.set_defaults(func=lambda a: (c.print_help(), 2)[1])
 
@@ -118,6 +120,11 @@ def build_parser() -> argparse.ArgumentParser:
     _profile_arg(c, default_example=True)
     c.set_defaults(func=cmd_replay)
     return p
+
+
+def _offline_arg(c: argparse.ArgumentParser) -> None:
+    c.add_argument("--offline", action="store_true", help="don't ask the arXiv API for papers paperradar has not "
+                   "read yet (they count once a run reads them)")
 
 
 def _profile_arg(c: argparse.ArgumentParser, default_example: bool = False) -> None:
@@ -329,14 +336,34 @@ def cmd_feedback_say(args: argparse.Namespace) -> int:
     store = Store.open()
     try:
         n = store.add_feedback(ids, args.kind, "cli")
-        unknown = sorted(set(ids) - set(store.papers(ids)))
+        print(f"{args.kind}d {n} paper(s)")
+        _read_unknown(store, ids, offline=args.offline)
     finally:
         store.close()
-    print(f"{args.kind}d {n} paper(s)")
-    if unknown:
-        print(f"  {len(unknown)} not in the store yet ({', '.join(unknown[:5])}): they count once paperradar has "
-              "read them (a run, or `feedback import` while online)")
     return 0
+
+
+def _read_unknown(store: Store, ids: Sequence[str], offline: bool) -> None:
+    """Feedback counts once paperradar has the paper's text: ask the arXiv API for the ones it lacks."""
+    unknown = sorted(set(ids) - set(store.papers(ids)))
+    if unknown and not offline:
+        from .errors import ArxivUnavailable
+        from .sources.api import fetch_by_ids
+        problems: list[str] = []
+        try:
+            found = fetch_by_ids(unknown, problems=problems)
+        except ArxivUnavailable as e:
+            print(f"  {e}", file=sys.stderr)
+        else:
+            store.upsert_papers(found.values())
+            for line in problems:
+                print(f"  arXiv API: {line}", file=sys.stderr)
+            if found:
+                print(f"  read {len(found)} paper(s) from the arXiv API")
+        unknown = sorted(set(ids) - set(store.papers(ids)))
+    if unknown:
+        print(f"  {len(unknown)} not read yet ({', '.join(unknown[:5])}{', ...' if len(unknown) > 5 else ''}): "
+              "they count once paperradar has read them (a run, or this command while online)")
 
 
 def cmd_feedback_undo(args: argparse.Namespace) -> int:
@@ -368,11 +395,12 @@ def cmd_feedback_import(args: argparse.Namespace) -> int:
     store = Store.open()
     try:
         n = store.add_feedback(found.ids, "like", f"import:{args.file.name}")
+        print(f"imported {n} like(s) from {args.file}")
+        for problem in found.problems:
+            print(f"  skipped {problem}")
+        _read_unknown(store, found.ids, offline=args.offline)
     finally:
         store.close()
-    print(f"imported {n} like(s) from {args.file}")
-    for problem in found.problems:
-        print(f"  skipped: {problem}")
     return 0
 
 

@@ -40,8 +40,9 @@ from datetime import date
 from itertools import cycle
 from pathlib import Path
 
-from oracle_server import SHARED, oracle_server, report_reasons, title_key
-from quality import EXAMPLE_PROFILE, FileVectorCache, cache_dir
+import numpy as np
+from oracle_server import SHARED, FakeOpenAI, oracle_server, report_reasons, title_key
+from quality import FileVectorCache, cache_dir
 
 from paperradar.config import load_profile
 from paperradar.embedding import Encoder
@@ -58,6 +59,7 @@ from paperradar.sources.rss import Listing
 from paperradar.store import Store
 from paperradar.tokens import count_tokens
 
+SEED_PROFILE = SHARED / "profiles" / "seed-interests.toml"
 SEED_PROMPT = SHARED / "reference" / "seed-prompt.txt"
 SEED_BATCHES = SHARED / "reference" / "seed-batches-2026-02-05.md"  # the seed's exact requests that day
 SEED_BATCH = 50
@@ -129,6 +131,7 @@ class DayRun:
     batches: list[list[Paper]]  # the requests as sent, for the one-at-a-time timing
     failures: tuple[str, ...]
     ranks: list[int]  # where each oracle pick stood in the local ranking the prefilter cut (0 = best)
+    rank_ranks: list[int]  # the same in LearnedScorer.rank's continuous order, for comparison
 
     @property
     def tokens(self) -> int:
@@ -143,7 +146,7 @@ class Bench:
     profile: Profile  # with the LLM settings under test
     embedded: EmbeddedScorer
     llm: LLMScorer
-    server: object  # the oracle (a FakeOpenAI)
+    server: FakeOpenAI  # the oracle
     out_dir: Path
     reasons: dict[str, str]
 
@@ -167,7 +170,7 @@ def warm_up(store: Store, days: Sequence[SeedDay], profile: Profile, negatives: 
 def local_scorer(bench: Bench, when: date) -> tuple[EmbeddedScorer | LearnedScorer, Counter[str]]:
     """What `paperradar run` builds (cli._local_scorer), with the benchmark's vector cache."""
     evidence = gather(bench.store, bench.profile, before=when)
-    kinds = Counter(e.kind for e in evidence)
+    kinds: Counter[str] = Counter(e.kind for e in evidence)
     return (LearnedScorer(bench.embedded, evidence) if evidence else bench.embedded), kinds
 
 
@@ -192,7 +195,7 @@ def replay_day(bench: Bench, day: SeedDay, day_dir: Path) -> DayRun:
         sum(count_tokens(r.completion) for r in requests), digest.facts.tokens.total, seed,
         len(wanted), len(wanted & recommended), len(recommended), digest.facts.timings.get("llm", 0.0), kinds,
         [[by_title[title_key(p.title)] for p in r.papers] for r in requests], digest.facts.failed_batches,
-        pick_ranks(bench, local.name, day, wanted))
+        pick_ranks(bench, local.name, day, wanted), continuous_ranks(bench, local, day, wanted))
 
 
 def pick_ranks(bench: Bench, local_name: str, day: SeedDay, wanted: set[str]) -> list[int]:
@@ -200,6 +203,16 @@ def pick_ranks(bench: Bench, local_name: str, day: SeedDay, wanted: set[str]) ->
     listed = bench.store.listing(date.fromisoformat(day.name))
     order = prefilter(listed, bench.store.judgements(listed, local_name, bench.profile.version), 1.0)
     return [i for i, p in enumerate(order) if p.id in wanted]
+
+
+def continuous_ranks(bench: Bench, local: EmbeddedScorer | LearnedScorer, day: SeedDay,
+                     wanted: set[str]) -> list[int]:
+    """The oracle picks' places in LearnedScorer.rank's order (unrounded, uncapped), for the diagnostic."""
+    if not isinstance(local, LearnedScorer):
+        return []
+    listed = bench.store.listing(date.fromisoformat(day.name))
+    order = np.argsort(-local.rank(listed, bench.profile), kind="stable")
+    return [place for place, i in enumerate(order) if listed[i].id in wanted]
 
 
 def one_at_a_time(runs: Sequence[DayRun], bench: Bench, env: dict[str, str]) -> list[tuple[str, float, float]]:
@@ -226,6 +239,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     days = load_days(*args.days)
     warmup = load_days(*args.warmup) if args.warmup else days[:args.warmup_first]
     days = [d for d in days if d.name not in {w.name for w in warmup}]
+    if not days or not warmup:
+        raise SystemExit(f"{len(warmup)} warm-up and {len(days)} replayed days: both are needed "
+                         "(see --warmup and --warmup-first)")
     late = [w.name for w in warmup if w.name >= days[0].name]
     if late:
         raise SystemExit(f"warm-up days must come before the replayed days; these do not: {late}")
@@ -280,8 +296,10 @@ def summary(runs: Sequence[DayRun], timings: Sequence[tuple[str, float, float]],
           f"found {sum(r.found for r in runs)}, digest recommended {sum(r.recommended for r in runs)}")
     for keep in KEEP_RATES_SHOWN:
         kept = sum(sum(rank < math.ceil(keep * r.read) for rank in r.ranks) for r in runs)
+        by_rank = sum(sum(rank < math.ceil(keep * r.read) for rank in r.rank_ranks) for r in runs)
         print(f"  (diagnostic) the local ranking's recall of the oracle's picks at keep rate {keep:.2f}: "
-              f"{kept / max(1, sum(r.picks for r in runs)):.3f}")
+              f"{kept / max(1, sum(r.picks for r in runs)):.3f} (by LearnedScorer.rank: "
+              f"{by_rank / max(1, sum(r.picks for r in runs)):.3f})")
     print(f"wall time of the LLM stage: {concurrent:.1f} s at concurrency {concurrency}, "
           f"{sequential:.1f} s one request at a time")
     print(f"tokens/paper {tokens / read:.1f} (seed {seed / read:.1f}) recall {recall:.3f} speedup {speedup:.1f}")
@@ -303,10 +321,11 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     p.add_argument("--warmup-first", type=int, default=12, help="without --warmup: the first N days warm up")
     p.add_argument("--warmup-negatives", choices=["shown", "dislike"], default="shown",
                    help="how the warm-up days' other papers enter: shown and not liked, or disliked")
-    p.add_argument("--profile", default=str(EXAMPLE_PROFILE), help="default: the bundled example profile")
+    p.add_argument("--profile", default=str(SEED_PROFILE), help="default: the seed's own interests (the "
+                   "bundled example profile adds descriptions: ~200 more prompt tokens a request)")
     p.add_argument("--concurrency", type=int, default=8)
-    p.add_argument("--batch-size", type=int, default=30)
-    p.add_argument("--keep-rate", type=float, default=0.5, help="LLMSettings.prefilter_keep_rate")
+    p.add_argument("--batch-size", type=int, default=40, help="40: 6-8 requests a day at keep 0.58, one wave")
+    p.add_argument("--keep-rate", type=float, default=0.58, help="LLMSettings.prefilter_keep_rate")
     p.add_argument("--latency-scale", type=float, default=1.0, help="multiply the oracle's 2 s + 20 ms/paper")
     p.add_argument("--timing-days", type=int, default=2, help="days also sent one request at a time")
     return p.parse_args(argv)

@@ -64,10 +64,10 @@ class LLMSettings:
     model: str
     api_key_env: str
     concurrency: int = 8
-    batch_size: int = 20
+    batch_size: int = 40
     timeout_s: float = 60.0
     max_retries: int = 4
-    prefilter_keep_rate: float = 0.5  # share of papers the local ranker sends to the LLM
+    prefilter_keep_rate: float = 0.58  # share of papers the local ranker sends to the LLM
     daily_token_budget: int | None = None  # stop sending once the day's tokens reach this
     json_mode: bool = True
 

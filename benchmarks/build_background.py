@@ -20,7 +20,7 @@ import numpy as np
 
 from paperradar.embedding import Encoder
 from paperradar.scorers.lexical import count_df
-from quality import FileVectorCache, cache_dir  # the benchmark's vector file: a rebuild re-encodes nothing
+from paperradar.embedding import NpzVectorCache, default_cache_dir  # the benchmark's vector file: a rebuild re-encodes nothing
 
 DATA = Path(__file__).parents[1] / "src" / "paperradar" / "data"
 MIN_DF = 3  # rarer words carry no reliable weight and would only bloat the table
@@ -50,7 +50,7 @@ def write_sample(rows: list[dict], size: int, seed: int) -> None:
         for r, text in zip(sample, texts):
             row = {"id": r["id"], "title": r["title"], "abstract": r["abstract"]}
             fh.write(json.dumps(row, ensure_ascii=False) + "\n")
-    cache = FileVectorCache(cache_dir())
+    cache = NpzVectorCache(default_cache_dir(), prefix="bench-vectors")
     vectors = Encoder(cache=cache).encode(texts)
     cache.save()
     np.savez_compressed(DATA / "background-usem3.npz", vectors=vectors.astype(np.float16))

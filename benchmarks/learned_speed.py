@@ -23,7 +23,7 @@ from pathlib import Path
 from paperradar.config import load_profile
 from paperradar.embedding import Encoder
 from paperradar.models import Evidence, Paper
-from paperradar.replay import NpzVectorCache, default_cache_dir
+from paperradar.embedding import NpzVectorCache, default_cache_dir
 from paperradar.scorers.embedded import EmbeddedScorer
 from paperradar.scorers.learned import LearnedScorer
 from paperradar.sources.jsonl import paper_from_record
@@ -58,7 +58,7 @@ def main() -> None:
     history = [p for f in files[:args.days] for p in read_day(f)]
     day = next_papers(files[args.days:], args.day_size)
 
-    cache = NpzVectorCache(default_cache_dir())
+    cache = NpzVectorCache(default_cache_dir(), prefix="replay-vectors")
     embedded = EmbeddedScorer(Encoder(cache=cache))
     started = time.perf_counter()
     base = embedded.analyse(history, profile)

@@ -42,7 +42,7 @@ from pathlib import Path
 
 import numpy as np
 from oracle_server import SHARED, FakeOpenAI, oracle_server, report_reasons, title_key
-from quality import FileVectorCache, cache_dir
+from paperradar.embedding import NpzVectorCache, default_cache_dir
 
 from paperradar.config import load_profile
 from paperradar.embedding import Encoder
@@ -245,7 +245,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     late = [w.name for w in warmup if w.name >= days[0].name]
     if late:
         raise SystemExit(f"warm-up days must come before the replayed days; these do not: {late}")
-    vectors = FileVectorCache(cache_dir())  # resolved before PAPERRADAR_HOME moves to the temp home
+    vectors = NpzVectorCache(default_cache_dir(), prefix="bench-vectors")  # resolved before PAPERRADAR_HOME moves to the temp home
     env = {KEY_ENV: "oracle"}
     count_tokens("load the vocabulary now, not inside the first timed request")
     print(f"{len(warmup)} warm-up day(s) ({warmup[0].name}..{warmup[-1].name}), {len(days)} replayed; "

@@ -11,63 +11,19 @@ a file under $PAPERRADAR_HOME (default ~/.cache/paperradar) so that re-runs skip
 from __future__ import annotations
 
 import argparse
-import os
 import time
 from pathlib import Path
 
 import numpy as np
 
 from paperradar.config import load_profile
-from paperradar.embedding import Encoder
+from paperradar.embedding import Encoder, NpzVectorCache, default_cache_dir
 from paperradar.models import Profile
 from paperradar.metrics import DayScore, score_day, summary_lines
 from paperradar.scorers.embedded import EmbeddedScorer
 from paperradar.seeddays import SeedDay, load_days
 
 EXAMPLE_PROFILE = Path(__file__).parents[1] / "src" / "paperradar" / "data" / "example-profile.toml"
-
-
-class FileVectorCache:
-    """A VectorCache in one .npz per model: enough for a benchmark, no store needed."""
-
-    def __init__(self, folder: Path):
-        self.folder = folder
-        self._loaded: dict[str, dict[str, np.ndarray]] = {}
-        self._dirty: set[str] = set()
-
-    def _path(self, model: str) -> Path:
-        return self.folder / f"bench-vectors-{model}.npz"
-
-    def _table(self, model: str) -> dict[str, np.ndarray]:
-        if model not in self._loaded:
-            table: dict[str, np.ndarray] = {}
-            if self._path(model).exists():
-                with np.load(self._path(model)) as npz:
-                    table = dict(zip(npz["keys"].tolist(), npz["vectors"]))
-            self._loaded[model] = table
-        return self._loaded[model]
-
-    def get_vectors(self, model: str, keys: list[str]) -> dict[str, np.ndarray]:
-        table = self._table(model)
-        return {k: table[k] for k in keys if k in table}
-
-    def put_vectors(self, model: str, vectors: dict[str, np.ndarray]) -> None:
-        self._table(model).update(vectors)
-        self._dirty.add(model)
-
-    def save(self) -> None:
-        self.folder.mkdir(parents=True, exist_ok=True)
-        for model in self._dirty:
-            table = self._loaded[model]
-            tmp = self._path(model).with_suffix(".tmp.npz")
-            np.savez(tmp, keys=np.array(list(table)), vectors=np.stack(list(table.values())))
-            tmp.replace(self._path(model))
-        self._dirty.clear()
-
-
-def cache_dir() -> Path:
-    home = os.environ.get("PAPERRADAR_HOME")
-    return Path(home) / "cache" if home else Path.home() / ".cache" / "paperradar"
 
 
 def score_one(scorer: EmbeddedScorer, day: SeedDay, profile: Profile) -> DayScore:
@@ -85,7 +41,7 @@ def main() -> None:
     ap.add_argument("--profile", type=Path, default=EXAMPLE_PROFILE)
     args = ap.parse_args()
     profile = load_profile(args.profile)
-    cache = FileVectorCache(cache_dir())
+    cache = NpzVectorCache(default_cache_dir(), prefix="bench-vectors")
     scorer = EmbeddedScorer(Encoder(cache=cache))
     started = time.perf_counter()
     days = load_days(*args.days)

@@ -8,8 +8,10 @@ embedded twice.
 from __future__ import annotations
 
 import hashlib
+import os
 from collections.abc import Sequence
 from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
 from typing import Protocol
 
 import numpy as np
@@ -90,3 +92,50 @@ class Encoder:
                 self.cache.put_vectors(self.name, new)
             found = {**found, **new}
         return np.vstack([found[k] for k in keys]).astype(np.float32, copy=False)
+
+
+def default_cache_dir() -> Path:
+    """Vectors only; under $PAPERRADAR_HOME/cache when set (tests), else the user's cache directory."""
+    home = os.environ.get("PAPERRADAR_HOME")
+    if home:
+        return Path(home) / "cache"
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "paperradar"
+
+
+class NpzVectorCache:
+    """A VectorCache in one .npz file per model, for replays and benchmarks; written by `save()`."""
+
+    def __init__(self, folder: Path, prefix: str = "vectors"):
+        self.folder = folder
+        self.prefix = prefix  # one file per (prefix, model): benchmarks and replay keep theirs apart
+        self._tables: dict[str, dict[str, np.ndarray]] = {}
+        self._dirty: set[str] = set()
+
+    def _path(self, model: str) -> Path:
+        return self.folder / f"{self.prefix}-{model}.npz"
+
+    def _table(self, model: str) -> dict[str, np.ndarray]:
+        if model not in self._tables:
+            table: dict[str, np.ndarray] = {}
+            if self._path(model).exists():
+                with np.load(self._path(model)) as npz:
+                    table = dict(zip(npz["keys"].tolist(), npz["vectors"]))
+            self._tables[model] = table
+        return self._tables[model]
+
+    def get_vectors(self, model: str, keys: list[str]) -> dict[str, np.ndarray]:
+        table = self._table(model)
+        return {k: table[k] for k in keys if k in table}
+
+    def put_vectors(self, model: str, vectors: dict[str, np.ndarray]) -> None:
+        self._table(model).update(vectors)
+        self._dirty.add(model)
+
+    def save(self) -> None:
+        self.folder.mkdir(parents=True, exist_ok=True)
+        for model in sorted(self._dirty):
+            table = self._tables[model]
+            tmp = self._path(model).with_name(f".{self._path(model).name}.tmp.npz")
+            np.savez(tmp, keys=np.array(list(table)), vectors=np.stack(list(table.values())))
+            tmp.replace(self._path(model))
+        self._dirty.clear()

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import math
-import os
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass
@@ -20,7 +19,7 @@ from pathlib import Path
 import numpy as np
 
 from .config import example_profile_text, parse_profile
-from .embedding import Encoder, VectorCache
+from .embedding import Encoder, NpzVectorCache, VectorCache, default_cache_dir
 from .metrics import DayScore, score_day, summary_lines
 from .models import Evidence, Profile
 from .scorers.embedded import EmbeddedScorer
@@ -61,52 +60,6 @@ def day_evidence(day: SeedDay, like_weight: float = LIKE_WEIGHT,
     return out
 
 
-def default_cache_dir() -> Path:
-    """Vectors only; under $PAPERRADAR_HOME/cache when set (tests), else the user's cache directory."""
-    home = os.environ.get("PAPERRADAR_HOME")
-    if home:
-        return Path(home) / "cache"
-    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "paperradar"
-
-
-class NpzVectorCache:
-    """A VectorCache in one .npz file per model, saved when the replay ends."""
-
-    def __init__(self, folder: Path):
-        self.folder = folder
-        self._tables: dict[str, dict[str, np.ndarray]] = {}
-        self._dirty: set[str] = set()
-
-    def _path(self, model: str) -> Path:
-        return self.folder / f"replay-vectors-{model}.npz"
-
-    def _table(self, model: str) -> dict[str, np.ndarray]:
-        if model not in self._tables:
-            table: dict[str, np.ndarray] = {}
-            if self._path(model).exists():
-                with np.load(self._path(model)) as npz:
-                    table = dict(zip(npz["keys"].tolist(), npz["vectors"]))
-            self._tables[model] = table
-        return self._tables[model]
-
-    def get_vectors(self, model: str, keys: list[str]) -> dict[str, np.ndarray]:
-        table = self._table(model)
-        return {k: table[k] for k in keys if k in table}
-
-    def put_vectors(self, model: str, vectors: dict[str, np.ndarray]) -> None:
-        self._table(model).update(vectors)
-        self._dirty.add(model)
-
-    def save(self) -> None:
-        self.folder.mkdir(parents=True, exist_ok=True)
-        for model in sorted(self._dirty):
-            table = self._tables[model]
-            tmp = self._path(model).with_name(f".{self._path(model).name}.tmp.npz")
-            np.savez(tmp, keys=np.array(list(table)), vectors=np.stack(list(table.values())))
-            tmp.replace(self._path(model))
-        self._dirty.clear()
-
-
 def _score_one(scorer: LearnedScorer, day: SeedDay, profile: Profile, keep_rate: float) -> tuple[DayScore, float]:
     started = time.perf_counter()
     a = scorer.analyse(day.papers, profile)
@@ -123,7 +76,7 @@ def replay(days_dir: str | Path, warmup_dir: str | Path | None = None, use_feedb
            out: Callable[[str], None] = print, cache: VectorCache | None = None) -> ReplayResult:
     """Rank each day with the evidence of the days before it; print per-day and mean metrics."""
     profile = profile or parse_profile(_example_profile(), "bundled example profile")
-    own_cache = NpzVectorCache(default_cache_dir()) if cache is None else None
+    own_cache = NpzVectorCache(default_cache_dir(), prefix="replay-vectors") if cache is None else None
     embedded = EmbeddedScorer(Encoder(cache=cache or own_cache))
     days = load_days(days_dir)
     warm = load_days(warmup_dir) if warmup_dir else []

@@ -274,7 +274,7 @@ def _llm_scorer(store: Store, profile: Profile):
 
 def cmd_render(args: argparse.Namespace) -> int:
     from .pipeline import load_digest
-    from .render.publish import publish, publish_all
+    from .render.publish import neighbour_dates, publish, publish_all
     profile = _profile(args)
     out = args.out or data_dir() / "digest"
     store = Store.open()
@@ -285,8 +285,7 @@ def cmd_render(args: argparse.Namespace) -> int:
             return 1
         wanted = [args.date] if args.date else dates
         if args.date:
-            at = dates.index(args.date)
-            wanted = [dates[i] for i in (at - 1, at, at + 1) if 0 <= i < len(dates)]
+            wanted = sorted([args.date, *neighbour_dates(dates, args.date)])
         digests = [d for d in (load_digest(store, profile, day) for day in wanted) if d is not None]
     finally:
         store.close()

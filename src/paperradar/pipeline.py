@@ -10,7 +10,8 @@ from datetime import date, datetime, timezone
 from pathlib import Path
 
 from .models import Author, BatchResult, Digest, DigestEntry, Judgement, Paper, Profile, RunFacts, TokenUsage
-from .scorers.base import Scorer
+from .render.publish import neighbour_dates
+from .scorers.base import BUDGET_REACHED, Scorer
 from .sources.rss import Listing
 from .store import Store
 
@@ -61,7 +62,7 @@ def run_listing(store: Store, profile: Profile, listing: Listing, local: Scorer,
     clock.stage("store", t)
 
     t = time.perf_counter()
-    local_j, failures = _judge_missing(store, run_id, day, profile, papers, local)
+    local_j, failed = _judge_missing(store, run_id, day, profile, papers, local)
     clock.stage("local", t)
 
     llm_j: dict[str, Judgement] = {}
@@ -69,9 +70,9 @@ def run_listing(store: Store, profile: Profile, listing: Listing, local: Scorer,
     if llm is not None and papers:
         t = time.perf_counter()
         keep = prefilter(papers, local_j, profile.llm.prefilter_keep_rate if profile.llm else 1.0)
-        llm_j, llm_failures = _judge_missing(store, run_id, day, profile, keep, llm, budget=llm_budget)
-        budget_hit = any(f.startswith("token budget") for f in llm_failures)
-        failures += [f for f in llm_failures if not f.startswith("token budget")]
+        llm_j, llm_failed = _judge_missing(store, run_id, day, profile, keep, llm, budget=llm_budget)
+        budget_hit = any(b.failure == BUDGET_REACHED for b in llm_failed)
+        failed += [b for b in llm_failed if b.failure != BUDGET_REACHED]
         clock.stage("llm", t)
 
     if affiliations is not None:
@@ -87,13 +88,12 @@ def run_listing(store: Store, profile: Profile, listing: Listing, local: Scorer,
     facts = RunFacts(announce_date=day, papers_read=len(papers), scorer=local.name, model=model,
                      llm_scorer=llm.name if llm is not None else None, llm_judged=len(llm_j), tokens=tokens,
                      started_at=started, finished_at=now(), timings=clock.timings,
-                     failed_batches=tuple(failures), budget_exhausted=budget_hit, empty_listing=not papers)
+                     failed_batches=tuple(_describe_failure(b) for b in failed), budget_exhausted=budget_hit, empty_listing=not papers)
     digest = assemble(profile, papers, local_j, llm_j, facts)
     t = time.perf_counter()
     dates = sorted(set(store.published_dates()) | {day})
-    at = dates.index(day)
-    beside = [dates[i] for i in (at - 1, at + 1) if 0 <= i < len(dates)]
-    neighbours = [d for d in (load_digest(store, profile, other) for other in beside) if d is not None]
+    neighbours = [d for d in (load_digest(store, profile, other) for other in neighbour_dates(dates, day))
+                  if d is not None]
     written = publish(digest, out_dir, dates, neighbours)
     clock.stage("publish", t)
     store.mark_shown(day, [e.paper.id for e in digest.recommended])
@@ -108,19 +108,19 @@ def prefilter(papers: Sequence[Paper], local: dict[str, Judgement], keep_rate: f
 
 
 def _judge_missing(store: Store, run_id: int, day: date, profile: Profile, papers: Sequence[Paper],
-                   scorer: Scorer, budget: int | None = None) -> tuple[dict[str, Judgement], list[str]]:
+                   scorer: Scorer, budget: int | None = None) -> tuple[dict[str, Judgement], list[BatchResult]]:
     """Stored judgements of these papers by this scorer, judging (and committing batch by batch) what is missing."""
     have = store.judgements(papers, scorer.name, profile.version)
     missing = [p for p in papers if p.id not in have]
-    failures: list[str] = []
+    failed: list[BatchResult] = []
     if missing:
         kwargs = {"budget_remaining": budget} if budget is not None else {}
         for batch in scorer.judge(missing, profile, **kwargs):
             store.put_batch(run_id, day, scorer.name, batch)
             have.update({j.paper_id: j for j in batch.judgements})
             if batch.failure:
-                failures.append(_describe_failure(batch))
-    return have, failures
+                failed.append(batch)
+    return have, failed
 
 
 def _describe_failure(batch: BatchResult) -> str:

@@ -8,6 +8,10 @@ from typing import Protocol
 from ..models import BatchResult, Paper, Profile
 
 
+# the failure a scorer reports for papers it did not send because the day's token budget ran out
+BUDGET_REACHED = "token budget reached"
+
+
 class Scorer(Protocol):
     name: str  # stored with every judgement, e.g. "embedded:usem3-v3" or "llm:MODEL:p1"
 

@@ -27,9 +27,9 @@ from ..errors import LLMError, MissingAPIKey
 from ..models import BatchResult, Judgement, LLMSettings, Paper, Profile, TokenUsage
 from ..tokens import count_tokens
 from . import prompt
+from .base import BUDGET_REACHED
 from .prompt import PROMPT_VERSION, AnswerUnreadable
 
-BUDGET_REACHED = "token budget reached"
 MAX_REASK_ROUNDS = 2  # re-asks of unanswered papers, each in batches half the size of the round before
 COMPLETION_TOKENS_PER_PAPER = 12  # budget estimate before the answer is known (verdicts; reasons for some)
 _RETRY_STATUSES = {408, 409, 425, 429} | set(range(500, 600))

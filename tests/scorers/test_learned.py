@@ -44,7 +44,7 @@ def test_without_evidence_the_scores_are_exactly_the_embedded_ones(embedded: Emb
     base = next(embedded.judge(papers, profile)).judgements
     mine = next(LearnedScorer(embedded, []).judge(papers, profile)).judgements
     assert [(j.score, j.field, j.reason) for j in mine] == [(j.score, j.field, j.reason) for j in base]
-    assert mine[0].scorer.startswith("learned:v1:")
+    assert mine[0].scorer.startswith("learned:v2:")
 
 
 def test_only_likes_is_not_enough_to_learn_and_changes_nothing(embedded: EmbeddedScorer, profile: Profile,
@@ -121,3 +121,22 @@ def test_old_shown_evidence_is_dropped_first_the_readers_own_word_never(day: See
     kept = newest(ev, 5)
     assert [e.paper.id for e in kept] == [papers[i].id for i in (0, 6, 7, 8, 9)]
     assert newest(ev, 100) == ev
+
+
+def test_the_profile_features_it_trains_on_are_the_ones_it_ranks_with(embedded: EmbeddedScorer, profile: Profile,
+                                                                       day: SeedDay) -> None:
+    """Training reads `profile_features`, ranking reads the day's analysis: the two must be the same numbers."""
+    from paperradar.scorers.learned import _profile_block
+
+    papers = list(day.papers[:30])
+    np.testing.assert_allclose(embedded.profile_features(papers, profile), _profile_block(embedded.analyse(papers, profile)))
+
+
+def test_each_feature_block_can_be_left_out_and_still_learns(embedded: EmbeddedScorer, profile: Profile,
+                                                             day: SeedDay) -> None:
+    train, test = list(day.papers[:200]), list(day.papers[200:])
+    labels = np.array([p.id in day.picks for p in test])
+    for tuning in (Tuning(), Tuning(topics=0), Tuning(profile_weight=0.0), Tuning(vector_weight=1.0, topics=16)):
+        a = LearnedScorer(embedded, evidence_of(day, train), tuning).analyse(test, profile)
+        assert a.learned_weight > 0.5
+        assert a.rank_value[labels].mean() > a.rank_value[~labels].mean(), tuning

@@ -134,6 +134,18 @@ class EmbeddedScorer:
         return Analysis(vectors, raw.field_sims, raw.lexical, raw.avoid_sims, raw.relevance,
                         cal.score(raw.relevance), raw.field_idx, matched, raw.avoided)
 
+    def profile_features(self, papers: Sequence[Paper], profile: Profile,
+                         vectors: np.ndarray | None = None) -> np.ndarray:
+        """What the profile alone says of each paper, as numbers for a learned model: closeness and vocabulary
+        match per field, closeness per avoid area, and the combined relevance (N, 2F + A + 1). Cheaper than
+        `analyse`: no calibration and no matched terms. `vectors`: the papers' vectors, if already encoded."""
+        if vectors is None:
+            vectors = self.encoder.encode([p.text for p in papers])
+        fields = [field_texts(f, self.encoder) for f in profile.fields]
+        avoid = [field_texts(a, self.encoder) for a in profile.avoid]
+        raw = self._raw(vectors, [lexical.Words.of(p.title, p.abstract) for p in papers], fields, avoid)
+        return feature_matrix(raw.field_sims, raw.lexical, raw.avoid_sims, raw.relevance)
+
     def _raw(self, vectors: np.ndarray, words: Sequence[lexical.Words], fields: list[FieldTexts],
              avoid: list[FieldTexts]) -> _Raw:
         t = self.tuning
@@ -194,6 +206,11 @@ class EmbeddedScorer:
             judgements.append(Judgement(p.id, round(float(a.score[i]), 1), f.name, reason, self.name,
                                         p.version, profile.version))
         yield BatchResult(tuple(judgements), paper_ids=tuple(p.id for p in papers))
+
+
+def feature_matrix(field_sims: np.ndarray, lex: np.ndarray, avoid_sims: np.ndarray,
+                   relevance: np.ndarray) -> np.ndarray:
+    return np.hstack([field_sims, lex, avoid_sims, relevance[:, None]])
 
 
 def idf_overlap(words: Sequence[lexical.Words], vocabulary: frozenset[str]) -> np.ndarray:

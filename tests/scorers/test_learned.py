@@ -129,7 +129,8 @@ def test_the_profile_features_it_trains_on_are_the_ones_it_ranks_with(embedded: 
     from paperradar.scorers.learned import _profile_block
 
     papers = list(day.papers[:30])
-    np.testing.assert_allclose(embedded.profile_features(papers, profile), _profile_block(embedded.analyse(papers, profile)))
+    trained_on = embedded.profile_features(papers, profile)
+    np.testing.assert_allclose(trained_on, _profile_block(embedded.analyse(papers, profile)))
 
 
 def test_each_feature_block_can_be_left_out_and_still_learns(embedded: EmbeddedScorer, profile: Profile,

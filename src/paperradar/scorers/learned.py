@@ -4,14 +4,14 @@ liked, and LLM verdicts, on top of the profile-only embedded scorer.
 Trained afresh at every run (seconds): a logistic regression over TF-IDF words of the title and
 abstract, their latent topics (an SVD of the evidence's TF-IDF) and what the profile alone says of the
 paper (closeness and vocabulary match per field and avoid area), weighted by each piece of evidence's
-weight. On the last 11 seed days after the first 12 (a plain logistic regression, no blending) words alone
-gave R-precision 0.630, with the profile block 0.640, with both blocks 0.655; the sentence vector
-added nothing beside them. Its output is
-put on the 0-10 scale by where it falls among the evidence papers (the evidence's share of wanted
-papers lands at 7), then blended with the embedded score with weight n / (n + k), n = wanted
-papers in the evidence: with no evidence the scores are exactly the embedded scorer's, and with much
-evidence the profile speaks through the model's features. Fields come from a classifier trained on evidence that names a field, blended the
-same way with the embedded field closeness.
+weight. On the last 11 seed days after the first 12 (a plain logistic regression, no blending) words
+alone gave R-precision 0.630, with the profile block 0.640, with both blocks 0.655; the sentence vector
+added nothing beside them. Its output is put on the 0-10 scale by where it falls among the evidence
+papers (the evidence's share of wanted papers lands at 7), then blended with the embedded score with
+weight n / (n + k), n = wanted papers in the evidence: with no evidence the scores are exactly the
+embedded scorer's, and with much evidence the profile speaks through the model's features. Fields come
+from a classifier trained on evidence that names a field, blended the same way with the embedded field
+closeness.
 """
 
 from __future__ import annotations
@@ -175,8 +175,7 @@ class LearnedScorer:
         knots, scores = _calibration(relevance.decision_function(x), labels, weights)
         fields, classes, n_fielded = self._train_fields(ev, vectors, profile)
         return _Model(vectorizer, topics, fitted.profile_mean, fitted.profile_std, relevance, knots, scores,
-                      fields, classes,
-                      float(weights[labels == 1].sum()), n_fielded)
+                      fields, classes, float(weights[labels == 1].sum()), n_fielded)
 
     def _features(self, model: _Model, papers: Sequence[Paper], vectors: np.ndarray,
                   prior: np.ndarray) -> sparse.csr_matrix:

@@ -141,3 +141,15 @@ def test_each_feature_block_can_be_left_out_and_still_learns(embedded: EmbeddedS
         a = LearnedScorer(embedded, evidence_of(day, train), tuning).analyse(test, profile)
         assert a.learned_weight > 0.5
         assert a.rank_value[labels].mean() > a.rank_value[~labels].mean(), tuning
+
+
+def test_a_first_like_and_dislike_are_enough_to_learn_from(embedded: EmbeddedScorer, profile: Profile,
+                                                            day: SeedDay) -> None:
+    """A new reader's second run: two likes and one dislike, nothing shown yet."""
+    liked = [p for p in day.papers if p.id in day.picks][:2]
+    disliked = [p for p in day.papers if p.id not in day.picks][:1]
+    evidence = [Evidence(p, 1, 1.0, "like") for p in liked] + [Evidence(p, 0, 1.0, "dislike") for p in disliked]
+    scorer = LearnedScorer(embedded, evidence)
+    judgements = next(scorer.judge(list(day.papers[:50]), profile)).judgements
+    assert len(judgements) == 50
+    assert 0 < scorer.analyse(list(day.papers[:50]), profile).learned_weight < 0.1

@@ -161,8 +161,9 @@ class LearnedScorer:
         # not the full embedded analysis: its matched terms would cost more than all the rest
         vectors = self.embedded.encoder.encode([p.text for p in papers])
         prior = self.embedded.profile_features(papers, profile, vectors)
-        vectorizer = TfidfVectorizer(sublinear_tf=True, ngram_range=(1, 2), min_df=self.tuning.min_df,
-                                     max_df=0.5, stop_words="english", dtype=np.float32)
+        few = len(papers) < 4 * self.tuning.min_df  # a handful of likes and dislikes: every word counts
+        vectorizer = TfidfVectorizer(sublinear_tf=True, ngram_range=(1, 2), min_df=1 if few else self.tuning.min_df,
+                                     max_df=1.0 if few else 0.5, stop_words="english", dtype=np.float32)
         words = vectorizer.fit_transform([p.text for p in papers])
         topics = None
         if self.tuning.topics and min(words.shape) > self.tuning.topics:

@@ -121,6 +121,19 @@ def test_a_crash_mid_day_loses_nothing_and_the_rerun_finishes(store: Store, day:
     outcome = run_listing(store, profile, day, KeywordScorer(), rerun, tmp_path / "o", publish)
     assert not done_before & set(rerun.asked)  # no paper judged twice
     assert len(done_before) + len(rerun.asked) == 287 == outcome.digest.facts.llm_judged
+    assert [r["status"] for r in store.runs()] == ["done", "interrupted"]  # the history says how each ended
+
+
+def test_a_run_that_fails_is_recorded_as_failed_not_running(store: Store, day: Listing, tmp_path: Path) -> None:
+    class Broken(KeywordScorer):
+        def judge(self, papers, profile):  # type: ignore[no-untyped-def]
+            raise ValueError("the model file is damaged")
+            yield
+
+    with pytest.raises(ValueError):
+        run_listing(store, _example_profile(), day, Broken(), None, tmp_path / "o", publish)
+    (row,) = store.runs()
+    assert (row["status"], row["message"]) == ("failed", "the model file is damaged")
 
 
 def test_a_failing_batch_is_named_and_retried_next_run(store: Store, day: Listing, tmp_path: Path) -> None:

@@ -46,8 +46,21 @@ def run_listing(store: Store, profile: Profile, listing: Listing, local: Scorer,
     started = now()
     if listing.announce_date is None:
         raise ValueError(f"{listing.source} states no announcement date")
+    run_id = store.start_run(listing.source, listing.announce_date)
+    try:
+        return _run(store, profile, listing, local, llm, out_dir, publish, llm_budget, affiliations, now, run_id,
+                    started)
+    except BaseException as e:  # the run's row says how it ended; what was judged stays saved
+        status = "interrupted" if isinstance(e, KeyboardInterrupt) else "failed"
+        store.finish_run(run_id, status, message=(str(e) or type(e).__name__)[:500])
+        raise
+
+
+def _run(store: Store, profile: Profile, listing: Listing, local: Scorer, llm: Scorer | None, out_dir: Path,
+         publish: Publisher, llm_budget: int | None, affiliations: AffiliationLookup | None,
+         now: Callable[[], datetime], run_id: int, started: datetime) -> Outcome:
     day = listing.announce_date
-    run_id = store.start_run(listing.source, day)
+    assert day is not None
     stale = store.published_date_of([p.id for p in listing.papers])
     if stale is not None and stale != day:
         message = f"this listing ({len(listing.papers)} papers) was already published as {stale}; not publishing it again as {day}"

@@ -199,13 +199,20 @@ class EmbeddedScorer:
         if not papers:
             return
         a = self.analyse(papers, profile)
-        judgements = []
-        for i, p in enumerate(papers):
-            f = profile.fields[int(a.field_idx[i])]
-            reason = write_reason(p, f, list(a.matched[i]), profile.language, avoided=a.avoided[i])
-            judgements.append(Judgement(p.id, round(float(a.score[i]), 1), f.name, reason, self.name,
-                                        p.version, profile.version))
-        yield BatchResult(tuple(judgements), paper_ids=tuple(p.id for p in papers))
+        yield judgement_batch(self.name, papers, profile, a.score, a.field_idx, a.matched, a.avoided)
+
+
+def judgement_batch(scorer: str, papers: Sequence[Paper], profile: Profile, score: np.ndarray,
+                    field_idx: np.ndarray, matched: Sequence[Sequence[str]],
+                    avoided: Sequence[str | None]) -> BatchResult:
+    """One batch of a local scorer's verdicts: its score, its field and an honest reason per paper."""
+    judgements = []
+    for i, p in enumerate(papers):
+        f = profile.fields[int(field_idx[i])]
+        reason = write_reason(p, f, list(matched[i]), profile.language, avoided=avoided[i])
+        judgements.append(Judgement(p.id, round(float(score[i]), 1), f.name, reason, scorer, p.version,
+                                    profile.version))
+    return BatchResult(tuple(judgements), paper_ids=tuple(p.id for p in papers))
 
 
 def feature_matrix(field_sims: np.ndarray, lex: np.ndarray, avoid_sims: np.ndarray,

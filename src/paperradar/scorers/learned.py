@@ -28,9 +28,8 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 
 from ..errors import ScorerError
-from ..models import BatchResult, Evidence, Judgement, Paper, Profile
-from .embedded import Analysis, EmbeddedScorer, feature_matrix
-from .reasons import write_reason
+from ..models import BatchResult, Evidence, Paper, Profile
+from .embedded import Analysis, EmbeddedScorer, feature_matrix, judgement_batch
 
 VERSION = "v2"  # v2: latent topics and the profile block among the features
 THRESHOLD = 7.0  # the calibrated score at which the evidence's share of wanted papers starts
@@ -117,14 +116,9 @@ class LearnedScorer:
         if not papers:
             return
         a = self.analyse(papers, profile)
-        judgements = []
-        for i, p in enumerate(papers):
-            f = profile.fields[int(a.field_idx[i])]
-            matched = list(a.base.matched[i]) if int(a.base.field_idx[i]) == int(a.field_idx[i]) else []
-            reason = write_reason(p, f, matched, profile.language, avoided=a.base.avoided[i])
-            judgements.append(Judgement(p.id, round(float(a.score[i]), 1), f.name, reason, self.name,
-                                        p.version, profile.version))
-        yield BatchResult(tuple(judgements), paper_ids=tuple(p.id for p in papers))
+        # the embedded scorer's matched terms belong to its field: shown only where the learned field is the same
+        matched = [m if int(b) == int(f) else () for m, b, f in zip(a.base.matched, a.base.field_idx, a.field_idx)]
+        yield judgement_batch(self.name, papers, profile, a.score, a.field_idx, matched, a.base.avoided)
 
     def rank(self, papers: Sequence[Paper], profile: Profile) -> np.ndarray:
         """A continuous score per paper, higher first: what the LLM prefilter keeps the top of."""

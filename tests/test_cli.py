@@ -125,6 +125,23 @@ def test_no_network_is_one_clear_line(isolated_home: Path, monkeypatch: pytest.M
     assert len(err) == 1 and err[0].startswith("paperradar: error: arXiv could not be reached at http://127.0.0.1")
 
 
+def test_an_unexpected_failure_is_one_line_and_says_how_to_see_more(isolated_home: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch,
+                                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    def broken(*args: object, **kwargs: object) -> None:
+        raise ValueError("something no test foresaw")
+
+    # the one mock here: a bug has to be put in on purpose to see how the CLI reports one
+    monkeypatch.setattr("paperradar.cli.Store.open", broken)
+    assert main(["history"]) == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and err[0].startswith("paperradar: error: unexpected ValueError: something no test foresaw")
+    assert "PAPERRADAR_DEBUG=1" in err[0]
+    monkeypatch.setenv("PAPERRADAR_DEBUG", "1")
+    with pytest.raises(ValueError):
+        main(["history"])
+
+
 def test_feedback_like_list_undo_and_import(isolated_home: Path, tmp_path: Path,
                                             capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["feedback", "like", "--offline", "2602.04074", "https://arxiv.org/abs/2602.04028v2"]) == 0

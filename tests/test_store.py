@@ -53,6 +53,12 @@ def test_not_a_database(tmp_path: Path) -> None:
         Store.open(tmp_path)
 
 
+def test_a_file_where_the_data_folder_should_be_is_named(tmp_path: Path) -> None:
+    (tmp_path / "home").write_text("not a folder")
+    with pytest.raises(StoreError, match=r"home/data \(a file is in the way\): set PAPERRADAR_HOME"):
+        Store.open(tmp_path / "home" / "data")
+
+
 def test_papers_round_trip_and_upsert_is_idempotent(store: Store) -> None:
     papers = read_jsonl(SAMPLE_DAY)
     store.upsert_papers(papers)

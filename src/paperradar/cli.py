@@ -40,6 +40,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("paperradar: interrupted; every batch judged so far is saved, re-run to finish", file=sys.stderr)
         return 130
+    except OSError as e:  # a full disk, a folder it may not write: the system's words say what to fix
+        if os.environ.get("PAPERRADAR_DEBUG"):
+            raise
+        where = f": {e.filename}" if e.filename else ""
+        print(f"paperradar: error: {e.strerror or e}{where}", file=sys.stderr)
+        return 1
+    except Exception as e:  # a bug: one line, and how to get the rest; judged batches are already saved
+        if os.environ.get("PAPERRADAR_DEBUG"):
+            raise
+        print(f"paperradar: error: unexpected {type(e).__name__}: {e} (a bug in paperradar: please report it; "
+              f"PAPERRADAR_DEBUG=1 shows where it happened)", file=sys.stderr)
+        return 1
 
 
 def build_parser() -> argparse.ArgumentParser:

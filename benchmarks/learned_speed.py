@@ -61,7 +61,7 @@ def main() -> None:
     cache = NpzVectorCache(default_cache_dir(), prefix="replay-vectors")
     embedded = EmbeddedScorer(Encoder(cache=cache))
     started = time.perf_counter()
-    base = embedded.analyse(history, profile)
+    base = embedded.analyse(history, profile, reasons=False)
     embedded.encoder.encode([p.text for p in day])
     cache.save()
     print(f"vectors ready in {time.perf_counter() - started:.1f} s ({embedded.encoder.encoded} texts encoded, "

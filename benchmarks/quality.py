@@ -27,7 +27,7 @@ EXAMPLE_PROFILE = Path(__file__).parents[1] / "src" / "paperradar" / "data" / "e
 
 
 def score_one(scorer: EmbeddedScorer, day: SeedDay, profile: Profile) -> DayScore:
-    a = scorer.analyse(day.papers, profile)
+    a = scorer.analyse(day.papers, profile, reasons=False)
     labels = day.labels
     pick_fields = [day.picks[p.id].field if p.id in day.picks else None for p in day.papers]
     fields = [profile.field_names[int(i)] for i in a.field_idx]

@@ -62,7 +62,7 @@ def day_evidence(day: SeedDay, like_weight: float = LIKE_WEIGHT,
 
 def _score_one(scorer: LearnedScorer, day: SeedDay, profile: Profile, keep_rate: float) -> tuple[DayScore, float]:
     started = time.perf_counter()
-    a = scorer.analyse(day.papers, profile)
+    a = scorer.analyse(day.papers, profile, reasons=False)
     seconds = time.perf_counter() - started
     fields = [profile.field_names[int(i)] for i in a.field_idx]
     pick_fields = [day.picks[p.id].field if p.id in day.picks else None for p in day.papers]

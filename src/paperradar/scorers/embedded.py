@@ -123,14 +123,17 @@ class EmbeddedScorer:
     def bg(self) -> Background:
         return self._bg if self._bg is not None else background()
 
-    def analyse(self, papers: Sequence[Paper], profile: Profile) -> Analysis:
+    def analyse(self, papers: Sequence[Paper], profile: Profile, reasons: bool = True) -> Analysis:
+        """`reasons=False` leaves `matched` empty: ranking alone doesn't need the terms a reason names, which
+        cost more than the rest of the analysis."""
         vectors = self.encoder.encode([p.text for p in papers])
         fields = [field_texts(f, self.encoder) for f in profile.fields]
         avoid = [field_texts(a, self.encoder) for a in profile.avoid]
         raw = self._raw(vectors, [lexical.Words.of(p.title, p.abstract) for p in papers], fields, avoid)
         bg_raw = self._raw(self.bg.vectors, self.bg.words, fields, avoid)
         cal = calibration.fit(bg_raw.relevance)
-        matched = tuple(self._matched(p, fields[i]) for p, i in zip(papers, raw.field_idx))
+        matched = (tuple(self._matched(p, fields[i]) for p, i in zip(papers, raw.field_idx)) if reasons
+                   else ((),) * len(papers))
         return Analysis(vectors, raw.field_sims, raw.lexical, raw.avoid_sims, raw.relevance,
                         cal.score(raw.relevance), raw.field_idx, matched, raw.avoided)
 

@@ -10,8 +10,8 @@ added nothing beside them. Its output is put on the 0-10 scale by where it falls
 papers (the evidence's share of wanted papers lands at 7), then blended with the embedded score with
 weight n / (n + k), n = wanted papers in the evidence: with no evidence the scores are exactly the
 embedded scorer's, and with much evidence the profile speaks through the model's features. Fields come
-from a classifier trained on evidence that names a field, blended the same way with the embedded field
-closeness.
+from a second logistic regression over the same features and the sentence vector, trained on evidence
+that names a field, blended the same way with the embedded field closeness.
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ from ..errors import ScorerError
 from ..models import BatchResult, Evidence, Paper, Profile
 from .embedded import Analysis, EmbeddedScorer, feature_matrix, judgement_batch
 
-VERSION = "v2"  # v2: latent topics and the profile block among the features
+VERSION = "v3"  # v2: latent topics and the profile block among the features; v3: fields from words too
 THRESHOLD = 7.0  # the calibrated score at which the evidence's share of wanted papers starts
 _PRIORITY = {"like": 3, "dislike": 3, "llm": 2, "shown": 1}  # the reader's own word beats an LLM verdict
 
@@ -47,8 +47,9 @@ class Tuning:
     profile_weight: float = 0.3  # scale of the standardised profile features
     topics: int = 128  # latent topics of the evidence's words (0: none)
     topic_weight: float = 1.0
-    field_c: float = 1.0  # inverse regularisation of the field model
-    field_k: float = 20.0  # field-labelled evidence at which the learned field counts as much as the profile's
+    field_c: float = 4.0  # inverse regularisation of the field model
+    field_vector_weight: float = 1.0  # the sentence vector beside the relevance features, for the field only
+    field_k: float = 100.0  # field-labelled evidence at which the learned field counts as much as the profile's
     min_df: int = 2
     max_evidence: int = 8000  # newest shown/LLM evidence kept: bounds re-training at ~10 s on 2 cores
 
@@ -122,19 +123,20 @@ class LearnedScorer:
 
     def rank(self, papers: Sequence[Paper], profile: Profile) -> np.ndarray:
         """A continuous score per paper, higher first: what the LLM prefilter keeps the top of."""
-        return self.analyse(papers, profile).rank_value
+        return self.analyse(papers, profile, reasons=False).rank_value
 
-    def analyse(self, papers: Sequence[Paper], profile: Profile) -> LearnedAnalysis:
-        base = self.embedded.analyse(papers, profile)
+    def analyse(self, papers: Sequence[Paper], profile: Profile, reasons: bool = True) -> LearnedAnalysis:
+        base = self.embedded.analyse(papers, profile, reasons)
         model = self._model(profile)
         if model.relevance is None:
             return LearnedAnalysis(base, _rank_value(base.score, base.relevance), base.score, base.field_idx, 0.0)
         w = self.tuning.max_learned_weight * model.n_wanted / (model.n_wanted + self.tuning.blend_k)
-        z = model.relevance.decision_function(self._features(model, papers, base.vectors, _profile_block(base)))
+        x = self._features(model, papers, base.vectors, _profile_block(base))
+        z = model.relevance.decision_function(x)
         learned = np.interp(z, model.knots, model.scores)
         score = (1 - w) * base.score + w * learned
         rank_value = (1 - w) * _rank_value(base.score, base.relevance) + w * _rank_value(learned, z)
-        return LearnedAnalysis(base, rank_value, score, self._fields(model, base, profile), w)
+        return LearnedAnalysis(base, rank_value, score, self._fields(model, base, x), w)
 
     # ---- training -------------------------------------------------------------------------------
 
@@ -168,7 +170,7 @@ class LearnedScorer:
         relevance = LogisticRegression(C=self.tuning.c, max_iter=1000)
         relevance.fit(x, labels, sample_weight=weights)
         knots, scores = _calibration(relevance.decision_function(x), labels, weights)
-        fields, classes, n_fielded = self._train_fields(ev, vectors, profile)
+        fields, classes, n_fielded = self._train_fields(ev, self._field_features(x, vectors), profile)
         return _Model(vectorizer, topics, fitted.profile_mean, fitted.profile_std, relevance, knots, scores,
                       fields, classes, float(weights[labels == 1].sum()), n_fielded)
 
@@ -189,29 +191,36 @@ class LearnedScorer:
             blocks.append(sparse.csr_matrix((vectors * t.vector_weight).astype(np.float32)))
         return sparse.hstack(blocks, format="csr")
 
-    def _train_fields(self, ev: Sequence[Evidence], vectors: np.ndarray,
+    def _field_features(self, x: sparse.csr_matrix, vectors: np.ndarray) -> sparse.csr_matrix:
+        """The relevance features and the sentence vector: on the last 11 seed days after the first 12, the field
+        of a pick was right for 0.66 of picks from the vector alone, 0.76 from the words, 0.77 from both."""
+        if not self.tuning.field_vector_weight:
+            return x
+        unit = vectors / (np.linalg.norm(vectors, axis=1, keepdims=True) + 1e-9)
+        return sparse.hstack([x, sparse.csr_matrix((unit * self.tuning.field_vector_weight).astype(np.float32))],
+                             format="csr")
+
+    def _train_fields(self, ev: Sequence[Evidence], x: sparse.csr_matrix,
                       profile: Profile) -> tuple[LogisticRegression | None, np.ndarray, int]:
         index = {name: i for i, name in enumerate(profile.field_names)}
         rows = [(i, index[e.field]) for i, e in enumerate(ev) if e.label == 1 and e.field in index]
         classes = np.array(sorted({c for _, c in rows}), dtype=int)
         if len(classes) < 2:  # one field named so far: it is all the evidence can say
             return None, classes, len(rows)
-        idx = np.array([i for i, _ in rows])
-        x = vectors[idx]
         model = LogisticRegression(C=self.tuning.field_c, max_iter=1000)
-        model.fit(x, np.array([c for _, c in rows]))
+        model.fit(x[np.array([i for i, _ in rows])], np.array([c for _, c in rows]))
         return model, classes, len(rows)
 
-    def _fields(self, model: _Model, base: Analysis, profile: Profile) -> np.ndarray:
-        """Learned field probabilities blended with the profile's own closeness (as a softmax)."""
+    def _fields(self, model: _Model, base: Analysis, x: sparse.csr_matrix) -> np.ndarray:
+        """Learned field probabilities blended with the profile's own choice (a softmax of what it maximises)."""
         if model.field_classes.size == 0:
             return base.field_idx
-        prior = _softmax(base.field_sims)
+        prior = _softmax(base.field_sims + self.embedded.tuning.lexical_weight * base.lexical)
         learned = np.zeros_like(prior)
         if model.fields is None:
             learned[:, model.field_classes[0]] = 1.0
         else:
-            learned[:, model.field_classes] = model.fields.predict_proba(base.vectors)
+            learned[:, model.field_classes] = model.fields.predict_proba(self._field_features(x, base.vectors))
         w = model.n_fielded / (model.n_fielded + self.tuning.field_k)
         return np.argmax((1 - w) * prior + w * learned, axis=1)
 

@@ -160,6 +160,17 @@ def test_render_rebuilds_the_digest_from_the_store(store: Store, day: Listing, t
     assert replace(rebuilt.facts, timings={}) == replace(published.facts, timings={})
 
 
+def test_what_a_learning_scorer_learned_from_is_published_and_kept(store: Store, day: Listing,
+                                                                  tmp_path: Path) -> None:
+    profile = _example_profile()
+    scorer = KeywordScorer()
+    scorer.learned_from = {"like": 2, "shown": 40}  # what a LearnedScorer reports of its evidence
+    published = run_listing(store, profile, day, scorer, None, tmp_path / "o", publish).digest
+    assert published.facts.learned_from == {"like": 2, "shown": 40}
+    assert "它学习了你喜欢的 2 篇和推荐过而你没有标为喜欢的 40 篇论文。" in (tmp_path / "o" / "README.md").read_text("utf-8")
+    assert load_digest(store, profile, DAY).facts.learned_from == {"like": 2, "shown": 40}
+
+
 def test_affiliations_are_read_for_recommended_papers_only_once(store: Store, day: Listing, tmp_path: Path) -> None:
     from paperradar.models import Author
     asked: list[list[str]] = []

@@ -98,7 +98,9 @@ def _run(store: Store, profile: Profile, listing: Listing, local: Scorer, llm: S
         clock.stage("affiliations", t)
 
     tokens, model = store.spend(day) if llm is not None else (TokenUsage(), None)
-    facts = RunFacts(announce_date=day, papers_read=len(papers), scorer=local.name, model=model,
+    learned_from = getattr(local, "learned_from", {})  # only a learned scorer has evidence behind it
+    facts = RunFacts(announce_date=day, papers_read=len(papers), scorer=local.name, learned_from=learned_from,
+                     model=model,
                      llm_scorer=llm.name if llm is not None else None, llm_judged=len(llm_j), tokens=tokens,
                      started_at=started, finished_at=now(), timings=clock.timings,
                      failed_batches=tuple(_describe_failure(b) for b in failed), budget_exhausted=budget_hit, empty_listing=not papers)

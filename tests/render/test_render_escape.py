@@ -72,6 +72,6 @@ def test_markdown_renders_to_the_intended_structure_on_github() -> None:
     html = _github_html(render_markdown(llm_zh_digest(), NOW))
     assert re.findall(r"<h2>(.*?)</h2>", html) == ["深度学习理论", "大模型安全与对齐", "其他"]
     quote = re.search(r"<blockquote>\n<p>(.*?)</p>\n</blockquote>", html, re.S)
-    assert quote and quote.group(1).count("<br />") == 4  # five header lines, each on its own line
+    assert quote and quote.group(1).count("<br />") == 5  # six header lines, each on its own line
     # `*very*` in a title stays literal: no emphasis, no link
     assert "<h3>[Score: 8.0/10] Scaling Laws for snake_case Optimizers: a *very* [short] note</h3>" in html

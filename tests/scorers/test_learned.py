@@ -119,6 +119,15 @@ def test_learned_fields_agree_with_a_later_days_picks_more_than_the_profile_does
     assert learned > alone + 2, (learned, alone, len(test))
 
 
+def test_it_says_what_it_learned_from_only_once_it_can_learn(embedded: EmbeddedScorer, day: SeedDay) -> None:
+    papers = list(day.papers[:50])
+    assert LearnedScorer(embedded, [Evidence(papers[0], 1, 1.0, "like")]).learned_from == {}
+    ev = evidence_of(day, papers) + [Evidence(papers[0], 0, 1.0, "dislike")]  # later word on a paper wins
+    picks = sum(p.id in day.picks for p in papers[1:])
+    said = LearnedScorer(embedded, ev).learned_from
+    assert said == {"dislike": 1, "like": picks, "shown": 49 - picks}
+
+
 def test_ranking_alone_skips_the_matched_terms_and_changes_no_number(embedded: EmbeddedScorer, profile: Profile,
                                                                       day: SeedDay) -> None:
     papers = list(day.papers[:60])

@@ -42,6 +42,7 @@ def _facts(f: RunFacts, recommended: int) -> dict[str, Any]:
         "papers_read": f.papers_read,
         "recommended": recommended,
         "scorer": f.scorer,
+        "learned_from": dict(f.learned_from),
         "model": f.model,
         "llm_scorer": f.llm_scorer,
         "llm_judged": f.llm_judged,

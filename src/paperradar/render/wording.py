@@ -17,6 +17,12 @@ _TEXT: dict[Language, dict[str, str]] = {
         "updated_zone": "更新于 {zone} 时间：{time}",
         "read": "已自动阅读了 {read} 篇最新的论文，推荐其中 {picked} 篇。",
         "local": "本地评分器 {scorer} 为全部论文打分。",
+        "learned": "它学习了{parts}论文。",
+        "learned_like": "你喜欢的 {n} 篇",
+        "learned_dislike": "不喜欢的 {n} 篇",
+        "learned_shown": "推荐过而你没有标为喜欢的 {n} 篇",
+        "learned_llm": "由 LLM 评审过的 {n} 篇",
+        "and": "和",
         "llm": "LLM {model}评审了其中 {judged} 篇论文 | 消耗 Tokens：{total}"
                "（输入 {prompt} / 输出 {completion}，其中推理 {reasoning}）",
         "llm_none": "LLM {model}未能评审任何论文 | 消耗 Tokens：{total}"
@@ -43,6 +49,12 @@ _TEXT: dict[Language, dict[str, str]] = {
         "updated_zone": "Updated {time} ({zone})",
         "read": "Read {read} new papers automatically; {picked} recommended.",
         "local": "Local scorer {scorer} scored every paper.",
+        "learned": "It learned from {parts}.",
+        "learned_like": "{n} {papers} you liked",
+        "learned_dislike": "{n} you disliked",
+        "learned_shown": "{n} shown to you and not liked",
+        "learned_llm": "{n} judged by an LLM",
+        "and": " and ",
         "llm": "LLM {model}judged {judged} {papers} | tokens: {total}"
                " (prompt {prompt} / completion {completion}, of which reasoning {reasoning})",
         "llm_none": "LLM {model}judged no paper | tokens: {total}"
@@ -110,6 +122,8 @@ def header_lines(digest: Digest, now: datetime) -> list[str]:
     if not is_empty_day(digest):
         lines.append(text(lang, "read", read=facts.papers_read, picked=len(digest.recommended)))
         lines.append(text(lang, "local", scorer=facts.scorer))
+        if facts.learned_from:
+            lines.append(learned_line(lang, facts.learned_from))
     llm = _llm_line(lang, facts)
     if llm:
         lines.append(llm)
@@ -129,6 +143,15 @@ def body_note(digest: Digest) -> str | None:
     if not digest.recommended:
         return text(lang, "none_picked", read=digest.facts.papers_read, min_score=_score(digest.profile.min_score))
     return None
+
+
+def learned_line(language: Language, learned_from: dict[str, int]) -> str:
+    """'It learned from 3 papers you liked, 1 you disliked and 250 shown to you and not liked.'"""
+    kinds = [k for k in ("like", "dislike", "shown", "llm") if learned_from.get(k)]
+    parts = [text(language, f"learned_{k}", n=learned_from[k], papers=_papers(learned_from[k])) for k in kinds]
+    sep = _TEXT[language]["list_sep"]
+    joined = parts[0] if len(parts) == 1 else sep.join(parts[:-1]) + _TEXT[language]["and"] + parts[-1]
+    return text(language, "learned", parts=joined)
 
 
 def _papers(n: int) -> str:

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 
@@ -82,6 +83,11 @@ def newest(evidence: list[Evidence], limit: int) -> list[Evidence]:
     return [e for i, (e, o) in enumerate(zip(evidence, own)) if o or i in keep]
 
 
+def learnable(evidence: Sequence[Evidence]) -> bool:
+    """Wanted and unwanted papers both, with some weight: what a model needs before it can say anything."""
+    return len({e.label for e in evidence}) == 2 and sum(e.weight for e in evidence) > 0
+
+
 def evidence_hash(evidence: Sequence[Evidence]) -> str:
     rows = sorted((e.paper.id, e.paper.version, e.label, round(e.weight, 4), e.kind, e.field or "")
                   for e in evidence)
@@ -112,6 +118,14 @@ class LearnedScorer:
         self._models: dict[str, _Model] = {}  # per profile version: the model reads the profile's fields
 
     # ---- public ---------------------------------------------------------------------------------
+
+    @property
+    def learned_from(self) -> dict[str, int]:
+        """Papers of each kind of evidence the model learns from ('like', 'dislike', 'llm', 'shown'); empty
+        while the evidence can't train a model and the scores are the profile-only ones."""
+        if not learnable(self.evidence):
+            return {}
+        return dict(sorted(Counter(e.kind for e in self.evidence).items()))
 
     def judge(self, papers: Sequence[Paper], profile: Profile) -> Iterator[BatchResult]:
         if not papers:
@@ -151,7 +165,7 @@ class LearnedScorer:
         weights = np.array([e.weight for e in ev], dtype=float)
         empty = _Model(None, None, np.zeros(0), np.zeros(0), None, np.zeros(0), np.zeros(0), None,
                        np.zeros(0, dtype=int), 0.0, 0)
-        if len(set(labels.tolist())) < 2 or weights.sum() <= 0:
+        if not learnable(ev):
             return empty  # a model needs wanted and unwanted papers; until then the profile alone decides
         papers = [e.paper for e in ev]
         # not the full embedded analysis: its matched terms would cost more than all the rest

@@ -70,3 +70,13 @@ def test_without_feedback_every_day_is_ranked_by_the_profile_alone(days: Path, c
 def test_the_readers_data_dir_is_left_alone(days: Path, cache: MemoryVectorCache, isolated_home: Path) -> None:
     replay(days / "test", out=lambda _: None, cache=cache)
     assert not isolated_home.exists()
+
+
+def test_a_folder_without_days_is_one_clear_error(tmp_path: Path, isolated_home: Path,
+                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    from paperradar.cli import main
+
+    (tmp_path / "empty").mkdir()
+    assert main(["replay", str(tmp_path / "empty")]) == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err == [f"paperradar: error: {tmp_path / 'empty'}: no day folders in it (DAY/input.jsonl, DAY/picks.jsonl)"]

@@ -59,7 +59,10 @@ def load_days(*dirs: str | Path) -> list[SeedDay]:
         if (d / "input.jsonl").exists():
             folders.append(d)
         elif d.is_dir():
-            folders.extend(sub for sub in d.iterdir() if (sub / "input.jsonl").exists())
+            found = [sub for sub in d.iterdir() if (sub / "input.jsonl").exists()]
+            if not found:
+                raise BadInputFile(str(d), None, "no day folders in it (DAY/input.jsonl, DAY/picks.jsonl)")
+            folders.extend(found)
         else:
             raise BadInputFile(str(d), None, "not a directory of days (DAY/input.jsonl, DAY/picks.jsonl)")
     return [load_day(f) for f in sorted(folders, key=lambda f: f.name)]

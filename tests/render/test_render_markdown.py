@@ -26,7 +26,7 @@ def test_llm_header_names_model_and_tokens_in_chinese() -> None:
     assert lines[0] == "更新于北京时间：2026-02-05 13:25:47"
     assert lines[1] == "已自动阅读了 6 篇最新的论文，推荐其中 5 篇。"
     assert lines[2] == "本地评分器 learned:v3:0123456789ab 为全部论文打分。"
-    assert lines[3] == "它学习了你喜欢的 3 篇、不喜欢的 1 篇、推荐过而你没有标为喜欢的 250 篇和由 LLM 评审过的 120 篇论文。"
+    assert lines[3] == "它学习了你喜欢的 3 篇、你不喜欢的 1 篇、推荐过而你没有标为喜欢的 250 篇和由 LLM 评审过的 120 篇论文。"
     assert lines[4] == ("LLM doubao-seed-1-6-thinking-250715 评审了其中 4 篇论文 | 消耗 Tokens：15400"
                         "（输入 12000 / 输出 3400，其中推理 2100）")
 
@@ -39,7 +39,7 @@ def test_a_model_that_did_not_run_is_never_named() -> None:
 
 def test_what_the_local_scorer_learned_from_is_counted_and_only_when_it_learned() -> None:
     lines = _quote_lines(render_markdown(local_en_digest(), NOW))
-    assert "It learned from 1 paper you liked and 40 shown to you and not liked." in lines
+    assert "It learned from 1 paper you liked and 40 papers shown to you and not liked." in lines
     alone = _with_facts(local_en_digest(), scorer="embedded:usem3-v2", learned_from={})
     assert not [line for line in _quote_lines(render_markdown(alone, NOW)) if "learned" in line]
 

@@ -19,7 +19,7 @@ _TEXT: dict[Language, dict[str, str]] = {
         "local": "本地评分器 {scorer} 为全部论文打分。",
         "learned": "它学习了{parts}论文。",
         "learned_like": "你喜欢的 {n} 篇",
-        "learned_dislike": "不喜欢的 {n} 篇",
+        "learned_dislike": "你不喜欢的 {n} 篇",
         "learned_shown": "推荐过而你没有标为喜欢的 {n} 篇",
         "learned_llm": "由 LLM 评审过的 {n} 篇",
         "and": "和",
@@ -51,9 +51,9 @@ _TEXT: dict[Language, dict[str, str]] = {
         "local": "Local scorer {scorer} scored every paper.",
         "learned": "It learned from {parts}.",
         "learned_like": "{n} {papers} you liked",
-        "learned_dislike": "{n} you disliked",
-        "learned_shown": "{n} shown to you and not liked",
-        "learned_llm": "{n} judged by an LLM",
+        "learned_dislike": "{n} {papers} you disliked",
+        "learned_shown": "{n} {papers} shown to you and not liked",
+        "learned_llm": "{n} {papers} judged by an LLM",
         "and": " and ",
         "llm": "LLM {model}judged {judged} {papers} | tokens: {total}"
                " (prompt {prompt} / completion {completion}, of which reasoning {reasoning})",
@@ -146,7 +146,7 @@ def body_note(digest: Digest) -> str | None:
 
 
 def learned_line(language: Language, learned_from: dict[str, int]) -> str:
-    """'It learned from 3 papers you liked, 1 you disliked and 250 shown to you and not liked.'"""
+    """'It learned from 3 papers you liked, 1 paper you disliked and 250 papers shown to you and not liked.'"""
     kinds = [k for k in ("like", "dislike", "shown", "llm") if learned_from.get(k)]
     parts = [text(language, f"learned_{k}", n=learned_from[k], papers=_papers(learned_from[k])) for k in kinds]
     sep = _TEXT[language]["list_sep"]

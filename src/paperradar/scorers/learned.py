@@ -180,7 +180,7 @@ class LearnedScorer:
             topics = TruncatedSVD(self.tuning.topics, n_iter=3, random_state=0).fit(words)
         fitted = replace(empty, vectorizer=vectorizer, topics=topics, profile_mean=prior.mean(axis=0),
                          profile_std=prior.std(axis=0) + 1e-6)
-        x = self._features(fitted, papers, vectors, prior)
+        x = self._features(fitted, papers, vectors, prior, words)
         relevance = LogisticRegression(C=self.tuning.c, max_iter=1000)
         relevance.fit(x, labels, sample_weight=weights)
         knots, scores = _calibration(relevance.decision_function(x), labels, weights)
@@ -188,11 +188,13 @@ class LearnedScorer:
         return _Model(vectorizer, topics, fitted.profile_mean, fitted.profile_std, relevance, knots, scores,
                       fields, classes, float(weights[labels == 1].sum()), n_fielded)
 
-    def _features(self, model: _Model, papers: Sequence[Paper], vectors: np.ndarray,
-                  prior: np.ndarray) -> sparse.csr_matrix:
+    def _features(self, model: _Model, papers: Sequence[Paper], vectors: np.ndarray, prior: np.ndarray,
+                  words: sparse.csr_matrix | None = None) -> sparse.csr_matrix:
+        """`words`: the papers' TF-IDF, when already computed (training has it from the fit)."""
         assert model.vectorizer is not None
         t = self.tuning
-        words = model.vectorizer.transform([p.text for p in papers])
+        if words is None:
+            words = model.vectorizer.transform([p.text for p in papers])
         blocks = [words]
         if model.topics is not None:
             latent = model.topics.transform(words)

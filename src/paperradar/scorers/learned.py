@@ -48,6 +48,7 @@ class Tuning:
     profile_weight: float = 0.3  # scale of the standardised profile features
     topics: int = 128  # latent topics of the evidence's words (0: none)
     topic_weight: float = 1.0
+    topic_rows: int = 6000  # evidence papers the topics are fitted on, evenly spread: bounds the SVD's time
     field_c: float = 4.0  # inverse regularisation of the field model
     field_vector_weight: float = 1.0  # the sentence vector beside the relevance features, for the field only
     field_k: float = 100.0  # field-labelled evidence at which the learned field counts as much as the profile's
@@ -177,7 +178,8 @@ class LearnedScorer:
         words = vectorizer.fit_transform([p.text for p in papers])
         topics = None
         if self.tuning.topics and min(words.shape) > self.tuning.topics:
-            topics = TruncatedSVD(self.tuning.topics, n_iter=3, random_state=0).fit(words)
+            sample = np.linspace(0, words.shape[0] - 1, min(words.shape[0], self.tuning.topic_rows)).astype(int)
+            topics = TruncatedSVD(self.tuning.topics, n_iter=3, random_state=0).fit(words[sample])
         fitted = replace(empty, vectorizer=vectorizer, topics=topics, profile_mean=prior.mean(axis=0),
                          profile_std=prior.std(axis=0) + 1e-6)
         x = self._features(fitted, papers, vectors, prior, words)

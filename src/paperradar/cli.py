@@ -30,28 +30,28 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     try:
         return int(args.func(args) or 0)
-    except PaperRadarError as e:
-        if os.environ.get("PAPERRADAR_DEBUG"):
-            raise
-        lines = [f"{e.path}: {p}" for p in e.problems] if isinstance(e, ProfileError) else [str(e)]
-        for line in lines:
-            print(f"paperradar: error: {line}", file=sys.stderr)
-        return 1
     except KeyboardInterrupt:
         print("paperradar: interrupted; every batch judged so far is saved, re-run to finish", file=sys.stderr)
         return 130
-    except OSError as e:  # a full disk, a folder it may not write: the system's words say what to fix
+    except Exception as e:
         if os.environ.get("PAPERRADAR_DEBUG"):
             raise
-        where = f": {e.filename}" if e.filename else ""
-        print(f"paperradar: error: {e.strerror or e}{where}", file=sys.stderr)
+        for line in _error_lines(e):
+            print(f"paperradar: error: {line}", file=sys.stderr)
         return 1
-    except Exception as e:  # a bug: one line, and how to get the rest; judged batches are already saved
-        if os.environ.get("PAPERRADAR_DEBUG"):
-            raise
-        print(f"paperradar: error: unexpected {type(e).__name__}: {e} (a bug in paperradar: please report it; "
-              f"PAPERRADAR_DEBUG=1 shows where it happened)", file=sys.stderr)
-        return 1
+
+
+def _error_lines(e: Exception) -> list[str]:
+    """What to tell the reader: the problems of a profile one per line, any other error in one line."""
+    if isinstance(e, ProfileError):
+        return [f"{e.path}: {p}" for p in e.problems]
+    if isinstance(e, PaperRadarError):
+        return [str(e)]
+    if isinstance(e, OSError):  # a full disk, a folder it may not write: the system's words say what to fix
+        return [f"{e.strerror or e}" + (f": {e.filename}" if e.filename else "")]
+    # a bug: one line, and how to get the rest
+    return [f"unexpected {type(e).__name__}: {e} (a bug in paperradar: please report it; PAPERRADAR_DEBUG=1 "
+            f"shows where it happened)"]
 
 
 def build_parser() -> argparse.ArgumentParser:

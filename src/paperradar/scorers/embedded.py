@@ -127,9 +127,7 @@ class EmbeddedScorer:
         """`reasons=False` leaves `matched` empty: ranking alone doesn't need the terms a reason names, which
         cost more than the rest of the analysis."""
         vectors = self.encoder.encode([p.text for p in papers])
-        fields = [field_texts(f, self.encoder) for f in profile.fields]
-        avoid = [field_texts(a, self.encoder) for a in profile.avoid]
-        raw = self._raw(vectors, [lexical.Words.of(p.title, p.abstract) for p in papers], fields, avoid)
+        fields, avoid, raw = self._papers_raw(papers, profile, vectors)
         bg_raw = self._raw(self.bg.vectors, self.bg.words, fields, avoid)
         cal = calibration.fit(bg_raw.relevance)
         matched = (tuple(self._matched(p, fields[i]) for p, i in zip(papers, raw.field_idx)) if reasons
@@ -144,17 +142,26 @@ class EmbeddedScorer:
         `analyse`: no calibration and no matched terms. `vectors`: the papers' vectors, if already encoded."""
         if vectors is None:
             vectors = self.encoder.encode([p.text for p in papers])
+        _, _, raw = self._papers_raw(papers, profile, vectors)
+        return feature_matrix(raw.field_sims, raw.lexical, raw.avoid_sims, raw.relevance)
+
+    def field_preference(self, field_sims: np.ndarray, lex: np.ndarray) -> np.ndarray:
+        """(N, F): how strongly each paper belongs to each field; its argmax is the paper's field."""
+        return field_sims + self.tuning.lexical_weight * lex
+
+    def _papers_raw(self, papers: Sequence[Paper], profile: Profile,
+                    vectors: np.ndarray) -> tuple[list[FieldTexts], list[FieldTexts], _Raw]:
         fields = [field_texts(f, self.encoder) for f in profile.fields]
         avoid = [field_texts(a, self.encoder) for a in profile.avoid]
         raw = self._raw(vectors, [lexical.Words.of(p.title, p.abstract) for p in papers], fields, avoid)
-        return feature_matrix(raw.field_sims, raw.lexical, raw.avoid_sims, raw.relevance)
+        return fields, avoid, raw
 
     def _raw(self, vectors: np.ndarray, words: Sequence[lexical.Words], fields: list[FieldTexts],
              avoid: list[FieldTexts]) -> _Raw:
         t = self.tuning
         field_sims = np.stack([self._closeness(vectors, f) for f in fields], axis=1)
         lex = np.stack([self._lexical(words, f) for f in fields], axis=1)
-        combined = field_sims + t.lexical_weight * lex
+        combined = self.field_preference(field_sims, lex)
         field_idx = combined.argmax(axis=1)
         best = combined.max(axis=1)
         relevance = t.field_temperature * np.log(np.exp((combined - best[:, None]) / t.field_temperature)

@@ -233,7 +233,7 @@ class LearnedScorer:
         """Learned field probabilities blended with the profile's own choice (a softmax of what it maximises)."""
         if model.field_classes.size == 0:
             return base.field_idx
-        prior = _softmax(base.field_sims + self.embedded.tuning.lexical_weight * base.lexical)
+        prior = _softmax(self.embedded.field_preference(base.field_sims, base.lexical))
         learned = np.zeros_like(prior)
         if model.fields is None:
             learned[:, model.field_classes[0]] = 1.0

@@ -81,6 +81,18 @@ def test_connection_refused_gives_up():
         client.get(client.rss_url + "cs.AI")
 
 
+def test_a_host_that_does_not_resolve_is_not_retried():
+    """Offline, or a mistyped URL: waiting 5 + 10 + 20 s for the same answer helps nobody (`.invalid` is
+    reserved never to resolve, RFC 2606)."""
+    waits: list[float] = []
+    client = ArxivClient("http://export.paperradar-test.invalid/rss/", min_interval=0.01, max_attempts=4,
+                         backoff=5.0, sleep=waits.append)
+    with pytest.raises(ArxivUnavailable, match=r"after 1 attempt\(s\): the host export.paperradar-test.invalid "
+                                               r"could not be found \(.+\): is this machine offline\?"):
+        client.get(client.rss_url + "cs.AI")
+    assert waits == []
+
+
 def test_a_client_error_is_not_retried(arxiv_server: ArxivServer):
     with pytest.raises(ArxivRefused) as caught:
         fast_client(arxiv_server).get(arxiv_server.url + "/nowhere")

@@ -46,10 +46,12 @@ class Response:
 
 
 class TransportError(Exception):
-    """The request got no HTTP answer at all (refused, reset, timed out); `detail` is one line."""
+    """The request got no HTTP answer at all (refused, reset, timed out); `detail` is one line. `retry` is
+    False where waiting will not help: a host name that does not resolve (offline, or a mistyped URL)."""
 
-    def __init__(self, detail: str):
+    def __init__(self, detail: str, retry: bool = True):
         self.detail = detail
+        self.retry = retry
         super().__init__(detail)
 
 
@@ -84,6 +86,10 @@ class UrllibTransport:
             reason = e.reason
             if isinstance(reason, (TimeoutError, socket.timeout)):
                 raise TransportError(f"no answer within {timeout:g} s") from None
+            if isinstance(reason, socket.gaierror):
+                host = urllib.parse.urlsplit(url).hostname
+                raise TransportError(_one_line(f"the host {host} could not be found ({reason.strerror}): "
+                                               "is this machine offline?"), retry=False) from None
             raise TransportError(_one_line(f"connection failed: {reason}")) from None
         except (OSError, http.client.HTTPException) as e:  # refused, reset, or a body cut short
             raise TransportError(_one_line(f"connection failed: {e}")) from None
@@ -144,6 +150,8 @@ class ArxivClient:
             try:
                 answer = self._send_paced(url)
             except TransportError as e:
+                if not e.retry:
+                    raise ArxivUnavailable(url, attempt, None, e.detail) from None
                 status, detail, wait = None, e.detail, self._backoff(attempt)
             else:
                 if answer.status == 200:

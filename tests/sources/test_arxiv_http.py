@@ -81,16 +81,33 @@ def test_connection_refused_gives_up():
         client.get(client.rss_url + "cs.AI")
 
 
-def test_a_host_that_does_not_resolve_is_not_retried():
-    """Offline, or a mistyped URL: waiting 5 + 10 + 20 s for the same answer helps nobody (`.invalid` is
-    reserved never to resolve, RFC 2606)."""
+def _resolver_says(monkeypatch: pytest.MonkeyPatch, errno: int, message: str) -> None:
+    """The one mock here: what the name service answers can't be arranged for real on every machine."""
+    def getaddrinfo(*args, **kwargs):
+        raise socket.gaierror(errno, message)
+    monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
+
+
+def test_a_host_that_does_not_exist_is_not_retried(monkeypatch: pytest.MonkeyPatch):
+    """Offline with no name service, or a mistyped URL: waiting 5 + 10 + 20 s for the same answer helps nobody."""
+    _resolver_says(monkeypatch, socket.EAI_NONAME, "Name or service not known")
     waits: list[float] = []
-    client = ArxivClient("http://export.paperradar-test.invalid/rss/", min_interval=0.01, max_attempts=4,
-                         backoff=5.0, sleep=waits.append)
-    with pytest.raises(ArxivUnavailable, match=r"after 1 attempt\(s\): the host export.paperradar-test.invalid "
-                                               r"could not be found \(.+\): is this machine offline\?"):
+    client = ArxivClient("http://export.arxiv.example/rss/", min_interval=0.01, max_attempts=4, backoff=5.0,
+                         sleep=waits.append)
+    with pytest.raises(ArxivUnavailable, match=r"after 1 attempt\(s\): the host export.arxiv.example could not be "
+                                               r"found \(Name or service not known\): is this machine offline\?"):
         client.get(client.rss_url + "cs.AI")
     assert waits == []
+
+
+def test_a_name_service_that_calls_its_failure_temporary_is_retried(monkeypatch: pytest.MonkeyPatch):
+    _resolver_says(monkeypatch, socket.EAI_AGAIN, "Temporary failure in name resolution")
+    waits: list[float] = []
+    client = ArxivClient("http://export.arxiv.example/rss/", min_interval=0.0, max_attempts=3, backoff=5.0,
+                         sleep=waits.append)
+    with pytest.raises(ArxivUnavailable, match=r"after 3 attempt\(s\): the host .* \(Temporary failure"):
+        client.get(client.rss_url + "cs.AI")
+    assert waits == [5.0, 10.0]
 
 
 def test_a_client_error_is_not_retried(arxiv_server: ArxivServer):

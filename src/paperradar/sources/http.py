@@ -47,7 +47,8 @@ class Response:
 
 class TransportError(Exception):
     """The request got no HTTP answer at all (refused, reset, timed out); `detail` is one line. `retry` is
-    False where waiting will not help: a host name that does not resolve (offline, or a mistyped URL)."""
+    False where waiting will not help: a host name that does not exist (a mistyped URL, or a machine with no
+    name service at all), unless the resolver itself calls the failure temporary."""
 
     def __init__(self, detail: str, retry: bool = True):
         self.detail = detail
@@ -89,7 +90,8 @@ class UrllibTransport:
             if isinstance(reason, socket.gaierror):
                 host = urllib.parse.urlsplit(url).hostname
                 raise TransportError(_one_line(f"the host {host} could not be found ({reason.strerror}): "
-                                               "is this machine offline?"), retry=False) from None
+                                               "is this machine offline?"),
+                                     retry=reason.errno == socket.EAI_AGAIN) from None
             raise TransportError(_one_line(f"connection failed: {reason}")) from None
         except (OSError, http.client.HTTPException) as e:  # refused, reset, or a body cut short
             raise TransportError(_one_line(f"connection failed: {e}")) from None

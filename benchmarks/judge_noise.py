@@ -34,14 +34,19 @@ from paperradar.seeddays import SeedDay, load_days
 BATCH = 50  # the seed system's batch size (../shared/data/README.md)
 
 
+def batches(n: int) -> list[slice]:
+    """The seed's batches of a day of n papers, in input order."""
+    return [slice(start, start + BATCH) for start in range(0, n, BATCH)]
+
+
 def shift_to_counts(z: np.ndarray, labels: np.ndarray) -> np.ndarray:
     """Each batch's decision values shifted so that its probabilities add up to the picks it got."""
     out = z.copy()
-    for start in range(0, len(z), BATCH):
-        part = z[start:start + BATCH]
-        want = float(np.clip(labels[start:start + BATCH].sum(), 0.5, len(part) - 0.5))
-        shift = brentq(lambda b: float((1 / (1 + np.exp(-(part + b)))).sum()) - want, -40, 40)
-        out[start:start + BATCH] = part + shift
+    for b in batches(len(z)):
+        part = z[b]
+        want = float(np.clip(labels[b].sum(), 0.5, len(part) - 0.5))
+        shift = brentq(lambda s: float((1 / (1 + np.exp(-(part + s)))).sum()) - want, -40, 40)
+        out[b] = part + shift
     return out
 
 
@@ -69,14 +74,14 @@ def main() -> None:
         z, y = replay_day(days[max(0, t - args.window) if args.window else 0:t], days[t])
         p = 1 / (1 + np.exp(-z))
         p = np.clip(p * y.sum() / p.sum(), 0, 1)  # the day's count is known; the batches' split of it is not
-        for start in range(0, len(y), BATCH):
-            actual.append(y[start:start + BATCH].sum())
-            expected.append(p[start:start + BATCH].sum())
-            binomial.append((p[start:start + BATCH] * (1 - p[start:start + BATCH])).sum())
+        counts = [int(y[b].sum()) for b in batches(len(y))]
+        actual.extend(counts)
+        expected.extend(p[b].sum() for b in batches(len(y)))
+        binomial.extend((p[b] * (1 - p[b])).sum() for b in batches(len(y)))
         shifted = shift_to_counts(z, y)
         plain.append((r_precision(z, y), auc(z, y), prefilter_recall(z, y, 0.5)))
         oracle.append((r_precision(shifted, y), auc(shifted, y), prefilter_recall(shifted, y, 0.5)))
-        print(f"{days[t].name}  picks per batch {[int(a) for a in actual[-len(range(0, len(y), BATCH)):]]}  "
+        print(f"{days[t].name}  picks per batch {counts}  "
               f"R-precision {plain[-1][0]:.3f} -> {oracle[-1][0]:.3f}", flush=True)
     a, e = np.array(actual, dtype=float), np.array(expected)
     mp, mo = np.mean(plain, axis=0), np.mean(oracle, axis=0)

@@ -22,7 +22,7 @@ def gather(store: Store, profile: Profile, before: date | None = None) -> list[E
     shown = {pid for _, pid in store.shown_before(before)}
     papers = store.papers(sorted(set(verdicts) | set(said) | shown))
     out: list[Evidence] = []
-    # oldest first: the learned ranker keeps the newest evidence when it has to cap it
+    # oldest first: the learned ranker spreads what it keeps over time when it has to cap it
     for pid, paper in sorted(papers.items(), key=lambda kv: (kv[1].announce_date, kv[0])):
         field = verdicts[pid][1] if pid in verdicts else None
         if pid in said:

@@ -144,15 +144,30 @@ def _auc(scores: np.ndarray, labels: list[int]) -> float:
     return auc(scores, labels)
 
 
-def test_old_shown_evidence_is_dropped_first_the_readers_own_word_never(day: SeedDay) -> None:
-    from paperradar.scorers.learned import newest
+def test_capped_evidence_is_spread_over_time_and_keeps_its_weight(day: SeedDay) -> None:
+    from paperradar.scorers.learned import thin
 
     papers = list(day.papers[:10])
     ev = [Evidence(papers[0], 1, 1.0, "like")] + [Evidence(p, 0, 0.3, "shown") for p in papers[1:9]] \
         + [Evidence(papers[9], 0, 1.0, "dislike")]
-    kept = newest(ev, 5)
-    assert [e.paper.id for e in kept] == [papers[i].id for i in (0, 6, 7, 8, 9)]
-    assert newest(ev, 100) == ev
+    kept = thin(ev, 5)
+    assert [e.paper.id for e in kept] == [papers[i].id for i in (0, 9, 1, 5, 8)]  # the reader's word, then oldest to newest
+    assert [e.weight for e in kept[:2]] == [1.0, 1.0]
+    assert sum(e.weight for e in kept[2:]) == pytest.approx(0.3 * 8)  # three stand for the eight
+    assert thin(ev, 100) == ev
+
+
+def test_likes_alone_beyond_the_cap_still_leave_room_for_what_was_not_liked(day: SeedDay) -> None:
+    """Replay feeds every pick as a like: after months of days the likes alone outgrow the cap."""
+    from paperradar.scorers.learned import learnable, thin
+
+    papers = list(day.papers[:100])
+    ev = [Evidence(p, int(i % 3 == 0), 1.0, "like" if i % 3 == 0 else "shown") for i, p in enumerate(papers)]
+    ev = [e for e in ev if e.label] + [e for e in ev if not e.label]
+    kept = thin(ev, 20)
+    assert len(kept) == 20 and learnable(kept)
+    assert sum(e.weight for e in kept if e.label) == pytest.approx(34)
+    assert sum(e.weight for e in kept if not e.label) == pytest.approx(66)
 
 
 def test_the_profile_features_it_trains_on_are_the_ones_it_ranks_with(embedded: EmbeddedScorer, profile: Profile,

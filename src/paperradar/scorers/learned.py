@@ -53,7 +53,7 @@ class Tuning:
     field_vector_weight: float = 1.0  # the sentence vector beside the relevance features, for the field only
     field_k: float = 100.0  # field-labelled evidence at which the learned field counts as much as the profile's
     min_df: int = 2
-    max_evidence: int = 8000  # newest shown/LLM evidence kept: bounds re-training at ~10 s on 2 cores
+    max_evidence: int = 8000  # evidence kept, evenly spread over time: bounds re-training at ~10 s on 2 cores
 
 
 @dataclass(frozen=True)
@@ -75,13 +75,31 @@ def resolve(evidence: Sequence[Evidence]) -> list[Evidence]:
     return list(best.values())
 
 
-def newest(evidence: list[Evidence], limit: int) -> list[Evidence]:
-    """All of the reader's own likes and dislikes, then the latest of the rest (evidence comes oldest first)."""
-    own = [e.kind in ("like", "dislike") for e in evidence]
-    room = max(limit - sum(own), 0)
-    rest = [i for i, o in enumerate(own) if not o]
-    keep = set(rest[len(rest) - room:] if room else [])
-    return [e for i, (e, o) in enumerate(zip(evidence, own)) if o or i in keep]
+def thin(evidence: list[Evidence], limit: int) -> list[Evidence]:
+    """At most `limit` pieces of evidence, kept evenly spread over time (evidence comes oldest first), each
+    kept piece standing for the ones dropped beside it (its weight scaled up by how many it stands for).
+
+    The reader's own likes and dislikes come first: all of them, unless they alone would fill more than
+    half. Keeping only the newest shown and LLM evidence instead left the old likes without the papers
+    they were chosen from, which made the old weeks' words look wanted: `paperradar replay` of 17 seed
+    days after 6, capped at 2,100, gave R-precision 0.639 that way and 0.646 so (0.655 uncapped).
+    """
+    if len(evidence) <= limit:
+        return evidence
+    own = [e for e in evidence if e.kind in ("like", "dislike")]
+    rest = [e for e in evidence if e.kind not in ("like", "dislike")]
+    own_room = min(len(own), max(limit // 2, limit - len(rest)))
+    return _spread(own, own_room) + _spread(rest, limit - own_room)
+
+
+def _spread(evidence: list[Evidence], room: int) -> list[Evidence]:
+    if len(evidence) <= room:
+        return evidence
+    if room <= 0:
+        return []
+    scale = len(evidence) / room
+    picked = np.unique(np.linspace(0, len(evidence) - 1, room).round().astype(int))
+    return [replace(evidence[i], weight=evidence[i].weight * scale) for i in picked]
 
 
 def learnable(evidence: Sequence[Evidence]) -> bool:
@@ -114,7 +132,7 @@ class LearnedScorer:
     def __init__(self, embedded: EmbeddedScorer, evidence: Sequence[Evidence], tuning: Tuning = Tuning()):
         self.embedded = embedded
         self.tuning = tuning
-        self.evidence = newest(resolve(evidence), tuning.max_evidence)
+        self.evidence = thin(resolve(evidence), tuning.max_evidence)
         self.name = f"learned:{VERSION}:{evidence_hash(self.evidence)}"
         self._models: dict[str, _Model] = {}  # per profile version: the model reads the profile's fields
 

@@ -155,6 +155,7 @@ def test_capped_evidence_is_spread_over_time_and_keeps_its_weight(day: SeedDay) 
     assert [e.weight for e in kept[:2]] == [1.0, 1.0]
     assert sum(e.weight for e in kept[2:]) == pytest.approx(0.3 * 8)  # three stand for the eight
     assert thin(ev, 100) == ev
+    assert thin(ev, 12) == ev  # under the cap nothing goes (it once kept only the newest 2 shown here)
 
 
 def test_likes_alone_beyond_the_cap_still_leave_room_for_what_was_not_liked(day: SeedDay) -> None:

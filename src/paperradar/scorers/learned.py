@@ -53,7 +53,7 @@ class Tuning:
     field_vector_weight: float = 1.0  # the sentence vector beside the relevance features, for the field only
     field_k: float = 100.0  # field-labelled evidence at which the learned field counts as much as the profile's
     min_df: int = 2
-    max_evidence: int = 8000  # evidence kept, evenly spread over time: bounds re-training at ~10 s on 2 cores
+    max_evidence: int = 8000  # evidence kept, evenly spread over time: bounds re-training at ~20 s on 2 cores
 
 
 @dataclass(frozen=True)
@@ -82,7 +82,8 @@ def thin(evidence: list[Evidence], limit: int) -> list[Evidence]:
     The reader's own likes and dislikes come first: all of them, unless they alone would fill more than
     half. Keeping only the newest shown and LLM evidence instead left the old likes without the papers
     they were chosen from, which made the old weeks' words look wanted: `paperradar replay` of 17 seed
-    days after 6, capped at 2,100, gave R-precision 0.639 that way and 0.646 so (0.655 uncapped).
+    days after 6, capped at 2,100, gave R-precision 0.639 with the old cap (which, by a slicing bug, also
+    dropped evidence under the cap) and 0.646 with this one (0.655 uncapped).
     """
     if len(evidence) <= limit:
         return evidence

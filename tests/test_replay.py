@@ -58,6 +58,18 @@ def test_replay_prints_each_day_the_means_and_last_the_r_precision(days: Path, c
     assert len(saved["days"]) == 3
 
 
+def test_every_vector_is_encoded_before_the_first_day_is_timed(days: Path) -> None:
+    fresh = MemoryVectorCache()
+    first = replay(days / "test", warmup_dir=days / "warm", out=lambda _: None, cache=fresh)
+    texts = {json.loads(line)["title"] for folder in ("warm", "test") for f in (days / folder).glob("*/input.jsonl")
+             for line in f.read_text(encoding="utf-8").splitlines()}
+    assert first.encoded_papers == len(texts) == 90  # every distinct paper of the five days, up front
+    lines: list[str] = []
+    again = replay(days / "test", warmup_dir=days / "warm", out=lines.append, cache=fresh)
+    assert again.encoded_papers == 0
+    assert "paper vectors: 0 of 90 encoded before the first day" in "\n".join(lines)
+
+
 def test_without_feedback_every_day_is_ranked_by_the_profile_alone(days: Path, cache: MemoryVectorCache) -> None:
     plain = replay(days / "test", use_feedback=False, out=lambda _: None, cache=cache)
     fed = replay(days / "test", out=lambda _: None, cache=cache)

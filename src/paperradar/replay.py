@@ -110,8 +110,8 @@ def _example_profile() -> dict[str, object]:
 
 
 def _report(days: Sequence[SeedDay], scored: list[DayScore], timing: dict[str, tuple[float, int]],
-            encoding: tuple[int, int, float], warm: Sequence[SeedDay], use_feedback: bool, json_path: str | Path | None,
-            out: Callable[[str], None]) -> ReplayResult:
+            encoding: tuple[int, int, float], warm: Sequence[SeedDay], use_feedback: bool,
+            json_path: str | Path | None, out: Callable[[str], None]) -> ReplayResult:
     largest = max(days, key=lambda d: len(d.papers))
     seconds, n_evidence = timing[largest.name]
     agree = sum(d.field_agree for d in scored)

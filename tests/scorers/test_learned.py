@@ -151,7 +151,8 @@ def test_capped_evidence_is_spread_over_time_and_keeps_its_weight(day: SeedDay) 
     ev = [Evidence(papers[0], 1, 1.0, "like")] + [Evidence(p, 0, 0.3, "shown") for p in papers[1:9]] \
         + [Evidence(papers[9], 0, 1.0, "dislike")]
     kept = thin(ev, 5)
-    assert [e.paper.id for e in kept] == [papers[i].id for i in (0, 9, 1, 5, 8)]  # the reader's word, then oldest to newest
+    # the reader's word first, then the rest from oldest to newest
+    assert [e.paper.id for e in kept] == [papers[i].id for i in (0, 9, 1, 5, 8)]
     assert [e.weight for e in kept[:2]] == [1.0, 1.0]
     assert sum(e.weight for e in kept[2:]) == pytest.approx(0.3 * 8)  # three stand for the eight
     assert thin(ev, 100) == ev

@@ -145,7 +145,8 @@ def test_an_unexpected_failure_is_one_line_and_says_how_to_see_more(isolated_hom
 def test_feedback_like_list_undo_and_import(isolated_home: Path, tmp_path: Path,
                                             capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["feedback", "like", "--offline", "2602.04074", "https://arxiv.org/abs/2602.04028v2"]) == 0
-    assert "2 not read yet" in capsys.readouterr().out
+    said = capsys.readouterr().out
+    assert "read 2 paper(s) from the bundled sample day" in said and "not read yet" not in said
     assert main(["feedback", "dislike", "--offline", "arXiv:2602.03878"]) == 0
     assert main(["feedback", "list"]) == 0
     listed = capsys.readouterr().out
@@ -156,10 +157,34 @@ def test_feedback_like_list_undo_and_import(isolated_home: Path, tmp_path: Path,
                    "\n  journal={arXiv preprint arXiv:2602.04118},\n  year={2026}\n}\n"
                    "@misc{x, title={No id here}, year={2020}}\n", encoding="utf-8")
     assert main(["feedback", "import", "--offline", str(bib)]) == 0
+    assert main(["feedback", "like", "--offline", "2104.12255"]) == 0  # not in the bundled day
+    assert "1 not read yet (2104.12255)" in capsys.readouterr().out
     assert main(["feedback", "list"]) == 0
     listed = capsys.readouterr().out
     assert "2602.04118" in listed and "2602.04028" not in listed.split("imported")[-1]
+    assert "Learning to Reason in 13 Parameters" in listed and "2104.12255   " in listed
+    assert listed.count("(not read yet)") == 1
     assert main(["feedback", "like", "not-an-id"]) == 1
+
+
+def test_a_run_reads_the_papers_liked_while_offline(isolated_home: Path, tmp_path: Path,
+                                                    monkeypatch: pytest.MonkeyPatch,
+                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["feedback", "like", "--offline", "2104.12255"]) == 0
+    server = ArxivServer()
+    server.rss = (FIXTURES / "arxiv_rss_empty_holiday_physics_2025-12-31.xml").read_bytes()
+    server.start()
+    try:
+        monkeypatch.setenv("PAPERRADAR_ARXIV_RSS_URL", server.rss_url)
+        monkeypatch.setenv("PAPERRADAR_ARXIV_API_URL", server.api_url)
+        _profile(isolated_home)
+        assert main(["run", "--out", str(tmp_path / "o")]) == 0
+    finally:
+        server.stop()
+    assert "read 1 paper(s) from the arXiv API" in capsys.readouterr().out
+    assert [q["id_list"] for q in server.api_requests()] == [["2104.12255"]]
+    assert main(["feedback", "list"]) == 0
+    assert "(not read yet)" not in capsys.readouterr().out
 
 
 def test_history_and_render(tmp_path: Path, capsys: pytest.CaptureFixture[str], isolated_home: Path) -> None:

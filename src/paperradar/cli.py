@@ -182,6 +182,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         listing = Listing(_single_date(papers, args.from_jsonl), tuple(papers), str(args.from_jsonl))
     else:
         listing = _fetch_arxiv(profile, enrich=not args.no_enrich)
+        _read_feedback_papers()
     lookup = None if args.from_jsonl or args.no_affiliations else _affiliation_lookup
     return _run(profile, listing, args.out or data_dir() / "digest", use_llm=not args.local_only,
                 affiliations=lookup)
@@ -200,12 +201,15 @@ def _affiliation_lookup(papers):
 
 def cmd_demo(args: argparse.Namespace) -> int:
     from .sources.rss import Listing
-    from .sources.jsonl import read_jsonl
-    path = resources.files("paperradar").joinpath(SAMPLE_DAY)
-    with resources.as_file(path) as real:
-        papers = read_jsonl(real)
+    papers = _sample_day()
     listing = Listing(papers[0].announce_date, tuple(papers), "bundled sample day (arXiv cs.CV/cs.LG/cs.AI/cs.RO)")
     return _run(_example_profile(), listing, args.out, use_llm=False, home=data_dir() / "demo")
+
+
+def _sample_day() -> list:
+    from .sources.jsonl import read_jsonl
+    with resources.as_file(resources.files("paperradar").joinpath(SAMPLE_DAY)) as real:
+        return read_jsonl(real)
 
 
 def _single_date(papers: list, path: Path) -> date | None:
@@ -354,9 +358,26 @@ def cmd_feedback_say(args: argparse.Namespace) -> int:
     return 0
 
 
+def _read_feedback_papers() -> None:
+    """Papers the reader liked or disliked before paperradar could read them (offline, say): a run reads them."""
+    store = Store.open()
+    try:
+        pending = [r["paper_id"] for r in store.feedback() if r["title"] is None]
+        if pending:
+            _read_unknown(store, pending, offline=False)
+    finally:
+        store.close()
+
+
 def _read_unknown(store: Store, ids: Sequence[str], offline: bool) -> None:
-    """Feedback counts once paperradar has the paper's text: ask the arXiv API for the ones it lacks."""
+    """Feedback counts once paperradar has the paper's text: the bundled sample day (the demo's) has some, the
+    arXiv API the rest."""
     unknown = sorted(set(ids) - set(store.papers(ids)))
+    bundled = [p for p in _sample_day() if p.id in unknown] if unknown else []
+    if bundled:
+        store.upsert_papers(bundled)
+        print(f"  read {len(bundled)} paper(s) from the bundled sample day")
+        unknown = sorted(set(unknown) - {p.id for p in bundled})
     if unknown and not offline:
         from .errors import ArxivUnavailable
         from .sources.api import fetch_by_ids
@@ -374,7 +395,7 @@ def _read_unknown(store: Store, ids: Sequence[str], offline: bool) -> None:
         unknown = sorted(set(ids) - set(store.papers(ids)))
     if unknown:
         print(f"  {len(unknown)} not read yet ({', '.join(unknown[:5])}{', ...' if len(unknown) > 5 else ''}): "
-              "they count once paperradar has read them (a run, or this command while online)")
+              "they count once paperradar has read them (the next `paperradar run`, or this command, while online)")
 
 
 def cmd_feedback_undo(args: argparse.Namespace) -> int:

@@ -72,6 +72,27 @@ def test_demo_publishes_the_bundled_day_truthfully(tmp_path: Path, capsys: pytes
     assert again == papers
 
 
+def test_the_demo_learns_from_what_you_say_of_its_papers(tmp_path: Path, isolated_home: Path,
+                                                         capsys: pytest.CaptureFixture[str]) -> None:
+    from paperradar.store import Store
+    out = tmp_path / "demo"
+    assert main(["demo", "--out", str(out)]) == 0
+    shown = [p for p in json.loads((out / "json" / "2026-02-05.json").read_text(encoding="utf-8"))["papers"]
+             if p["recommended"]]
+    assert main(["feedback", "like", "--offline", shown[0]["id"], shown[1]["id"]]) == 0
+    assert main(["feedback", "dislike", "--offline", shown[2]["id"]]) == 0
+    capsys.readouterr()
+    assert main(["demo", "--out", str(out)]) == 0
+    assert "It learned from 2 papers you liked and 1 paper you disliked." in capsys.readouterr().out
+    readme = (out / "README.md").read_text(encoding="utf-8")
+    assert "本地评分器 learned:v3:" in readme and "它学习了你喜欢的 2 篇和你不喜欢的 1 篇论文。" in readme
+    store = Store.open()  # the reader's own store holds the feedback and its papers, never the demo's day
+    try:
+        assert store.published_dates() == [] and len(store.papers([p["id"] for p in shown])) == 3
+    finally:
+        store.close()
+
+
 def _profile(home: Path) -> Path:
     assert main(["init"]) == 0
     return home / "profile.toml"

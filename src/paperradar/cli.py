@@ -203,7 +203,10 @@ def cmd_demo(args: argparse.Namespace) -> int:
     from .sources.rss import Listing
     papers = _sample_day()
     listing = Listing(papers[0].announce_date, tuple(papers), "bundled sample day (arXiv cs.CV/cs.LG/cs.AI/cs.RO)")
-    return _run(_example_profile(), listing, args.out, use_llm=False, home=data_dir() / "demo")
+    # its own store, so the sample day never enters your history; but it ranks with what paperradar knows of you
+    _read_feedback_papers(offline=True)
+    return _run(_example_profile(), listing, args.out, use_llm=False, home=data_dir() / "demo",
+                evidence_home=data_dir())
 
 
 def _sample_day() -> list:
@@ -237,12 +240,13 @@ def _fetch_arxiv(profile: Profile, enrich: bool):
 
 
 def _run(profile: Profile, listing, out: Path, use_llm: bool, home: Path | None = None,
-         affiliations=None) -> int:
+         affiliations=None, evidence_home: Path | None = None) -> int:
     from .pipeline import run_listing
     from .render.publish import publish
+    from .render.wording import learned_line
     store = Store.open(home)
     try:
-        local = _local_scorer(store, profile, listing.announce_date)
+        local = _local_scorer(store, profile, listing.announce_date, evidence_home)
         llm, budget = (_llm_scorer(store, profile) if use_llm and profile.llm else (None, None))
         outcome = run_listing(store, profile, listing, local, llm, out, publish, llm_budget=budget,
                               affiliations=affiliations)
@@ -258,6 +262,8 @@ def _run(profile: Profile, listing, out: Path, use_llm: bool, home: Path | None 
         f"{f.papers_read} papers read, {len(d.recommended)} recommended"
         + (f", {f.llm_judged} judged by {f.model or 'the LLM'} ({f.tokens.total} tokens)" if f.llm_judged else ""))
     print(f"{d.announce_date}: {what}")
+    if f.learned_from:
+        print(f"  {learned_line('en', f.learned_from)}")
     for line in f.failed_batches:
         print(f"  failed batch, will be retried next run: {line}")
     if f.budget_exhausted:
@@ -266,12 +272,23 @@ def _run(profile: Profile, listing, out: Path, use_llm: bool, home: Path | None 
     return 0
 
 
-def _local_scorer(store: Store, profile: Profile, day: date | None):
+def _local_scorer(store: Store, profile: Profile, day: date | None, evidence_home: Path | None = None):
+    """The learned ranker once there is evidence before `day` (or any evidence at all in the store of
+    `evidence_home`), else the profile-only embedded scorer."""
     from .evidence import gather
     from .embedding import Encoder
     from .scorers.embedded import EmbeddedScorer
     embedded = EmbeddedScorer(Encoder(cache=store))
-    evidence = gather(store, profile, before=day)
+    if evidence_home is None:
+        evidence = gather(store, profile, before=day)
+    elif (evidence_home / Store.FILENAME).exists():
+        reader = Store.open(evidence_home)
+        try:
+            evidence = gather(reader, profile)
+        finally:
+            reader.close()
+    else:
+        evidence = []
     if not evidence:
         return embedded
     from .scorers.learned import LearnedScorer
@@ -358,13 +375,15 @@ def cmd_feedback_say(args: argparse.Namespace) -> int:
     return 0
 
 
-def _read_feedback_papers() -> None:
+def _read_feedback_papers(offline: bool = False) -> None:
     """Papers the reader liked or disliked before paperradar could read them (offline, say): a run reads them."""
+    if not (data_dir() / Store.FILENAME).exists():
+        return
     store = Store.open()
     try:
         pending = [r["paper_id"] for r in store.feedback() if r["title"] is None]
         if pending:
-            _read_unknown(store, pending, offline=False)
+            _read_unknown(store, pending, offline=offline)
     finally:
         store.close()
 
@@ -395,7 +414,7 @@ def _read_unknown(store: Store, ids: Sequence[str], offline: bool) -> None:
         unknown = sorted(set(ids) - set(store.papers(ids)))
     if unknown:
         print(f"  {len(unknown)} not read yet ({', '.join(unknown[:5])}{', ...' if len(unknown) > 5 else ''}): "
-              "they count once paperradar has read them (the next `paperradar run`, or this command, while online)")
+              "they count once paperradar has read them (`paperradar run` reads them from arXiv when online)")
 
 
 def cmd_feedback_undo(args: argparse.Namespace) -> int:

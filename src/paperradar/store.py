@@ -70,6 +70,8 @@ def _now() -> str:
 
 
 class Store:
+    FILENAME = "paperradar.db"
+
     def __init__(self, path: Path):
         self.path = path
         try:
@@ -89,7 +91,7 @@ class Store:
 
     @classmethod
     def open(cls, directory: Path | None = None) -> Store:
-        return cls((directory or data_dir()) / "paperradar.db")
+        return cls((directory or data_dir()) / cls.FILENAME)
 
     def close(self) -> None:
         self.db.close()

@@ -44,7 +44,7 @@ def test_without_evidence_the_scores_are_exactly_the_embedded_ones(embedded: Emb
     base = next(embedded.judge(papers, profile)).judgements
     mine = next(LearnedScorer(embedded, []).judge(papers, profile)).judgements
     assert [(j.score, j.field, j.reason) for j in mine] == [(j.score, j.field, j.reason) for j in base]
-    assert mine[0].scorer.startswith("learned:v3:")
+    assert mine[0].scorer.startswith("learned:v4:")
 
 
 def test_only_likes_is_not_enough_to_learn_and_changes_nothing(embedded: EmbeddedScorer, profile: Profile,
@@ -202,3 +202,18 @@ def test_a_first_like_and_dislike_are_enough_to_learn_from(embedded: EmbeddedSco
     judgements = next(scorer.judge(list(day.papers[:50]), profile)).judgements
     assert len(judgements) == 50
     assert 0 < scorer.analyse(list(day.papers[:50]), profile).learned_weight < 0.1
+
+
+def test_a_score_means_the_same_whatever_the_evidence_is_made_of(embedded: EmbeddedScorer, profile: Profile,
+                                                                  day: SeedDay) -> None:
+    """Likes far outnumbering dislikes (a library import) must not make 7 easier to reach: scores are placed
+    among the bundled ordinary papers, not among the evidence (where 30 likes and 10 dislikes of an earlier
+    day recommended 109 papers of this day, against 74 from the profile alone)."""
+    earlier = load_day(SEED_DAYS / "2025-12-19")
+    picks = [p for p in earlier.papers if p.id in earlier.picks][:30]
+    others = [p for p in earlier.papers if p.id not in earlier.picks][:10]
+    evidence = [Evidence(p, 1, 1.0, "like") for p in picks] + [Evidence(p, 0, 1.0, "dislike") for p in others]
+    learned = LearnedScorer(embedded, evidence).analyse(day.papers, profile, reasons=False)
+    alone = int((embedded.analyse(day.papers, profile, reasons=False).score >= 7).sum())
+    assert learned.learned_weight == pytest.approx(0.5)
+    assert abs(int((learned.score >= 7).sum()) - alone) <= 0.15 * alone

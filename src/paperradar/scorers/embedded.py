@@ -44,6 +44,7 @@ class Tuning:
 class Background:
     vectors: np.ndarray  # (M, 512) float32
     words: tuple[lexical.Words, ...]  # each paper's words, for the vocabulary match
+    texts: tuple[str, ...]  # each paper's title and abstract as `Paper.text` gives them, for a learned model
 
 
 @dataclass(frozen=True)
@@ -83,7 +84,8 @@ def background() -> Background:
     if len(rows) != len(vectors):
         raise ValueError(f"bundled background is inconsistent: {len(rows)} texts, {len(vectors)} vectors")
     return Background(vectors / np.linalg.norm(vectors, axis=1, keepdims=True),
-                      tuple(lexical.Words.of(r["title"], r["abstract"]) for r in rows))
+                      tuple(lexical.Words.of(r["title"], r["abstract"]) for r in rows),
+                      tuple(f"{r['title']}. {r['abstract']}" for r in rows))
 
 
 def field_texts(f: Field, encoder: Encoder) -> FieldTexts:
@@ -145,16 +147,24 @@ class EmbeddedScorer:
         _, _, raw = self._papers_raw(papers, profile, vectors)
         return feature_matrix(raw.field_sims, raw.lexical, raw.avoid_sims, raw.relevance)
 
+    def background_features(self, profile: Profile) -> np.ndarray:
+        """`profile_features` of the bundled background's ordinary papers: the learned ranker's yardstick too."""
+        raw = self._raw(self.bg.vectors, self.bg.words, *self._profile_texts(profile))
+        return feature_matrix(raw.field_sims, raw.lexical, raw.avoid_sims, raw.relevance)
+
     def field_preference(self, field_sims: np.ndarray, lex: np.ndarray) -> np.ndarray:
         """(N, F): how strongly each paper belongs to each field; its argmax is the paper's field."""
         return field_sims + self.tuning.lexical_weight * lex
 
     def _papers_raw(self, papers: Sequence[Paper], profile: Profile,
                     vectors: np.ndarray) -> tuple[list[FieldTexts], list[FieldTexts], _Raw]:
-        fields = [field_texts(f, self.encoder) for f in profile.fields]
-        avoid = [field_texts(a, self.encoder) for a in profile.avoid]
+        fields, avoid = self._profile_texts(profile)
         raw = self._raw(vectors, [lexical.Words.of(p.title, p.abstract) for p in papers], fields, avoid)
         return fields, avoid, raw
+
+    def _profile_texts(self, profile: Profile) -> tuple[list[FieldTexts], list[FieldTexts]]:
+        return ([field_texts(f, self.encoder) for f in profile.fields],
+                [field_texts(a, self.encoder) for a in profile.avoid])
 
     def _raw(self, vectors: np.ndarray, words: Sequence[lexical.Words], fields: list[FieldTexts],
              avoid: list[FieldTexts]) -> _Raw:

@@ -6,10 +6,13 @@ abstract, their latent topics (an SVD of the evidence's TF-IDF) and what the pro
 paper (closeness and vocabulary match per field and avoid area), weighted by each piece of evidence's
 weight. On the last 11 seed days after the first 12 (a plain logistic regression, no blending) words
 alone gave R-precision 0.630, with the profile block 0.640, with both blocks 0.655; the sentence vector
-added nothing beside them. Its output is put on the 0-10 scale by where it falls among the evidence
-papers (the evidence's share of wanted papers lands at 7), then blended with the embedded score with
-weight n / (n + k), n = wanted papers in the evidence: with no evidence the scores are exactly the
-embedded scorer's, and with much evidence the profile speaks through the model's features. Fields come
+added nothing beside them. Its output is put on the 0-10 scale the way the embedded score is: by where it
+falls among the bundled background of ordinary papers, so a 7 means the same whatever the evidence. Placed
+among the evidence papers instead (v3), a 7 followed the evidence's share of likes: 30 likes and 10 dislikes of
+2025-12-19 took 2026-02-05 from 74 recommended papers (profile alone) to 109, where v4 recommends 73. It is
+then blended with the embedded score with weight n / (n + k), n = wanted papers in the evidence: with no
+evidence the scores are exactly the embedded scorer's, and with much evidence the profile speaks through the
+model's features. Fields come
 from a second logistic regression over the same features and the sentence vector, trained on evidence
 that names a field, blended the same way with the embedded field closeness.
 """
@@ -28,12 +31,11 @@ from sklearn.decomposition import TruncatedSVD
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 
-from ..errors import ScorerError
 from ..models import BatchResult, Evidence, Paper, Profile
+from . import calibration
 from .embedded import Analysis, EmbeddedScorer, feature_matrix, judgement_batch
 
-VERSION = "v3"  # v2: latent topics and the profile block among the features; v3: fields from words too
-THRESHOLD = 7.0  # the calibrated score at which the evidence's share of wanted papers starts
+VERSION = "v4"  # v2: topics and the profile block; v3: fields from words too; v4: scores on the background's scale
 _PRIORITY = {"like": 3, "dislike": 3, "llm": 2, "shown": 1}  # the reader's own word beats an LLM verdict
 
 
@@ -121,8 +123,7 @@ class _Model:
     profile_mean: np.ndarray  # standardisation of the profile features, from the evidence
     profile_std: np.ndarray
     relevance: LogisticRegression | None
-    knots: np.ndarray  # decision values at the evidence quantiles
-    scores: np.ndarray  # the 0-10 score at each knot
+    scale: calibration.Calibration | None  # decision value -> 0-10, over the background's ordinary papers
     fields: LogisticRegression | None
     field_classes: np.ndarray  # indices into profile.fields that the field model knows
     n_wanted: float
@@ -167,7 +168,8 @@ class LearnedScorer:
         w = self.tuning.max_learned_weight * model.n_wanted / (model.n_wanted + self.tuning.blend_k)
         x = self._features(model, papers, base.vectors, _profile_block(base))
         z = model.relevance.decision_function(x)
-        learned = np.interp(z, model.knots, model.scores)
+        assert model.scale is not None
+        learned = model.scale.score(z)
         score = (1 - w) * base.score + w * learned
         rank_value = (1 - w) * _rank_value(base.score, base.relevance) + w * _rank_value(learned, z)
         return LearnedAnalysis(base, rank_value, score, self._fields(model, base, x), w)
@@ -183,8 +185,7 @@ class LearnedScorer:
         ev = self.evidence
         labels = np.array([e.label for e in ev], dtype=int)
         weights = np.array([e.weight for e in ev], dtype=float)
-        empty = _Model(None, None, np.zeros(0), np.zeros(0), None, np.zeros(0), np.zeros(0), None,
-                       np.zeros(0, dtype=int), 0.0, 0)
+        empty = _Model(None, None, np.zeros(0), np.zeros(0), None, None, None, np.zeros(0, dtype=int), 0.0, 0)
         if not learnable(ev):
             return empty  # a model needs wanted and unwanted papers; until then the profile alone decides
         papers = [e.paper for e in ev]
@@ -204,9 +205,12 @@ class LearnedScorer:
         x = self._features(fitted, papers, vectors, prior, words)
         relevance = LogisticRegression(C=self.tuning.c, max_iter=1000)
         relevance.fit(x, labels, sample_weight=weights)
-        knots, scores = _calibration(relevance.decision_function(x), labels, weights)
+        bg = self.embedded.bg
+        bg_x = self._features(fitted, (), bg.vectors, self.embedded.background_features(profile),
+                              vectorizer.transform(bg.texts))
+        scale = calibration.fit(relevance.decision_function(bg_x))
         fields, classes, n_fielded = self._train_fields(ev, self._field_features(x, vectors), profile)
-        return _Model(vectorizer, topics, fitted.profile_mean, fitted.profile_std, relevance, knots, scores,
+        return _Model(vectorizer, topics, fitted.profile_mean, fitted.profile_std, relevance, scale,
                       fields, classes, float(weights[labels == 1].sum()), n_fielded)
 
     def _features(self, model: _Model, papers: Sequence[Paper], vectors: np.ndarray, prior: np.ndarray,
@@ -269,19 +273,6 @@ def _profile_block(base: Analysis) -> np.ndarray:
 def _softmax(x: np.ndarray) -> np.ndarray:
     e = np.exp(x - x.max(axis=1, keepdims=True))
     return e / e.sum(axis=1, keepdims=True)
-
-
-def _calibration(z: np.ndarray, labels: np.ndarray, weights: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Knots mapping decision values to 0-10: the evidence's weighted share of wanted papers lands on 7-10."""
-    share = float(np.clip(weights[labels == 1].sum() / weights.sum(), 0.02, 0.9))
-    q = np.linspace(0.0, 1.0, 201)
-    knots = np.quantile(z, q)
-    cut = 1.0 - share
-    scores = np.where(q <= cut, THRESHOLD * q / cut, THRESHOLD + (10.0 - THRESHOLD) * (q - cut) / share)
-    knots, keep = np.unique(knots, return_index=True)
-    if knots.size < 2:
-        raise ScorerError(f"the learned model gives every one of {z.size} evidence papers the same value")
-    return knots, scores[keep]
 
 
 def _rank_value(score: np.ndarray, raw: np.ndarray) -> np.ndarray:

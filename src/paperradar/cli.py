@@ -281,7 +281,7 @@ def _local_scorer(store: Store, profile: Profile, day: date | None, evidence_hom
     embedded = EmbeddedScorer(Encoder(cache=store))
     if evidence_home is None:
         evidence = gather(store, profile, before=day)
-    elif (evidence_home / Store.FILENAME).exists():
+    elif Store.exists(evidence_home):
         reader = Store.open(evidence_home)
         try:
             evidence = gather(reader, profile)
@@ -377,7 +377,7 @@ def cmd_feedback_say(args: argparse.Namespace) -> int:
 
 def _read_feedback_papers(offline: bool = False) -> None:
     """Papers the reader liked or disliked before paperradar could read them (offline, say): a run reads them."""
-    if not (data_dir() / Store.FILENAME).exists():
+    if not Store.exists():
         return
     store = Store.open()
     try:

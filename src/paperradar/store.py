@@ -93,6 +93,11 @@ class Store:
     def open(cls, directory: Path | None = None) -> Store:
         return cls((directory or data_dir()) / cls.FILENAME)
 
+    @classmethod
+    def exists(cls, directory: Path | None = None) -> bool:
+        """Whether a store was ever opened there (`open` would create one)."""
+        return ((directory or data_dir()) / cls.FILENAME).exists()
+
     def close(self) -> None:
         self.db.close()
 

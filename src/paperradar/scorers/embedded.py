@@ -119,6 +119,7 @@ class EmbeddedScorer:
         self.tuning = tuning
         self._bg = bg
         self._bg_lexical: dict[frozenset[str], np.ndarray] = {}  # background word overlap per field vocabulary
+        self._bg_raw: dict[str, _Raw] = {}  # the background's numbers per profile version: the same at every call
         self.name = f"embedded:{self.encoder.name.split('-')[0]}-{VERSION}"
 
     @property
@@ -130,8 +131,7 @@ class EmbeddedScorer:
         cost more than the rest of the analysis."""
         vectors = self.encoder.encode([p.text for p in papers])
         fields, avoid, raw = self._papers_raw(papers, profile, vectors)
-        bg_raw = self._raw(self.bg.vectors, self.bg.words, fields, avoid)
-        cal = calibration.fit(bg_raw.relevance)
+        cal = calibration.fit(self._background_raw(profile).relevance)
         matched = (tuple(self._matched(p, fields[i]) for p, i in zip(papers, raw.field_idx)) if reasons
                    else ((),) * len(papers))
         return Analysis(vectors, raw.field_sims, raw.lexical, raw.avoid_sims, raw.relevance,
@@ -149,7 +149,7 @@ class EmbeddedScorer:
 
     def background_features(self, profile: Profile) -> np.ndarray:
         """`profile_features` of the bundled background's ordinary papers: the learned ranker's yardstick too."""
-        raw = self._raw(self.bg.vectors, self.bg.words, *self._profile_texts(profile))
+        raw = self._background_raw(profile)
         return feature_matrix(raw.field_sims, raw.lexical, raw.avoid_sims, raw.relevance)
 
     def field_preference(self, field_sims: np.ndarray, lex: np.ndarray) -> np.ndarray:
@@ -161,6 +161,11 @@ class EmbeddedScorer:
         fields, avoid = self._profile_texts(profile)
         raw = self._raw(vectors, [lexical.Words.of(p.title, p.abstract) for p in papers], fields, avoid)
         return fields, avoid, raw
+
+    def _background_raw(self, profile: Profile) -> _Raw:
+        if profile.version not in self._bg_raw:
+            self._bg_raw[profile.version] = self._raw(self.bg.vectors, self.bg.words, *self._profile_texts(profile))
+        return self._bg_raw[profile.version]
 
     def _profile_texts(self, profile: Profile) -> tuple[list[FieldTexts], list[FieldTexts]]:
         return ([field_texts(f, self.encoder) for f in profile.fields],

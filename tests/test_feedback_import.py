@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from paperradar.errors import BadInputFile
-from paperradar.feedback_import import arxiv_id_in, ids_from_bibtex, ids_from_csl_json, ids_from_text, import_ids
+from paperradar.feedback_import import (
+    arxiv_id_in, ids_from_bibtex, ids_from_csl_json, ids_from_csv, ids_from_ris, ids_from_text, import_ids)
 
 # As Google Scholar, Zotero (plain BibTeX and Better BibTeX), arXiv's own "Export BibTeX citation" and
 # NASA ADS write them; the last two entries hold no arXiv id and must be reported, not guessed.
@@ -157,6 +158,79 @@ def test_zotero_csl_json() -> None:
     assert [str(p) for p in result.problems] == ["item 3: no arXiv id in 'Deep residual learning'"]
 
 
+# As Zotero, Google Scholar, Mendeley and EndNote write RIS; the abstract of the last cites an arXiv paper
+# that is not the record's own, and the record has no id of its own: it must be reported, not guessed.
+RIS = """\ufeffTY  - PREP
+TI  - Segment Anything
+AU  - Kirillov, Alexander
+AU  - Mintun, Eric
+AB  - We introduce the Segment Anything (SA) project: a new task, model, and dataset for image segmentation.
+DA  - 2023/04/05/
+PY  - 2023
+DO  - 10.48550/arXiv.2304.02643
+DP  - arXiv.org
+PB  - arXiv
+UR  - http://arxiv.org/abs/2304.02643
+Y2  - 2024/01/02/17:03:11
+N1  - arXiv:2304.02643 [cs]
+KW  - Computer Science - Computer Vision and Pattern Recognition
+ER  - 
+
+TY  - JOUR
+T1  - Attention is all you need
+A1  - Vaswani, Ashish
+JO  - arXiv preprint arXiv:1706.03762
+Y1  - 2017
+ER  - 
+
+TY  - GEN
+AU  - Hu, Edward J.
+TI  - LoRA: Low-Rank Adaptation of Large Language Models
+PY  - 2021
+UR  - https://www.semanticscholar.org/paper/abc
+L1  - http://arxiv.org/pdf/2106.09685v2
+ER  - 
+
+TY  - CONF
+AU  - He, Kaiming
+TI  - Deep residual learning for image recognition
+AB  - Deeper neural networks are more difficult to train; see also arXiv:1512.03385 and
+      https://arxiv.org/abs/1409.1556 for earlier work.
+T2  - CVPR
+ER  - 
+"""
+
+# Zotero's "Export Collection... CSV" (columns trimmed): quoted cells, an abstract over two lines that
+# cites another paper, the id in Url, in DOI only, in Extra only, and a row with none.
+CSV = (
+    '\ufeff"Key","Item Type","Publication Year","Author","Title","Publication Title","DOI","Url",'
+    '"Abstract Note","Extra"\n'
+    '"ABCD1234","preprint","2023","Kirillov, Alexander","Segment Anything","","10.48550/arXiv.2304.02643",'
+    '"http://arxiv.org/abs/2304.02643","We introduce the Segment Anything project.\nCompare arXiv:2103.00020.",'
+    '"arXiv:2304.02643 [cs]"\n'
+    '"EFGH5678","journalArticle","2017","Vaswani, Ashish","Attention is all you need","",'
+    '"10.48550/arXiv.1706.03762","","",""\n'
+    '"IJKL9012","preprint","2021","Hu, Edward J.","LoRA","","","","","arXiv: 2106.09685"\n'
+    '"MNOP3456","conferencePaper","2016","He, Kaiming","Deep residual learning","CVPR","10.1109/CVPR.2016.90",'
+    '"","Builds on arXiv:1409.1556",""\n'
+)
+
+
+def test_ris_from_zotero_scholar_mendeley_and_endnote() -> None:
+    result = ids_from_ris(RIS)  # a byte-order mark before the first TY too
+    assert result.ids == ("2304.02643", "1706.03762", "2106.09685")
+    assert [str(p) for p in result.problems] == [
+        "record 4 (line 32): no arXiv id in 'Deep residual learning for image recognition'"]
+
+
+def test_zotero_csv_reads_links_and_ids_never_the_abstract() -> None:
+    result = ids_from_csv(CSV)
+    assert result.ids == ("2304.02643", "1706.03762", "2106.09685")
+    assert [str(p) for p in result.problems] == ["row 5: no arXiv id in 'Deep residual learning'"]  # as a spreadsheet numbers it
+    assert [str(p) for p in ids_from_csv("Title,Year\nX,2020\n").problems] == [
+        "row 2: no arXiv id in 'X'", "line 1: no column named Url, DOI, Extra or arXiv in the header row"]
+
+
 def test_import_ids_tells_formats_apart(tmp_path: Path) -> None:
     (tmp_path / "likes.bib").write_text(BIBTEX, encoding="utf-8")
     (tmp_path / "export.json").write_text(json.dumps([{"title": "x", "URL": "https://arxiv.org/abs/2408.11039"}]))
@@ -164,6 +238,12 @@ def test_import_ids_tells_formats_apart(tmp_path: Path) -> None:
     assert import_ids(tmp_path / "likes.bib").ids[0] == "1706.03762"
     assert import_ids(tmp_path / "export.json").ids == ("2408.11039",)
     assert import_ids(tmp_path / "ids.txt").ids == ("2408.11039",)
+    (tmp_path / "zotero.ris").write_text(RIS, encoding="utf-8")
+    (tmp_path / "scholar.txt").write_text(RIS.lstrip("\ufeff"), encoding="utf-8")  # RIS told by its first line
+    (tmp_path / "zotero.csv").write_text(CSV, encoding="utf-8")
+    assert import_ids(tmp_path / "zotero.ris").ids == ("2304.02643", "1706.03762", "2106.09685")
+    assert import_ids(tmp_path / "scholar.txt").ids == ("2304.02643", "1706.03762", "2106.09685")
+    assert import_ids(tmp_path / "zotero.csv").ids == ("2304.02643", "1706.03762", "2106.09685")
 
 
 def test_bad_files_name_the_path(tmp_path: Path) -> None:

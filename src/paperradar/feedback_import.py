@@ -1,4 +1,4 @@
-"""arXiv ids out of the files a reader already has: a list of ids or links, BibTeX, a Zotero export.
+"""arXiv ids out of the files a reader already has: a list of ids or links, BibTeX, RIS, CSL JSON, CSV.
 
 Each reader keeps liked papers somewhere else first; importing them turns that history into evidence.
 Nothing is fetched here: the ids come back with one problem per line or entry that held no arXiv id,
@@ -7,6 +7,8 @@ so the caller can show the reader exactly what was skipped.
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import re
 from dataclasses import dataclass
@@ -241,8 +243,107 @@ def ids_from_csl_json(text: str, path: str = "CSL-JSON") -> ImportResult:
     return ImportResult(_dedup(ids), tuple(problems))
 
 
+# ---- RIS (Zotero, Mendeley, EndNote, Google Scholar) ----------------------------------------------
+
+_RIS_LINE_RE = re.compile(r"^([A-Z][A-Z0-9])  -(?: (.*))?$")
+# Where exporters put the id, most specific first: links, DOI, notes, Scholar's "arXiv preprint arXiv:..."
+# journal, report and archive numbers. Never the abstract (AB) or keywords, which cite other papers.
+_RIS_LINKS = ("UR", "L1", "L2", "L3", "L4")
+_RIS_TEXTS = ("DO", "N1", "JO", "JF", "JA", "J2", "T2", "M1", "M3", "AN", "SN", "VL", "C1", "C2")
+
+
+@dataclass(frozen=True)
+class RisRecord:
+    tags: dict[str, list[str]]  # tag -> its values in file order (UR, AU, KW, ... repeat)
+    line: int  # of its TY line
+
+
+def parse_ris(text: str) -> list[RisRecord]:
+    """Records from TY to ER; lines that are not `XX  - value` continue the value before them."""
+    records: list[RisRecord] = []
+    tags: dict[str, list[str]] | None = None
+    start, last = 0, ""
+    for no, raw in enumerate(text.lstrip("\ufeff").splitlines(), 1):
+        m = _RIS_LINE_RE.match(raw.rstrip())
+        if m is None:
+            if tags is not None and last and raw.strip():
+                tags[last][-1] += " " + raw.strip()
+            continue
+        tag, value = m.group(1), (m.group(2) or "").strip()
+        if tag == "TY":
+            tags, start = {}, no
+        if tags is None:
+            continue
+        if tag == "ER":
+            records.append(RisRecord(tags, start))
+            tags, last = None, ""
+            continue
+        tags.setdefault(tag, []).append(value)
+        last = tag
+    if tags:  # a last record without its ER line
+        records.append(RisRecord(tags, start))
+    return records
+
+
+def arxiv_id_of_ris(tags: dict[str, list[str]]) -> str | None:
+    for tag in _RIS_LINKS + _RIS_TEXTS:
+        for value in tags.get(tag, ()):
+            found = _first(_URL_ID_RE, value) if tag in _RIS_LINKS else arxiv_id_in(value)
+            if found:
+                return found
+    return None
+
+
+def ids_from_ris(text: str) -> ImportResult:
+    ids: list[str] = []
+    problems: list[Problem] = []
+    records = parse_ris(text)
+    for no, record in enumerate(records, 1):
+        found = arxiv_id_of_ris(record.tags)
+        if found:
+            ids.append(found)
+        else:
+            title = (record.tags.get("TI") or record.tags.get("T1") or [""])[0][:70]
+            problems.append(Problem(f"record {no} (line {record.line})", f"no arXiv id in {title!r}"))
+    if not records and text.strip():
+        problems.append(Problem("line 1", "no RIS record (TY  - ... ER  -) found"))
+    return ImportResult(_dedup(ids), tuple(problems))
+
+
+# ---- CSV (Zotero's "Export Collection... CSV", spreadsheets) -------------------------------------
+
+# Zotero's column names first; then any column whose name says it holds a link or an identifier.
+_CSV_COLUMNS = ("url", "doi", "extra", "archive location", "report number", "number", "publication title",
+                "notes", "arxiv", "arxiv id", "eprint", "link")
+_CSV_ID_HINTS = ("url", "doi", "arxiv", "eprint", "link", "identifier")
+
+
+def ids_from_csv(text: str) -> ImportResult:
+    """One paper a row under a header row; the abstract and other prose columns are never read."""
+    rows = csv.reader(io.StringIO(text.lstrip("\ufeff")))
+    header = [name.strip().lower() for name in next(rows, [])]
+    wanted = [header.index(c) for c in _CSV_COLUMNS if c in header]
+    wanted += [i for i, name in enumerate(header)
+               if i not in wanted and any(hint in name for hint in _CSV_ID_HINTS)]
+    title_at = header.index("title") if "title" in header else None
+    ids: list[str] = []
+    problems: list[Problem] = []
+    for no, row in enumerate(rows, 2):
+        if not any(cell.strip() for cell in row):
+            continue
+        found = next((f for i in wanted if i < len(row) and (f := arxiv_id_in(row[i]))), None)
+        if found:
+            ids.append(found)
+        else:
+            title = row[title_at][:70] if title_at is not None and title_at < len(row) else ""
+            problems.append(Problem(f"row {no}", f"no arXiv id in {title!r}"))
+    if not wanted:
+        problems.append(Problem("line 1", "no column named Url, DOI, Extra or arXiv in the header row"))
+    return ImportResult(_dedup(ids), tuple(problems))
+
+
 def import_ids(path: str | Path) -> ImportResult:
-    """arXiv ids from a file, its format told by its suffix (.bib, .json) or else by its first character."""
+    """arXiv ids from a file, its format told by its suffix (.bib, .ris, .json, .csv) or else by its start."""
     path = Path(path)
     try:
         text = path.read_text(encoding="utf-8-sig")
@@ -250,9 +351,13 @@ def import_ids(path: str | Path) -> ImportResult:
         raise BadInputFile(str(path), None, e.strerror or str(e)) from e
     except UnicodeDecodeError as e:
         raise BadInputFile(str(path), None, f"not UTF-8 text ({e.reason})") from e
-    head = text.lstrip()[:1]
-    if path.suffix.lower() in (".bib", ".bibtex") or (head == "@"):
+    head, suffix = text.lstrip()[:1], path.suffix.lower()
+    if suffix in (".bib", ".bibtex") or head == "@":
         return ids_from_bibtex(text)
-    if path.suffix.lower() == ".json" or head in ("[", "{"):
+    if suffix == ".ris" or _RIS_LINE_RE.match(text.lstrip().split("\n", 1)[0].rstrip()):
+        return ids_from_ris(text)
+    if suffix == ".json" or head in ("[", "{"):
         return ids_from_csl_json(text, str(path))
+    if suffix == ".csv":
+        return ids_from_csv(text)
     return ids_from_text(text)

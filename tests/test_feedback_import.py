@@ -9,7 +9,8 @@ import pytest
 
 from paperradar.errors import BadInputFile
 from paperradar.feedback_import import (
-    arxiv_id_in, ids_from_bibtex, ids_from_csl_json, ids_from_csv, ids_from_ris, ids_from_text, import_ids)
+    arxiv_id_in, ids_from_bibtex, ids_from_csl_json, ids_from_csv, ids_from_ris, ids_from_text,
+    ids_from_zotero_rdf, import_ids)
 
 # As Google Scholar, Zotero (plain BibTeX and Better BibTeX), arXiv's own "Export BibTeX citation" and
 # NASA ADS write them; the last two entries hold no arXiv id and must be reported, not guessed.
@@ -231,6 +232,59 @@ def test_zotero_csv_reads_links_and_ids_never_the_abstract() -> None:
         "row 2: no arXiv id in 'X'", "line 1: no column named Url, DOI, Extra or arXiv in the header row"]
 
 
+# Zotero's own "Zotero RDF" export (trimmed): a preprint with its PDF attachment (an item of its own), a
+# journal article with the journal nested in it, an article whose only arXiv link is in its abstract, a note.
+ZOTERO_RDF = """<rdf:RDF
+ xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+ xmlns:z="http://www.zotero.org/namespaces/export#"
+ xmlns:dc="http://purl.org/dc/elements/1.1/"
+ xmlns:foaf="http://xmlns.com/foaf/0.1/"
+ xmlns:bib="http://purl.org/net/biblio#"
+ xmlns:link="http://purl.org/rss/1.0/modules/link/"
+ xmlns:dcterms="http://purl.org/dc/terms/"
+ xmlns:prism="http://prismstandard.org/namespaces/1.2/basic/">
+    <rdf:Description rdf:about="http://arxiv.org/abs/2304.02643">
+        <z:itemType>preprint</z:itemType>
+        <dc:publisher><foaf:Organization><foaf:name>arXiv</foaf:name></foaf:Organization></dc:publisher>
+        <link:link rdf:resource="#item_41"/>
+        <dc:title>Segment Anything</dc:title>
+        <dcterms:abstract>We introduce the Segment Anything (SA) project.</dcterms:abstract>
+        <dc:identifier><dcterms:URI><rdf:value>http://arxiv.org/abs/2304.02643</rdf:value></dcterms:URI></dc:identifier>
+        <dc:description>arXiv:2304.02643 [cs]</dc:description>
+        <dc:identifier>DOI 10.48550/arXiv.2304.02643</dc:identifier>
+        <prism:number>arXiv:2304.02643</prism:number>
+    </rdf:Description>
+    <z:Attachment rdf:about="#item_41">
+        <z:itemType>attachment</z:itemType>
+        <dc:title>arXiv Fulltext PDF</dc:title>
+        <dc:identifier><dcterms:URI><rdf:value>https://arxiv.org/pdf/2304.02643v1</rdf:value></dcterms:URI></dc:identifier>
+    </z:Attachment>
+    <bib:Article rdf:about="#item_42">
+        <z:itemType>journalArticle</z:itemType>
+        <dcterms:isPartOf><bib:Journal><dc:title>Nature</dc:title></bib:Journal></dcterms:isPartOf>
+        <dc:title>Highly accurate protein structure prediction with AlphaFold</dc:title>
+        <dc:identifier>DOI 10.1038/s41586-021-03819-2</dc:identifier>
+    </bib:Article>
+    <bib:Article rdf:about="#item_43">
+        <z:itemType>journalArticle</z:itemType>
+        <dc:title>Attention is all you need</dc:title>
+        <dc:identifier><dcterms:URI><rdf:value>https://arxiv.org/abs/1706.03762v7</rdf:value></dcterms:URI></dc:identifier>
+        <dcterms:abstract>Improves on arXiv:1409.0473.</dcterms:abstract>
+    </bib:Article>
+    <bib:Memo rdf:about="#item_44"><z:itemType>note</z:itemType><rdf:value>read arXiv:2106.09685 next</rdf:value></bib:Memo>
+</rdf:RDF>
+"""
+
+
+def test_zotero_rdf_reads_each_item_never_its_abstract_or_attachments() -> None:
+    result = ids_from_zotero_rdf(ZOTERO_RDF)
+    assert result.ids == ("2304.02643", "1706.03762")
+    assert [str(p) for p in result.problems] == [
+        "item 2: no arXiv id in 'Highly accurate protein structure prediction with AlphaFold'"]
+    with pytest.raises(BadInputFile, match=r"library.rdf:2: not valid XML \(mismatched tag\)"):
+        ids_from_zotero_rdf("<RDF>\n</rdf>", "library.rdf")
+
+
 def test_import_ids_tells_formats_apart(tmp_path: Path) -> None:
     (tmp_path / "likes.bib").write_text(BIBTEX, encoding="utf-8")
     (tmp_path / "export.json").write_text(json.dumps([{"title": "x", "URL": "https://arxiv.org/abs/2408.11039"}]))
@@ -244,6 +298,8 @@ def test_import_ids_tells_formats_apart(tmp_path: Path) -> None:
     assert import_ids(tmp_path / "zotero.ris").ids == ("2304.02643", "1706.03762", "2106.09685")
     assert import_ids(tmp_path / "scholar.txt").ids == ("2304.02643", "1706.03762", "2106.09685")
     assert import_ids(tmp_path / "zotero.csv").ids == ("2304.02643", "1706.03762", "2106.09685")
+    (tmp_path / "My Library.rdf").write_text(ZOTERO_RDF, encoding="utf-8")
+    assert import_ids(tmp_path / "My Library.rdf").ids == ("2304.02643", "1706.03762")
 
 
 def test_bad_files_name_the_path(tmp_path: Path) -> None:

@@ -1,4 +1,5 @@
-"""arXiv ids out of the files a reader already has: a list of ids or links, BibTeX, RIS, CSL JSON, CSV.
+"""arXiv ids out of the files a reader already has: a list of ids or links, BibTeX, RIS, CSL JSON, CSV,
+Zotero RDF.
 
 Each reader keeps liked papers somewhere else first; importing them turns that history into evidence.
 Nothing is fetched here: the ids come back with one problem per line or entry that held no arXiv id,
@@ -11,8 +12,10 @@ import csv
 import io
 import json
 import re
+import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from pathlib import Path
+from xml.parsers.expat import ErrorString
 
 from .errors import BadInputFile
 
@@ -342,8 +345,49 @@ def ids_from_csv(text: str) -> ImportResult:
     return ImportResult(_dedup(ids), tuple(problems))
 
 
+# ---- Zotero RDF ---------------------------------------------------------------------------------
+
+_RDF = "{http://www.w3.org/1999/02/22-rdf-syntax-ns#}"
+_ZOTERO = "{http://www.zotero.org/namespaces/export#}"
+_DC = "{http://purl.org/dc/elements/1.1/}"
+_PRISM_NUMBER = "{http://prismstandard.org/namespaces/1.2/basic/}number"
+# Where Zotero keeps an item's own id: its identifiers (URL, DOI), number and Extra. Not the abstract
+# (dcterms:abstract), and not its attachments, which are items of their own.
+_RDF_TAGS = (f"{_DC}identifier", _PRISM_NUMBER, f"{_DC}description")
+
+
+def _rdf_item_id(item: ET.Element) -> str | None:
+    for tag in _RDF_TAGS:
+        for element in item.iter(tag):
+            found = arxiv_id_in(" ".join(element.itertext()))
+            if found:
+                return found
+    return arxiv_id_in(item.get(f"{_RDF}about", ""))
+
+
+def ids_from_zotero_rdf(text: str, path: str = "Zotero RDF") -> ImportResult:
+    try:
+        root = ET.fromstring(text)
+    except ET.ParseError as e:
+        raise BadInputFile(path, e.position[0], f"not valid XML ({ErrorString(e.code)})") from e
+    ids: list[str] = []
+    problems: list[Problem] = []
+    items = [child for child in root
+             if child.findtext(f"{_ZOTERO}itemType") not in (None, "attachment", "note")]
+    for no, item in enumerate(items, 1):
+        found = _rdf_item_id(item)
+        if found:
+            ids.append(found)
+        else:
+            title = (item.findtext(f"{_DC}title") or "")[:70]
+            problems.append(Problem(f"item {no}", f"no arXiv id in {title!r}"))
+    if not items:
+        problems.append(Problem("line 1", "no Zotero item (an element with z:itemType) found"))
+    return ImportResult(_dedup(ids), tuple(problems))
+
+
 def import_ids(path: str | Path) -> ImportResult:
-    """arXiv ids from a file, its format told by its suffix (.bib, .ris, .json, .csv) or else by its start."""
+    """arXiv ids from a file, its format told by its suffix (.bib, .ris, .json, .csv, .rdf) or else by its start."""
     path = Path(path)
     try:
         text = path.read_text(encoding="utf-8-sig")
@@ -360,4 +404,6 @@ def import_ids(path: str | Path) -> ImportResult:
         return ids_from_csl_json(text, str(path))
     if suffix == ".csv":
         return ids_from_csv(text)
+    if suffix == ".rdf" or head == "<":
+        return ids_from_zotero_rdf(text, str(path))
     return ids_from_text(text)

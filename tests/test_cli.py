@@ -191,7 +191,7 @@ def test_feedback_like_list_undo_and_import(isolated_home: Path, tmp_path: Path,
 def test_a_run_reads_the_papers_liked_while_offline(isolated_home: Path, tmp_path: Path,
                                                     monkeypatch: pytest.MonkeyPatch,
                                                     capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["feedback", "like", "--offline", "2104.12255"]) == 0
+    assert main(["feedback", "like", "--offline", "2104.12255", "2104.99999"]) == 0  # the second: a typo
     server = ArxivServer()
     server.rss = (FIXTURES / "arxiv_rss_empty_holiday_physics_2025-12-31.xml").read_bytes()
     server.start()
@@ -200,12 +200,16 @@ def test_a_run_reads_the_papers_liked_while_offline(isolated_home: Path, tmp_pat
         monkeypatch.setenv("PAPERRADAR_ARXIV_API_URL", server.api_url)
         _profile(isolated_home)
         assert main(["run", "--out", str(tmp_path / "o")]) == 0
+        said = capsys.readouterr()
+        assert main(["run", "--out", str(tmp_path / "o")]) == 0  # the typo is not asked again at every run
     finally:
         server.stop()
-    assert "read 1 paper(s) from the arXiv API" in capsys.readouterr().out
-    assert [q["id_list"] for q in server.api_requests()] == [["2104.12255"]]
+    assert "read 1 paper(s) from the arXiv API" in said.out
+    assert "arXiv does not know 1 of these id(s) (2104.99999)" in said.err
+    assert [q["id_list"] for q in server.api_requests()] == [["2104.12255,2104.99999"]]
     assert main(["feedback", "list"]) == 0
-    assert "(not read yet)" not in capsys.readouterr().out
+    listed = capsys.readouterr().out
+    assert "(not read yet)" not in listed and "2104.99999   " in listed and "(arXiv did not know this id)" in listed
 
 
 def test_history_and_render(tmp_path: Path, capsys: pytest.CaptureFixture[str], isolated_home: Path) -> None:

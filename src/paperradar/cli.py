@@ -9,7 +9,7 @@ import argparse
 import os
 import sys
 from collections.abc import Sequence
-from datetime import date, datetime, timezone
+from datetime import date, datetime, timedelta, timezone
 from importlib import resources
 from pathlib import Path
 
@@ -20,6 +20,7 @@ from .models import Profile
 from .store import Store, data_dir
 
 SAMPLE_DAY = "data/sample-2026-02-05.jsonl"
+UNKNOWN_ID_RECHECK = timedelta(days=7)  # a run asks the API again for an id it did not know after this long
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -376,13 +377,16 @@ def cmd_feedback_say(args: argparse.Namespace) -> int:
 
 
 def _read_feedback_papers(offline: bool = False) -> None:
-    """Papers the reader liked or disliked before paperradar could read them (offline, say): a run reads them."""
+    """Papers the reader liked or disliked before paperradar could read them (offline, say): a run reads them.
+
+    An id the arXiv API did not know in the last week is not asked again at every run."""
     if not Store.exists():
         return
     store = Store.open()
     try:
+        recently_unknown = store.unknown_ids(since=datetime.now(timezone.utc) - UNKNOWN_ID_RECHECK)
         pending = [r["paper_id"] for r in store.feedback() if r["title"] is None]
-        if pending:
+        if pending := [i for i in pending if i not in recently_unknown]:
             _read_unknown(store, pending, offline=offline)
     finally:
         store.close()
@@ -407,14 +411,20 @@ def _read_unknown(store: Store, ids: Sequence[str], offline: bool) -> None:
             print(f"  {e}", file=sys.stderr)
         else:
             store.upsert_papers(found.values())
-            for line in problems:
-                print(f"  arXiv API: {line}", file=sys.stderr)
             if found:
                 print(f"  read {len(found)} paper(s) from the arXiv API")
-        unknown = sorted(set(ids) - set(store.papers(ids)))
+            if missing := [i for i in unknown if i not in found]:
+                store.mark_unknown_ids(missing)
+                print(f"  arXiv does not know {len(missing)} of these id(s) ({_some(missing)}): check them, or take "
+                      f"them back with `paperradar feedback undo ID...`", file=sys.stderr)
+            unknown = [i for i in unknown if i not in found and i not in missing]
     if unknown:
-        print(f"  {len(unknown)} not read yet ({', '.join(unknown[:5])}{', ...' if len(unknown) > 5 else ''}): "
+        print(f"  {len(unknown)} not read yet ({_some(unknown)}): "
               "they count once paperradar has read them (`paperradar run` reads them from arXiv when online)")
+
+
+def _some(ids: Sequence[str]) -> str:
+    return ", ".join(ids[:5]) + (", ..." if len(ids) > 5 else "")
 
 
 def cmd_feedback_undo(args: argparse.Namespace) -> int:
@@ -430,13 +440,14 @@ def cmd_feedback_undo(args: argparse.Namespace) -> int:
 def cmd_feedback_list(args: argparse.Namespace) -> int:
     store = Store.open()
     try:
-        rows = store.feedback()
+        rows, unknown = store.feedback(), store.unknown_ids()
     finally:
         store.close()
     if not rows:
         print("no feedback yet: `paperradar feedback like ID...`")
     for r in rows:
-        print(f"{r['kind']:<8} {r['paper_id']:<12} {r['created_at'][:10]}  {r['source']:<10} {r['title'] or '(not read yet)'}")
+        title = r["title"] or ("(arXiv did not know this id)" if r["paper_id"] in unknown else "(not read yet)")
+        print(f"{r['kind']:<8} {r['paper_id']:<12} {r['created_at'][:10]}  {r['source']:<10} {title}")
     return 0
 
 

@@ -56,6 +56,9 @@ MIGRATIONS: list[tuple[str, str]] = [
             paper_id TEXT NOT NULL, version INTEGER NOT NULL, found INTEGER NOT NULL, checked_at TEXT NOT NULL,
             PRIMARY KEY (paper_id, version));
     """),
+    ("record the liked or disliked ids that the arXiv API did not know", """
+        CREATE TABLE unknown_ids (paper_id TEXT PRIMARY KEY, checked_at TEXT NOT NULL);
+    """),
 ]
 
 
@@ -290,6 +293,16 @@ class Store:
         """The reader's standing word on each paper, newest first."""
         return list(self.db.execute("SELECT f.*, p.title FROM feedback f LEFT JOIN papers p ON p.id = f.paper_id "
                                     "WHERE f.undone_at IS NULL ORDER BY f.id DESC"))
+
+    def mark_unknown_ids(self, paper_ids: Iterable[str]) -> None:
+        """Ids the arXiv API answered for and did not know (a typo that still looks like an id)."""
+        with self.db:
+            self.db.executemany("INSERT OR REPLACE INTO unknown_ids VALUES (?, ?)", [(i, _now()) for i in paper_ids])
+
+    def unknown_ids(self, since: datetime | None = None) -> set[str]:
+        rows = self.db.execute("SELECT paper_id FROM unknown_ids WHERE checked_at >= ?",
+                               ((since or datetime.min.replace(tzinfo=timezone.utc)).isoformat(timespec="seconds"),))
+        return {r[0] for r in rows}
 
     def shown_before(self, day: date | None) -> list[tuple[str, str]]:
         sql = "SELECT announce_date, paper_id FROM shown"

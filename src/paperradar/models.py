@@ -23,6 +23,11 @@ class Author:
     affiliations: tuple[str, ...] = ()
 
 
+def paper_text(title: str, abstract: str) -> str:
+    """Title and abstract, the text every scorer reads (of a Paper, or of a bundled background paper)."""
+    return f"{title}. {abstract}"
+
+
 @dataclass(frozen=True)
 class Paper:
     id: str  # versionless arXiv id, e.g. "2602.04074"
@@ -45,8 +50,7 @@ class Paper:
 
     @property
     def text(self) -> str:
-        """Title and abstract, the text every scorer reads."""
-        return f"{self.title}. {self.abstract}"
+        return paper_text(self.title, self.abstract)
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,7 @@ from importlib.resources import files
 import numpy as np
 
 from ..embedding import Encoder
-from ..models import BatchResult, Field, Judgement, Paper, Profile
+from ..models import BatchResult, Field, Judgement, Paper, Profile, paper_text
 from . import calibration, lexical
 from .reasons import sentences, write_reason
 
@@ -44,7 +44,7 @@ class Tuning:
 class Background:
     vectors: np.ndarray  # (M, 512) float32
     words: tuple[lexical.Words, ...]  # each paper's words, for the vocabulary match
-    texts: tuple[str, ...]  # each paper's title and abstract as `Paper.text` gives them, for a learned model
+    texts: tuple[str, ...]  # each paper's `paper_text`, for a learned model
 
 
 @dataclass(frozen=True)
@@ -85,7 +85,7 @@ def background() -> Background:
         raise ValueError(f"bundled background is inconsistent: {len(rows)} texts, {len(vectors)} vectors")
     return Background(vectors / np.linalg.norm(vectors, axis=1, keepdims=True),
                       tuple(lexical.Words.of(r["title"], r["abstract"]) for r in rows),
-                      tuple(f"{r['title']}. {r['abstract']}" for r in rows))
+                      tuple(paper_text(r["title"], r["abstract"]) for r in rows))
 
 
 def field_texts(f: Field, encoder: Encoder) -> FieldTexts:

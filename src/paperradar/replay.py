@@ -31,6 +31,15 @@ SHOWN_WEIGHT = 1.0  # the LLM read every paper of a seed day, so a paper it left
 
 
 @dataclass(frozen=True)
+class Encoding:
+    """The paper vectors a replay needed, computed before its first day."""
+
+    papers: int  # distinct texts of the days and the warm-up
+    encoded: int  # of them, computed by the model (the rest came from the cache)
+    seconds: float
+
+
+@dataclass(frozen=True)
 class ReplayResult:
     days: tuple[DayScore, ...]
     r_precision: float
@@ -87,7 +96,7 @@ def replay(days_dir: str | Path, warmup_dir: str | Path | None = None, use_feedb
     started = time.perf_counter()
     texts = {p.text for d in (*(warm if use_feedback else ()), *days) for p in d.papers}
     embedded.encoder.encode(sorted(texts))
-    encoding = (len(texts), embedded.encoder.encoded, time.perf_counter() - started)
+    encoding = Encoding(len(texts), embedded.encoder.encoded, time.perf_counter() - started)
     if own_cache is not None:
         own_cache.save()
     evidence: list[Evidence] = [e for d in warm for e in day_evidence(d)] if use_feedback else []
@@ -110,7 +119,7 @@ def _example_profile() -> dict[str, object]:
 
 
 def _report(days: Sequence[SeedDay], scored: list[DayScore], timing: dict[str, tuple[float, int]],
-            encoding: tuple[int, int, float], warm: Sequence[SeedDay], use_feedback: bool,
+            encoding: Encoding, warm: Sequence[SeedDay], use_feedback: bool,
             json_path: str | Path | None, out: Callable[[str], None]) -> ReplayResult:
     largest = max(days, key=lambda d: len(d.papers))
     seconds, n_evidence = timing[largest.name]
@@ -119,14 +128,14 @@ def _report(days: Sequence[SeedDay], scored: list[DayScore], timing: dict[str, t
     result = ReplayResult(
         tuple(scored), _mean(d.r_precision for d in scored), _mean(d.auc for d in scored),
         _mean(d.prefilter_recall for d in scored), agree / compared if compared else math.nan,
-        largest.name, len(largest.papers), seconds, n_evidence, *encoding[1:])
+        largest.name, len(largest.papers), seconds, n_evidence, encoding.encoded, encoding.seconds)
     mode = "profile only" if not use_feedback else (
         f"warm-up {len(warm)} days, then feedback" if warm else "feedback from earlier days only")
     out(f"replay of {len(days)} days ({mode})")
     for line in summary_lines(scored):
         out(line)
-    total, encoded, encode_seconds = encoding
-    out(f"paper vectors: {encoded} of {total} encoded before the first day ({encode_seconds:.1f} s), "
+    out(f"paper vectors: {encoding.encoded} of {encoding.papers} encoded before the first day "
+        f"({encoding.seconds:.1f} s), "
         f"the others from the cache")
     out(f"re-train and rank the largest day ({largest.name}, {len(largest.papers)} papers, "
         f"{n_evidence} evidence items): {seconds:.2f} s (its paper vectors ready beforehand)")

@@ -1,6 +1,11 @@
 """What the store knows about the reader's taste, turned into weighted `Evidence` for the learned ranker.
 
-The reader's own word counts most; an LLM's verdict less; a paper shown in a digest and not liked least.
+The reader's own word counts most; an LLM's verdict less; a paper shown in a digest and not liked, or read
+and not shown, least. Those last two weigh the same: a reader who likes a handful of the papers a digest
+shows says little about the rest, and the papers a digest left out are the ones that say most clearly
+what the reader does not want. Simulated on the 23 seed days (`benchmarks/reader_loop.py`: a reader who
+likes 5 of the shown picks and dislikes 1 shown paper a day), learning from shown papers alone lifted
+R-precision from 0.531 (profile alone) to 0.540; with the papers read and not shown too, to 0.575.
 """
 
 from __future__ import annotations
@@ -13,6 +18,7 @@ from .store import Store
 WEIGHT_READER = 1.0
 WEIGHT_LLM = 0.5
 WEIGHT_SHOWN = 0.25
+WEIGHT_READ = 0.25  # 0.1 / 0.5 / 1.0 in the reader loop: 0.568 / 0.563 / 0.564 against 0.575
 
 
 def gather(store: Store, profile: Profile, before: date | None = None) -> list[Evidence]:
@@ -20,7 +26,8 @@ def gather(store: Store, profile: Profile, before: date | None = None) -> list[E
     verdicts = store.llm_verdicts(profile.version, before)
     said = {r["paper_id"]: r["kind"] for r in store.feedback()}
     shown = {pid for _, pid in store.shown_before(before)}
-    papers = store.papers(sorted(set(verdicts) | set(said) | shown))
+    read = store.listed_before(before)
+    papers = store.papers(sorted(set(verdicts) | set(said) | shown | read))
     out: list[Evidence] = []
     # oldest first: the learned ranker spreads what it keeps over time when it has to cap it
     for pid, paper in sorted(papers.items(), key=lambda kv: (kv[1].announce_date, kv[0])):
@@ -32,4 +39,6 @@ def gather(store: Store, profile: Profile, before: date | None = None) -> list[E
             out.append(Evidence(paper, int(score >= profile.min_score), WEIGHT_LLM, "llm", field))
         elif pid in shown:
             out.append(Evidence(paper, 0, WEIGHT_SHOWN, "shown", None))
+        else:
+            out.append(Evidence(paper, 0, WEIGHT_READ, "read", None))
     return out

@@ -187,7 +187,7 @@ class BatchResult:
     paper_ids: tuple[str, ...] = ()  # the papers this batch was about (failed ones included)
 
 
-EvidenceKind = Literal["like", "dislike", "shown", "llm"]
+EvidenceKind = Literal["like", "dislike", "shown", "read", "llm"]
 
 
 @dataclass(frozen=True)
@@ -196,6 +196,6 @@ class Evidence:
 
     paper: Paper
     label: int  # 1 = wanted, 0 = not wanted
-    weight: float  # the reader's own word counts most; shown-not-liked and LLM verdicts less
+    weight: float  # the reader's own word counts most; LLM verdicts, shown-not-liked and read-not-shown less
     kind: EvidenceKind
     field: str | None = None  # the field it belongs to, when known (LLM verdicts, likes routed by a field)

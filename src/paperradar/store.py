@@ -304,6 +304,12 @@ class Store:
                                ((since or datetime.min.replace(tzinfo=timezone.utc)).isoformat(timespec="seconds"),))
         return {r[0] for r in rows}
 
+    def listed_before(self, day: date | None) -> set[str]:
+        """Every paper of the listings paperradar read before `day` (all of them when None)."""
+        sql = "SELECT DISTINCT paper_id FROM listings"
+        rows = self.db.execute(sql + " WHERE announce_date < ?", (day.isoformat(),)) if day else self.db.execute(sql)
+        return {r[0] for r in rows}
+
     def shown_before(self, day: date | None) -> list[tuple[str, str]]:
         sql = "SELECT announce_date, paper_id FROM shown"
         rows = self.db.execute(sql + " WHERE announce_date < ?", (day.isoformat(),)) if day else self.db.execute(sql)

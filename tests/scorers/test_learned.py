@@ -159,6 +159,20 @@ def test_capped_evidence_is_spread_over_time_and_keeps_its_weight(day: SeedDay) 
     assert thin(ev, 12) == ev  # under the cap nothing goes (it once kept only the newest 2 shown here)
 
 
+def test_papers_read_and_not_shown_fill_only_the_room_the_rest_leaves(day: SeedDay) -> None:
+    from paperradar.scorers.learned import thin
+
+    papers = list(day.papers[:12])
+    ev = [Evidence(p, 0, 0.25, "read") for p in papers[:6]] + [Evidence(p, i % 2, 0.5, "llm")
+                                                                 for i, p in enumerate(papers[6:10])] \
+        + [Evidence(papers[10], 1, 1.0, "like"), Evidence(papers[11], 0, 1.0, "dislike")]
+    kept = thin(ev, 8)
+    assert [e.kind for e in kept] == ["like", "dislike"] + ["llm"] * 4 + ["read"] * 2
+    assert [e.paper.id for e in kept if e.kind == "read"] == [papers[0].id, papers[5].id]  # oldest and newest
+    assert sum(e.weight for e in kept if e.kind == "read") == pytest.approx(0.25 * 6)
+    assert [e.kind for e in thin(ev, 5)] == ["like", "dislike", "llm", "llm", "llm"]
+
+
 def test_likes_alone_beyond_the_cap_still_leave_room_for_what_was_not_liked(day: SeedDay) -> None:
     """Replay feeds every pick as a like: after months of days the likes alone outgrow the cap."""
     from paperradar.scorers.learned import learnable, thin

@@ -21,6 +21,7 @@ _TEXT: dict[Language, dict[str, str]] = {
         "learned_like": "你喜欢的 {n} 篇",
         "learned_dislike": "你不喜欢的 {n} 篇",
         "learned_shown": "推荐过而你没有标为喜欢的 {n} 篇",
+        "learned_read": "读过而没有推荐的 {n} 篇",
         "learned_llm": "由 LLM 评审过的 {n} 篇",
         "and": "和",
         "llm": "LLM {model}评审了其中 {judged} 篇论文 | 消耗 Tokens：{total}"
@@ -53,6 +54,7 @@ _TEXT: dict[Language, dict[str, str]] = {
         "learned_like": "{n} {papers} you liked",
         "learned_dislike": "{n} {papers} you disliked",
         "learned_shown": "{n} {papers} shown to you and not liked",
+        "learned_read": "{n} {papers} read and not shown",
         "learned_llm": "{n} {papers} judged by an LLM",
         "and": " and ",
         "llm": "LLM {model}judged {judged} {papers} | tokens: {total}"
@@ -147,7 +149,7 @@ def body_note(digest: Digest) -> str | None:
 
 def learned_line(language: Language, learned_from: dict[str, int]) -> str:
     """'It learned from 3 papers you liked, 1 paper you disliked and 250 papers shown to you and not liked.'"""
-    kinds = [k for k in ("like", "dislike", "shown", "llm") if learned_from.get(k)]
+    kinds = [k for k in ("like", "dislike", "shown", "read", "llm") if learned_from.get(k)]
     parts = [text(language, f"learned_{k}", n=learned_from[k], papers=_papers(learned_from[k])) for k in kinds]
     sep = _TEXT[language]["list_sep"]
     joined = parts[0] if len(parts) == 1 else sep.join(parts[:-1]) + _TEXT[language]["and"] + parts[-1]

@@ -1,5 +1,5 @@
 """A ranker that learns what the reader wants from evidence: likes, dislikes, papers shown and not
-liked, and LLM verdicts, on top of the profile-only embedded scorer.
+liked, papers read and not shown, and LLM verdicts, on top of the profile-only embedded scorer.
 
 Trained afresh at every run (seconds): a logistic regression over TF-IDF words of the title and
 abstract, their latent topics (an SVD of the evidence's TF-IDF) and what the profile alone says of the
@@ -36,7 +36,7 @@ from . import calibration
 from .embedded import Analysis, EmbeddedScorer, feature_matrix, judgement_batch
 
 VERSION = "v4"  # v2: topics and the profile block; v3: fields from words too; v4: scores on the background's scale
-_PRIORITY = {"like": 3, "dislike": 3, "llm": 2, "shown": 1}  # the reader's own word beats an LLM verdict
+_PRIORITY = {"like": 3, "dislike": 3, "llm": 2, "shown": 1, "read": 0}  # the reader's own word beats an LLM verdict
 
 
 @dataclass(frozen=True)
@@ -68,7 +68,8 @@ class LearnedAnalysis:
 
 
 def resolve(evidence: Sequence[Evidence]) -> list[Evidence]:
-    """One piece of evidence per paper: the reader's own word over an LLM verdict over 'shown'; later wins ties."""
+    """One piece of evidence per paper: the reader's own word over an LLM verdict over 'shown' over 'read'; later
+    wins ties."""
     best: dict[str, Evidence] = {}
     for e in evidence:
         old = best.get(e.paper.id)
@@ -82,17 +83,20 @@ def thin(evidence: list[Evidence], limit: int) -> list[Evidence]:
     kept piece standing for the ones dropped beside it (its weight scaled up by how many it stands for).
 
     The reader's own likes and dislikes come first: all of them, unless they alone would fill more than
-    half. Keeping only the newest shown and LLM evidence instead left the old likes without the papers
-    they were chosen from, which made the old weeks' words look wanted: `paperradar replay` of 17 seed
-    days after 6, capped at 2,100, gave R-precision 0.639 with the old cap (which, by a slicing bug, also
-    dropped evidence under the cap) and 0.646 with this one (0.655 uncapped).
+    half. Then LLM verdicts and papers shown; papers read and not shown, the most numerous and the least
+    telling, fill what room is left. Keeping only the newest shown and LLM evidence instead left the old
+    likes without the papers they were chosen from, which made the old weeks' words look wanted:
+    `paperradar replay` of 17 seed days after 6, capped at 2,100, gave R-precision 0.639 with the old cap
+    (which, by a slicing bug, also dropped evidence under the cap) and 0.646 with this one (0.655 uncapped).
     """
     if len(evidence) <= limit:
         return evidence
     own = [e for e in evidence if e.kind in ("like", "dislike")]
-    rest = [e for e in evidence if e.kind not in ("like", "dislike")]
-    own_room = min(len(own), max(limit // 2, limit - len(rest)))
-    return _spread(own, own_room) + _spread(rest, limit - own_room)
+    read = [e for e in evidence if e.kind == "read"]
+    rest = [e for e in evidence if e.kind not in ("like", "dislike", "read")]
+    own_room = min(len(own), max(limit // 2, limit - len(rest) - len(read)))
+    rest_room = min(len(rest), limit - own_room)
+    return _spread(own, own_room) + _spread(rest, rest_room) + _spread(read, limit - own_room - rest_room)
 
 
 def _spread(evidence: list[Evidence], room: int) -> list[Evidence]:
@@ -142,7 +146,7 @@ class LearnedScorer:
 
     @property
     def learned_from(self) -> dict[str, int]:
-        """Papers of each kind of evidence the model learns from ('like', 'dislike', 'llm', 'shown'); empty
+        """Papers of each kind of evidence the model learns from ('like', 'dislike', 'llm', 'shown', 'read'); empty
         while the evidence can't train a model and the scores are the profile-only ones."""
         if not learnable(self.evidence):
             return {}

@@ -1,0 +1,49 @@
+"""The store's record of a reader's days, turned into the learned ranker's evidence."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date
+from pathlib import Path
+
+from _paths import SAMPLE_DAY
+
+from paperradar import cli, evidence
+from paperradar.models import BatchResult, Judgement, TokenUsage
+from paperradar.sources.jsonl import read_jsonl
+from paperradar.store import Store
+
+MON, TUE, WED = date(2026, 2, 2), date(2026, 2, 3), date(2026, 2, 4)
+
+
+def test_every_paper_read_counts_once_as_the_strongest_thing_known_of_it(tmp_path: Path) -> None:
+    profile = cli._example_profile()
+    papers = read_jsonl(SAMPLE_DAY)[:12]
+    monday = [replace(p, announce_date=MON) for p in papers[:8]]
+    tuesday = [replace(p, announce_date=TUE) for p in papers[8:]]
+    store = Store.open(tmp_path)
+    try:
+        store.upsert_papers(monday + tuesday)
+        store.record_listing(MON, monday)
+        store.record_listing(TUE, tuesday)
+        store.mark_shown(MON, [p.id for p in monday[:4]])  # the digest showed four; the reader liked one
+        store.add_feedback([monday[0].id], "like", "test")
+        store.add_feedback([monday[1].id], "dislike", "test")
+        run = store.start_run("test", MON)
+        llm = "llm:m"
+        store.put_batch(run, MON, llm, BatchResult(
+            (Judgement(monday[2].id, 8.0, None, "r", llm, 1, profile.version),
+             Judgement(monday[4].id, 3.0, None, "r", llm, 1, profile.version)), TokenUsage(1, 1, 0)))
+
+        kinds = {e.paper.id: (e.kind, e.label, e.weight) for e in evidence.gather(store, profile, before=TUE)}
+        assert kinds == {
+            monday[0].id: ("like", 1, evidence.WEIGHT_READER), monday[1].id: ("dislike", 0, evidence.WEIGHT_READER),
+            monday[2].id: ("llm", 1, evidence.WEIGHT_LLM), monday[3].id: ("shown", 0, evidence.WEIGHT_SHOWN),
+            monday[4].id: ("llm", 0, evidence.WEIGHT_LLM),
+            **{p.id: ("read", 0, evidence.WEIGHT_READ) for p in monday[5:]}}
+        # Tuesday's papers count from Wednesday on; the reader's own word counts whatever the day
+        later = evidence.gather(store, profile, before=WED)
+        assert {e.paper.id for e in later if e.kind == "read"} == {p.id for p in monday[5:] + tuesday}
+        assert {e.kind for e in evidence.gather(store, profile, before=MON)} == {"like", "dislike"}
+    finally:
+        store.close()

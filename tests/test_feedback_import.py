@@ -229,7 +229,7 @@ def test_zotero_csv_reads_links_and_ids_never_the_abstract() -> None:
     assert result.ids == ("2304.02643", "1706.03762", "2106.09685")
     assert [str(p) for p in result.problems] == ["row 5: no arXiv id in 'Deep residual learning'"]  # as a spreadsheet numbers it
     assert [str(p) for p in ids_from_csv("Title,Year\nX,2020\n").problems] == [
-        "row 2: no arXiv id in 'X'", "line 1: no column named Url, DOI, Extra or arXiv in the header row"]
+        "row 2: no arXiv id in 'X'", "line 1: no column named Url, DOI, Extra or arXiv in the header"]
 
 
 # Zotero's own "Zotero RDF" export (trimmed): a preprint with its PDF attachment (an item of its own), a

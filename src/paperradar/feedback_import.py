@@ -13,6 +13,7 @@ import io
 import json
 import re
 import xml.etree.ElementTree as ET
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from xml.parsers.expat import ErrorString
@@ -75,24 +76,25 @@ def arxiv_id_in(text: str) -> str | None:
     return None
 
 
-def _dedup(ids: list[str]) -> tuple[str, ...]:
-    return tuple(dict.fromkeys(ids))
+def _collect(found: Iterable[tuple[str | None, str, str]], nothing: Problem | None = None) -> ImportResult:
+    """From (id or None, where, the problem if None) per line, entry or item: the ids in order without repeats,
+    and the problems of those that held none (and `nothing`, when the file held no entry at all)."""
+    ids: list[str] = []
+    problems: list[Problem] = []
+    for arxiv_id, where, problem in found:
+        if arxiv_id:
+            ids.append(arxiv_id)
+        else:
+            problems.append(Problem(where, problem))
+    return ImportResult(tuple(dict.fromkeys(ids)), tuple(problems) + ((nothing,) if nothing else ()))
 
 
 def ids_from_text(text: str) -> ImportResult:
     """One id or link a line; blank lines and `#` comments are skipped."""
-    ids: list[str] = []
-    problems: list[Problem] = []
-    for no, raw in enumerate(text.splitlines(), 1):
-        line = raw.split("#", 1)[0].strip() if not raw.lstrip().startswith("http") else raw.strip()
-        if not line:
-            continue
-        found = arxiv_id_in(line)
-        if found:
-            ids.append(found)
-        else:
-            problems.append(Problem(f"line {no}", f"no arXiv id or link in {line[:80]!r}"))
-    return ImportResult(_dedup(ids), tuple(problems))
+    lines = ((no, raw.split("#", 1)[0].strip() if not raw.lstrip().startswith("http") else raw.strip())
+             for no, raw in enumerate(text.splitlines(), 1))
+    return _collect((arxiv_id_in(line), f"line {no}", f"no arXiv id or link in {line[:80]!r}")
+                    for no, line in lines if line)
 
 
 # ---- BibTeX -------------------------------------------------------------------------------------
@@ -201,19 +203,11 @@ def arxiv_id_of_entry(fields: dict[str, str]) -> str | None:
 
 
 def ids_from_bibtex(text: str) -> ImportResult:
-    ids: list[str] = []
-    problems: list[Problem] = []
     entries = parse_bibtex(text)
-    for e in entries:
-        found = arxiv_id_of_entry(e.fields)
-        if found:
-            ids.append(found)
-        else:
-            title = e.fields.get("title", "").replace("{", "").replace("}", "")[:70]
-            problems.append(Problem(f"entry {e.key} (line {e.line})", f"no arXiv id in {e.kind} {title!r}"))
-    if not entries and text.strip():
-        problems.append(Problem("line 1", "no BibTeX entry (@article{...}) found"))
-    return ImportResult(_dedup(ids), tuple(problems))
+    nothing = Problem("line 1", "no BibTeX entry (@article{...}) found") if not entries and text.strip() else None
+    return _collect(((arxiv_id_of_entry(e.fields), f"entry {e.key} (line {e.line})",
+                      f"no arXiv id in {e.kind} {e.fields.get('title', '').replace('{', '').replace('}', '')[:70]!r}")
+                     for e in entries), nothing)
 
 
 # ---- CSL-JSON (Zotero, Mendeley) ------------------------------------------------------------------
@@ -234,16 +228,9 @@ def ids_from_csl_json(text: str, path: str = "CSL-JSON") -> ImportResult:
     items = data.get("items", []) if isinstance(data, dict) else data
     if not isinstance(items, list):
         raise BadInputFile(path, None, "CSL-JSON must be a list of items")
-    ids: list[str] = []
-    problems: list[Problem] = []
-    for no, item in enumerate(items, 1):
-        found = _csl_item_id(item) if isinstance(item, dict) else None
-        if found:
-            ids.append(found)
-        else:
-            title = str(item.get("title", ""))[:70] if isinstance(item, dict) else ""
-            problems.append(Problem(f"item {no}", f"no arXiv id in {title!r}"))
-    return ImportResult(_dedup(ids), tuple(problems))
+    return _collect((_csl_item_id(item), f"item {no}", f"no arXiv id in {str(item.get('title', ''))[:70]!r}")
+                    if isinstance(item, dict) else (None, f"item {no}", "no arXiv id in ''")
+                    for no, item in enumerate(items, 1))
 
 
 # ---- RIS (Zotero, Mendeley, EndNote, Google Scholar) ----------------------------------------------
@@ -298,19 +285,11 @@ def arxiv_id_of_ris(tags: dict[str, list[str]]) -> str | None:
 
 
 def ids_from_ris(text: str) -> ImportResult:
-    ids: list[str] = []
-    problems: list[Problem] = []
     records = parse_ris(text)
-    for no, record in enumerate(records, 1):
-        found = arxiv_id_of_ris(record.tags)
-        if found:
-            ids.append(found)
-        else:
-            title = (record.tags.get("TI") or record.tags.get("T1") or [""])[0][:70]
-            problems.append(Problem(f"record {no} (line {record.line})", f"no arXiv id in {title!r}"))
-    if not records and text.strip():
-        problems.append(Problem("line 1", "no RIS record (TY  - ... ER  -) found"))
-    return ImportResult(_dedup(ids), tuple(problems))
+    nothing = Problem("line 1", "no RIS record (TY  - ... ER  -) found") if not records and text.strip() else None
+    return _collect(((arxiv_id_of_ris(r.tags), f"record {no} (line {r.line})",
+                      f"no arXiv id in {(r.tags.get('TI') or r.tags.get('T1') or [''])[0][:70]!r}")
+                     for no, r in enumerate(records, 1)), nothing)
 
 
 # ---- CSV (Zotero's "Export Collection... CSV", spreadsheets) -------------------------------------
@@ -329,20 +308,14 @@ def ids_from_csv(text: str) -> ImportResult:
     wanted += [i for i, name in enumerate(header)
                if i not in wanted and any(hint in name for hint in _CSV_ID_HINTS)]
     title_at = header.index("title") if "title" in header else None
-    ids: list[str] = []
-    problems: list[Problem] = []
-    for no, row in enumerate(rows, 2):
-        if not any(cell.strip() for cell in row):
-            continue
+
+    def read(no: int, row: list[str]) -> tuple[str | None, str, str]:
         found = next((f for i in wanted if i < len(row) and (f := arxiv_id_in(row[i]))), None)
-        if found:
-            ids.append(found)
-        else:
-            title = row[title_at][:70] if title_at is not None and title_at < len(row) else ""
-            problems.append(Problem(f"row {no}", f"no arXiv id in {title!r}"))
-    if not wanted:
-        problems.append(Problem("line 1", "no column named Url, DOI, Extra or arXiv in the header row"))
-    return ImportResult(_dedup(ids), tuple(problems))
+        title = row[title_at][:70] if title_at is not None and title_at < len(row) else ""
+        return found, f"row {no}", f"no arXiv id in {title!r}"
+
+    return _collect((read(no, row) for no, row in enumerate(rows, 2) if any(cell.strip() for cell in row)),
+                    None if wanted else Problem("line 1", "no column named Url, DOI, Extra or arXiv in the header"))
 
 
 # ---- Zotero RDF ---------------------------------------------------------------------------------
@@ -370,20 +343,11 @@ def ids_from_zotero_rdf(text: str, path: str = "Zotero RDF") -> ImportResult:
         root = ET.fromstring(text)
     except ET.ParseError as e:
         raise BadInputFile(path, e.position[0], f"not valid XML ({ErrorString(e.code)})") from e
-    ids: list[str] = []
-    problems: list[Problem] = []
     items = [child for child in root
              if child.findtext(f"{_ZOTERO}itemType") not in (None, "attachment", "note")]
-    for no, item in enumerate(items, 1):
-        found = _rdf_item_id(item)
-        if found:
-            ids.append(found)
-        else:
-            title = (item.findtext(f"{_DC}title") or "")[:70]
-            problems.append(Problem(f"item {no}", f"no arXiv id in {title!r}"))
-    if not items:
-        problems.append(Problem("line 1", "no Zotero item (an element with z:itemType) found"))
-    return ImportResult(_dedup(ids), tuple(problems))
+    return _collect(((_rdf_item_id(item), f"item {no}", f"no arXiv id in {item.findtext(f'{_DC}title', '')[:70]!r}")
+                     for no, item in enumerate(items, 1)),
+                    None if items else Problem("line 1", "no Zotero item (an element with z:itemType) found"))
 
 
 def import_ids(path: str | Path) -> ImportResult:

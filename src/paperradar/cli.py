@@ -411,6 +411,8 @@ def _read_unknown(store: Store, ids: Sequence[str], offline: bool) -> None:
             print(f"  {e}", file=sys.stderr)
         else:
             store.upsert_papers(found.values())
+            for line in problems:
+                print(f"  arXiv API: {line}", file=sys.stderr)
             if found:
                 print(f"  read {len(found)} paper(s) from the arXiv API")
             if missing := [i for i in unknown if i not in found]:

@@ -42,6 +42,9 @@ def test_what_the_local_scorer_learned_from_is_counted_and_only_when_it_learned(
     assert "It learned from 1 paper you liked and 40 papers shown to you and not liked." in lines
     alone = _with_facts(local_en_digest(), scorer="embedded:usem3-v2", learned_from={})
     assert not [line for line in _quote_lines(render_markdown(alone, NOW)) if "learned" in line]
+    every_kind = _with_facts(local_en_digest(), learned_from={"like": 2, "shown": 40, "read": 900, "llm": 1})
+    assert ("It learned from 2 papers you liked, 40 papers shown to you and not liked, 900 papers read and not "
+            "shown and 1 paper judged by an LLM.") in _quote_lines(render_markdown(every_kind, NOW))
 
 
 def test_tokens_spent_without_a_judged_paper_are_still_reported() -> None:

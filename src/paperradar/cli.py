@@ -385,8 +385,9 @@ def _read_feedback_papers(offline: bool = False) -> None:
     store = Store.open()
     try:
         recently_unknown = store.unknown_ids(since=datetime.now(timezone.utc) - UNKNOWN_ID_RECHECK)
-        pending = [r["paper_id"] for r in store.feedback() if r["title"] is None]
-        if pending := [i for i in pending if i not in recently_unknown]:
+        pending = [r["paper_id"] for r in store.feedback()
+                   if r["title"] is None and r["paper_id"] not in recently_unknown]
+        if pending:
             _read_unknown(store, pending, offline=offline)
     finally:
         store.close()
@@ -419,7 +420,7 @@ def _read_unknown(store: Store, ids: Sequence[str], offline: bool) -> None:
                 store.mark_unknown_ids(missing)
                 print(f"  arXiv does not know {len(missing)} of these id(s) ({_some(missing)}): check them, or take "
                       f"them back with `paperradar feedback undo ID...`", file=sys.stderr)
-            unknown = [i for i in unknown if i not in found and i not in missing]
+            return  # arXiv answered: every id is now read or known to be unknown
     if unknown:
         print(f"  {len(unknown)} not read yet ({_some(unknown)}): "
               "they count once paperradar has read them (`paperradar run` reads them from arXiv when online)")

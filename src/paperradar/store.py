@@ -300,20 +300,22 @@ class Store:
             self.db.executemany("INSERT OR REPLACE INTO unknown_ids VALUES (?, ?)", [(i, _now()) for i in paper_ids])
 
     def unknown_ids(self, since: datetime | None = None) -> set[str]:
-        rows = self.db.execute("SELECT paper_id FROM unknown_ids WHERE checked_at >= ?",
-                               ((since or datetime.min.replace(tzinfo=timezone.utc)).isoformat(timespec="seconds"),))
+        """The ids `mark_unknown_ids` recorded (since `since`, when given)."""
+        sql = "SELECT paper_id FROM unknown_ids"
+        rows = (self.db.execute(sql + " WHERE checked_at >= ?", (since.isoformat(timespec="seconds"),)) if since
+                else self.db.execute(sql))
         return {r[0] for r in rows}
 
     def listed_before(self, day: date | None) -> set[str]:
         """Every paper of the listings paperradar read before `day` (all of them when None)."""
-        sql = "SELECT DISTINCT paper_id FROM listings"
-        rows = self.db.execute(sql + " WHERE announce_date < ?", (day.isoformat(),)) if day else self.db.execute(sql)
-        return {r[0] for r in rows}
+        return {r[0] for r in self._before("SELECT DISTINCT paper_id FROM listings", day)}
 
     def shown_before(self, day: date | None) -> list[tuple[str, str]]:
-        sql = "SELECT announce_date, paper_id FROM shown"
-        rows = self.db.execute(sql + " WHERE announce_date < ?", (day.isoformat(),)) if day else self.db.execute(sql)
-        return [(r[0], r[1]) for r in rows]
+        return [(r[0], r[1]) for r in self._before("SELECT announce_date, paper_id FROM shown", day)]
+
+    def _before(self, sql: str, day: date | None) -> sqlite3.Cursor:
+        """`sql` (a query of a table with announce_date) over the rows dated before `day`, or all when None."""
+        return self.db.execute(sql + " WHERE announce_date < ?", (day.isoformat(),)) if day else self.db.execute(sql)
 
     def llm_verdicts(self, profile_version: str, before: date | None) -> dict[str, tuple[float, str | None]]:
         """paper id -> (score, field) of the newest LLM judgement of papers listed before `before`."""

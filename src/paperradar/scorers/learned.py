@@ -130,6 +130,7 @@ class _Model:
     scale: calibration.Calibration | None  # decision value -> 0-10, over the background's ordinary papers
     fields: LogisticRegression | None
     field_classes: np.ndarray  # indices into profile.fields that the field model knows
+    field_columns: np.ndarray  # the field features it was fitted on: those its training papers use
     n_wanted: float
     n_fielded: int
 
@@ -189,7 +190,8 @@ class LearnedScorer:
         ev = self.evidence
         labels = np.array([e.label for e in ev], dtype=int)
         weights = np.array([e.weight for e in ev], dtype=float)
-        empty = _Model(None, None, np.zeros(0), np.zeros(0), None, None, None, np.zeros(0, dtype=int), 0.0, 0)
+        none = np.zeros(0, dtype=int)
+        empty = _Model(None, None, np.zeros(0), np.zeros(0), None, None, None, none, none, 0.0, 0)
         if not learnable(ev):
             return empty  # a model needs wanted and unwanted papers; until then the profile alone decides
         papers = [e.paper for e in ev]
@@ -213,9 +215,9 @@ class LearnedScorer:
         bg_x = self._features(fitted, (), bg.vectors, self.embedded.background_features(profile),
                               vectorizer.transform(bg.texts))
         scale = calibration.fit(relevance.decision_function(bg_x))
-        fields, classes, n_fielded = self._train_fields(ev, self._field_features(x, vectors), profile)
+        fields, classes, columns, n_fielded = self._train_fields(ev, self._field_features(x, vectors), profile)
         return _Model(vectorizer, topics, fitted.profile_mean, fitted.profile_std, relevance, scale,
-                      fields, classes, float(weights[labels == 1].sum()), n_fielded)
+                      fields, classes, columns, float(weights[labels == 1].sum()), n_fielded)
 
     def _features(self, model: _Model, papers: Sequence[Paper], vectors: np.ndarray, prior: np.ndarray,
                   words: sparse.csr_matrix | None = None) -> sparse.csr_matrix:
@@ -246,15 +248,22 @@ class LearnedScorer:
                              format="csr")
 
     def _train_fields(self, ev: Sequence[Evidence], x: sparse.csr_matrix,
-                      profile: Profile) -> tuple[LogisticRegression | None, np.ndarray, int]:
+                      profile: Profile) -> tuple[LogisticRegression | None, np.ndarray, np.ndarray, int]:
+        """The field model, the fields it knows, the feature columns it was fitted on, the papers it learned from.
+
+        Fitted on the columns its papers use (68,003 of 122,062 in `benchmarks/learned_speed.py`): a column
+        that is zero in every training row keeps a zero weight in the full fit too, so the model is the same,
+        in half the time there (2.7 s against 5.2 s)."""
         index = {name: i for i, name in enumerate(profile.field_names)}
         rows = [(i, index[e.field]) for i, e in enumerate(ev) if e.label == 1 and e.field in index]
         classes = np.array(sorted({c for _, c in rows}), dtype=int)
         if len(classes) < 2:  # one field named so far: it is all the evidence can say
-            return None, classes, len(rows)
+            return None, classes, np.zeros(0, dtype=int), len(rows)
+        fielded = x[np.array([i for i, _ in rows])]
+        columns = np.unique(fielded.indices)
         model = LogisticRegression(C=self.tuning.field_c, max_iter=1000)
-        model.fit(x[np.array([i for i, _ in rows])], np.array([c for _, c in rows]))
-        return model, classes, len(rows)
+        model.fit(fielded[:, columns], np.array([c for _, c in rows]))
+        return model, classes, columns, len(rows)
 
     def _fields(self, model: _Model, base: Analysis, x: sparse.csr_matrix) -> np.ndarray:
         """Learned field probabilities blended with the profile's own choice (a softmax of what it maximises)."""
@@ -265,7 +274,8 @@ class LearnedScorer:
         if model.fields is None:
             learned[:, model.field_classes[0]] = 1.0
         else:
-            learned[:, model.field_classes] = model.fields.predict_proba(self._field_features(x, base.vectors))
+            features = self._field_features(x, base.vectors)[:, model.field_columns]
+            learned[:, model.field_classes] = model.fields.predict_proba(features)
         w = model.n_fielded / (model.n_fielded + self.tuning.field_k)
         return np.argmax((1 - w) * prior + w * learned, axis=1)
 

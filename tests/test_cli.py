@@ -206,6 +206,7 @@ def test_a_run_reads_the_papers_liked_while_offline(isolated_home: Path, tmp_pat
         server.stop()
     assert "read 1 paper(s) from the arXiv API" in said.out
     assert "arXiv does not know 1 of these id(s) (2104.99999)" in said.err
+    assert said.err.count("2104.99999") == 1, said.err  # once, with what to do about it
     assert [q["id_list"] for q in server.api_requests()] == [["2104.12255,2104.99999"]]
     assert main(["feedback", "list"]) == 0
     listed = capsys.readouterr().out

@@ -407,13 +407,13 @@ def _read_unknown(store: Store, ids: Sequence[str], offline: bool) -> None:
         from .sources.api import fetch_by_ids
         problems: list[str] = []
         try:
-            found = fetch_by_ids(unknown, problems=problems)
+            found = fetch_by_ids(unknown, problems=problems, report_missing=False)  # named below, with the undo
         except ArxivUnavailable as e:
             print(f"  {e}", file=sys.stderr)
         else:
             store.upsert_papers(found.values())
             for line in problems:
-                print(f"  arXiv API: {line}", file=sys.stderr)
+                print(f"  {line}", file=sys.stderr)
             if found:
                 print(f"  read {len(found)} paper(s) from the arXiv API")
             if missing := [i for i in unknown if i not in found]:

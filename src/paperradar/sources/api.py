@@ -41,10 +41,11 @@ class ApiPage:
 
 
 def fetch_by_ids(ids: Iterable[str], client: ArxivClient | None = None, batch_size: int = 100,
-                 problems: list[str] | None = None) -> dict[str, Paper]:
+                 problems: list[str] | None = None, report_missing: bool = True) -> dict[str, Paper]:
     """Papers for `ids` (versionless or not), keyed by versionless id; ids arXiv does not know are absent.
 
-    Each id that was rejected or not found is logged and, if `problems` is given, appended to it as a line.
+    Each id that was rejected or (unless `report_missing` is false, for a caller that names the absent ids
+    itself) not found is logged and, if `problems` is given, appended to it as a line.
     """
     client, report = client or ArxivClient(), _Reporter(problems)
     wanted = list(dict.fromkeys(_versionless(i) for i in ids))
@@ -53,7 +54,7 @@ def fetch_by_ids(ids: Iterable[str], client: ArxivClient | None = None, batch_si
     wanted = [i for i in wanted if _WELL_FORMED_ID.match(i)]
     found: dict[str, Paper] = {}
     for at in range(0, len(wanted), batch_size):
-        found.update(_fetch_batch(wanted[at:at + batch_size], client, batch_size, report))
+        found.update(_fetch_batch(wanted[at:at + batch_size], client, batch_size, report, report_missing))
     return found
 
 
@@ -118,14 +119,15 @@ class _Reporter:
             self.sink.append(line)
 
 
-def _fetch_batch(batch: list[str], client: ArxivClient, page_size: int, report: _Reporter) -> dict[str, Paper]:
+def _fetch_batch(batch: list[str], client: ArxivClient, page_size: int, report: _Reporter,
+                 report_missing: bool) -> dict[str, Paper]:
     """Every paper of one id batch, following pages; ids named by an error entry are dropped and reported."""
     batch = list(batch)
     while batch:
         page = _fetch_pages(batch, client, page_size)
         if page.error is None:
             found = {p.id: p for p in page.papers}
-            for missing in (i for i in batch if i not in found):
+            for missing in (i for i in batch if i not in found and report_missing):
                 report(f"arXiv API does not know {missing}")
             return found
         if page.bad_id is None or _versionless(page.bad_id) not in batch:

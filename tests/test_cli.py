@@ -172,7 +172,11 @@ def test_feedback_like_list_undo_and_import(isolated_home: Path, tmp_path: Path,
     assert main(["feedback", "list"]) == 0
     listed = capsys.readouterr().out
     assert "like     2602.04074" in listed and "like     2602.04028" in listed and "dislike  2602.03878" in listed
-    assert main(["feedback", "undo", "2602.04028"]) == 0
+    capsys.readouterr()
+    assert main(["feedback", "undo", "2602.04028", "2602.09999"]) == 0
+    said = capsys.readouterr().out
+    assert "took back what you said of 1 paper(s) (2602.04028)" in said
+    assert "nothing to take back for 2602.09999" in said
     bib = tmp_path / "mine.bib"
     bib.write_text("@article{morris2026,\n  title={Learning to Reason in 13 Parameters},\n  author={Morris, John X.},"
                    "\n  journal={arXiv preprint arXiv:2602.04118},\n  year={2026}\n}\n"

@@ -105,7 +105,7 @@ def test_feedback_latest_word_wins_and_undo(store: Store) -> None:
     store.add_feedback(["2602.04028"], "dislike", "cli")
     said = {r["paper_id"]: r["kind"] for r in store.feedback()}
     assert said == {"2602.04074": "like", "2602.04028": "dislike"}
-    assert store.undo_feedback(["2602.04028"]) == 1
+    assert store.undo_feedback(["2602.04028", "2602.04028", "2602.00001"]) == ["2602.04028"]
     assert [r["paper_id"] for r in store.feedback()] == ["2602.04074"]
 
 

@@ -433,10 +433,14 @@ def _some(ids: Sequence[str]) -> str:
 def cmd_feedback_undo(args: argparse.Namespace) -> int:
     store = Store.open()
     try:
-        n = store.undo_feedback(_ids(args.ids))
+        ids = _ids(args.ids)
+        taken = store.undo_feedback(ids)
     finally:
         store.close()
-    print(f"took back {n} word(s)")
+    if taken:
+        print(f"took back what you said of {len(taken)} paper(s) ({_some(taken)})")
+    if silent := [i for i in dict.fromkeys(ids) if i not in taken]:
+        print(f"  nothing to take back for {_some(silent)}: `paperradar feedback list` shows what you said")
     return 0
 
 

@@ -281,13 +281,15 @@ class Store:
                                 (pid, kind, source, _now()))
         return len(ids)
 
-    def undo_feedback(self, paper_ids: Iterable[str]) -> int:
-        n = 0
+    def undo_feedback(self, paper_ids: Iterable[str]) -> list[str]:
+        """Takes back what the reader said of these papers; returns those it had said something of."""
+        taken = []
         with self.db:
-            for pid in paper_ids:
-                n += self.db.execute("UPDATE feedback SET undone_at = ? WHERE paper_id = ? AND undone_at IS NULL",
-                                     (_now(), pid)).rowcount
-        return n
+            for pid in dict.fromkeys(paper_ids):
+                if self.db.execute("UPDATE feedback SET undone_at = ? WHERE paper_id = ? AND undone_at IS NULL",
+                                   (_now(), pid)).rowcount:
+                    taken.append(pid)
+        return taken
 
     def feedback(self) -> list[sqlite3.Row]:
         """The reader's standing word on each paper, newest first."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import socket
 from pathlib import Path
 
@@ -189,6 +190,10 @@ def test_feedback_like_list_undo_and_import(isolated_home: Path, tmp_path: Path,
     assert "2602.04118" in listed and "2602.04028" not in listed.split("imported")[-1]
     assert "Learning to Reason in 13 Parameters" in listed and "2104.12255   " in listed
     assert listed.count("(not read yet)") == 1
+    lines = listed.splitlines()  # one column each for the date and the title, however long an id or a file name
+    assert len({re.search(r"\d{4}-\d\d-\d\d", line).start() for line in lines}) == 1
+    titles = {line.index(t) for line in lines for t in ("Learning to Reason", "(not read yet)") if t in line}
+    assert len(titles) == 1, listed
     assert main(["feedback", "like", "not-an-id"]) == 1
 
 

@@ -92,3 +92,16 @@ def test_a_folder_without_days_is_one_clear_error(tmp_path: Path, isolated_home:
     assert main(["replay", str(tmp_path / "empty")]) == 1
     err = capsys.readouterr().err.strip().splitlines()
     assert err == [f"paperradar: error: {tmp_path / 'empty'}: no day folders in it (DAY/input.jsonl, DAY/picks.jsonl)"]
+
+
+def test_picks_named_with_a_version_are_the_papers_of_the_input(tmp_path: Path) -> None:
+    from paperradar.seeddays import load_day
+    day = make_days(tmp_path, ["2026-01-01"], 30) / "2026-01-01"
+    records = [json.loads(line) for line in (day / "input.jsonl").read_text(encoding="utf-8").splitlines()]
+    records[0]["id"], records[1]["id"] = "solv-int/9901001", "hep-th/9901002"  # old-style ids, one with a 'v'
+    (day / "input.jsonl").write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    (day / "picks.jsonl").write_text(
+        json.dumps({"id": "solv-int/9901001v2", "score": 8, "field": None}) + "\n"
+        + json.dumps({"id": " hep-th/9901002 ", "score": 7, "field": None}) + "\n"
+        + json.dumps({"id": f"{records[2]['id']}v3", "score": 9, "field": None}) + "\n", encoding="utf-8")
+    assert sorted(load_day(day).picks) == sorted(["solv-int/9901001", "hep-th/9901002", records[2]["id"]])

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
 from typing import Literal
@@ -21,6 +22,20 @@ class Author:
 
     name: str
     affiliations: tuple[str, ...] = ()
+
+
+_VERSION = re.compile(r"v(\d+)$")
+
+
+def split_version(arxiv_id: str) -> tuple[str, int | None]:
+    """'2602.04264v2' -> ('2602.04264', 2), 'hep-th/9901001' -> ('hep-th/9901001', None)."""
+    arxiv_id = arxiv_id.strip()
+    m = _VERSION.search(arxiv_id)
+    return (arxiv_id[:m.start()], int(m.group(1))) if m else (arxiv_id, None)
+
+
+def versionless(arxiv_id: str) -> str:
+    return split_version(arxiv_id)[0]
 
 
 def paper_text(title: str, abstract: str) -> str:

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import BadInputFile
-from .models import Paper
+from .models import Paper, versionless
 from .sources.jsonl import read_jsonl
 
 
@@ -42,7 +42,7 @@ def load_day(folder: Path) -> SeedDay:
                 continue
             try:
                 rec = json.loads(line)
-                pid = str(rec["id"]).split("v")[0] if "v" in str(rec["id"])[5:] else str(rec["id"])
+                pid = versionless(str(rec["id"]))
                 picks[pid] = Pick(pid, float(rec.get("score") or 0), rec.get("field"))
             except (json.JSONDecodeError, KeyError, ValueError) as e:
                 raise BadInputFile(str(picks_path), no, f"not a pick record: {e}") from e

@@ -16,7 +16,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 
 from ..errors import ArxivUnavailable, SourceError
-from ..models import Author, Paper
+from ..models import Author, Paper, versionless
 from .http import ArxivClient, ArxivRefused
 from .jsonl import detex
 
@@ -48,7 +48,7 @@ def fetch_by_ids(ids: Iterable[str], client: ArxivClient | None = None, batch_si
     itself) not found is logged and, if `problems` is given, appended to it as a line.
     """
     client, report = client or ArxivClient(), _Reporter(problems)
-    wanted = list(dict.fromkeys(_versionless(i) for i in ids))
+    wanted = list(dict.fromkeys(versionless(i) for i in ids))
     for bad in (i for i in wanted if not _WELL_FORMED_ID.match(i)):
         report(f"not an arXiv id, not asked: {bad!r}")
     wanted = [i for i in wanted if _WELL_FORMED_ID.match(i)]
@@ -130,10 +130,10 @@ def _fetch_batch(batch: list[str], client: ArxivClient, page_size: int, report: 
             for missing in (i for i in batch if i not in found and report_missing):
                 report(f"arXiv API does not know {missing}")
             return found
-        if page.bad_id is None or _versionless(page.bad_id) not in batch:
+        if page.bad_id is None or versionless(page.bad_id) not in batch:
             raise SourceError(f"arXiv API refused the request for {len(batch)} id(s): {page.error}")
         report(f"arXiv API rejected id {page.bad_id}: {page.error}")
-        batch.remove(_versionless(page.bad_id))
+        batch.remove(versionless(page.bad_id))
     return {}
 
 
@@ -211,10 +211,6 @@ def _with_affiliations(listed: tuple[Author, ...], stated: tuple[Author, ...]) -
 
 def _name_key(name: str) -> str:
     return re.sub(r"\W+", "", re.sub(r"\(.*?\)", "", name)).casefold()
-
-
-def _versionless(arxiv_id: str) -> str:
-    return re.sub(r"v\d+$", "", arxiv_id.strip())
 
 
 def _int(text: str | None) -> int:

@@ -10,7 +10,7 @@ from datetime import date
 from pathlib import Path
 
 from ..errors import BadInputFile
-from ..models import Author, Paper
+from ..models import Author, Paper, split_version
 
 _REQUIRED = ("id", "title", "authors", "abstract")
 _ACCENTS = {"'": "\u0301", "`": "\u0300", "^": "\u0302", '"': "\u0308", "~": "\u0303", "=": "\u0304",
@@ -22,7 +22,6 @@ _LETTERS = {"o": "ø", "O": "Ø", "l": "ł", "L": "Ł", "ss": "ß", "ae": "æ", 
 # the space after the letter is eaten only before a closing brace: `Jeov\'a Farias` keeps its space
 _ACCENT_RE = re.compile(r"\{?\\([\'`^\"~=.]|[uvHckr](?=[\s{]))\s*\{?\s*(\\?[A-Za-z])(?:\s*\})?\}?")
 _LETTER_RE = re.compile(r"\{?\\(ss|ae|AE|oe|OE|aa|AA|DJ|dj|o|O|l|L|i|j)(?![A-Za-z])\s*(\{\})?\}?")
-_VERSION_RE = re.compile(r"v(\d+)$")
 
 
 def detex(text: str) -> str:
@@ -67,9 +66,8 @@ def paper_from_record(rec: dict, announce_date: date | None = None) -> Paper:
     missing = [k for k in _REQUIRED if not rec.get(k)]
     if missing:
         raise ValueError(f"missing {', '.join(missing)}")
-    raw_id = str(rec["id"]).strip()
-    m = _VERSION_RE.search(raw_id)
-    version = int(rec.get("version") or (m.group(1) if m else 1))
+    pid, stated = split_version(str(rec["id"]))
+    version = int(rec.get("version") or stated or 1)
     day = announce_date or date.fromisoformat(str(rec.get("published") or rec.get("date"))[:10])
     cats = list(rec.get("categories") or [])
     primary = rec.get("primary_category")
@@ -78,7 +76,7 @@ def paper_from_record(rec: dict, announce_date: date | None = None) -> Paper:
     if primary:
         cats.insert(0, primary)
     return Paper(
-        id=_VERSION_RE.sub("", raw_id),
+        id=pid,
         title=" ".join(detex(rec["title"]).split()),
         authors=split_authors(rec["authors"]),
         abstract=" ".join(rec["abstract"].split()),

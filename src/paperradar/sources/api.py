@@ -127,7 +127,7 @@ def _fetch_batch(batch: list[str], client: ArxivClient, page_size: int, report: 
         page = _fetch_pages(batch, client, page_size)
         if page.error is None:
             found = {p.id: p for p in page.papers}
-            for missing in (i for i in batch if i not in found and report_missing):
+            for missing in (i for i in batch if i not in found) if report_missing else ():
                 report(f"arXiv API does not know {missing}")
             return found
         if page.bad_id is None or versionless(page.bad_id) not in batch:

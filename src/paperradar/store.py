@@ -303,21 +303,23 @@ class Store:
 
     def unknown_ids(self, since: datetime | None = None) -> set[str]:
         """The ids `mark_unknown_ids` recorded (since `since`, when given)."""
-        sql = "SELECT paper_id FROM unknown_ids"
-        rows = (self.db.execute(sql + " WHERE checked_at >= ?", (since.isoformat(timespec="seconds"),)) if since
-                else self.db.execute(sql))
+        rows = self._where("SELECT paper_id FROM unknown_ids", "checked_at >= ?",
+                           since and since.isoformat(timespec="seconds"))
         return {r[0] for r in rows}
 
     def listed_before(self, day: date | None) -> set[str]:
         """Every paper of the listings paperradar read before `day` (all of them when None)."""
-        return {r[0] for r in self._before("SELECT DISTINCT paper_id FROM listings", day)}
+        return {r[0] for r in self._where("SELECT DISTINCT paper_id FROM listings", "announce_date < ?",
+                                          day and day.isoformat())}
 
     def shown_before(self, day: date | None) -> list[tuple[str, str]]:
-        return [(r[0], r[1]) for r in self._before("SELECT announce_date, paper_id FROM shown", day)]
+        return [(r[0], r[1]) for r in self._where("SELECT announce_date, paper_id FROM shown", "announce_date < ?",
+                                                  day and day.isoformat())]
 
-    def _before(self, sql: str, day: date | None) -> sqlite3.Cursor:
-        """`sql` (a query of a table with announce_date) over the rows dated before `day`, or all when None."""
-        return self.db.execute(sql + " WHERE announce_date < ?", (day.isoformat(),)) if day else self.db.execute(sql)
+    def _where(self, sql: str, condition: str, value: str | None) -> sqlite3.Cursor:
+        """`sql` over the rows that meet `condition` (one `?`, bound to `value`), or over all rows when `value` is
+        None: the optional date bound of `listed_before`, `shown_before` and `unknown_ids`."""
+        return self.db.execute(f"{sql} WHERE {condition}", (value,)) if value is not None else self.db.execute(sql)
 
     def llm_verdicts(self, profile_version: str, before: date | None) -> dict[str, tuple[float, str | None]]:
         """paper id -> (score, field) of the newest LLM judgement of papers listed before `before`."""

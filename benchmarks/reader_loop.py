@@ -33,7 +33,7 @@ from paperradar.evidence import gather
 from paperradar.metrics import r_precision
 from paperradar.models import Profile
 from paperradar.scorers.embedded import EmbeddedScorer
-from paperradar.scorers.learned import LearnedScorer
+from paperradar.scorers.learned import LearnedAnalysis, LearnedScorer
 from paperradar.seeddays import SeedDay, load_days
 from paperradar.store import Store
 
@@ -48,17 +48,17 @@ class Walk:
     shown_alone: list[int] = field(default_factory=list)  # what the profile alone would have shown
 
 
-def walk(days: list[SeedDay], profile: Profile, embedded: EmbeddedScorer, likes: int, dislikes: int,
-         seed: int) -> Walk:
+def walk(days: list[SeedDay], profile: Profile, embedded: EmbeddedScorer, alone: list[LearnedAnalysis], likes: int,
+         dislikes: int, seed: int) -> Walk:
+    """`alone`: each day's profile-only analysis, the same for every reader."""
     rng, out = random.Random(seed), Walk()
     with tempfile.TemporaryDirectory() as home:
         store = Store.open(Path(home))
         try:
-            for day in days:
+            for day, base in zip(days, alone):
                 when = date.fromisoformat(day.name)
                 evidence = gather(store, profile, before=when)
                 a = LearnedScorer(embedded, evidence).analyse(day.papers, profile, reasons=False)
-                base = LearnedScorer(embedded, []).analyse(day.papers, profile, reasons=False)
                 out.alone.append(r_precision(base.rank_value, day.labels))
                 out.learned.append(r_precision(a.rank_value, day.labels))
                 store.upsert_papers(day.papers)
@@ -92,10 +92,11 @@ def main() -> None:
     embedded = EmbeddedScorer(Encoder(cache=cache))
     days = load_days(*args.days)
     started = time.perf_counter()
+    alone = [LearnedScorer(embedded, []).analyse(day.papers, profile, reasons=False) for day in days]
     walks = []
     for seed in range(args.seeds):
         print(f"reader {seed}: {args.likes} like(s) and {args.dislikes} dislike(s) a day")
-        walks.append(walk(days, profile, embedded, args.likes, args.dislikes, seed))
+        walks.append(walk(days, profile, embedded, alone, args.likes, args.dislikes, seed))
         cache.save()
         w = walks[-1]
         for part in np.array_split(np.arange(len(days)), 3):

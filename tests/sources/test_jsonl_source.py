@@ -56,9 +56,18 @@ def test_a_bad_json_line_names_file_and_line(tmp_path: Path):
 
 def test_a_missing_field_names_it(tmp_path: Path):
     rec = record()
-    del rec["abstract"]
-    with pytest.raises(BadInputFile, match=r"input\.jsonl:1: not a paper record: missing abstract"):
+    del rec["title"]
+    with pytest.raises(BadInputFile, match=r"input\.jsonl:1: not a paper record: missing title"):
         read_jsonl(write(tmp_path, json.dumps(rec)))
+
+
+def test_a_paper_without_an_abstract_is_still_read_by_its_title(tmp_path: Path):
+    # one record of a real day lacking its abstract must not stop a replay of many days
+    rec = record()
+    rec["abstract"] = None
+    [paper] = read_jsonl(write(tmp_path, json.dumps(rec)))
+    assert paper.abstract == ""
+    assert paper.text == "A title spread over lines. "
 
 
 def test_a_missing_file_is_a_bad_input_file(tmp_path: Path):

@@ -12,7 +12,7 @@ from pathlib import Path
 from ..errors import BadInputFile
 from ..models import Author, Paper, split_version
 
-_REQUIRED = ("id", "title", "authors", "abstract")
+_REQUIRED = ("id", "title", "authors")  # an abstract may be missing: the title is still read
 _ACCENTS = {"'": "\u0301", "`": "\u0300", "^": "\u0302", '"': "\u0308", "~": "\u0303", "=": "\u0304",
             ".": "\u0307", "u": "\u0306", "v": "\u030c", "H": "\u030b", "c": "\u0327", "k": "\u0328",
             "r": "\u030a"}
@@ -79,7 +79,7 @@ def paper_from_record(rec: dict, announce_date: date | None = None) -> Paper:
         id=pid,
         title=" ".join(detex(rec["title"]).split()),
         authors=split_authors(rec["authors"]),
-        abstract=" ".join(rec["abstract"].split()),
+        abstract=" ".join((rec.get("abstract") or "").split()),
         categories=tuple(cats),
         announce_date=day,
         announce_type=rec.get("announce_type") or "new",

@@ -19,16 +19,13 @@ from pathlib import Path
 from xml.parsers.expat import ErrorString
 
 from .errors import BadInputFile
+from .models import ARXIV_ID
 
-# 0704.0001 to 1412.9999 have four digits after the dot; from 1501 on, five.
-_NEW_ID = r"(?P<yymm>\d{4})\.(?P<seq>\d{4,5})(?:v\d+)?"
-# hep-th/9901001, math.GT/0309136, cond-mat/0102536v2
-_OLD_ID = r"(?P<old>[a-z]+(?:-[a-z]+)?(?:\.[A-Za-z-]+)?/\d{7})(?:v\d+)?"
-_BARE_ID_RE = re.compile(rf"(?<![\w.-])(?:arxiv:\s*)?(?:{_NEW_ID}|{_OLD_ID})(?![\w-])", re.IGNORECASE)
-_URL_ID_RE = re.compile(
-    rf"arxiv\.org/(?:abs|pdf|html|format|ps)/(?:{_NEW_ID}|{_OLD_ID})", re.IGNORECASE)
-_DOI_ID_RE = re.compile(rf"10\.48550/arxiv\.(?:{_NEW_ID}|{_OLD_ID})", re.IGNORECASE)
-_PREFIXED_ID_RE = re.compile(rf"arxiv(?::|\s+|\s*preprint\s+arxiv:)\s*(?:{_NEW_ID}|{_OLD_ID})", re.IGNORECASE)
+_ID = rf"{ARXIV_ID}(?:v\d+)?"  # as people write it: with or without its version
+_BARE_ID_RE = re.compile(rf"(?<![\w.-])(?:arxiv:\s*)?{_ID}(?![\w-])", re.IGNORECASE)
+_URL_ID_RE = re.compile(rf"arxiv\.org/(?:abs|pdf|html|format|ps)/{_ID}", re.IGNORECASE)
+_DOI_ID_RE = re.compile(rf"10\.48550/arxiv\.{_ID}", re.IGNORECASE)
+_PREFIXED_ID_RE = re.compile(rf"arxiv(?::|\s+|\s*preprint\s+arxiv:)\s*{_ID}", re.IGNORECASE)
 
 
 @dataclass(frozen=True)

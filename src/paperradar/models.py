@@ -24,6 +24,12 @@ class Author:
     affiliations: tuple[str, ...] = ()
 
 
+# An arXiv id: YYMM.NNNN from April 2007 (five digits after the dot from 1501 on), before that
+# archive(.subject class)/YYMMNNN: hep-th/9901001, math.GT/0309136, solv-int/9901001. The one grammar the
+# RSS reader, the API client and the feedback import match, each around its own context.
+NEW_STYLE_ID = r"(?P<yymm>\d{4})\.(?P<seq>\d{4,5})"
+OLD_STYLE_ID = r"(?P<old>[a-z]+(?:-[a-z]+)?(?:\.[A-Za-z-]+)?/\d{7})"
+ARXIV_ID = rf"(?:{NEW_STYLE_ID}|{OLD_STYLE_ID})"
 _VERSION = re.compile(r"v(\d+)$")
 
 

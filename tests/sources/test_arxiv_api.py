@@ -8,6 +8,7 @@ from datetime import date
 import pytest
 from arxiv_server import FIXTURES, ArxivServer, Reply
 
+from paperradar.feedback_import import arxiv_id_in
 from paperradar.models import Author, Paper
 from paperradar.sources.api import enrich, fetch_by_ids, parse_feed
 from paperradar.sources.http import ArxivClient
@@ -89,6 +90,19 @@ def test_unknown_and_malformed_ids_are_reported_not_fatal(arxiv_server: ArxivSer
     assert list(found) == ["2104.12255"]
     assert problems == ["not an arXiv id, not asked: 'not-an-id'", "arXiv API does not know 0000.0000"]
     assert [q["id_list"] for q in arxiv_server.api_requests()] == [["2104.12255,0000.0000"]]
+
+
+def test_every_id_the_feedback_import_finds_is_asked_not_refused(arxiv_server: ArxivServer, client: ArxivClient):
+    # the import and the API client read one grammar (models.ARXIV_ID): an old-style id with a subject class or a
+    # hyphenated archive found in a library must reach arXiv, not stop at "not an arXiv id"
+    written = ["arXiv:2602.04264v2", "https://arxiv.org/abs/0704.0001", "math.GT/0309136",
+               "http://arxiv.org/pdf/solv-int/9901001v1", "10.48550/arXiv.hep-th/9901001"]
+    ids = [arxiv_id_in(text) for text in written]
+    assert ids == ["2602.04264", "0704.0001", "math.GT/0309136", "solv-int/9901001", "hep-th/9901001"]
+    problems: list[str] = []
+    fetch_by_ids(ids, client, problems=problems)
+    assert not [p for p in problems if p.startswith("not an arXiv id")]
+    assert [q["id_list"] for q in arxiv_server.api_requests()] == [[",".join(ids)]]
 
 
 @pytest.mark.parametrize("status", [400, 200])

@@ -16,7 +16,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 
 from ..errors import ArxivUnavailable, SourceError
-from ..models import Author, Paper, versionless
+from ..models import ARXIV_ID, Author, Paper, versionless
 from .http import ArxivClient, ArxivRefused
 from .jsonl import detex
 
@@ -25,7 +25,7 @@ log = logging.getLogger(__name__)
 _NS = {"atom": "http://www.w3.org/2005/Atom", "arxiv": "http://arxiv.org/schemas/atom",
        "opensearch": "http://a9.com/-/spec/opensearch/1.1/"}
 _ABS_RE = re.compile(r"/abs/(?P<id>.+?)(?:v(?P<v>\d+))?$")
-_WELL_FORMED_ID = re.compile(r"^(\d{4}\.\d{4,5}|[a-z\-]+(\.[A-Z]{2})?/\d{7})$")
+_WELL_FORMED_ID = re.compile(ARXIV_ID)
 _ERROR_ID_RE = re.compile(r"(?:incorrect_id_format_for_|incorrect id format for )(?P<id>\S+)")
 
 
@@ -49,9 +49,9 @@ def fetch_by_ids(ids: Iterable[str], client: ArxivClient | None = None, batch_si
     """
     client, report = client or ArxivClient(), _Reporter(problems)
     wanted = list(dict.fromkeys(versionless(i) for i in ids))
-    for bad in (i for i in wanted if not _WELL_FORMED_ID.match(i)):
+    for bad in (i for i in wanted if not _WELL_FORMED_ID.fullmatch(i)):
         report(f"not an arXiv id, not asked: {bad!r}")
-    wanted = [i for i in wanted if _WELL_FORMED_ID.match(i)]
+    wanted = [i for i in wanted if _WELL_FORMED_ID.fullmatch(i)]
     found: dict[str, Paper] = {}
     for at in range(0, len(wanted), batch_size):
         found.update(_fetch_batch(wanted[at:at + batch_size], client, batch_size, report, report_missing))

@@ -15,12 +15,12 @@ from datetime import date
 from email.utils import parsedate_to_datetime
 
 from ..errors import SourceError
-from ..models import Paper
+from ..models import ARXIV_ID, Paper
 from .http import ArxivClient
 from .jsonl import detex, split_authors
 
 _NS = {"arxiv": "http://arxiv.org/schemas/atom", "dc": "http://purl.org/dc/elements/1.1/"}
-_ID_RE = re.compile(r"(?:oai:arXiv\.org:|arXiv:)?(?P<id>[a-z\-]+(?:\.[A-Z]{2})?/\d{7}|\d{4}\.\d{4,5})(?:v(?P<v>\d+))?")
+_ID_RE = re.compile(rf"(?:oai:arXiv\.org:|arXiv:)?(?P<id>{ARXIV_ID})(?:v(?P<v>\d+))?")
 # "arXiv:2509.13332v1 Announce Type: new \nAbstract: ..." -> the abstract alone
 _PREFIX_RE = re.compile(r"^\s*arXiv:\S+\s+Announce Type:\s*\S+\s*Abstract:\s*", re.DOTALL)
 

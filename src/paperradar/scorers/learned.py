@@ -36,6 +36,7 @@ from . import calibration
 from .embedded import Analysis, EmbeddedScorer, feature_matrix, judgement_batch
 
 VERSION = "v4"  # v2: topics and the profile block; v3: fields from words too; v4: scores on the background's scale
+_NO_INDEX = np.zeros(0, dtype=int)  # no fields, no columns: read, never written
 _PRIORITY = {"like": 3, "dislike": 3, "llm": 2, "shown": 1, "read": 0}  # the reader's own word beats an LLM verdict
 
 
@@ -190,8 +191,7 @@ class LearnedScorer:
         ev = self.evidence
         labels = np.array([e.label for e in ev], dtype=int)
         weights = np.array([e.weight for e in ev], dtype=float)
-        none = np.zeros(0, dtype=int)
-        empty = _Model(None, None, np.zeros(0), np.zeros(0), None, None, None, none, none, 0.0, 0)
+        empty = _Model(None, None, np.zeros(0), np.zeros(0), None, None, None, _NO_INDEX, _NO_INDEX, 0.0, 0)
         if not learnable(ev):
             return empty  # a model needs wanted and unwanted papers; until then the profile alone decides
         papers = [e.paper for e in ev]
@@ -258,7 +258,7 @@ class LearnedScorer:
         rows = [(i, index[e.field]) for i, e in enumerate(ev) if e.label == 1 and e.field in index]
         classes = np.array(sorted({c for _, c in rows}), dtype=int)
         if len(classes) < 2:  # one field named so far: it is all the evidence can say
-            return None, classes, np.zeros(0, dtype=int), len(rows)
+            return None, classes, _NO_INDEX, len(rows)
         fielded = x[np.array([i for i, _ in rows])]
         columns = np.unique(fielded.indices)
         model = LogisticRegression(C=self.tuning.field_c, max_iter=1000)

@@ -43,6 +43,12 @@ def test_every_command_has_help(capsys: pytest.CaptureFixture[str]) -> None:
         assert "usage: paperradar " + name in capsys.readouterr().out
 
 
+def test_feedback_without_an_action_shows_its_own_actions(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["feedback"]) == 2
+    out = capsys.readouterr().out
+    assert out.startswith("usage: paperradar feedback") and "import" in out and "replay" not in out
+
+
 def test_init_writes_the_example_profile_once(isolated_home: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["init"]) == 0
     written = (isolated_home / "profile.toml").read_text(encoding="utf-8")

@@ -120,7 +120,7 @@ def build_parser() -> argparse.ArgumentParser:
     f.add_argument("file", type=Path)
     _offline_arg(f)
     f.set_defaults(func=cmd_feedback_import)
-    c.set_defaults(func=lambda a: (c.print_help(), 2)[1])
+    c.set_defaults(func=lambda a, feedback=c: (feedback.print_help(), 2)[1])  # `c` is the next parser by then
 
     c = sub.add_parser("replay", help="measure the learned ranker on days with picks",
                        description="Walk a directory of days in the seed-days format in date order, ranking each "

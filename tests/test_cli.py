@@ -234,6 +234,14 @@ def test_history_and_render(tmp_path: Path, capsys: pytest.CaptureFixture[str], 
     src = (Path(cli.__file__).parent / "data" / "sample-2026-02-05.jsonl").read_text(encoding="utf-8")
     day.write_text("\n".join(src.splitlines()[:40]) + "\n", encoding="utf-8")
     out = tmp_path / "o"
+    assert main(["history"]) == 0
+    assert main(["render", "--profile", str(profile), "--out", str(out)]) == 1
+    said = capsys.readouterr()
+    assert said.out.splitlines()[-1].startswith("no runs yet: `paperradar run` judges today's listing (the demo keeps its own store")
+    assert said.err.startswith("paperradar: error: nothing published yet: `paperradar run` publishes")
+    with pytest.raises(SystemExit):
+        main(["render", "2026-13-01", "--profile", str(profile)])
+    assert "argument date: not a date: '2026-13-01' (YYYY-MM-DD" in capsys.readouterr().err
     assert main(["run", "--profile", str(profile), "--from-jsonl", str(day), "--out", str(out)]) == 0
     assert main(["history"]) == 0
     assert "2026-02-05  done" in capsys.readouterr().out

@@ -91,7 +91,7 @@ def build_parser() -> argparse.ArgumentParser:
                        description="Rebuild the digest files of one published date, or all of them, from the store.")
     _profile_arg(c)
     _out_arg(c)
-    c.add_argument("date", nargs="?", type=date.fromisoformat, help="YYYY-MM-DD (default: every published date)")
+    c.add_argument("date", nargs="?", type=_iso_date, help="YYYY-MM-DD (default: every published date)")
     c.set_defaults(func=cmd_render)
 
     c = sub.add_parser("history", help="past runs with their counts", description="List past runs: date, status, "
@@ -306,6 +306,16 @@ def _llm_scorer(store: Store, profile: Profile):
     return LLMScorer(settings), budget
 
 
+_NOT_THE_DEMO = " (the demo keeps its own store: its day is not in your history)"
+
+
+def _iso_date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date: {text!r} (YYYY-MM-DD, e.g. 2026-02-05)") from None
+
+
 def cmd_render(args: argparse.Namespace) -> int:
     from .pipeline import load_digest
     from .render.publish import neighbour_dates, publish, publish_all
@@ -314,6 +324,10 @@ def cmd_render(args: argparse.Namespace) -> int:
     store = Store.open()
     try:
         dates = store.published_dates()
+        if not dates:
+            print(f"paperradar: error: nothing published yet: `paperradar run` publishes today's listing{_NOT_THE_DEMO}",
+                  file=sys.stderr)
+            return 1
         if args.date and args.date not in dates:
             print(f"paperradar: error: nothing published for {args.date}; see `paperradar history`", file=sys.stderr)
             return 1
@@ -340,7 +354,7 @@ def cmd_history(args: argparse.Namespace) -> int:
     finally:
         store.close()
     if not rows:
-        print("no runs yet: try `paperradar demo` or `paperradar run`")
+        print(f"no runs yet: `paperradar run` judges today's listing{_NOT_THE_DEMO}")
         return 0
     print(f"{'run':>4}  {'listing':<10}  {'status':<7}  {'read':>5}  {'llm':>5}  {'tokens':>8}  started (UTC)  source")
     for r in rows:

@@ -274,8 +274,8 @@ def _run(profile: Profile, listing, out: Path, use_llm: bool, home: Path | None 
 
 
 def _local_scorer(store: Store, profile: Profile, day: date | None, evidence_home: Path | None = None):
-    """The learned ranker once there is evidence before `day` (or any evidence at all in the store of
-    `evidence_home`), else the profile-only embedded scorer."""
+    """The learned ranker once there is evidence it can learn from (papers wanted and unwanted) before `day` (or
+    at all in the store of `evidence_home`), else the profile-only embedded scorer."""
     from .evidence import gather
     from .embedding import Encoder
     from .scorers.embedded import EmbeddedScorer
@@ -290,9 +290,9 @@ def _local_scorer(store: Store, profile: Profile, day: date | None, evidence_hom
             reader.close()
     else:
         evidence = []
-    if not evidence:
+    from .scorers.learned import LearnedScorer, learnable
+    if not learnable(evidence):  # its scores would be the embedded ones: so is its name in the digest
         return embedded
-    from .scorers.learned import LearnedScorer
     return LearnedScorer(embedded, evidence)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 from datetime import date
 from pathlib import Path
@@ -94,3 +95,20 @@ def test_a_real_seed_day_reads_whole():
     assert len(papers) == len({rec["id"] for rec in lines}) > 100
     assert all(p.categories[0] == rec["primary_category"] for p, rec in zip(papers, lines))
     assert not any("\\" in a.name for p in papers for a in p.authors)
+
+
+def test_a_gzipped_day_is_read_as_the_corpus_ships_it(tmp_path: Path):
+    corpus = SEED_DAYS.parent / "corpus" / "2026-02-10.jsonl.gz"
+    papers = read_jsonl(corpus)
+    assert len(papers) == 670 and papers[0].title and papers[0].authors
+    assert len({p.announce_date for p in papers}) <= 2  # the listing day, give or take one
+
+
+def test_a_file_that_is_not_utf8_json_lines_is_named_not_called_a_bug(tmp_path: Path):
+    broken = tmp_path / "day.jsonl.gz"
+    broken.write_bytes(gzip.compress(json.dumps(record()).encode())[:30])  # cut short
+    latin = tmp_path / "day.jsonl"
+    latin.write_bytes(json.dumps(record(title="Caf\u00e9"), ensure_ascii=False).encode("latin-1"))
+    for path in (broken, latin):
+        with pytest.raises(BadInputFile, match=r"not UTF-8 JSON lines .*give a \.jsonl or \.jsonl\.gz file"):
+            read_jsonl(path)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 import re
 import unicodedata
@@ -89,15 +90,20 @@ def paper_from_record(rec: dict, announce_date: date | None = None) -> Paper:
 
 
 def read_jsonl(path: str | Path, announce_date: date | None = None) -> list[Paper]:
-    """Every paper of a JSONL file, in file order, deduplicated on the versionless id.
+    """Every paper of a JSONL file (gzipped or not), in file order, deduplicated on the versionless id.
 
     A bad line is a `BadInputFile` naming the file and the line: fix it and re-run.
     """
     path = Path(path)
     try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except OSError as e:
+        raw = path.read_bytes()
+        if raw[:2] == b"\x1f\x8b":  # gzip, as the year-long corpus ships its days
+            raw = gzip.decompress(raw)
+        lines = raw.decode("utf-8").splitlines()
+    except OSError as e:  # gzip.BadGzipFile is one
         raise BadInputFile(str(path), None, e.strerror or str(e)) from e
+    except (UnicodeDecodeError, EOFError) as e:
+        raise BadInputFile(str(path), None, f"not UTF-8 JSON lines ({e}): give a .jsonl or .jsonl.gz file") from e
     papers: dict[str, Paper] = {}
     for no, line in enumerate(lines, 1):
         if not line.strip():

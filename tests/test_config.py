@@ -71,6 +71,14 @@ def test_bad_profile_gives_key_and_problem(tmp_path: Path, extra: str, expected:
     assert all(line.startswith("paperradar: error: ") for line in lines)
 
 
+def test_archives_without_subject_classes_are_categories(tmp_path: Path) -> None:
+    # quant-ph, hep-th, gr-qc, ... are categories of their own: a feed each, no dot
+    path = tmp_path / "profile.toml"
+    path.write_text("categories = ['quant-ph', 'hep-th', 'gr-qc', 'cs.LG', 'astro-ph.GA', 'cond-mat']\n" + GOOD,
+                    encoding="utf-8")
+    assert load_profile(path).categories == ("quant-ph", "hep-th", "gr-qc", "cs.LG", "astro-ph.GA", "cond-mat")
+
+
 def test_field_problems_name_their_place(tmp_path: Path) -> None:
     path = tmp_path / "p.toml"
     path.write_text("[[fields]]\nname = 'A'\nabout = 'x'\n[[fields]]\nname = 'A'\nweight = 2\n", encoding="utf-8")

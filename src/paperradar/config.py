@@ -36,6 +36,11 @@ def load_profile(path: str | Path) -> Profile:
     return parse_profile(raw, str(path))
 
 
+# arXiv's archives: a feed of its own each, and the categories without a dot (quant-ph, hep-th, gr-qc, ...)
+_ARCHIVES = frozenset({"astro-ph", "cond-mat", "cs", "econ", "eess", "gr-qc", "hep-ex", "hep-lat", "hep-ph", "hep-th",
+                       "math", "math-ph", "nlin", "nucl-ex", "nucl-th", "physics", "q-bio", "q-fin", "quant-ph", "stat"})
+
+
 def parse_profile(raw: dict[str, Any], where: str = "profile") -> Profile:
     problems: list[str] = []
     problems += [f"{k}: unknown key" for k in sorted(set(raw) - _TOP_KEYS)]
@@ -49,7 +54,7 @@ def parse_profile(raw: dict[str, Any], where: str = "profile") -> Profile:
         problems.append(f"timezone: {timezone!r} is not an IANA time zone such as \"Asia/Shanghai\"")
     categories = _str_list(raw.get("categories", ["cs.CV", "cs.LG", "cs.AI", "cs.RO"]), "categories", problems)
     for c in categories:
-        if "." not in c and c not in {"physics", "math", "cs", "q-bio", "q-fin", "stat", "eess", "econ"}:
+        if "." not in c and c not in _ARCHIVES:
             problems.append(f"categories: {c!r} is not an arXiv category such as \"cs.CV\"")
     types = _str_list(raw.get("announce_types", ["new"]), "announce_types", problems)
     problems += [f"announce_types: {t!r} is not one of {sorted(_ANNOUNCE_TYPES)}" for t in types

@@ -257,6 +257,25 @@ def test_history_and_render(tmp_path: Path, capsys: pytest.CaptureFixture[str], 
     assert main(["render", "2020-01-01", "--profile", str(profile)]) == 1
 
 
+def test_a_saved_day_is_read_as_the_profiles_feed_would_list_it(tmp_path: Path, isolated_home: Path,
+                                                               capsys: pytest.CaptureFixture[str]) -> None:
+    profile = _profile(isolated_home)
+    sample = Path(cli.__file__).parent / "data" / "sample-2026-02-05.jsonl"
+    robotics = [r for r in map(json.loads, sample.read_text(encoding="utf-8").splitlines()) if "cs.RO" in r["categories"]]
+    text = profile.read_text(encoding="utf-8")
+    profile.write_text(text.replace('categories = ["cs.CV", "cs.LG", "cs.AI", "cs.RO"]', 'categories = ["cs.RO"]'),
+                       encoding="utf-8")
+    out = tmp_path / "o"
+    assert main(["run", "--local-only", "--profile", str(profile), "--from-jsonl", str(sample), "--out", str(out)]) == 0
+    said = capsys.readouterr()
+    assert f"left out {287 - len(robotics)} of 287 papers: not in the profile's categories (cs.RO)" in said.err
+    assert f"2026-02-05: {len(robotics)} papers read" in said.out
+    profile.write_text(text.replace('categories = ["cs.CV", "cs.LG", "cs.AI", "cs.RO"]', 'categories = ["hep-th"]'),
+                       encoding="utf-8")
+    assert main(["run", "--local-only", "--profile", str(profile), "--from-jsonl", str(sample), "--out", str(out)]) == 1
+    assert "none of its 287 papers is in the profile's categories (hep-th)" in capsys.readouterr().err
+
+
 def test_a_bad_jsonl_line_is_named(tmp_path: Path, isolated_home: Path, capsys: pytest.CaptureFixture[str]) -> None:
     profile = _profile(isolated_home)
     bad = tmp_path / "bad.jsonl"

@@ -179,7 +179,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     profile = _profile(args)
     if args.from_jsonl:
         from .sources.jsonl import read_jsonl
-        papers = read_jsonl(args.from_jsonl)
+        papers = _in_profile(read_jsonl(args.from_jsonl), profile, args.from_jsonl)
         listing = Listing(_single_date(papers, args.from_jsonl), tuple(papers), str(args.from_jsonl))
     else:
         listing = _fetch_arxiv(profile, enrich=not args.no_enrich)
@@ -214,6 +214,22 @@ def _sample_day() -> list:
     from .sources.jsonl import read_jsonl
     with resources.as_file(resources.files("paperradar").joinpath(SAMPLE_DAY)) as real:
         return read_jsonl(real)
+
+
+def _in_profile(papers: list, profile: Profile, path: Path) -> list:
+    """The papers of a saved day that the feed of the profile would have listed: one of its categories (an archive
+    such as `cs` takes all of its own) and one of its announce types."""
+    from .errors import BadInputFile
+    wanted = tuple(profile.categories)
+    kept = [p for p in papers if p.announce_type in profile.announce_types
+            and any(c == w or c.startswith(w + ".") for c in p.categories for w in wanted)]
+    if papers and not kept:
+        raise BadInputFile(str(path), None, f"none of its {len(papers)} papers is in the profile's categories "
+                           f"({', '.join(wanted)}) with its announce types ({', '.join(profile.announce_types)})")
+    if len(kept) < len(papers):
+        print(f"  left out {len(papers) - len(kept)} of {len(papers)} papers: not in the profile's categories "
+              f"({', '.join(wanted)}) or announce types ({', '.join(profile.announce_types)})", file=sys.stderr)
+    return kept
 
 
 def _single_date(papers: list, path: Path) -> date | None:

@@ -268,7 +268,7 @@ def test_a_saved_day_is_read_as_the_profiles_feed_would_list_it(tmp_path: Path, 
     out = tmp_path / "o"
     assert main(["run", "--local-only", "--profile", str(profile), "--from-jsonl", str(sample), "--out", str(out)]) == 0
     said = capsys.readouterr()
-    assert f"left out {287 - len(robotics)} of 287 papers: not in the profile's categories (cs.RO)" in said.err
+    assert f"left out {287 - len(robotics)} of 287 papers outside the profile's categories (cs.RO) and" in said.err
     assert f"2026-02-05: {len(robotics)} papers read" in said.out
     profile.write_text(text.replace('categories = ["cs.CV", "cs.LG", "cs.AI", "cs.RO"]', 'categories = ["hep-th"]'),
                        encoding="utf-8")

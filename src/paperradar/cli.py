@@ -217,18 +217,16 @@ def _sample_day() -> list:
 
 
 def _in_profile(papers: list, profile: Profile, path: Path) -> list:
-    """The papers of a saved day that the feed of the profile would have listed: one of its categories (an archive
-    such as `cs` takes all of its own) and one of its announce types."""
+    """The papers of a saved day that the profile's feed would have listed, saying how many it would not."""
     from .errors import BadInputFile
-    wanted = tuple(profile.categories)
-    kept = [p for p in papers if p.announce_type in profile.announce_types
-            and any(c == w or c.startswith(w + ".") for c in p.categories for w in wanted)]
+    from .sources.jsonl import as_listed
+    kept = as_listed(papers, profile.categories, profile.announce_types)
+    wanted = f"categories ({', '.join(profile.categories)}) and announce types ({', '.join(profile.announce_types)})"
     if papers and not kept:
-        raise BadInputFile(str(path), None, f"none of its {len(papers)} papers is in the profile's categories "
-                           f"({', '.join(wanted)}) with its announce types ({', '.join(profile.announce_types)})")
+        raise BadInputFile(str(path), None, f"none of its {len(papers)} papers is in the profile's {wanted}")
     if len(kept) < len(papers):
-        print(f"  left out {len(papers) - len(kept)} of {len(papers)} papers: not in the profile's categories "
-              f"({', '.join(wanted)}) or announce types ({', '.join(profile.announce_types)})", file=sys.stderr)
+        print(f"  left out {len(papers) - len(kept)} of {len(papers)} papers outside the profile's {wanted}",
+              file=sys.stderr)
     return kept
 
 

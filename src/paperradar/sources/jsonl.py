@@ -6,7 +6,7 @@ import gzip
 import json
 import re
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from datetime import date
 from pathlib import Path
 
@@ -116,6 +116,14 @@ def read_jsonl(path: str | Path, announce_date: date | None = None) -> list[Pape
             raise BadInputFile(str(path), no, f"not a paper record: {e}") from e
         papers.setdefault(paper.id, paper)
     return list(papers.values())
+
+
+def as_listed(papers: Iterable[Paper], categories: Iterable[str], announce_types: Iterable[str]) -> list[Paper]:
+    """The papers a feed of `categories` would list, with one of `announce_types`: a paper in one of the categories,
+    an archive such as `cs` taking all of its own (`cs.RO`)."""
+    categories, types = tuple(categories), set(announce_types)
+    return [p for p in papers if p.announce_type in types
+            and any(c == w or c.startswith(w + ".") for c in p.categories for w in categories)]
 
 
 def iter_jsonl_records(path: str | Path) -> Iterator[dict]:

@@ -302,6 +302,20 @@ def test_import_ids_tells_formats_apart(tmp_path: Path) -> None:
     assert import_ids(tmp_path / "My Library.rdf").ids == ("2304.02643", "1706.03762")
 
 
+def test_exports_in_the_encodings_older_tools_write(tmp_path: Path) -> None:
+    latin = tmp_path / "jabref.bib"  # Latin-1, as JabRef and BibDesk wrote by default for years
+    latin.write_bytes("@article{cafe,\n  title = {Caf\u00e9 r\u00e9sum\u00e9},\n  author = {M\u00fcller},\n"
+                      "  eprint = {1706.03762},\n}\n".encode("latin-1"))
+    endnote = tmp_path / "endnote.ris"  # UTF-16 with its BOM, as EndNote can export
+    endnote.write_bytes(RIS.lstrip("\ufeff").encode("utf-16"))
+    assert import_ids(latin).ids == ("1706.03762",)
+    assert import_ids(endnote).ids == ("2304.02643", "1706.03762", "2106.09685")
+    pdf = tmp_path / "paper.pdf"
+    pdf.write_bytes(b"%PDF-1.5\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< /Type /Catalog >>\narXiv:1706.03762v7\n")
+    with pytest.raises(BadInputFile, match=r"paper\.pdf: not a text file: give a list of arXiv ids or URLs"):
+        import_ids(pdf)
+
+
 def test_bad_files_name_the_path(tmp_path: Path) -> None:
     broken = tmp_path / "broken.json"
     broken.write_text("[{\"title\": ", encoding="utf-8")

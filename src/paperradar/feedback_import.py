@@ -347,15 +347,27 @@ def ids_from_zotero_rdf(text: str, path: str = "Zotero RDF") -> ImportResult:
                     None if items else Problem("line 1", "no Zotero item (an element with z:itemType) found"))
 
 
+def _text(raw: bytes, where: str) -> str:
+    """A library export as text: UTF-8 (with or without its BOM), UTF-16 with a BOM (EndNote and some Windows
+    tools), else the Windows code page older BibTeX tools wrote (the ids are ASCII in all of them)."""
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return raw.decode("utf-16")
+    if raw.startswith(b"%PDF") or b"\x00" in raw[:4096]:
+        raise BadInputFile(where, None, "not a text file: give a list of arXiv ids or URLs, or a BibTeX, RIS, "
+                           "CSL JSON, Zotero RDF or CSV export")
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return raw.decode("cp1252", errors="replace")
+
+
 def import_ids(path: str | Path) -> ImportResult:
     """arXiv ids from a file, its format told by its suffix (.bib, .ris, .json, .csv, .rdf) or else by its start."""
     path = Path(path)
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        text = _text(path.read_bytes(), str(path))
     except OSError as e:
         raise BadInputFile(str(path), None, e.strerror or str(e)) from e
-    except UnicodeDecodeError as e:
-        raise BadInputFile(str(path), None, f"not UTF-8 text ({e.reason})") from e
     head, suffix = text.lstrip()[:1], path.suffix.lower()
     if suffix in (".bib", ".bibtex") or head == "@":
         return ids_from_bibtex(text)

@@ -302,6 +302,16 @@ def test_import_ids_tells_formats_apart(tmp_path: Path) -> None:
     assert import_ids(tmp_path / "My Library.rdf").ids == ("2304.02643", "1706.03762")
 
 
+def test_semantic_scholar_puts_the_id_in_the_volume() -> None:
+    # Semantic Scholar's BibTeX (and a Zotero item made from it): journal ArXiv, volume abs/ID, a CorpusID url
+    bib = ("@article{Vaswani2017AttentionIA,\n  title={Attention is All you Need},\n  journal={ArXiv},\n  year={2017},\n"
+           "  volume={abs/1706.03762},\n  url={https://api.semanticscholar.org/CorpusID:13756489}\n}\n"
+           "@article{Real2019,\n  title={A journal paper},\n  journal={Nature},\n  volume={abs/1706.03763}\n}\n")
+    assert ids_from_bibtex(bib).ids == ("1706.03762",)
+    csl = [{"title": "Attention", "container-title": "ArXiv", "volume": "abs/1706.03762"}]
+    assert ids_from_csl_json(json.dumps(csl)).ids == ("1706.03762",)
+
+
 def test_exports_in_the_encodings_older_tools_write(tmp_path: Path) -> None:
     latin = tmp_path / "jabref.bib"  # Latin-1, as JabRef and BibDesk wrote by default for years
     latin.write_bytes("@article{cafe,\n  title = {Caf\u00e9 r\u00e9sum\u00e9},\n  author = {M\u00fcller},\n"

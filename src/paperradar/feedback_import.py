@@ -26,6 +26,7 @@ _BARE_ID_RE = re.compile(rf"(?<![\w.-])(?:arxiv:\s*)?{_ID}(?![\w-])", re.IGNOREC
 _URL_ID_RE = re.compile(rf"arxiv\.org/(?:abs|pdf|html|format|ps)/{_ID}", re.IGNORECASE)
 _DOI_ID_RE = re.compile(rf"10\.48550/arxiv\.{_ID}", re.IGNORECASE)
 _PREFIXED_ID_RE = re.compile(rf"arxiv(?::|\s+|\s*preprint\s+arxiv:)\s*{_ID}", re.IGNORECASE)
+_ABS_VOLUME_RE = re.compile(rf"abs/{_ID}", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -187,7 +188,8 @@ def _eprint_is_arxiv(fields: dict[str, str]) -> bool:
 
 
 def arxiv_id_of_entry(fields: dict[str, str]) -> str | None:
-    """Where exporters put the id: eprint (arXiv, BetterBibTeX, ADS), url, doi, Scholar's journal, Zotero's note."""
+    """Where exporters put the id: eprint (arXiv, BetterBibTeX, ADS), url, doi, Scholar's journal, Zotero's note,
+    Semantic Scholar's volume."""
     if fields.get("eprint") and _eprint_is_arxiv(fields):
         found = _first(_BARE_ID_RE, fields["eprint"])
         if found:
@@ -196,7 +198,15 @@ def arxiv_id_of_entry(fields: dict[str, str]) -> str | None:
         value = fields.get(name)
         if value and (found := arxiv_id_in(value) if name != "url" else _first(_URL_ID_RE, value)):
             return found
-    return None
+    return _abs_volume(fields.get("journal", ""), fields.get("volume", ""))
+
+
+def _abs_volume(journal: object, volume: object) -> str | None:
+    """Semantic Scholar's and DBLP's way: journal ArXiv or CoRR, volume abs/1706.03762."""
+    if not (isinstance(journal, str) and isinstance(volume, str)):
+        return None
+    m = _ABS_VOLUME_RE.fullmatch(volume.strip("{} "))
+    return _valid(m) if m and journal.strip("{} ").lower() in ("arxiv", "corr") else None
 
 
 def ids_from_bibtex(text: str) -> ImportResult:
@@ -214,7 +224,7 @@ def _csl_item_id(item: dict[str, object]) -> str | None:
         value = item.get(name)
         if isinstance(value, str) and (found := arxiv_id_in(value)):
             return found
-    return None
+    return _abs_volume(item.get("container-title"), item.get("volume"))
 
 
 def ids_from_csl_json(text: str, path: str = "CSL-JSON") -> ImportResult:

@@ -312,6 +312,38 @@ def test_semantic_scholar_puts_the_id_in_the_volume() -> None:
     assert ids_from_csl_json(json.dumps(csl)).ids == ("1706.03762",)
 
 
+BOOKMARKS = """<!DOCTYPE NETSCAPE-Bookmark-file-1>
+<!-- This is an automatically generated file.
+     It will be read and overwritten.
+     DO NOT EDIT! -->
+<META HTTP-EQUIV="Content-Type" CONTENT="text/html; charset=UTF-8">
+<TITLE>Bookmarks</TITLE>
+<H1>Bookmarks</H1>
+<DL><p>
+    <DT><H3 ADD_DATE="1700000000" LAST_MODIFIED="1700000001" PERSONAL_TOOLBAR_FOLDER="true">Bookmarks bar</H3>
+    <DL><p>
+        <DT><A HREF="https://arxiv.org/abs/1706.03762" ADD_DATE="1700000002">[1706.03762] Attention Is All You Need</A>
+        <DT><A HREF="https://github.com/" ADD_DATE="1700000003">GitHub</A>
+        <DT><A HREF="https://huggingface.co/papers/2602.03994" ADD_DATE="1700000004">Paper page</A>
+        <DT><A HREF="https://www.alphaxiv.org/abs/2602.03911v1" ADD_DATE="1700000005">alphaXiv</A>
+        <DT><A HREF="https://example.com/2602.00001" ADD_DATE="1700000006">a number, not a paper</A>
+        <DT><A HREF="https://arxiv.org/pdf/1706.03762v7" ADD_DATE="1700000007">1706.03762v7.pdf</A>
+    </DL><p>
+</DL><p>
+"""
+
+
+def test_a_browsers_bookmarks_give_the_arxiv_papers_they_link_to(tmp_path: Path) -> None:
+    (tmp_path / "bookmarks_11_29_26.html").write_text(BOOKMARKS, encoding="utf-8")
+    (tmp_path / "saved.txt").write_text(BOOKMARKS, encoding="utf-8")  # told by its start, not only its suffix
+    for name in ("bookmarks_11_29_26.html", "saved.txt"):
+        result = import_ids(tmp_path / name)
+        assert result.ids == ("1706.03762", "2602.03994", "2602.03911") and result.problems == ()
+    (tmp_path / "page.html").write_text('<html><a href="https://github.com/">x</a></html>', encoding="utf-8")
+    assert [str(p) for p in import_ids(tmp_path / "page.html").problems] == [
+        "line 1: no arXiv link among its 1 link(s)"]
+
+
 def test_exports_in_the_encodings_older_tools_write(tmp_path: Path) -> None:
     latin = tmp_path / "jabref.bib"  # Latin-1, as JabRef and BibDesk wrote by default for years
     latin.write_bytes("@article{cafe,\n  title = {Caf\u00e9 r\u00e9sum\u00e9},\n  author = {M\u00fcller},\n"

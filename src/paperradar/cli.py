@@ -116,7 +116,8 @@ def build_parser() -> argparse.ArgumentParser:
     f.set_defaults(func=cmd_feedback_list)
     f = fsub.add_parser("import", help="import likes from a file of ids/URLs or a BibTeX, RIS or Zotero export",
                         description="Import likes from a text file of arXiv ids or URLs, or a library export: "
-                        "BibTeX (.bib), RIS (.ris), CSL JSON (.json), Zotero RDF (.rdf) or Zotero's CSV (.csv).")
+                        "BibTeX (.bib), RIS (.ris), CSL JSON (.json), Zotero RDF (.rdf), Zotero's CSV (.csv) or a browser's "
+                        "bookmarks (.html).")
     f.add_argument("file", type=Path)
     _offline_arg(f)
     f.set_defaults(func=cmd_feedback_import)

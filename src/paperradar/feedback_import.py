@@ -1,5 +1,5 @@
 """arXiv ids out of the files a reader already has: a list of ids or links, BibTeX, RIS, CSL JSON, CSV,
-Zotero RDF.
+Zotero RDF, a browser's bookmarks (HTML).
 
 Each reader keeps liked papers somewhere else first; importing them turns that history into evidence.
 Nothing is fetched here: the ids come back with one problem per line or entry that held no arXiv id,
@@ -93,6 +93,20 @@ def ids_from_text(text: str) -> ImportResult:
              for no, raw in enumerate(text.splitlines(), 1))
     return _collect((arxiv_id_in(line), f"line {no}", f"no arXiv id or link in {line[:80]!r}")
                     for no, line in lines if line)
+
+
+_HTML_START_RE = re.compile(r"<!DOCTYPE\s+(?:html|NETSCAPE-Bookmark-file)|<html[\s>]", re.IGNORECASE)
+# the pages of an arXiv paper elsewhere that ML readers bookmark
+_MIRROR_ID_RE = re.compile(rf"(?:huggingface\.co/papers|alphaxiv\.org/(?:abs|overview))/{_ID}", re.IGNORECASE)
+_HREF_RE = re.compile(r"""href\s*=\s*["']([^"']*)["']""", re.IGNORECASE)
+
+
+def ids_from_html(text: str) -> ImportResult:
+    """The arXiv papers a web page or a browser's bookmarks export (Chrome, Firefox, Safari) links to; its other
+    links are not problems, only a file without any arXiv link is."""
+    found = [(_first(_URL_ID_RE, href) or _first(_MIRROR_ID_RE, href), "", "") for href in _HREF_RE.findall(text)]
+    arxiv = [f for f in found if f[0]]
+    return _collect(arxiv, None if arxiv else Problem("line 1", f"no arXiv link among its {len(found)} link(s)"))
 
 
 # ---- BibTeX -------------------------------------------------------------------------------------
@@ -372,7 +386,8 @@ def _text(raw: bytes, where: str) -> str:
 
 
 def import_ids(path: str | Path) -> ImportResult:
-    """arXiv ids from a file, its format told by its suffix (.bib, .ris, .json, .csv, .rdf) or else by its start."""
+    """arXiv ids from a file, its format told by its suffix (.bib, .ris, .json, .csv, .html, .rdf) or else by its
+    start."""
     path = Path(path)
     try:
         text = _text(path.read_bytes(), str(path))
@@ -387,6 +402,8 @@ def import_ids(path: str | Path) -> ImportResult:
         return ids_from_csl_json(text, str(path))
     if suffix == ".csv":
         return ids_from_csv(text)
+    if suffix in (".html", ".htm") or _HTML_START_RE.match(text.lstrip()):
+        return ids_from_html(text)
     if suffix == ".rdf" or head == "<":
         return ids_from_zotero_rdf(text, str(path))
     return ids_from_text(text)

@@ -15,7 +15,7 @@ from paperradar.cli import build_parser, main
 from paperradar.sources import http as arxiv_http
 from sources.arxiv_server import ArxivServer
 
-from _paths import FIXTURES
+from _paths import FIXTURES, SEED_DAYS
 
 
 def _subparsers(parser: argparse.ArgumentParser, prefix: str = "") -> list[tuple[str, argparse.ArgumentParser]]:
@@ -274,6 +274,21 @@ def test_a_saved_day_is_read_as_the_profiles_feed_would_list_it(tmp_path: Path, 
                        encoding="utf-8")
     assert main(["run", "--local-only", "--profile", str(profile), "--from-jsonl", str(sample), "--out", str(out)]) == 1
     assert "none of its 287 papers is in the profile's categories (hep-th)" in capsys.readouterr().err
+
+
+def test_the_printed_digest_is_a_file_that_exists(tmp_path: Path, isolated_home: Path,
+                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    # an older day published after a newer one does not become README.md: the line names the day's own page
+    profile = _profile(isolated_home)
+    out = tmp_path / "o"
+    for day in ("2026-02-05", "2025-12-19"):
+        lines = (SEED_DAYS / day / "input.jsonl").read_text(encoding="utf-8").splitlines()[:30]
+        saved = tmp_path / f"{day}.jsonl"
+        saved.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        assert main(["run", "--local-only", "--profile", str(profile), "--from-jsonl", str(saved), "--out", str(out)]) == 0
+        printed = re.search(r"^digest: (\S+)  site: (\S+)$", capsys.readouterr().out, re.M)
+        assert printed and Path(printed[1]).exists() and Path(printed[2]).exists()
+    assert printed[1].endswith("history/2025-12-18.md") and printed[2].endswith("site/2025-12-18.html")
 
 
 def test_a_bad_jsonl_line_is_named(tmp_path: Path, isolated_home: Path, capsys: pytest.CaptureFixture[str]) -> None:

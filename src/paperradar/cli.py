@@ -284,7 +284,9 @@ def _run(profile: Profile, listing, out: Path, use_llm: bool, home: Path | None 
         print(f"  failed batch, will be retried next run: {line}")
     if f.budget_exhausted:
         print("  the daily token budget was reached: the rest keep their local judgement")
-    print(f"digest: {out / 'README.md'}  site: {out / 'site' / 'index.html'}")
+    assert outcome.pages is not None
+    digest_page, site_page = outcome.pages
+    print(f"digest: {out / digest_page}  site: {out / site_page}")
     return 0
 
 

@@ -10,7 +10,7 @@ from datetime import date, datetime, timezone
 from pathlib import Path
 
 from .models import Author, BatchResult, Digest, DigestEntry, Judgement, Paper, Profile, RunFacts, TokenUsage
-from .render.publish import neighbour_dates
+from .render.publish import day_pages, neighbour_dates
 from .scorers.base import BUDGET_REACHED, Scorer
 from .sources.rss import Listing
 from .store import Store
@@ -28,6 +28,7 @@ class Outcome:
     digest: Digest | None
     written: tuple[Path, ...] = ()
     message: str = ""
+    pages: tuple[Path, Path] | None = None  # the day's digest and site page, relative to the output folder
 
 
 class _Clock:
@@ -113,7 +114,7 @@ def _run(store: Store, profile: Profile, listing: Listing, local: Scorer, llm: S
     clock.stage("publish", t)
     store.mark_shown(day, [e.paper.id for e in digest.recommended])
     store.finish_run(run_id, "done", replace(facts, timings=clock.timings))
-    return Outcome("published", day, digest, tuple(written))
+    return Outcome("published", day, digest, tuple(written), pages=day_pages(dates, day))
 
 
 def prefilter(papers: Sequence[Paper], local: dict[str, Judgement], keep_rate: float) -> list[Paper]:

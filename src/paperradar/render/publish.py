@@ -53,6 +53,14 @@ def neighbour_dates(dates: Iterable[date], day: date) -> list[date]:
     return [d for d in adjacent(sorted({*dates, day}), day) if d is not None]
 
 
+def day_pages(dates: Iterable[date], day: date) -> tuple[Path, Path]:
+    """Where a reader finds `day`'s digest among the published `dates`: README.md and site/index.html while it is the
+    newest day, else its own history/DATE.md and site/DATE.html."""
+    if day >= max(dates, default=day):
+        return README, SITE / INDEX
+    return Path("history") / f"{day.isoformat()}.md", SITE / page_name(day)
+
+
 def _day_files(digest: Digest, now: datetime) -> dict[Path, str]:
     """history/DATE.md and json/DATE.json of one day."""
     day = digest.announce_date.isoformat()

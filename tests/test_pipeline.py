@@ -30,9 +30,10 @@ class KeywordScorer:
     """Scores by how many of a field's keywords the text holds; counts what it was asked to judge."""
 
     def __init__(self, name: str = "keyword:v1", batch_size: int = 50, fail_after: int | None = None,
-                 failing_batch: int | None = None):
+                 failing_batch: int | tuple[int, ...] | None = None):
         self.name, self.batch_size = name, batch_size
-        self.fail_after, self.failing_batch = fail_after, failing_batch
+        self.fail_after = fail_after
+        self.failing = failing_batch if isinstance(failing_batch, tuple) else (failing_batch,)
         self.asked: list[str] = []
 
     def judge(self, papers: Sequence[Paper], profile: Profile, budget_remaining: int | None = None
@@ -42,7 +43,7 @@ class KeywordScorer:
                 raise KeyboardInterrupt  # the reader pressed Ctrl-C mid-day
             batch = papers[start:start + self.batch_size]
             self.asked += [p.id for p in batch]
-            if n == self.failing_batch:
+            if n in self.failing:
                 yield BatchResult((), TokenUsage(10, 0), failure="HTTP 500 three times",
                                   paper_ids=tuple(p.id for p in batch))
                 continue
@@ -134,6 +135,14 @@ def test_a_run_that_fails_is_recorded_as_failed_not_running(store: Store, day: L
         run_listing(store, _example_profile(), day, Broken(), None, tmp_path / "o", publish)
     (row,) = store.runs()
     assert (row["status"], row["message"]) == ("failed", "the model file is damaged")
+
+
+def test_batches_that_fail_the_same_way_are_named_once(store: Store, day: Listing, tmp_path: Path) -> None:
+    # an endpoint that is down fails every batch alike: one line with the count, not one line a batch
+    failing = KeywordScorer("llm:kw:p1", batch_size=50, failing_batch=(0, 2, 4))
+    outcome = run_listing(store, _example_profile(), day, KeywordScorer(), failing, tmp_path / "o", publish)
+    (line,) = outcome.digest.facts.failed_batches
+    assert line.startswith("HTTP 500 three times (3 batches, 150 papers: ") and line.endswith(" and 147 more)")
 
 
 def test_a_failing_batch_is_named_and_retried_next_run(store: Store, day: Listing, tmp_path: Path) -> None:

@@ -104,7 +104,7 @@ def _run(store: Store, profile: Profile, listing: Listing, local: Scorer, llm: S
                      model=model,
                      llm_scorer=llm.name if llm is not None else None, llm_judged=len(llm_j), tokens=tokens,
                      started_at=started, finished_at=now(), timings=clock.timings,
-                     failed_batches=tuple(_describe_failure(b) for b in failed), budget_exhausted=budget_hit, empty_listing=not papers)
+                     failed_batches=_describe_failures(failed), budget_exhausted=budget_hit, empty_listing=not papers)
     digest = assemble(profile, papers, local_j, llm_j, facts)
     t = time.perf_counter()
     dates = sorted(set(store.published_dates()) | {day})
@@ -139,10 +139,19 @@ def _judge_missing(store: Store, run_id: int, day: date, profile: Profile, paper
     return have, failed
 
 
-def _describe_failure(batch: BatchResult) -> str:
-    ids = list(batch.paper_ids)
-    shown = ", ".join(ids[:3]) + (f" and {len(ids) - 3} more" if len(ids) > 3 else "")
-    return f"{batch.failure} ({len(ids)} papers: {shown})"
+def _describe_failures(batches: Sequence[BatchResult]) -> tuple[str, ...]:
+    """One line per distinct failure, with the batches and papers it cost: an endpoint that is down fails every
+    batch the same way, and the digest should say so once, not once a batch."""
+    by_failure: dict[str, list[BatchResult]] = {}
+    for b in batches:
+        by_failure.setdefault(str(b.failure), []).append(b)
+    lines = []
+    for failure, group in by_failure.items():
+        ids = [i for b in group for i in b.paper_ids]
+        shown = ", ".join(ids[:3]) + (f" and {len(ids) - 3} more" if len(ids) > 3 else "")
+        batches_n = f"{len(group)} batches, " if len(group) > 1 else ""
+        lines.append(f"{failure} ({batches_n}{len(ids)} papers: {shown})")
+    return tuple(lines)
 
 
 def assemble(profile: Profile, papers: Sequence[Paper], local: dict[str, Judgement],

@@ -281,7 +281,7 @@ def _run(profile: Profile, listing, out: Path, use_llm: bool, home: Path | None 
     if f.learned_from:
         print(f"  {learned_line('en', f.learned_from)}")
     for line in f.failed_batches:
-        print(f"  failed batch, will be retried next run: {line}")
+        print(f"  failed, will be retried next run: {line}")
     if f.budget_exhausted:
         print("  the daily token budget was reached: the rest keep their local judgement")
     assert outcome.pages is not None

@@ -114,7 +114,7 @@ def build_parser() -> argparse.ArgumentParser:
     f.set_defaults(func=cmd_feedback_undo)
     f = fsub.add_parser("list", help="what you have said", description="List your standing likes and dislikes.")
     f.set_defaults(func=cmd_feedback_list)
-    f = fsub.add_parser("import", help="import likes from a file of ids/URLs or a BibTeX, RIS or Zotero export",
+    f = fsub.add_parser("import", help="import likes from ids/URLs, a BibTeX, RIS or Zotero export, or bookmarks",
                         description="Import likes from a text file of arXiv ids or URLs, or a library export: "
                         "BibTeX (.bib), RIS (.ris), CSL JSON (.json), Zotero RDF (.rdf), Zotero's CSV (.csv) or a browser's "
                         "bookmarks (.html).")

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import os
 import socket
+import subprocess
+import sys
 import threading
 import time
 from datetime import datetime, timezone
+from pathlib import Path
 
 import pytest
 from arxiv_server import ArxivServer, Reply
@@ -129,6 +133,20 @@ def test_two_clients_in_two_threads_share_one_pace(arxiv_server: ArxivServer):
     assert len(arxiv_server.seen) == 6
     assert arxiv_server.max_in_flight == 1
     assert min(gaps(arxiv_server)) >= 0.19
+
+
+def test_two_processes_on_one_machine_share_one_pace(arxiv_server: ArxivServer, tmp_path: Path):
+    # a cron run and the reader's own command at the same moment: arXiv counts the machine, not the process
+    arxiv_server.response_delay = 0.05
+    script = ("import sys\nfrom paperradar.sources.http import ArxivClient\n"
+              "c = ArxivClient(sys.argv[1], min_interval=0.3, timeout=5)\n"
+              "for _ in range(3):\n    c.get(sys.argv[1] + 'cs.AI')\n")
+    env = {**os.environ, "PAPERRADAR_ARXIV_PACE_FILE": str(tmp_path / "pace")}
+    runs = [subprocess.Popen([sys.executable, "-c", script, arxiv_server.rss_url], env=env) for _ in range(2)]
+    assert [r.wait(timeout=60) for r in runs] == [0, 0]
+    assert len(arxiv_server.seen) == 6
+    assert arxiv_server.max_in_flight == 1
+    assert min(gaps(arxiv_server)) >= 0.29
 
 
 def test_default_interval_spaces_real_requests_three_seconds_apart(arxiv_server: ArxivServer):

@@ -1,22 +1,28 @@
 """The one polite HTTP client for all arXiv traffic (RSS, export API, OAI-PMH).
 
-arXiv's terms ask for at most one request every three seconds over a single connection. That rule lives
-here and nowhere else: a module-level lock and clock are shared by every `ArxivClient` in the process, so
-requests are made one at a time and each starts at least `min_interval` seconds after the previous one.
-Retries with exponential backoff (honouring Retry-After) also live only here.
+arXiv's terms ask for at most one request every three seconds over a single connection, from a machine.
+That rule lives here and nowhere else: a module-level lock and clock are shared by every `ArxivClient` in the
+process, and a locked file (`PAPERRADAR_ARXIV_PACE_FILE`, by default in the system's temporary folder) by every
+paperradar process on the machine (a cron run and a reader's own command, two readers' runs), so requests are
+made one at a time and each starts at least `min_interval` seconds after the previous one. Where the file
+cannot be had (no fcntl, no permission), the pace is the process's alone. Retries with exponential backoff
+(honouring Retry-After) also live only here.
 """
 
 from __future__ import annotations
 
+import contextlib
 import http.client
 import os
 import socket
+import struct
+import tempfile
 import threading
 import time
 import urllib.error
 import urllib.parse
 import urllib.request
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
 from datetime import datetime, timezone
@@ -30,12 +36,44 @@ DEFAULT_API_URL = "https://export.arxiv.org/api/query"
 RSS_URL_ENV = "PAPERRADAR_ARXIV_RSS_URL"
 API_URL_ENV = "PAPERRADAR_ARXIV_API_URL"
 MAILTO_ENV = "PAPERRADAR_MAILTO"
+PACE_FILE_ENV = "PAPERRADAR_ARXIV_PACE_FILE"
 
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 
 # Shared by every client: arXiv counts requests per machine, not per object.
 _PACE_LOCK = threading.Lock()
-_last_start: float | None = None
+_last_start: float | None = None  # time.time() of the last request this process started
+_STAMP = struct.Struct("<d")
+
+
+def pace_file() -> str:
+    return os.environ.get(PACE_FILE_ENV) or os.path.join(tempfile.gettempdir(), "paperradar-arxiv-pace")
+
+
+@contextlib.contextmanager
+def _machine_turn() -> Iterator[Callable[[float | None], float | None]]:
+    """Hold the machine-wide turn (an exclusive lock on the pace file) and yield `swap(start)`: it returns the
+    start of the last request any process made and, given a new start, records it. No file, no lock: the
+    process's own clock alone."""
+    try:
+        import fcntl
+        fd = os.open(pace_file(), os.O_RDWR | os.O_CREAT, 0o666)
+    except (ImportError, OSError):
+        yield lambda start: None
+        return
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+
+        def swap(start: float | None) -> float | None:
+            raw = os.pread(fd, _STAMP.size, 0)
+            last = _STAMP.unpack(raw)[0] if len(raw) == _STAMP.size else None
+            if start is not None:
+                os.pwrite(fd, _STAMP.pack(start), 0)
+            return last
+
+        yield swap
+    finally:
+        os.close(fd)  # releases the lock
 
 
 @dataclass(frozen=True)
@@ -121,7 +159,7 @@ def user_agent(mailto: str | None = None) -> str:
 class ArxivClient:
     """Polite GETs to arXiv: spaced, one at a time, with bounded retries and backoff.
 
-    `min_interval` spaces the start of consecutive requests process-wide (arXiv asks for 3 s).
+    `min_interval` spaces the start of consecutive requests machine-wide (arXiv asks for 3 s).
     `backoff` is the first retry delay, doubled on each further attempt; a Retry-After header wins,
     capped at `max_retry_after`. After `max_attempts` the request raises `ArxivUnavailable`.
     """
@@ -167,14 +205,17 @@ class ArxivClient:
         raise ArxivUnavailable(url, self.max_attempts, status, detail)
 
     def _send_paced(self, url: str) -> Response:
-        """One request, holding the process-wide lock, started at least `min_interval` after the last."""
+        """One request, holding the process's lock and the machine's turn, started at least `min_interval` after
+        the last one any paperradar process on this machine started."""
         global _last_start
-        with _PACE_LOCK:
-            if _last_start is not None:
-                gap = self.min_interval - (time.monotonic() - _last_start)
+        with _PACE_LOCK, _machine_turn() as swap:
+            last = max((t for t in (_last_start, swap(None)) if t is not None), default=None)
+            if last is not None:
+                gap = min(self.min_interval, self.min_interval - (time.time() - last))  # a clock set back waits once
                 if gap > 0:
                     time.sleep(gap)  # the real clock even when tests inject `sleep`: pacing is not optional
-            _last_start = time.monotonic()
+            _last_start = time.time()
+            swap(_last_start)
             return self.transport.get(url, self.headers, self.timeout)
 
     def _wait_for(self, answer: Response, attempt: int) -> float:

@@ -61,6 +61,8 @@ def _machine_turn() -> Iterator[Callable[[float | None], float | None]]:
     except (ImportError, OSError):
         yield lambda start: None
         return
+    with contextlib.suppress(OSError):  # other users' paperradar runs count too; only the owner may do this
+        os.fchmod(fd, 0o666)
     try:
         fcntl.flock(fd, fcntl.LOCK_EX)
 

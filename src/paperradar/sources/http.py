@@ -50,30 +50,40 @@ def pace_file() -> str:
     return os.environ.get(PACE_FILE_ENV) or os.path.join(tempfile.gettempdir(), "paperradar-arxiv-pace")
 
 
+class _Turn:
+    """The machine's turn while it is held: the start of the last request any paperradar process made, and a place
+    to record this one's. Without a pace file it knows nothing and records nothing."""
+
+    def __init__(self, fd: int | None = None):
+        self.fd = fd
+
+    def last(self) -> float | None:
+        raw = os.pread(self.fd, _STAMP.size, 0) if self.fd is not None else b""
+        return _STAMP.unpack(raw)[0] if len(raw) == _STAMP.size else None
+
+    def record(self, start: float) -> None:
+        if self.fd is not None:
+            os.pwrite(self.fd, _STAMP.pack(start), 0)
+
+
 @contextlib.contextmanager
-def _machine_turn() -> Iterator[Callable[[float | None], float | None]]:
-    """Hold the machine-wide turn (an exclusive lock on the pace file) and yield `swap(start)`: it returns the
-    start of the last request any process made and, given a new start, records it. No file, no lock: the
-    process's own clock alone."""
+def _machine_turn() -> Iterator[_Turn]:
+    """Wait for, and hold, an exclusive lock on the pace file; where it cannot be had, the process's pace alone."""
     try:
         import fcntl
         fd = os.open(pace_file(), os.O_RDWR | os.O_CREAT, 0o666)
     except (ImportError, OSError):
-        yield lambda start: None
+        yield _Turn()
         return
-    with contextlib.suppress(OSError):  # other users' paperradar runs count too; only the owner may do this
-        os.fchmod(fd, 0o666)
     try:
-        fcntl.flock(fd, fcntl.LOCK_EX)
-
-        def swap(start: float | None) -> float | None:
-            raw = os.pread(fd, _STAMP.size, 0)
-            last = _STAMP.unpack(raw)[0] if len(raw) == _STAMP.size else None
-            if start is not None:
-                os.pwrite(fd, _STAMP.pack(start), 0)
-            return last
-
-        yield swap
+        with contextlib.suppress(OSError):  # other users' paperradar runs count too; only the owner may do this
+            os.fchmod(fd, 0o666)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+        except OSError:  # a file system without locks
+            yield _Turn()
+            return
+        yield _Turn(fd)
     finally:
         os.close(fd)  # releases the lock
 
@@ -210,14 +220,14 @@ class ArxivClient:
         """One request, holding the process's lock and the machine's turn, started at least `min_interval` after
         the last one any paperradar process on this machine started."""
         global _last_start
-        with _PACE_LOCK, _machine_turn() as swap:
-            last = max((t for t in (_last_start, swap(None)) if t is not None), default=None)
+        with _PACE_LOCK, _machine_turn() as turn:
+            last = max((t for t in (_last_start, turn.last()) if t is not None), default=None)
             if last is not None:
                 gap = min(self.min_interval, self.min_interval - (time.time() - last))  # a clock set back waits once
                 if gap > 0:
                     time.sleep(gap)  # the real clock even when tests inject `sleep`: pacing is not optional
             _last_start = time.time()
-            swap(_last_start)
+            turn.record(_last_start)
             return self.transport.get(url, self.headers, self.timeout)
 
     def _wait_for(self, answer: Response, attempt: int) -> float:

@@ -70,6 +70,28 @@ def test_every_vector_is_encoded_before_the_first_day_is_timed(days: Path) -> No
     assert "paper vectors: 0 of 90 encoded before the first day" in "\n".join(lines)
 
 
+def test_a_replay_stopped_while_encoding_keeps_what_it_encoded(days: Path, isolated_home: Path,
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    # Ctrl-C during the first minutes of a new warm-up: the chunks already encoded are in the vector cache
+    from paperradar import replay as replay_module
+    from paperradar.embedding import Encoder
+    monkeypatch.setattr(replay_module, "ENCODE_CHUNK", 40)
+    real_run, calls = Encoder._run, []
+
+    def interrupted_on_the_second_chunk(self: Encoder, texts: list[str]):  # type: ignore[no-untyped-def]
+        calls.append(len(texts))
+        if len(calls) == 2:
+            raise KeyboardInterrupt
+        return real_run(self, texts)
+
+    monkeypatch.setattr(Encoder, "_run", interrupted_on_the_second_chunk)
+    with pytest.raises(KeyboardInterrupt):
+        replay(days / "test", warmup_dir=days / "warm", out=lambda _: None)
+    monkeypatch.setattr(Encoder, "_run", real_run)
+    again = replay(days / "test", warmup_dir=days / "warm", out=lambda _: None)
+    assert again.encoded_papers == 90 - 40
+
+
 def test_without_feedback_every_day_is_ranked_by_the_profile_alone(days: Path, cache: MemoryVectorCache) -> None:
     plain = replay(days / "test", use_feedback=False, out=lambda _: None, cache=cache)
     fed = replay(days / "test", out=lambda _: None, cache=cache)

@@ -49,6 +49,22 @@ def test_feedback_without_an_action_shows_its_own_actions(capsys: pytest.Capture
     assert out.startswith("usage: paperradar feedback") and "import" in out and "replay" not in out
 
 
+@pytest.mark.parametrize("command, handler, said", [
+    (["run"], "cmd_run", "interrupted; every batch judged so far is saved, re-run to finish"),
+    (["replay", "days"], "cmd_replay", "interrupted; the paper vectors encoded so far are cached: a re-run encodes"),
+    (["feedback", "like", "2602.04264"], "cmd_feedback_say", "interrupted; what you said is saved"),
+    (["history"], "cmd_history", "interrupted\n"),
+])
+def test_ctrl_c_says_what_that_command_kept(command: list[str], handler: str, said: str,
+                                            monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    def pressed(args: argparse.Namespace) -> int:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(cli, handler, pressed)
+    assert main(command) == 130
+    assert capsys.readouterr().err.startswith("paperradar: " + said)
+
+
 def test_init_writes_the_example_profile_once(isolated_home: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["init"]) == 0
     written = (isolated_home / "profile.toml").read_text(encoding="utf-8")

@@ -20,6 +20,8 @@ from .models import Profile
 from .store import Store, data_dir
 
 SAMPLE_DAY = "data/sample-2026-02-05.jsonl"
+JUDGED_SO_FAR = "every batch judged so far is saved, re-run to finish"
+SAID_SO_FAR = "what you said is saved; a paper not read yet counts once a run reads it"
 UNKNOWN_ID_RECHECK = timedelta(days=7)  # a run asks the API again for an id it did not know after this long
 
 
@@ -32,7 +34,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return int(args.func(args) or 0)
     except KeyboardInterrupt:
-        print("paperradar: interrupted; every batch judged so far is saved, re-run to finish", file=sys.stderr)
+        said = getattr(args, "on_interrupt", None)
+        print("paperradar: interrupted" + (f"; {said}" if said else ""), file=sys.stderr)
         return 130
     except Exception as e:
         if os.environ.get("PAPERRADAR_DEBUG"):
@@ -79,13 +82,13 @@ def build_parser() -> argparse.ArgumentParser:
                    "comments and versions")
     c.add_argument("--no-affiliations", action="store_true", help="skip reading the recommended papers' arXiv "
                    "HTML pages for the affiliations they state (one polite request per paper, 3 s apart)")
-    c.set_defaults(func=cmd_run)
+    c.set_defaults(func=cmd_run, on_interrupt=JUDGED_SO_FAR)
 
     c = sub.add_parser("demo", help="the bundled real day (2026-02-05), offline, on the embedded model",
                        description="Judge the bundled real arXiv day 2026-02-05 (287 papers) with the embedded "
                        "model and the example profile: no network, no key.")
     _out_arg(c, default=Path("paperradar-demo"))
-    c.set_defaults(func=cmd_demo)
+    c.set_defaults(func=cmd_demo, on_interrupt=JUDGED_SO_FAR)
 
     c = sub.add_parser("render", help="rebuild digests from the store",
                        description="Rebuild the digest files of one published date, or all of them, from the store.")
@@ -107,7 +110,7 @@ def build_parser() -> argparse.ArgumentParser:
                             "by arXiv id or URL.")
         f.add_argument("ids", nargs="+", help="arXiv ids or URLs")
         _offline_arg(f)
-        f.set_defaults(func=cmd_feedback_say, kind=kind)
+        f.set_defaults(func=cmd_feedback_say, kind=kind, on_interrupt=SAID_SO_FAR)
     f = fsub.add_parser("undo", help="take back what you said about papers", description="Take back likes or "
                         "dislikes.")
     f.add_argument("ids", nargs="+", help="arXiv ids or URLs")
@@ -120,7 +123,7 @@ def build_parser() -> argparse.ArgumentParser:
                         "bookmarks (.html).")
     f.add_argument("file", type=Path)
     _offline_arg(f)
-    f.set_defaults(func=cmd_feedback_import)
+    f.set_defaults(func=cmd_feedback_import, on_interrupt=SAID_SO_FAR)
     c.set_defaults(func=lambda a, feedback=c: (feedback.print_help(), 2)[1])  # `c` is the next parser by then
 
     c = sub.add_parser("replay", help="measure the learned ranker on days with picks",
@@ -132,7 +135,8 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--no-feedback", action="store_true", help="profile only: learn nothing from earlier days")
     c.add_argument("--json", type=Path, metavar="FILE", help="also write the per-day figures as JSON")
     _profile_arg(c, default_example=True)
-    c.set_defaults(func=cmd_replay)
+    c.set_defaults(func=cmd_replay, on_interrupt="the paper vectors encoded so far are cached: a re-run encodes "
+                   "only the rest, then replays from the first day")
     return p
 
 

@@ -92,6 +92,19 @@ def test_a_replay_stopped_while_encoding_keeps_what_it_encoded(days: Path, isola
     assert again.encoded_papers == 90 - 40
 
 
+def test_the_json_file_is_checked_before_the_replay_not_after(days: Path, tmp_path: Path,
+                                                             capsys: pytest.CaptureFixture[str]) -> None:
+    from paperradar.cli import main
+    blocked = tmp_path / "a-file"
+    blocked.write_text("x")
+    assert main(["replay", str(days / "test"), "--json", str(blocked / "r.json")]) == 1
+    said = capsys.readouterr()
+    assert "paperradar: error: " in said.err and "a-file" in said.err and "R-precision" not in said.out
+    nested = tmp_path / "results" / "2026" / "r.json"
+    assert main(["replay", str(days / "test"), "--no-feedback", "--json", str(nested)]) == 0
+    assert json.loads(nested.read_text(encoding="utf-8"))["days"]
+
+
 def test_without_feedback_every_day_is_ranked_by_the_profile_alone(days: Path, cache: MemoryVectorCache) -> None:
     plain = replay(days / "test", use_feedback=False, out=lambda _: None, cache=cache)
     fed = replay(days / "test", out=lambda _: None, cache=cache)

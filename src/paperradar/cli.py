@@ -514,6 +514,8 @@ def cmd_feedback_import(args: argparse.Namespace) -> int:
 def cmd_replay(args: argparse.Namespace) -> int:
     from .replay import replay
     profile = _profile(args, example_default=True)
+    if args.json:  # before hours of replay, not after: a folder that cannot be made is one line now
+        args.json.parent.mkdir(parents=True, exist_ok=True)
     replay(args.days_dir, warmup_dir=args.warmup, use_feedback=not args.no_feedback, profile=profile,
            json_path=args.json)
     return 0

@@ -21,9 +21,8 @@ import time
 from pathlib import Path
 
 from paperradar.config import load_profile
-from paperradar.embedding import Encoder
+from paperradar.embedding import Encoder, NpzVectorCache, default_cache_dir, encode_and_save
 from paperradar.models import Evidence, Paper
-from paperradar.embedding import NpzVectorCache, default_cache_dir
 from paperradar.scorers.embedded import EmbeddedScorer
 from paperradar.scorers.learned import LearnedScorer
 from paperradar.sources.jsonl import paper_from_record
@@ -61,9 +60,8 @@ def main() -> None:
     cache = NpzVectorCache(default_cache_dir(), prefix="replay-vectors")
     embedded = EmbeddedScorer(Encoder(cache=cache))
     started = time.perf_counter()
+    encode_and_save(embedded.encoder, [p.text for p in (*history, *day)], cache)  # a stopped first run keeps them
     base = embedded.analyse(history, profile, reasons=False)
-    embedded.encoder.encode([p.text for p in day])
-    cache.save()
     print(f"vectors ready in {time.perf_counter() - started:.1f} s ({embedded.encoder.encoded} texts encoded, "
           f"the rest from {cache.folder})")
     evidence = [Evidence(p, 1, 1.0, "llm", profile.field_names[int(i)]) if s >= profile.min_score

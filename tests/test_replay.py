@@ -73,9 +73,9 @@ def test_every_vector_is_encoded_before_the_first_day_is_timed(days: Path) -> No
 def test_a_replay_stopped_while_encoding_keeps_what_it_encoded(days: Path, isolated_home: Path,
                                                               monkeypatch: pytest.MonkeyPatch) -> None:
     # Ctrl-C during the first minutes of a new warm-up: the chunks already encoded are in the vector cache
-    from paperradar import replay as replay_module
+    from paperradar import embedding
     from paperradar.embedding import Encoder
-    monkeypatch.setattr(replay_module, "ENCODE_CHUNK", 40)
+    monkeypatch.setattr(embedding, "SAVE_EVERY", 40)
     real_run, calls = Encoder._run, []
 
     def interrupted_on_the_second_chunk(self: Encoder, texts: list[str]):  # type: ignore[no-untyped-def]

@@ -139,3 +139,15 @@ class NpzVectorCache:
             np.savez(tmp, keys=np.array(list(table)), vectors=np.stack(list(table.values())))
             tmp.replace(self._path(model))
         self._dirty.clear()
+
+
+SAVE_EVERY = 1000  # texts encoded between two saves (~12 s on 2 cores)
+
+
+def encode_and_save(encoder: Encoder, texts: Sequence[str], cache: NpzVectorCache | None) -> None:
+    """Encode `texts` into the encoder's cache a chunk at a time, saving `cache` after each: a first encoding of
+    thousands of papers (a replay's warm-up, a benchmark's corpus) stopped part-way keeps what it did."""
+    for at in range(0, len(texts), SAVE_EVERY):
+        encoder.encode(texts[at:at + SAVE_EVERY])
+        if cache is not None:
+            cache.save()

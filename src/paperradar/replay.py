@@ -19,7 +19,7 @@ from pathlib import Path
 import numpy as np
 
 from .config import example_profile_text, parse_profile
-from .embedding import Encoder, NpzVectorCache, VectorCache, default_cache_dir
+from .embedding import Encoder, NpzVectorCache, VectorCache, default_cache_dir, encode_and_save
 from .metrics import DayScore, score_day, summary_lines
 from .models import Evidence, Profile
 from .scorers.embedded import EmbeddedScorer
@@ -28,7 +28,6 @@ from .seeddays import SeedDay, load_days
 
 LIKE_WEIGHT = 1.0
 SHOWN_WEIGHT = 1.0  # the LLM read every paper of a seed day, so a paper it left out is a considered "no"
-ENCODE_CHUNK = 1000  # papers encoded between two saves of the vector cache (~12 s on 2 cores)
 
 
 @dataclass(frozen=True)
@@ -96,10 +95,7 @@ def replay(days_dir: str | Path, warmup_dir: str | Path | None = None, use_feedb
     # a replay stopped part-way (Ctrl-C during the first minutes of a new warm-up) keeps what it encoded
     started = time.perf_counter()
     texts = sorted({p.text for d in (*(warm if use_feedback else ()), *days) for p in d.papers})
-    for at in range(0, len(texts), ENCODE_CHUNK):
-        embedded.encoder.encode(texts[at:at + ENCODE_CHUNK])
-        if own_cache is not None:
-            own_cache.save()
+    encode_and_save(embedded.encoder, texts, own_cache)
     encoding = Encoding(len(texts), embedded.encoder.encoded, time.perf_counter() - started)
     evidence: list[Evidence] = [e for d in warm for e in day_evidence(d)] if use_feedback else []
     scored: list[DayScore] = []

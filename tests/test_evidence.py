@@ -50,13 +50,13 @@ def test_every_paper_read_counts_once_as_the_strongest_thing_known_of_it(tmp_pat
 
 
 def test_llm_verdicts_outlive_a_reworded_profile(tmp_path: Path) -> None:
-    # a reader who adds a keyword keeps what the LLM said before: the newest verdict under this profile wins,
-    # else the newest under an earlier one; a field the profile no longer has is not used as a field
+    # a reader who adds a keyword keeps what the LLM recommended before, in the fields the profile still has; the
+    # newest verdict under this profile wins; the rest of the old verdicts count as papers read
     before = cli._example_profile()
     after = replace(before, fields=(replace(before.fields[0], about=(*before.fields[0].about, "scaling laws")),
                                     *before.fields[1:]))
     assert after.version != before.version
-    papers = [replace(p, announce_date=MON) for p in read_jsonl(SAMPLE_DAY)[:3]]
+    papers = [replace(p, announce_date=MON) for p in read_jsonl(SAMPLE_DAY)[:5]]
     store = Store.open(tmp_path)
     try:
         store.upsert_papers(papers)
@@ -65,12 +65,14 @@ def test_llm_verdicts_outlive_a_reworded_profile(tmp_path: Path) -> None:
         llm, field = "llm:m", before.fields[1].name
         store.put_batch(run, MON, llm, BatchResult(
             (Judgement(papers[0].id, 8.0, field, "r", llm, 1, before.version),
-             Judgement(papers[1].id, 9.0, field, "r", llm, 1, before.version)), TokenUsage(1, 1, 0)))
+             Judgement(papers[1].id, 9.0, field, "r", llm, 1, before.version),
+             Judgement(papers[3].id, 3.0, None, "", llm, 1, before.version),
+             Judgement(papers[4].id, 8.0, "a field since removed", "r", llm, 1, before.version)), TokenUsage(1, 1, 0)))
         store.put_batch(run, MON, llm, BatchResult(
             (Judgement(papers[1].id, 3.0, None, "r", llm, 1, after.version),), TokenUsage(1, 1, 0)))
         found = {e.paper.id: (e.kind, e.label, e.field) for e in evidence.gather(store, after, before=TUE)}
         assert found[papers[0].id] == ("llm", 1, field)  # judged under the old wording only: still evidence
         assert found[papers[1].id] == ("llm", 0, None)  # judged again under the new wording: that verdict
-        assert found[papers[2].id][0] == "read"
+        assert found[papers[2].id][0] == found[papers[3].id][0] == found[papers[4].id][0] == "read"
     finally:
         store.close()

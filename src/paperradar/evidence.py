@@ -26,7 +26,7 @@ WEIGHT_READ = 0.25
 
 def gather(store: Store, profile: Profile, before: date | None = None) -> list[Evidence]:
     """Every piece of evidence known before `before` (all of it when None), one per paper."""
-    verdicts = store.llm_verdicts(profile.version, before)
+    verdicts = _verdicts(store, profile, before)
     said = {r["paper_id"]: r["kind"] for r in store.feedback()}
     shown = {pid for _, pid in store.shown_before(before)}
     read = store.listed_before(before)
@@ -45,3 +45,13 @@ def gather(store: Store, profile: Profile, before: date | None = None) -> list[E
         else:
             out.append(Evidence(paper, 0, WEIGHT_READ, "read", None))
     return out
+
+
+def _verdicts(store: Store, profile: Profile, before: date | None) -> dict[str, tuple[float, str | None, str]]:
+    """The LLM's verdicts that still speak for this profile: those made under it, and those made under an earlier
+    wording that chose a field the profile still has. A reworded description or a new keyword keeps what the LLM
+    said before it; a verdict without a field (not recommended) or in a field since removed is left to count as a
+    paper read (a weak negative), as the profile it was judged for is not this one."""
+    fields = set(profile.field_names)
+    return {pid: v for pid, v in store.llm_verdicts(profile.version, before).items()
+            if v[2] == profile.version or v[1] in fields}

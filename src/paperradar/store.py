@@ -321,18 +321,17 @@ class Store:
         None: the optional date bound of `listed_before`, `shown_before` and `unknown_ids`."""
         return self.db.execute(f"{sql} WHERE {condition}", (value,)) if value is not None else self.db.execute(sql)
 
-    def llm_verdicts(self, profile_version: str, before: date | None) -> dict[str, tuple[float, str | None]]:
-        """paper id -> (score, field) of the LLM judgement of papers listed before `before`: the newest made under
-        `profile_version`, else the newest under an earlier version of the profile (a reworded description or a
-        new keyword does not erase what the LLM said before it)."""
-        sql = ("SELECT j.paper_id, j.score, j.field FROM judgements j WHERE j.scorer LIKE 'llm:%' "
+    def llm_verdicts(self, profile_version: str, before: date | None) -> dict[str, tuple[float, str | None, str]]:
+        """paper id -> (score, field, profile version) of the LLM judgement of papers listed before `before`: the
+        newest made under `profile_version`, else the newest under an earlier version of the profile."""
+        sql = ("SELECT j.paper_id, j.score, j.field, j.profile_version FROM judgements j WHERE j.scorer LIKE 'llm:%' "
                "AND EXISTS (SELECT 1 FROM listings l WHERE l.paper_id = j.paper_id")
         args: list[str] = []
         if before:
             sql += " AND l.announce_date < ?"
             args.append(before.isoformat())
         rows = self.db.execute(sql + ") ORDER BY j.profile_version = ?, j.created_at", [*args, profile_version])
-        return {r["paper_id"]: (r["score"], r["field"]) for r in rows}  # the last row of a paper wins
+        return {r["paper_id"]: (r["score"], r["field"], r["profile_version"]) for r in rows}  # a paper's last row wins
 
     # embedding vectors, keyed by a hash of their text (the VectorCache protocol)
 

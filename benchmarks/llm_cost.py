@@ -51,7 +51,7 @@ from paperradar.models import LLMSettings, Paper, Profile
 from paperradar.pipeline import prefilter, run_listing
 from paperradar.render.publish import publish
 from paperradar.scorers.embedded import EmbeddedScorer
-from paperradar.scorers.learned import LearnedScorer
+from paperradar.scorers.learned import LearnedScorer, learnable
 from paperradar.scorers.llm import LLMScorer
 from paperradar.seeddays import SeedDay, load_days
 from paperradar.sources.jsonl import iter_jsonl_records
@@ -171,7 +171,7 @@ def local_scorer(bench: Bench, when: date) -> tuple[EmbeddedScorer | LearnedScor
     """What `paperradar run` builds (cli._local_scorer), with the benchmark's vector cache."""
     evidence = gather(bench.store, bench.profile, before=when)
     kinds: Counter[str] = Counter(e.kind for e in evidence)
-    return (LearnedScorer(bench.embedded, evidence) if evidence else bench.embedded), kinds
+    return (LearnedScorer(bench.embedded, evidence) if learnable(evidence) else bench.embedded), kinds
 
 
 def replay_day(bench: Bench, day: SeedDay, day_dir: Path) -> DayRun:

@@ -47,6 +47,11 @@ README = Path("README.md")
 SITE = Path("site")
 
 
+def history_page(day: date) -> Path:
+    """The day's own Markdown digest, which README.md copies while it is the newest day."""
+    return Path("history") / f"{day.isoformat()}.md"
+
+
 def neighbour_dates(dates: Iterable[date], day: date) -> list[date]:
     """The published dates just before and just after `day` (whether or not `day` is among `dates`): the days
     whose digests publish() wants as `neighbours`."""
@@ -58,13 +63,14 @@ def day_pages(dates: Iterable[date], day: date) -> tuple[Path, Path]:
     newest day, else its own history/DATE.md and site/DATE.html."""
     if day >= max(dates, default=day):
         return README, SITE / INDEX
-    return Path("history") / f"{day.isoformat()}.md", SITE / page_name(day)
+    return history_page(day), SITE / page_name(day)
 
 
 def _day_files(digest: Digest, now: datetime) -> dict[Path, str]:
     """history/DATE.md and json/DATE.json of one day."""
-    day = digest.announce_date.isoformat()
-    return {Path("history") / f"{day}.md": render_markdown(digest, now), Path("json") / f"{day}.json": render_json(digest)}
+    day = digest.announce_date
+    return {history_page(day): render_markdown(digest, now),
+            Path("json") / f"{day.isoformat()}.json": render_json(digest)}
 
 
 def _checked_neighbours(digest: Digest, dates: list[date], neighbours: Sequence[Digest]) -> list[Digest]:
@@ -109,7 +115,7 @@ def render_day(digest: Digest, out_dir: Path, dates: Sequence[date], neighbours:
     if newest in pages:
         pages[INDEX] = pages[newest]
     if all_dates[-1] == day:
-        files[README] = files[Path("history") / f"{day.isoformat()}.md"]
+        files[README] = files[history_page(day)]
     counts = {**(known or {}), **{d.announce_date: len(d.recommended) for d in [digest, *neighbours]}}
     pages[ARCHIVE] = _archive(out_dir, all_dates, counts, set(pages), digest.profile.language)
     files.update({SITE / name: page for name, page in pages.items()})
@@ -152,7 +158,7 @@ def render_all(digests: Sequence[Digest], now: datetime) -> dict[Path, str]:
     files: dict[Path, str] = {}
     for d in days:
         files.update(_day_files(d, made_at(d, None, now)))
-    files[README] = files[Path("history") / f"{days[-1].announce_date.isoformat()}.md"]
+    files[README] = files[history_page(days[-1].announce_date)]
     files.update({SITE / name: page for name, page in site_pages(days, now).items()})
     return files
 

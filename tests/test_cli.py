@@ -128,7 +128,8 @@ def _profile(home: Path) -> Path:
 
 
 def test_run_reads_arxiv_and_dates_the_digest_by_the_feed(isolated_home: Path, tmp_path: Path,
-                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+                                                          monkeypatch: pytest.MonkeyPatch,
+                                                          capsys: pytest.CaptureFixture[str]) -> None:
     server = ArxivServer().start()
     try:
         monkeypatch.setenv("PAPERRADAR_ARXIV_RSS_URL", server.rss_url)
@@ -145,6 +146,8 @@ def test_run_reads_arxiv_and_dates_the_digest_by_the_feed(isolated_home: Path, t
     digest = json.loads((out / "json" / "2025-09-18.json").read_text(encoding="utf-8"))
     assert digest["announce_date"] == "2025-09-18"  # the feed's date, not today's
     assert [p["id"] for p in digest["papers"]] == ["2509.13332"]  # new only: cross and replace filtered out
+    # the recorded API answers lack the feed's paper: said once, in the run's own words
+    assert capsys.readouterr().err.splitlines().count("  arXiv API does not know 2509.13332") == 1
 
 
 def test_the_holiday_feed_gives_an_empty_digest_and_status_0(isolated_home: Path, tmp_path: Path,

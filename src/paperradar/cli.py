@@ -255,7 +255,7 @@ def _fetch_arxiv(profile: Profile, enrich: bool):
     problems: list[str] = []
     papers = tuple(api.enrich(list(got.papers), problems=problems))
     for line in problems:
-        print(f"  arXiv API: {line}", file=sys.stderr)
+        print(f"  {line}", file=sys.stderr)
     return replace(got, papers=papers)
 
 

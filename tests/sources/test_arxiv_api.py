@@ -84,11 +84,13 @@ def test_fetch_in_batches(arxiv_server: ArxivServer, client: ArxivClient):
     assert [len(q["id_list"][0].split(",")) for q in arxiv_server.api_requests()] == [8, 8, 4]
 
 
-def test_unknown_and_malformed_ids_are_reported_not_fatal(arxiv_server: ArxivServer, client: ArxivClient):
+def test_unknown_and_malformed_ids_are_reported_not_fatal(arxiv_server: ArxivServer, client: ArxivClient,
+                                                          caplog: pytest.LogCaptureFixture):
     problems: list[str] = []
     found = fetch_by_ids(["2104.12255v1", "0000.0000", "not-an-id"], client, problems=problems)
     assert list(found) == ["2104.12255"]
     assert problems == ["not an arXiv id, not asked: 'not-an-id'", "arXiv API does not know 0000.0000"]
+    assert not caplog.records  # the caller keeps and shows the lines: logged too, a command printed each twice
     assert [q["id_list"] for q in arxiv_server.api_requests()] == [["2104.12255,0000.0000"]]
 
 
@@ -150,6 +152,11 @@ def test_enrich_keeps_papers_the_api_does_not_know(client: ArxivClient):
     assert unknown == papers[0]
     assert known.categories == ("cs.CR",)
     assert problems == ["arXiv API does not know 0000.0000"]
+
+
+def test_without_a_list_the_problems_are_logged(client: ArxivClient, caplog: pytest.LogCaptureFixture):
+    enrich([listed("0000.0000")], client)
+    assert [r.getMessage() for r in caplog.records] == ["arXiv API does not know 0000.0000"]
 
 
 def test_enrich_when_arxiv_is_down_returns_the_listing_unchanged(arxiv_server: ArxivServer, client: ArxivClient):

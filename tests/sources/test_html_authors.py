@@ -569,7 +569,8 @@ def test_pages_are_fetched_parsed_and_attached_404_skipped_500_retried_refusal_r
     assert len(problems) == 1 and "2602.00004" in problems[0] and "403" in problems[0]
 
 
-def test_arxiv_saying_it_is_unavailable_stops_the_rest_with_one_line(html_server: HtmlServer) -> None:
+def test_arxiv_saying_it_is_unavailable_stops_the_rest_with_one_line(html_server: HtmlServer,
+                                                                    caplog: pytest.LogCaptureFixture) -> None:
     papers = [paper(f"2602.0001{i}", "Ann Lee") for i in range(3)]
     for p in papers:
         html_server.serve(p, (503, b"busy"))
@@ -577,6 +578,7 @@ def test_arxiv_saying_it_is_unavailable_stops_the_rest_with_one_line(html_server
     assert fetch_affiliations(papers, fast_client(), problems) == {}
     assert html_server.seen == ["/html/2602.00010v1"] * 3  # one paper's retries, then no more asking
     assert len(problems) == 1 and "3 paper(s)" in problems[0]
+    assert not caplog.records  # the caller shows the line; logged as well, `paperradar run` printed it twice
 
 
 def test_an_unreachable_arxiv_stops_at_the_first_paper(monkeypatch: pytest.MonkeyPatch) -> None:

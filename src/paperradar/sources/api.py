@@ -11,13 +11,13 @@ from __future__ import annotations
 import logging
 import re
 import xml.etree.ElementTree as ET
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from datetime import date
 
 from ..errors import ArxivUnavailable, SourceError
 from ..models import ARXIV_ID, Author, Paper, versionless
-from .http import ArxivClient, ArxivRefused
+from .http import ArxivClient, ArxivRefused, reporter
 from .jsonl import detex
 
 log = logging.getLogger(__name__)
@@ -45,9 +45,9 @@ def fetch_by_ids(ids: Iterable[str], client: ArxivClient | None = None, batch_si
     """Papers for `ids` (versionless or not), keyed by versionless id; ids arXiv does not know are absent.
 
     Each id that was rejected or (unless `report_missing` is false, for a caller that names the absent ids
-    itself) not found is logged and, if `problems` is given, appended to it as a line.
+    itself) not found is one line in `problems` if given, else in the log.
     """
-    client, report = client or ArxivClient(), _Reporter(problems)
+    client, report = client or ArxivClient(), reporter(problems, log)
     wanted = list(dict.fromkeys(versionless(i) for i in ids))
     for bad in (i for i in wanted if not _WELL_FORMED_ID.fullmatch(i)):
         report(f"not an arXiv id, not asked: {bad!r}")
@@ -63,10 +63,10 @@ def enrich(papers: Iterable[Paper], client: ArxivClient | None = None, batch_siz
     """`papers` with the API's categories (primary first), comment, latest version and stated affiliations.
 
     Everything else, the announce date above all, stays as the feed gave it. A paper the API does not
-    know, or whose batch failed, stays as it was and is reported (logged, and appended to `problems`):
+    know, or whose batch failed, stays as it was and is reported (a line in `problems`, else the log):
     a listing is never lost to a metadata lookup. Once arXiv is unreachable, later batches are not tried.
     """
-    papers, client, report = list(papers), client or ArxivClient(), _Reporter(problems)
+    papers, client, report = list(papers), client or ArxivClient(), reporter(problems, log)
     known: dict[str, Paper] = {}
     for at in range(0, len(papers), batch_size):
         batch = [p.id for p in papers[at:at + batch_size]]
@@ -107,19 +107,7 @@ def parse_feed(xml_bytes: bytes, announce_date: date | None = None, source: str 
     return ApiPage(tuple(_paper(e, announce_date) for e in entries), total, start)
 
 
-class _Reporter:
-    """Logs one line per problem and keeps it in the caller's list, if any."""
-
-    def __init__(self, sink: list[str] | None):
-        self.sink = sink
-
-    def __call__(self, line: str) -> None:
-        log.warning("%s", line)
-        if self.sink is not None:
-            self.sink.append(line)
-
-
-def _fetch_batch(batch: list[str], client: ArxivClient, page_size: int, report: _Reporter,
+def _fetch_batch(batch: list[str], client: ArxivClient, page_size: int, report: Callable[[str], None],
                  report_missing: bool) -> dict[str, Paper]:
     """Every paper of one id batch, following pages; ids named by an error entry are dropped and reported."""
     batch = list(batch)

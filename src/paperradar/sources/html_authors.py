@@ -29,7 +29,7 @@ from html.parser import HTMLParser
 
 from ..errors import ArxivUnavailable
 from ..models import Author, Paper
-from .http import ArxivClient, ArxivRefused
+from .http import ArxivClient, ArxivRefused, reporter
 
 log = logging.getLogger(__name__)
 
@@ -536,9 +536,9 @@ def fetch_affiliations(papers: Sequence[Paper], client: ArxivClient | None = Non
     Only papers whose page was read are in the answer (their authors are the listing's, same names and
     order). Slow by design (one polite request per paper), so call it for the papers a digest shows.
     A 404 means arXiv has no HTML for the paper and is skipped silently; any other failure is one line in
-    `problems` (and the log) and the next paper is tried, unless arXiv stopped answering: then it stops.
+    `problems` (the log, without one) and the next paper is tried, unless arXiv stopped answering: then it stops.
     """
-    client = client or ArxivClient()
+    client, report = client or ArxivClient(), reporter(problems, log)
     base = getattr(client, "html_url", None)
     found: dict[str, tuple[Author, ...]] = {}
     for done, paper in enumerate(papers):
@@ -546,19 +546,13 @@ def fetch_affiliations(papers: Sequence[Paper], client: ArxivClient | None = Non
             page = client.get(html_url(paper, base))
         except ArxivRefused as e:
             if e.status != 404:
-                _report(problems, f"affiliations of {paper.id} not read: {e}")
+                report(f"affiliations of {paper.id} not read: {e}")
             continue
         except ArxivUnavailable as e:
             if e.status is None or e.status in _ARXIV_DOWN:
-                _report(problems, f"affiliations of {len(papers) - done} paper(s) not read: {e}")
+                report(f"affiliations of {len(papers) - done} paper(s) not read: {e}")
                 break
-            _report(problems, f"affiliations of {paper.id} not read: {e}")
+            report(f"affiliations of {paper.id} not read: {e}")
             continue
         found[paper.id] = attach_affiliations(paper.authors, parse_author_block(page))
     return found
-
-
-def _report(problems: list[str] | None, line: str) -> None:
-    log.warning("%s", line)
-    if problems is not None:
-        problems.append(line)

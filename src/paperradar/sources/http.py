@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import http.client
+import logging
 import os
 import socket
 import struct
@@ -44,6 +45,14 @@ RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 _PACE_LOCK = threading.Lock()
 _last_start: float | None = None  # time.time() of the last request this process started
 _STAMP = struct.Struct("<d")
+
+
+def reporter(problems: list[str] | None, log: logging.Logger) -> Callable[[str], None]:
+    """Where a source's problem lines go, one line each: into `problems` when the caller keeps a list (it shows
+    them), else the log. Never both, or a command that prints its list shows every line twice."""
+    if problems is not None:
+        return problems.append
+    return lambda line: log.warning("%s", line)
 
 
 def pace_file() -> str:

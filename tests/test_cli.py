@@ -151,17 +151,27 @@ def test_run_reads_arxiv_and_dates_the_digest_by_the_feed(isolated_home: Path, t
 
 
 def test_the_holiday_feed_gives_an_empty_digest_and_status_0(isolated_home: Path, tmp_path: Path,
-                                                             monkeypatch: pytest.MonkeyPatch) -> None:
-    server = ArxivServer()
-    server.rss = (FIXTURES / "arxiv_rss_empty_holiday_physics_2025-12-31.xml").read_bytes()
-    server.start()
+                                                             monkeypatch: pytest.MonkeyPatch,
+                                                             capsys: pytest.CaptureFixture[str]) -> None:
+    server = ArxivServer().start()
+    out = tmp_path / "o"
     try:
         monkeypatch.setenv("PAPERRADAR_ARXIV_RSS_URL", server.rss_url)
+        monkeypatch.setenv("PAPERRADAR_ARXIV_API_URL", server.api_url)
         _profile(isolated_home)
-        assert main(["run", "--out", str(tmp_path / "o")]) == 0
+        assert main(["run", "--no-affiliations", "--out", str(out)]) == 0  # a day with papers: 2025-09-18
+        server.rss = (FIXTURES / "arxiv_rss_empty_holiday_physics_2025-12-31.xml").read_bytes()
+        capsys.readouterr()
+        assert main(["run", "--out", str(out)]) == 0
     finally:
         server.stop()
-    assert (tmp_path / "o" / "history" / "2025-12-31.md").exists()
+    said = capsys.readouterr().out
+    assert "2025-12-31: no new papers announced" in said
+    assert f"digest: {out / 'history' / '2025-12-31.md'}  site: {out / 'site' / '2025-12-31.html'}" in said
+    # the last digest keeps the front page through the holiday
+    assert (out / "README.md").read_text() == (out / "history" / "2025-09-18.md").read_text()
+    assert (out / "site" / "index.html").read_text() == (out / "site" / "2025-09-18.html").read_text()
+    assert 'href="2025-12-31.html"' in (out / "site" / "index.html").read_text()
 
 
 def test_no_network_is_one_clear_line(isolated_home: Path, monkeypatch: pytest.MonkeyPatch,

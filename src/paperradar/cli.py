@@ -339,7 +339,7 @@ def _iso_date(text: str) -> date:
 
 def cmd_render(args: argparse.Namespace) -> int:
     from .pipeline import load_digest
-    from .render.publish import neighbour_dates, publish, publish_all
+    from .render.publish import front_date, neighbour_dates, publish, publish_all
     profile = _profile(args)
     out = args.out or data_dir() / "digest"
     store = Store.open()
@@ -356,11 +356,12 @@ def cmd_render(args: argparse.Namespace) -> int:
         if args.date:
             wanted = sorted([args.date, *neighbour_dates(dates, args.date)])
         digests = [d for d in (load_digest(store, profile, day) for day in wanted) if d is not None]
+        front = front_date(dates, store.listing_dates())
     finally:
         store.close()
     if args.date:
         target = next(d for d in digests if d.announce_date == args.date)
-        publish(target, out, dates, [d for d in digests if d is not target])
+        publish(target, out, dates, [d for d in digests if d is not target], front=front)
     else:
         publish_all(digests, out)
     print(f"rendered {1 if args.date else len(digests)} day(s) into {out}")

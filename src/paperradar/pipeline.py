@@ -10,7 +10,7 @@ from datetime import date, datetime, timezone
 from pathlib import Path
 
 from .models import Author, BatchResult, Digest, DigestEntry, Judgement, Paper, Profile, RunFacts, TokenUsage
-from .render.publish import day_pages, neighbour_dates
+from .render.publish import day_pages, front_date, neighbour_dates
 from .scorers.base import BUDGET_REACHED, Scorer
 from .sources.rss import Listing
 from .store import Store
@@ -110,11 +110,12 @@ def _run(store: Store, profile: Profile, listing: Listing, local: Scorer, llm: S
     dates = sorted(set(store.published_dates()) | {day})
     neighbours = [d for d in (load_digest(store, profile, other) for other in neighbour_dates(dates, day))
                   if d is not None]
-    written = publish(digest, out_dir, dates, neighbours)
+    front = front_date(dates, store.listing_dates())
+    written = publish(digest, out_dir, dates, neighbours, front=front)
     clock.stage("publish", t)
     store.mark_shown(day, [e.paper.id for e in digest.recommended])
     store.finish_run(run_id, "done", replace(facts, timings=clock.timings))
-    return Outcome("published", day, digest, tuple(written), pages=day_pages(dates, day))
+    return Outcome("published", day, digest, tuple(written), pages=day_pages(dates, day, front))
 
 
 def prefilter(papers: Sequence[Paper], local: dict[str, Judgement], keep_rate: float) -> list[Paper]:

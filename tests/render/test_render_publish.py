@@ -17,7 +17,7 @@ from paperradar.models import Digest
 from paperradar.render.files import read_head, write_atomic
 from paperradar.render.jsonout import digest_record, recorded_recommended, render_json
 from paperradar.render.markdown import render_markdown
-from paperradar.render.publish import neighbour_dates, publish, publish_all
+from paperradar.render.publish import day_pages, front_date, neighbour_dates, publish, publish_all
 
 
 def _files(root: Path) -> list[str]:
@@ -37,7 +37,9 @@ def _publish_daily(out: Path) -> list[list[str]]:
     days = [llm_zh_digest(), local_en_digest(), empty_digest()]
     written = []
     for i, d in enumerate(days):
-        paths = publish(d, out, dates=[x.announce_date for x in days[:i]], neighbours=days[i - 1:i], now=_when(d))
+        dates = [x.announce_date for x in days[:i + 1]]
+        front = front_date(dates, [x.announce_date for x in days[:i + 1] if x.facts.papers_read])
+        paths = publish(d, out, dates=dates[:-1], neighbours=days[i - 1:i], now=_when(d), front=front)
         written.append(_rel(out, paths))
     return written
 
@@ -76,11 +78,37 @@ def test_the_first_day_alone(tmp_path: Path) -> None:
 
 def test_a_new_day_writes_only_itself_its_neighbour_and_the_archive(tmp_path: Path) -> None:
     written = _publish_daily(tmp_path)
-    assert written[2] == ["README.md", "history/2026-02-07.md", "json/2026-02-07.json",
+    assert written[1] == ["README.md", "history/2026-02-06.md", "json/2026-02-06.json",
+                          "site/2026-02-05.html", "site/2026-02-06.html", "site/archive.html", "site/index.html"]
+    feb5 = (tmp_path / "site/2026-02-05.html").read_text()
+    assert 'rel="next" href="2026-02-06.html"' in feb5
+    assert (tmp_path / "history/2026-02-06.md").read_text() == render_markdown(local_en_digest(), _when(local_en_digest()))
+
+
+def test_an_empty_listing_gets_its_pages_but_not_the_front_page(tmp_path: Path) -> None:
+    # a weekend or a holiday: the last digest stays on README.md and index.html, where the reader catches up
+    written = _publish_daily(tmp_path)
+    assert written[2] == ["history/2026-02-07.md", "json/2026-02-07.json",
                           "site/2026-02-06.html", "site/2026-02-07.html", "site/archive.html", "site/index.html"]
+    assert (tmp_path / "README.md").read_text() == (tmp_path / "history/2026-02-06.md").read_text()
     feb6 = (tmp_path / "site/2026-02-06.html").read_text()
     assert 'rel="next" href="2026-02-07.html"' in feb6 and 'rel="prev" href="2026-02-05.html"' in feb6
-    assert "# ArXiv 每日推荐 - 2026-02-07" in (tmp_path / "README.md").read_text()
+    assert (tmp_path / "site/index.html").read_text() == feb6  # with its link to the empty day
+    assert "2026-02-07" in (tmp_path / "history/2026-02-07.md").read_text()
+    assert '<a href="2026-02-07.html">2026-02-07</a> (0)' in (tmp_path / "site/archive.html").read_text()
+    assert day_pages([FEB5, FEB6, FEB7], FEB7, FEB6) == (Path("history/2026-02-07.md"), Path("site/2026-02-07.html"))
+    assert day_pages([FEB5, FEB6, FEB7], FEB6, FEB6) == (Path("README.md"), Path("site/index.html"))
+
+
+@pytest.mark.parametrize("dates, listed, front", [
+    ([FEB5, FEB6, FEB7], [FEB5, FEB6], FEB6),
+    ([FEB5, FEB6, FEB7], [FEB5], FEB5),  # a long weekend
+    ([FEB5, FEB6, FEB7], [FEB5, FEB6, FEB7], FEB7),
+    ([FEB6, FEB7], [], FEB7),  # the first runs fell on empty days: the newest, saying so
+    ([FEB7, FEB5], [FEB5, date(2026, 2, 9)], FEB5),  # a listed date not published is not a front
+])
+def test_front_date(dates: list[date], listed: list[date], front: date) -> None:
+    assert front_date(dates, listed) == front
 
 
 def test_daily_publishing_builds_the_same_site_as_a_rebuild(tmp_path: Path) -> None:

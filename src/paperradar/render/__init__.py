@@ -9,6 +9,8 @@
     days.py      one digest per day, the time each says it was made, a day's neighbours
     publish.py   publish(digest, out_dir, dates, neighbours, now)  the daily call: only the files that change
                  neighbour_dates(dates, day)                         which digests to pass as neighbours
+                 front_date(dates, listed)                           the day on the front page: the last one
+                                                                     with papers, not a weekend's empty listing
                  publish_all(digests, out_dir, now)                 every day at once, in one linear pass
     files.py     the only disk access: write_atomic, read_head
 """

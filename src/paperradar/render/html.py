@@ -56,8 +56,10 @@ def render_archive(days: Sequence[ArchiveDay], language: Language) -> str:
                                                              language=language)
 
 
-def site_pages(digests: Sequence[Digest], now: datetime, current: date | None = None) -> dict[str, str]:
-    """File name -> HTML of the whole site: every day, index.html (the newest day) and archive.html.
+def site_pages(digests: Sequence[Digest], now: datetime, current: date | None = None,
+               front: date | None = None) -> dict[str, str]:
+    """File name -> HTML of the whole site: every day, index.html (a copy of the `front` day's page, by default the
+    newest day's) and archive.html.
 
     `current` is the day made `now`; the others keep the time their run finished (see days.made_at).
     """
@@ -67,7 +69,7 @@ def site_pages(digests: Sequence[Digest], now: datetime, current: date | None = 
     dates = [d.announce_date for d in days]
     pages = {page_name(d.announce_date): render_page(d, made_at(d, current, now), *adjacent(dates, d.announce_date))
              for d in days}
-    pages[INDEX] = pages[page_name(dates[-1])]
+    pages[INDEX] = pages[page_name(front or dates[-1])]
     archive = [ArchiveDay(d.announce_date.isoformat(), page_name(d.announce_date), len(d.recommended)) for d in days]
     pages[ARCHIVE] = render_archive(archive, days[-1].profile.language)
     return pages

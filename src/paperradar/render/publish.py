@@ -1,6 +1,6 @@
 """Publishing digests under an output directory, each file replaced atomically.
 
-    publish(digest, out_dir, dates=(), neighbours=(), now=None) -> list[Path]
+    publish(digest, out_dir, dates=(), neighbours=(), now=None, front=None) -> list[Path]
         The daily call. Its cost does not depend on how many days were published before, except for the
         archive page (one line, and one short read of a json/DATE.json head, per day).
         digest      the day being published: a new day, or a re-run of a day already published
@@ -13,14 +13,21 @@
                     site/archive.html, every date newest first with its number of recommendations, taken from
                     the digests given or from the head of json/DATE.json (no such file: no number, never a guess;
                     no site/DATE.html: no link);
-                    README.md and site/index.html when the digest is the newest day (index.html also when the
-                    newest day is a neighbour given, so that it stays a copy of that day's page)
+                    README.md and site/index.html when the digest is the front day (index.html also when the
+                    front day is a neighbour given, so that it stays a copy of that day's page)
+        front       the day the front page shows (README.md, site/index.html): front_date() names it; by default
+                    the newest date
+
+    front_date(dates, listed) -> date
+        The newest published date that listed papers (the newest date if none did): a weekend's or a holiday's
+        empty listing gets its own pages and archive line, but does not push the last digest off the front page.
 
     neighbour_dates(dates, day) -> list[date]
         The published dates just before and after `day` (0, 1 or 2 of them).
 
     publish_all(digests, out_dir, now=None) -> list[Path]
-        Every file of every day in one pass (for `paperradar render`), linear in the number of days.
+        Every file of every day in one pass (for `paperradar render`), linear in the number of days; the front
+        page is front_date() of the digests.
         Each day says the time its run finished (`now` if none was recorded).
 
 Everything is rendered before anything is written, so a failing render leaves the previous files untouched.
@@ -58,10 +65,18 @@ def neighbour_dates(dates: Iterable[date], day: date) -> list[date]:
     return [d for d in adjacent(sorted({*dates, day}), day) if d is not None]
 
 
-def day_pages(dates: Iterable[date], day: date) -> tuple[Path, Path]:
+def front_date(dates: Iterable[date], listed: Iterable[date]) -> date:
+    """The day the front page shows among the published `dates`: the newest one in `listed` (the dates whose listing
+    had papers), or the newest date when none had. Raises ValueError when `dates` is empty."""
+    dates = sorted(dates)
+    with_papers = set(listed).intersection(dates)
+    return max(with_papers) if with_papers else dates[-1]
+
+
+def day_pages(dates: Iterable[date], day: date, front: date | None = None) -> tuple[Path, Path]:
     """Where a reader finds `day`'s digest among the published `dates`: README.md and site/index.html while it is the
-    newest day, else its own history/DATE.md and site/DATE.html."""
-    if day >= max(dates, default=day):
+    front day (by default the newest), else its own history/DATE.md and site/DATE.html."""
+    if day == (front or max(dates, default=day)):
         return README, SITE / INDEX
     return history_page(day), SITE / page_name(day)
 
@@ -101,7 +116,7 @@ def _archive(out_dir: Path, dates: list[date], known: dict[date, int], written: 
 
 
 def render_day(digest: Digest, out_dir: Path, dates: Sequence[date], neighbours: Sequence[Digest], now: datetime,
-               known: dict[date, int] | None = None) -> dict[Path, str]:
+               known: dict[date, int] | None = None, front: date | None = None) -> dict[Path, str]:
     """Relative path -> text of every file publish() writes (see the module docstring)."""
     day = digest.announce_date
     others = {n.announce_date for n in neighbours}
@@ -111,10 +126,10 @@ def render_day(digest: Digest, out_dir: Path, dates: Sequence[date], neighbours:
     pages = {page_name(day): render_page(digest, now, *adjacent(all_dates, day))}
     for n in neighbours:
         pages[page_name(n.announce_date)] = render_page(n, made_at(n, day, now), *adjacent(all_dates, n.announce_date))
-    newest = page_name(all_dates[-1])
-    if newest in pages:
-        pages[INDEX] = pages[newest]
-    if all_dates[-1] == day:
+    front = front or all_dates[-1]
+    if page_name(front) in pages:
+        pages[INDEX] = pages[page_name(front)]
+    if front == day:
         files[README] = files[history_page(day)]
     counts = {**(known or {}), **{d.announce_date: len(d.recommended) for d in [digest, *neighbours]}}
     pages[ARCHIVE] = _archive(out_dir, all_dates, counts, set(pages), digest.profile.language)
@@ -135,7 +150,7 @@ def _from_history(digest: Digest, history: Sequence[Digest]) -> tuple[list[date]
 
 
 def publish(digest: Digest, out_dir: Path, dates: Sequence[date] | Sequence[Digest] = (),
-            neighbours: Sequence[Digest] = (), now: datetime | None = None, *,
+            neighbours: Sequence[Digest] = (), now: datetime | None = None, front: date | None = None, *,
             history: Sequence[Digest] | None = None) -> list[Path]:
     """Publish one day under `out_dir`, writing only the files it changes; returns the paths written.
 
@@ -146,20 +161,21 @@ def publish(digest: Digest, out_dir: Path, dates: Sequence[date] | Sequence[Dige
     if history is not None or old:
         dates, neighbours, known = _from_history(digest, [*old, *(history or ())])
     day_dates = [d for d in dates if not isinstance(d, Digest)]
-    files = render_day(digest, Path(out_dir), day_dates, neighbours, now or datetime.now(UTC), known)
+    files = render_day(digest, Path(out_dir), day_dates, neighbours, now or datetime.now(UTC), known, front)
     return _write(Path(out_dir), files)
 
 
 def render_all(digests: Sequence[Digest], now: datetime) -> dict[Path, str]:
-    """Relative path -> text of every file of every day; README.md is the newest day."""
+    """Relative path -> text of every file of every day; README.md is the front day (see front_date)."""
     days = one_per_day(digests)
     if not days:
         raise RenderError("no digest to publish")
+    front = front_date((d.announce_date for d in days), (d.announce_date for d in days if d.facts.papers_read))
     files: dict[Path, str] = {}
     for d in days:
         files.update(_day_files(d, made_at(d, None, now)))
-    files[README] = files[history_page(days[-1].announce_date)]
-    files.update({SITE / name: page for name, page in site_pages(days, now).items()})
+    files[README] = files[history_page(front)]
+    files.update({SITE / name: page for name, page in site_pages(days, now, front=front).items()})
     return files
 
 

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import fcntl
 import json
+import os
 import re
 import socket
+import threading
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -284,6 +288,35 @@ def test_history_and_render(tmp_path: Path, capsys: pytest.CaptureFixture[str], 
     assert main(["render", "--profile", str(profile), "--out", str(out)]) == 0
     assert (out / "README.md").read_text(encoding="utf-8").startswith("# ArXiv 每日推荐 - 2026-02-05")
     assert main(["render", "2020-01-01", "--profile", str(profile)]) == 1
+
+
+def test_a_second_run_on_the_same_store_waits_for_the_first(tmp_path: Path, isolated_home: Path,
+                                                             capsys: pytest.CaptureFixture[str]) -> None:
+    # cron's run and one by hand at the same minute: the second would judge (and pay for) every paper again
+    profile = _profile(isolated_home)
+    sample = Path(cli.__file__).parent / "data" / "sample-2026-02-05.jsonl"
+    held = os.open(isolated_home / "paperradar.db.run-lock", os.O_RDWR | os.O_CREAT)
+    fcntl.flock(held, fcntl.LOCK_EX)  # the other run, mid-way
+    released: list[datetime] = []
+
+    def finish_the_other_run() -> None:
+        released.append(datetime.now(UTC))
+        os.close(held)
+
+    timer = threading.Timer(1.0, finish_the_other_run)
+    timer.start()
+    try:
+        assert main(["run", "--local-only", "--profile", str(profile), "--from-jsonl", str(sample),
+                     "--out", str(tmp_path / "o")]) == 0
+    finally:
+        timer.join()
+    facts = json.loads((tmp_path / "o" / "json" / "2026-02-05.json").read_text(encoding="utf-8"))["facts"]
+    assert datetime.fromisoformat(facts["started_at"]) >= released[0]  # it began once the other had finished
+    said = capsys.readouterr()
+    assert f"another paperradar run is using {isolated_home}: waiting for it to finish" in said.err
+    assert main(["run", "--local-only", "--profile", str(profile), "--from-jsonl", str(sample),
+                 "--out", str(tmp_path / "o")]) == 0
+    assert "waiting" not in capsys.readouterr().err  # the lock went with the run that held it
 
 
 def test_a_saved_day_is_read_as_the_profiles_feed_would_list_it(tmp_path: Path, isolated_home: Path,

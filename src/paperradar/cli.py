@@ -266,10 +266,12 @@ def _run(profile: Profile, listing, out: Path, use_llm: bool, home: Path | None 
     from .render.wording import learned_line
     store = Store.open(home)
     try:
-        local = _local_scorer(store, profile, listing.announce_date, evidence_home)
-        llm, budget = (_llm_scorer(store, profile) if use_llm and profile.llm else (None, None))
-        outcome = run_listing(store, profile, listing, local, llm, out, publish, llm_budget=budget,
-                              affiliations=affiliations)
+        with store.one_run_at_a_time(lambda: print(f"  another paperradar run is using {store.path.parent}: waiting "
+                                                   "for it to finish, then judging only what it left", file=sys.stderr)):
+            local = _local_scorer(store, profile, listing.announce_date, evidence_home)
+            llm, budget = (_llm_scorer(store, profile) if use_llm and profile.llm else (None, None))
+            outcome = run_listing(store, profile, listing, local, llm, out, publish, llm_budget=budget,
+                                  affiliations=affiliations)
     finally:
         store.close()
     if outcome.status == "stale":

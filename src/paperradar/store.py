@@ -7,10 +7,11 @@ Schema changes go through the numbered migrations below, recorded in the `migrat
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import sqlite3
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import asdict, replace
 from datetime import date, datetime, timezone
 from pathlib import Path
@@ -103,6 +104,29 @@ class Store:
 
     def close(self) -> None:
         self.db.close()
+
+    @contextlib.contextmanager
+    def one_run_at_a_time(self, waiting: Callable[[], None]) -> Iterator[None]:
+        """Hold this store's run lock (a locked file beside the database) while a run judges and publishes, so two
+        runs on one store (cron's and one by hand) never judge the same papers twice: the second calls `waiting`,
+        waits, and then judges only what the first left. Where no lock can be had, runs are not serialised."""
+        try:
+            import fcntl
+            fd = os.open(self.path.with_name(self.path.name + ".run-lock"), os.O_RDWR | os.O_CREAT, 0o644)
+        except (ImportError, OSError):
+            yield
+            return
+        try:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                waiting()
+                fcntl.flock(fd, fcntl.LOCK_EX)
+            except OSError:  # a file system without locks
+                pass
+            yield
+        finally:
+            os.close(fd)  # releases the lock
 
     def _migrate(self) -> None:
         self.db.execute("CREATE TABLE IF NOT EXISTS migrations (id INTEGER PRIMARY KEY, name TEXT NOT NULL, "

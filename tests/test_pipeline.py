@@ -200,3 +200,20 @@ def test_affiliations_are_read_for_recommended_papers_only_once(store: Store, da
     again = run_listing(store, profile, day, KeywordScorer(), None, tmp_path / "o", publish, affiliations=lookup)
     assert asked[1] == [i for i in asked[0] if i != asked[0][0]]
     assert any(a.affiliations for e in again.digest.entries for a in e.paper.authors)
+
+
+def test_a_profile_edit_keeps_the_days_published_before_it(store: Store, day: Listing, tmp_path: Path) -> None:
+    # the next day's run re-renders the day before (its site page's "next" link) and `render` rebuilds every day:
+    # both must show what that day's run judged, not an empty day because the profile's version moved on
+    profile, out = _example_profile(), tmp_path / "o"
+    first = Listing(DAY, day.papers[:150], "day one")
+    published = run_listing(store, profile, first, KeywordScorer(), None, out, publish).digest
+    assert published.recommended
+    edited = replace(profile, fields=(replace(profile.fields[0], about=(*profile.fields[0].about, "web agent")),
+                                      *profile.fields[1:]))
+    assert edited.version != profile.version
+    run_listing(store, edited, Listing(date(2026, 2, 6), day.papers[150:], "day two"), KeywordScorer(), None, out,
+                publish)
+    assert load_digest(store, edited, DAY).entries == published.entries
+    page = (out / "site" / "2026-02-05.html").read_text(encoding="utf-8")
+    assert all(e.paper.url in page for e in published.recommended)

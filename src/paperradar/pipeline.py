@@ -100,8 +100,8 @@ def _run(store: Store, profile: Profile, listing: Listing, local: Scorer, llm: S
 
     tokens, model = store.spend(day) if llm is not None else (TokenUsage(), None)
     learned_from = getattr(local, "learned_from", {})  # only a learned scorer has evidence behind it
-    facts = RunFacts(announce_date=day, papers_read=len(papers), scorer=local.name, learned_from=learned_from,
-                     model=model,
+    facts = RunFacts(announce_date=day, papers_read=len(papers), scorer=local.name,
+                     profile_version=profile.version, learned_from=learned_from, model=model,
                      llm_scorer=llm.name if llm is not None else None, llm_judged=len(llm_j), tokens=tokens,
                      started_at=started, finished_at=now(), timings=clock.timings,
                      failed_batches=_describe_failures(failed), budget_exhausted=budget_hit, empty_listing=not papers)
@@ -181,6 +181,7 @@ def load_digest(store: Store, profile: Profile, day: date) -> Digest | None:
     if facts is None:
         return None
     papers = store.listing(day)
-    local = store.judgements(papers, facts.scorer, profile.version)
-    llm = store.judgements(papers, facts.llm_scorer, profile.version) if facts.llm_scorer else {}
+    judged_for = facts.profile_version or profile.version  # a day published before the profile was edited
+    local = store.judgements(papers, facts.scorer, judged_for)
+    llm = store.judgements(papers, facts.llm_scorer, judged_for) if facts.llm_scorer else {}
     return assemble(profile, papers, local, llm, facts)

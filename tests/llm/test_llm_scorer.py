@@ -129,6 +129,13 @@ def test_a_missing_paper_is_asked_again_alone(day, profile, server):
     assert [p.title for p in server.received[1].papers] == [day[9].title]
 
 
+def test_a_paper_the_answers_keep_leaving_out_fails_saying_so(day, profile, server):
+    server.faults = every("missing")
+    results = run(make_scorer(server.v1_url, concurrency=1), day[:4], profile)
+    assert set(failed(results)) == {day[3].id}
+    assert failed(results)[day[3].id].startswith("no valid verdict after 3 tries: 1 of 4 papers not answered; ")
+
+
 def test_ids_not_in_the_batch_are_rejected(day, profile, server):
     server.faults = first_faults("extra")
     results = run(make_scorer(server.v1_url), day[:6], profile)

@@ -110,6 +110,8 @@ def read_answer(text: str, count: int, profile: Profile) -> Answer:
             problems.append(f"paper #{number} answered {seen[number]} times")
         elif verdict is not None:
             verdicts[number] = verdict
+    if unanswered := sum(1 for n in range(1, count + 1) if n not in seen):
+        problems.append(f"{unanswered} of {count} papers not answered")
     return Answer(verdicts, tuple(dict.fromkeys(problems)))
 
 

@@ -102,6 +102,12 @@ def test_auth_failure_is_not_retried_and_fails_the_batch(day, profile):
     assert "HTTP 401" in results[0].failure and len(results[0].paper_ids) == 5
 
 
+def test_a_refused_key_says_which_variable_to_check(day, profile):
+    with FakeOpenAI(faults=every("401")) as server:
+        results = run(make_scorer(server.v1_url), day[:5], profile)
+    assert results[0].failure.endswith("HTTP 401: invalid api key (check the key in PAPERRADAR_TEST_LLM_KEY)")
+
+
 @pytest.mark.parametrize("fault", ["malformed", "not_json"])
 def test_an_unreadable_answer_is_asked_again_in_smaller_batches(day, profile, server, fault):
     server.faults = first_faults(fault)

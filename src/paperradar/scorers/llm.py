@@ -33,6 +33,7 @@ from .prompt import PROMPT_VERSION, AnswerUnreadable
 MAX_REASK_ROUNDS = 2  # re-asks of unanswered papers, each in batches half the size of the round before
 COMPLETION_TOKENS_PER_PAPER = 12  # budget estimate before the answer is known (verdicts; reasons for some)
 _RETRY_STATUSES = {408, 409, 425, 429} | set(range(500, 600))
+_WHAT_TO_CHECK = {401: "the key in {key_env}", 403: "the key in {key_env}", 404: "llm.base_url and llm.model"}
 
 
 @dataclass(frozen=True)
@@ -162,13 +163,19 @@ class _Endpoint:
                     self.json_mode = False  # the endpoint has no JSON mode: the prompt alone asks for JSON
                     return self.complete(messages)
                 if e.status_code not in _RETRY_STATUSES:
-                    raise LLMError(self.settings.base_url, _detail(e), e.status_code, attempt + 1) from e
+                    raise LLMError(self.settings.base_url, _detail(e) + self._what_to_check(e.status_code),
+                                   e.status_code, attempt + 1) from e
                 failure, retry_after, status = e, _retry_after(e.response.headers), e.status_code
             except (openai.APIError, json.JSONDecodeError) as e:  # e.g. a gateway's HTML page: worth another try
                 failure, retry_after, status = e, None, None
             if attempt + 1 < attempts:
                 self.sleep(self.backoff.delay(attempt, retry_after))
         raise LLMError(self.settings.base_url, _detail(failure), status, attempts) from failure
+
+    def _what_to_check(self, status: int) -> str:
+        """A refusal that no retry will change: what in the profile or environment to fix."""
+        check = _WHAT_TO_CHECK.get(status)
+        return f" (check {check.format(key_env=self.settings.api_key_env)})" if check else ""
 
     def _once(self, messages: list[dict[str, str]]) -> _Reply:
         extra = {"response_format": {"type": "json_object"}} if self.json_mode else {}
@@ -213,7 +220,8 @@ def _detail(e: BaseException) -> str:
     if isinstance(e, json.JSONDecodeError):
         return f"the answer was not JSON: {e.doc[:80]!r}"
     if isinstance(e, openai.APIStatusError):
-        return f"HTTP {e.status_code}: {str(e.message)[:200]}"
+        message = str(e.message).removeprefix(f"Error code: {e.status_code}").removeprefix(" - ")  # openai's prefix
+        return f"HTTP {e.status_code}" + (f": {message[:200]}" if message else "")
     return f"{type(e).__name__}: {e}"
 
 

@@ -9,6 +9,7 @@ import os
 import re
 import socket
 import threading
+import time
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -288,6 +289,11 @@ def test_history_and_render(tmp_path: Path, capsys: pytest.CaptureFixture[str], 
     assert main(["render", "--profile", str(profile), "--out", str(out)]) == 0
     assert (out / "README.md").read_text(encoding="utf-8").startswith("# ArXiv 每日推荐 - 2026-02-05")
     assert main(["render", "2020-01-01", "--profile", str(profile)]) == 1
+    # one day or all of them: the day says when its run made it, not when it was rendered again
+    time.sleep(1.1)  # the page's time has seconds: a later second shows which time it took
+    assert main(["render", "2026-02-05", "--profile", str(profile), "--out", str(tmp_path / "one")]) == 0
+    page = "history/2026-02-05.md"
+    assert (tmp_path / "one" / page).read_text(encoding="utf-8") == (out / page).read_text(encoding="utf-8")
 
 
 def test_a_second_run_on_the_same_store_waits_for_the_first(tmp_path: Path, isolated_home: Path,

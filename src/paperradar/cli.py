@@ -363,7 +363,8 @@ def cmd_render(args: argparse.Namespace) -> int:
         store.close()
     if args.date:
         target = next(d for d in digests if d.announce_date == args.date)
-        publish(target, out, dates, [d for d in digests if d is not target], front=front)
+        publish(target, out, dates, [d for d in digests if d is not target], now=target.facts.finished_at,
+                front=front)
     else:
         publish_all(digests, out)
     print(f"rendered {1 if args.date else len(digests)} day(s) into {out}")

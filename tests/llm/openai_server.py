@@ -9,7 +9,8 @@ Faults: "429" (with Retry-After), "500", "401", "hang" (answers after `hang_s`),
 "not_json" (an HTTP body that is not JSON), "missing" (last paper left out), "extra" (an id not in the
 batch), "duplicate" (first paper answered twice), "bad_field" (field index not in the profile),
 "english" (reasons not in Chinese), "no_json_mode" (400 to any request with a response_format), "fenced" (JSON inside ```json fences amid prose),
-"reasoning" (reasoning_content + reasoning tokens, as doubao thinking models send).
+"reasoning" (reasoning_content + reasoning tokens, as doubao thinking models send), "think" (the reasoning inline in
+the content, in <think> tags, as DeepSeek-R1 distills on Ollama or vLLM without a reasoning parser send it).
 """
 
 from __future__ import annotations
@@ -205,6 +206,9 @@ def _content(entries: list[Entry], fault: str | None) -> str:
         return text[: len(text) // 2]
     if fault == "fenced":
         return f"Here are the verdicts:\n```json\n{text}\n```\nHope this helps."
+    if fault == "think":
+        draft = json.dumps([[e[0], 9, 0] for e in entries][:1])
+        return f"<think>先逐篇阅读摘要。第一篇也许是 {draft}，再对照研究方向确认。</think>\n{text}"
     return text
 
 

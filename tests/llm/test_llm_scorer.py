@@ -182,6 +182,13 @@ def test_fenced_json_amid_prose_is_read_without_json_mode(day, profile, server):
     assert "response_format" not in server.received[0].body
 
 
+def test_reasoning_inline_in_think_tags_is_not_read_as_the_answer(day, profile, server):
+    server.faults = every("think")
+    results = run(make_scorer(server.v1_url), day[:5], profile)
+    assert len(server.received) == 1 and not failed(results)
+    assert {j.score for j in judged(results).values()} == {3}  # the answer's scores, not the draft's 9
+
+
 def test_an_endpoint_without_json_mode_is_asked_without_it(day, profile, server):
     server.faults = every("no_json_mode")
     results = run(make_scorer(server.v1_url, batch_size=5), day[:10], profile)

@@ -22,6 +22,7 @@ _LANGUAGE_NAME = {"zh": "Chinese (简体中文)", "en": "English"}
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 _DELIMITER = re.compile(r"<\s*/?\s*papers\s*>", re.IGNORECASE)
 _FENCE = re.compile(r"```(?:json)?\s*(.*?)```", re.DOTALL | re.IGNORECASE)
+_THINKING = re.compile(r"<think>.*?</think>", re.DOTALL | re.IGNORECASE)  # reasoning a model puts inline (R1 distills)
 
 
 class AnswerUnreadable(ValueError):
@@ -75,7 +76,9 @@ def messages(papers: Sequence[Paper], profile: Profile) -> list[dict[str, str]]:
 
 
 def extract_json(text: str) -> object:
-    """The first JSON object or array in a completion: bare, inside ```json fences, or amid prose."""
+    """The first JSON object or array in a completion: bare, inside ```json fences, or amid prose; never inside
+    the <think> block of reasoning, whose drafts are not the answer."""
+    text = _THINKING.sub("", text)
     for candidate in (text, *_FENCE.findall(text)):
         try:
             return json.loads(candidate)

@@ -156,6 +156,12 @@ def test_a_duplicated_paper_is_rejected_and_asked_again(day, profile, server):
     assert [p.title for p in server.received[1].papers] == [day[0].title]
 
 
+def test_a_problem_met_at_every_try_is_named_once(day, profile, server):
+    server.faults = every("duplicate")
+    results = run(make_scorer(server.v1_url, concurrency=1), day[:4], profile)
+    assert failed(results) == {day[0].id: "no valid verdict after 3 tries: paper #1 answered 2 times"}
+
+
 def test_a_field_not_in_the_profile_is_rejected_and_asked_again(day, profile, server):
     server.faults = first_faults("bad_field")
     results = run(make_scorer(server.v1_url), day[:6], profile)

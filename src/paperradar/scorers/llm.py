@@ -89,7 +89,8 @@ class LLMScorer:
             if not missing or tally.gave_up:
                 break
         if missing:
-            tally.fail(missing, f"no valid verdict after {round_no + 1} tries: " + "; ".join(tally.problems[-3:]))
+            problems = list(dict.fromkeys(tally.problems))  # the same problem at every try is said once
+            tally.fail(missing, f"no valid verdict after {round_no + 1} tries: " + "; ".join(problems[-3:]))
         return tally.results(batch, self.name, profile)
 
     def _ask(self, chunk: list[Paper], profile: Profile, budget: _Budget, tally: _Tally) -> list[Paper]:

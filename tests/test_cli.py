@@ -367,6 +367,16 @@ def test_a_bad_jsonl_line_is_named(tmp_path: Path, isolated_home: Path, capsys: 
     assert f"{bad}:2: not valid JSON" in capsys.readouterr().err
 
 
+def test_an_empty_saved_day_is_named_not_reported_as_a_bug(tmp_path: Path, isolated_home: Path,
+                                                           capsys: pytest.CaptureFixture[str]) -> None:
+    profile = _profile(isolated_home)
+    empty = tmp_path / "empty.jsonl"
+    empty.write_text("", encoding="utf-8")
+    assert main(["run", "--local-only", "--profile", str(profile), "--from-jsonl", str(empty)]) == 1
+    err = capsys.readouterr().err
+    assert err == f"paperradar: error: {empty}: no papers in it, so no date for the day; give a file of one day's papers\n"
+
+
 def test_a_liked_paper_paperradar_never_read_is_fetched_from_the_api(isolated_home: Path,
                                                                      monkeypatch: pytest.MonkeyPatch,
                                                                      capsys: pytest.CaptureFixture[str]) -> None:

@@ -235,9 +235,11 @@ def _in_profile(papers: list, profile: Profile, path: Path) -> list:
     return kept
 
 
-def _single_date(papers: list, path: Path) -> date | None:
+def _single_date(papers: list, path: Path) -> date:
     from .errors import BadInputFile
     dates = sorted({p.announce_date for p in papers})
+    if not dates:  # a saved file dates its day by its papers alone
+        raise BadInputFile(str(path), None, "no papers in it, so no date for the day; give a file of one day's papers")
     if len(dates) > 1:
         raise BadInputFile(str(path), None, f"papers from {len(dates)} different dates ({dates[0]} to "
                            f"{dates[-1]}); give one day per file")

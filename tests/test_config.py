@@ -89,6 +89,15 @@ def test_field_problems_name_their_place(tmp_path: Path) -> None:
     assert "fields[1].weight: unknown key" in err.value.problems
 
 
+def test_names_differing_only_in_spaces_are_the_same_field(tmp_path: Path) -> None:
+    # the digest shows the stripped names: two sections titled "Robots" with one anchor between them
+    path = tmp_path / "p.toml"
+    path.write_text("[[fields]]\nname = 'Robots'\n[[fields]]\nname = 'Robots '\n", encoding="utf-8")
+    with pytest.raises(ProfileError) as err:
+        load_profile(path)
+    assert err.value.problems == ["fields[1].name: 'Robots' appears twice"]
+
+
 def test_missing_and_malformed_files(tmp_path: Path) -> None:
     with pytest.raises(ProfileError, match="file not found: create one with `paperradar init`"):
         load_profile(tmp_path / "nope.toml")

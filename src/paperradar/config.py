@@ -102,6 +102,7 @@ def _parse_fields(value: Any, key: str, problems: list[str], required: bool) -> 
         if not isinstance(name, str) or not name.strip():
             problems.append(f"{where}.name: missing; every {key[:-1] if key == 'fields' else key} needs a name")
             continue
+        name = name.strip()
         if name in seen:
             problems.append(f"{where}.name: {name!r} appears twice")
         seen.add(name)
@@ -110,7 +111,7 @@ def _parse_fields(value: Any, key: str, problems: list[str], required: bool) -> 
         if not isinstance(description, str):
             problems.append(f"{where}.description: must be a string")
             description = ""
-        out.append(Field(name.strip(), tuple(about), " ".join(description.split())))
+        out.append(Field(name, tuple(about), " ".join(description.split())))
     return tuple(out)
 
 

@@ -79,6 +79,26 @@ def test_archives_without_subject_classes_are_categories(tmp_path: Path) -> None
     assert load_profile(path).categories == ("quant-ph", "hep-th", "gr-qc", "cs.LG", "astro-ph.GA", "cond-mat")
 
 
+@pytest.mark.parametrize("typo, hint", [("cs.lg", "cs.LG"), ("CS.CV", "cs.CV"), ("cs.ML", None), ("cs.XX", None),
+                                         ("math.ag", "math.AG"), ("stats.ML", None), ("quant-ph.QA", None)])
+def test_category_typos_are_refused(tmp_path: Path, typo: str, hint: str | None) -> None:
+    # arXiv has no feed for them: a typo meant a day with none of that category's papers, silently
+    path = tmp_path / "profile.toml"
+    path.write_text(f"categories = ['cs.CV', '{typo}']\n" + GOOD, encoding="utf-8")
+    with pytest.raises(ProfileError) as err:
+        load_profile(path)
+    said = f"categories: '{typo}' is not an arXiv category such as \"cs.CV\""
+    assert err.value.problems == [said + (f": did you mean '{hint}'?" if hint else "")]
+
+
+def test_real_categories_of_every_archive_are_accepted(tmp_path: Path) -> None:
+    real = ["cs.AI", "cs.CL", "cs.SY", "cs.OH", "math.AG", "math-ph", "physics.optics", "cond-mat.stat-mech",
+            "astro-ph.CO", "q-bio.NC", "q-fin.ST", "stat.ML", "eess.IV", "econ.EM", "nlin.CD", "hep-th"]
+    path = tmp_path / "profile.toml"
+    path.write_text(f"categories = {real!r}\n" + GOOD, encoding="utf-8")
+    assert list(load_profile(path).categories) == real
+
+
 def test_field_problems_name_their_place(tmp_path: Path) -> None:
     path = tmp_path / "p.toml"
     path.write_text("[[fields]]\nname = 'A'\nabout = 'x'\n[[fields]]\nname = 'A'\nweight = 2\n", encoding="utf-8")

@@ -39,6 +39,31 @@ def load_profile(path: str | Path) -> Profile:
 # arXiv's archives: a feed of its own each, and the categories without a dot (quant-ph, hep-th, gr-qc, ...)
 _ARCHIVES = frozenset({"astro-ph", "cond-mat", "cs", "econ", "eess", "gr-qc", "hep-ex", "hep-lat", "hep-ph", "hep-th",
                        "math", "math-ph", "nlin", "nucl-ex", "nucl-th", "physics", "q-bio", "q-fin", "quant-ph", "stat"})
+# the archives whose subject classes are written in lower case (physics.optics, cond-mat.stat-mech); the
+# others with subject classes write them as two capitals (math.AG, stat.ML), cs's being these
+_LOWER_CLASSES = frozenset({"physics", "cond-mat"})
+_UPPER_CLASSES = frozenset({"astro-ph", "cs", "econ", "eess", "math", "nlin", "q-bio", "q-fin", "stat"})
+_CS_CLASSES = frozenset({"AI", "AR", "CC", "CE", "CG", "CL", "CR", "CV", "CY", "DB", "DC", "DL", "DM", "DS", "ET",
+                         "FL", "GL", "GR", "GT", "HC", "IR", "IT", "LG", "LO", "MA", "MM", "MS", "NA", "NE", "NI",
+                         "OH", "OS", "PF", "PL", "RO", "SC", "SD", "SE", "SI", "SY"})
+
+
+def _is_category(name: str) -> bool:
+    archive, dot, subject = name.partition(".")
+    if not dot:
+        return archive in _ARCHIVES
+    if archive in _LOWER_CLASSES:
+        return subject.islower() and subject.replace("-", "").isalpha()
+    if archive == "cs":
+        return subject in _CS_CLASSES
+    return archive in _UPPER_CLASSES and len(subject) == 2 and subject.isalpha() and subject.isupper()
+
+
+def _category_like(name: str) -> str | None:
+    """The category a wrongly capitalised name means (cs.lg: cs.LG), if any."""
+    archive, dot, subject = name.lower().partition(".")
+    guess = archive + dot + (subject.upper() if archive in _UPPER_CLASSES else subject)
+    return guess if guess != name and _is_category(guess) else None
 
 
 def parse_profile(raw: dict[str, Any], where: str = "profile") -> Profile:
@@ -54,8 +79,10 @@ def parse_profile(raw: dict[str, Any], where: str = "profile") -> Profile:
         problems.append(f"timezone: {timezone!r} is not an IANA time zone such as \"Asia/Shanghai\"")
     categories = _str_list(raw.get("categories", ["cs.CV", "cs.LG", "cs.AI", "cs.RO"]), "categories", problems)
     for c in categories:
-        if "." not in c and c not in _ARCHIVES:
-            problems.append(f"categories: {c!r} is not an arXiv category such as \"cs.CV\"")
+        if not _is_category(c):
+            hint = _category_like(c)
+            problems.append(f"categories: {c!r} is not an arXiv category such as \"cs.CV\""
+                            + (f": did you mean {hint!r}?" if hint else ""))
     types = _str_list(raw.get("announce_types", ["new"]), "announce_types", problems)
     problems += [f"announce_types: {t!r} is not one of {sorted(_ANNOUNCE_TYPES)}" for t in types
                  if t not in _ANNOUNCE_TYPES]

@@ -48,6 +48,22 @@ def test_every_command_has_help(capsys: pytest.CaptureFixture[str]) -> None:
         assert "usage: paperradar " + name in capsys.readouterr().out
 
 
+def test_history_help_names_only_the_columns_it_prints(capsys: pytest.CaptureFixture[str]) -> None:
+    from datetime import date
+
+    from paperradar.models import RunFacts
+    from paperradar.store import Store
+    store = Store.open()
+    try:
+        store.finish_run(store.start_run("day.jsonl"), "done", RunFacts(date(2026, 2, 5), papers_read=40, scorer="s"))
+    finally:
+        store.close()
+    assert main(["history"]) == 0
+    header = capsys.readouterr().out.splitlines()[0]
+    described = dict(_subparsers(build_parser()))["history"].description
+    assert "recommended" in header or "recommended" not in described, (described, header)
+
+
 def test_feedback_without_an_action_shows_its_own_actions(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["feedback"]) == 2
     out = capsys.readouterr().out

@@ -97,8 +97,8 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("date", nargs="?", type=_iso_date, help="YYYY-MM-DD (default: every published date)")
     c.set_defaults(func=cmd_render)
 
-    c = sub.add_parser("history", help="past runs with their counts", description="List past runs: date, status, "
-                       "papers read, recommended, LLM-judged, tokens.")
+    c = sub.add_parser("history", help="past runs with their counts", description="List past runs: the listing's date, "
+                       "status, papers read, LLM-judged, tokens, when it started and what it read.")
     c.add_argument("-n", type=int, default=30, help="how many runs to show (default 30)")
     c.set_defaults(func=cmd_history)
 

@@ -48,6 +48,15 @@ def test_every_command_has_help(capsys: pytest.CaptureFixture[str]) -> None:
         assert "usage: paperradar " + name in capsys.readouterr().out
 
 
+def test_every_help_that_names_data_dir_says_where_it_is(capsys: pytest.CaptureFixture[str]) -> None:
+    for name, _ in [("", None), *_subparsers(build_parser())]:
+        with pytest.raises(SystemExit):
+            main([*name.split(), "--help"])
+        said = " ".join(capsys.readouterr().out.split())
+        if "DATA_DIR" in said:
+            assert "PAPERRADAR_HOME" in said and "~/.local/share/paperradar" in said, f"paperradar {name} --help"
+
+
 def test_history_help_names_only_the_columns_it_prints(capsys: pytest.CaptureFixture[str]) -> None:
     from datetime import date
 

@@ -23,6 +23,8 @@ SAMPLE_DAY = "data/sample-2026-02-05.jsonl"
 JUDGED_SO_FAR = "every batch judged so far is saved, re-run to finish"
 SAID_SO_FAR = "what you said is saved; a paper not read yet counts once a run reads it"
 UNKNOWN_ID_RECHECK = timedelta(days=7)  # a run asks the API again for an id it did not know after this long
+DATA_DIR_IS = ("DATA_DIR, where paperradar keeps its store, profile and digest, is $PAPERRADAR_HOME if set, else "
+               "~/.local/share/paperradar.")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -60,19 +62,20 @@ def _error_lines(e: Exception) -> list[str]:
 
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="paperradar", description="A truthful daily arXiv digest, judged against "
-                                "your own research fields. Offline by default; an LLM endpoint is optional.")
+                                "your own research fields. Offline by default; an LLM endpoint is optional.",
+                                epilog=DATA_DIR_IS + " PAPERRADAR_DEBUG=1 shows full tracebacks.")
     p.add_argument("--version", action="version", version=f"paperradar {__version__}")
     sub = p.add_subparsers(title="commands", metavar="COMMAND")
 
     c = sub.add_parser("init", help="write an example profile to edit", description="Write the example profile "
-                       "(seven fields, two areas to avoid, Chinese field names) to PATH.")
+                       "(seven fields, two areas to avoid, Chinese field names) to PATH.", epilog=DATA_DIR_IS)
     c.add_argument("path", nargs="?", type=Path, help="where to write it (default: DATA_DIR/profile.toml)")
     c.add_argument("--force", action="store_true", help="overwrite an existing file")
     c.set_defaults(func=cmd_init)
 
     c = sub.add_parser("run", help="judge today's arXiv listing and publish the digest",
                        description="Fetch the listing (arXiv RSS, or --from-jsonl), store it, judge every paper "
-                       "and publish the digest. Re-running a day judges only what is missing.")
+                       "and publish the digest. Re-running a day judges only what is missing.", epilog=DATA_DIR_IS)
     _profile_arg(c)
     _out_arg(c)
     c.add_argument("--from-jsonl", type=Path, metavar="FILE", help="read the day's papers from a JSONL file, "
@@ -91,7 +94,8 @@ def build_parser() -> argparse.ArgumentParser:
     c.set_defaults(func=cmd_demo, on_interrupt=JUDGED_SO_FAR)
 
     c = sub.add_parser("render", help="rebuild digests from the store",
-                       description="Rebuild the digest files of one published date, or all of them, from the store.")
+                       description="Rebuild the digest files of one published date, or all of them, from the store.",
+                       epilog=DATA_DIR_IS)
     _profile_arg(c)
     _out_arg(c)
     c.add_argument("date", nargs="?", type=_iso_date, help="YYYY-MM-DD (default: every published date)")

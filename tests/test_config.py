@@ -131,6 +131,14 @@ def test_missing_and_malformed_files(tmp_path: Path) -> None:
         load_profile(empty)
 
 
+def test_a_profile_saved_with_a_byte_order_mark_is_read(tmp_path: Path) -> None:
+    # Windows editors (Notepad before 2019, PowerShell 5's Out-File) start UTF-8 with a BOM, and end lines in CRLF
+    path = tmp_path / "profile.toml"
+    path.write_bytes(b"\xef\xbb\xbf" + ("language = 'en'\n" + GOOD).replace("\n", "\r\n").encode("utf-8"))
+    profile = load_profile(path)
+    assert profile.language == "en" and profile.field_names == ("深度学习理论",)
+
+
 def test_llm_settings_parse() -> None:
     raw = tomllib.loads(GOOD + "[llm]\nbase_url = 'https://ark.cn-beijing.volces.com/api/v3'\n"
                         "model = 'doubao-seed-1-6-thinking-250715'\napi_key_env = 'ARK_API_KEY'\n"

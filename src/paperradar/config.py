@@ -28,7 +28,7 @@ def load_profile(path: str | Path) -> Profile:
     """Read a profile file; every problem is reported at once as `key: what is wrong`."""
     path = Path(path)
     try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+        raw = tomllib.loads(path.read_text(encoding="utf-8-sig"))  # Windows editors may start it with a BOM
     except FileNotFoundError:
         raise ProfileError(str(path), ["file not found: create one with `paperradar init`"]) from None
     except tomllib.TOMLDecodeError as e:

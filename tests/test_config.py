@@ -139,6 +139,15 @@ def test_a_profile_saved_with_a_byte_order_mark_is_read(tmp_path: Path) -> None:
     assert profile.language == "en" and profile.field_names == ("深度学习理论",)
 
 
+def test_a_profile_not_in_utf8_is_one_line_saying_so(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # a Chinese Windows editor saves "ANSI", that is GBK
+    path = tmp_path / "profile.toml"
+    path.write_bytes(GOOD.encode("gbk"))
+    assert main(["run", "--profile", str(path), "--from-jsonl", str(path)]) == 1
+    assert capsys.readouterr().err == (f"paperradar: error: {path}: not UTF-8 text (byte 0xc9 at position 20): "
+                                       "save it as UTF-8\n")
+
+
 def test_llm_settings_parse() -> None:
     raw = tomllib.loads(GOOD + "[llm]\nbase_url = 'https://ark.cn-beijing.volces.com/api/v3'\n"
                         "model = 'doubao-seed-1-6-thinking-250715'\napi_key_env = 'ARK_API_KEY'\n"

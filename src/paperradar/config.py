@@ -33,6 +33,9 @@ def load_profile(path: str | Path) -> Profile:
         raise ProfileError(str(path), ["file not found: create one with `paperradar init`"]) from None
     except tomllib.TOMLDecodeError as e:
         raise ProfileError(str(path), [f"not valid TOML: {e}"]) from None
+    except UnicodeDecodeError as e:  # a Chinese Windows editor's "ANSI" is GBK
+        problem = f"not UTF-8 text (byte {e.object[e.start]:#x} at position {e.start}): save it as UTF-8"
+        raise ProfileError(str(path), [problem]) from None
     return parse_profile(raw, str(path))
 
 

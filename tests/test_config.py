@@ -46,6 +46,8 @@ BAD = [
     ("categories = 'cs.CV'\n", "categories: must be a list of non-empty strings"),
     ("categories = ['computer vision']\n", "categories: 'computer vision' is not an arXiv category"),
     ("announce_types = ['brand-new']\n", "announce_types: 'brand-new' is not one of"),
+    ("categories = []\n", "categories: must be a list of non-empty strings, at least one"),
+    ("announce_types = []\n", "announce_types: must be a list of non-empty strings, at least one"),
     ("[[avoid]]\nabout = ['x']\n", "avoid[0].name: missing"),
     ("[llm]\nmodel = 'm'\napi_key_env = 'K'\n", "llm.base_url: missing"),
     ("[llm]\nbase_url = 'ftp://x'\nmodel = 'm'\napi_key_env = 'K'\n", "llm.base_url: must start with http"),

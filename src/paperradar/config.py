@@ -80,13 +80,14 @@ def parse_profile(raw: dict[str, Any], where: str = "profile") -> Profile:
     timezone = raw.get("timezone", "Asia/Shanghai")
     if not isinstance(timezone, str) or not _is_timezone(timezone):
         problems.append(f"timezone: {timezone!r} is not an IANA time zone such as \"Asia/Shanghai\"")
-    categories = _str_list(raw.get("categories", ["cs.CV", "cs.LG", "cs.AI", "cs.RO"]), "categories", problems)
+    categories = _str_list(raw.get("categories", ["cs.CV", "cs.LG", "cs.AI", "cs.RO"]), "categories", problems,
+                           at_least_one=True)
     for c in categories:
         if not _is_category(c):
             hint = _category_like(c)
             problems.append(f"categories: {c!r} is not an arXiv category such as \"cs.CV\""
                             + (f": did you mean {hint!r}?" if hint else ""))
-    types = _str_list(raw.get("announce_types", ["new"]), "announce_types", problems)
+    types = _str_list(raw.get("announce_types", ["new"]), "announce_types", problems, at_least_one=True)
     problems += [f"announce_types: {t!r} is not one of {sorted(_ANNOUNCE_TYPES)}" for t in types
                  if t not in _ANNOUNCE_TYPES]
     min_score = raw.get("min_score", 7)
@@ -110,9 +111,10 @@ def _is_timezone(name: str) -> bool:
     return True
 
 
-def _str_list(value: Any, key: str, problems: list[str]) -> list[str]:
-    if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
-        problems.append(f"{key}: must be a list of non-empty strings")
+def _str_list(value: Any, key: str, problems: list[str], at_least_one: bool = False) -> list[str]:
+    if (not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value)
+            or (at_least_one and not value)):
+        problems.append(f"{key}: must be a list of non-empty strings" + (", at least one" if at_least_one else ""))
         return []
     return [v.strip() for v in value]
 

@@ -103,6 +103,13 @@ def test_init_writes_the_example_profile_once(isolated_home: Path, capsys: pytes
     assert "already exists" in capsys.readouterr().err
 
 
+def test_init_elsewhere_says_how_run_finds_it(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # `paperradar run` alone reads DATA_DIR/profile.toml: told just that, it said "file not found: paperradar init"
+    path = tmp_path / "mine.toml"
+    assert main(["init", str(path)]) == 0
+    assert capsys.readouterr().out == f"wrote {path}: edit its fields, then `paperradar run --profile {path}`\n"
+
+
 def test_demo_publishes_the_bundled_day_truthfully(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     out = tmp_path / "demo"
     assert main(["demo", "--out", str(out)]) == 0

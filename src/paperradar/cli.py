@@ -173,13 +173,15 @@ def _example_profile() -> Profile:
 
 
 def cmd_init(args: argparse.Namespace) -> int:
-    path = args.path or data_dir() / "profile.toml"
+    default = data_dir() / "profile.toml"
+    path = args.path or default
     if path.exists() and not args.force:
         print(f"paperradar: error: {path} already exists; edit it, or pass --force to overwrite", file=sys.stderr)
         return 1
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(example_profile_text(), encoding="utf-8")
-    print(f"wrote {path}: edit its fields, then `paperradar run`")
+    run = "paperradar run" if path.resolve() == default.resolve() else f"paperradar run --profile {path}"
+    print(f"wrote {path}: edit its fields, then `{run}`")
     return 0
 
 

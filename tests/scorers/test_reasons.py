@@ -7,7 +7,7 @@ from datetime import date
 
 from paperradar.models import Field, Paper
 from paperradar.scorers.reasons import found_terms, key_claim, sentences, write_reason
-from paperradar.sources.jsonl import read_jsonl
+from paperradar.sources.jsonl import detex, read_jsonl
 from tests._paths import SAMPLE_DAY
 
 EFFICIENT = Field("高效大模型训练与推理", ("efficient LLM training", "KV cache", "quantization"))
@@ -73,4 +73,12 @@ def test_every_sample_reason_is_one_line_quotes_the_paper_and_never_scores() -> 
         reason = write_reason(p, field, ["alignment", "jailbreak", "safety"], "zh")
         assert "\n" not in reason and "Score:" not in reason and "Field:" not in reason
         claim = reason.split("论文要点：", 1)[1].rstrip("…")
-        assert claim in " ".join(p.abstract.split())
+        assert claim in detex(p.abstract)
+
+
+def test_the_claim_shows_tex_accents_as_letters() -> None:
+    # as the title and the authors are: "Padé-style", not "Pad\\'e-style"
+    ran = next(p for p in read_jsonl(SAMPLE_DAY) if p.id == "2602.04006")
+    reason = write_reason(ran, Field("深度学习理论", ("network architecture",)), [], "en")
+    assert "Key claim: We propose the Rational-ANOVA Network (RAN)" in reason
+    assert "Padé-style rational approximation" in reason and "\\" not in reason

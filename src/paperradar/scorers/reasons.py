@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 from ..models import Field, Language, Paper
+from ..sources.jsonl import detex
 
 MAX_CLAIM_CHARS = 220
 MAX_TERMS = 4
@@ -68,7 +69,7 @@ def write_reason(paper: Paper, field: Field, matched: list[str], language: Langu
                  avoided: str | None = None) -> str:
     """E.g. 与「高效大模型训练与推理」相关（匹配：KV cache、quantization）。论文要点：We propose ..."""
     terms = found_terms(paper, matched)[:MAX_TERMS]
-    claim = key_claim(paper.abstract)
+    claim = key_claim(detex(paper.abstract))  # shown as the title is: Padé, not Pad\'e
     if language == "zh":
         head = f"与「{field.name}」相关（匹配：{'、'.join(terms)}）" if terms else f"与「{field.name}」语义最接近"
         note = f"；偏向「{avoided}」，已降分" if avoided else ""

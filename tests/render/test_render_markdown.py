@@ -156,3 +156,12 @@ def test_english_counts_read_naturally() -> None:
     llm = _with_facts(local_en_digest(), llm_judged=1, model="gpt-4o-mini", tokens=TokenUsage(900, 100, 0))
     assert "LLM gpt-4o-mini judged 1 paper | tokens: 1000 (prompt 900 / completion 100, of which reasoning 0)" in (
         _quote_lines(render_markdown(llm, NOW)))
+
+
+def test_one_paper_read_is_one_paper_in_english() -> None:
+    digest = local_en_digest()
+    one = _with_facts(dataclasses.replace(digest, entries=digest.entries[:1]), papers_read=1)
+    assert "Read 1 new paper automatically; 1 recommended." in _quote_lines(render_markdown(one, NOW))
+    unpicked = dataclasses.replace(one, entries=(dataclasses.replace(one.entries[0], recommended=False),))
+    assert "\nNone of the 1 paper read today reached the recommendation threshold (7.0).\n" in (
+        render_markdown(unpicked, NOW))

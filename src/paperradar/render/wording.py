@@ -48,7 +48,7 @@ _TEXT: dict[Language, dict[str, str]] = {
         "title": "ArXiv daily picks - {date}",
         "updated_beijing": "Updated {time} Beijing time",
         "updated_zone": "Updated {time} ({zone})",
-        "read": "Read {read} new papers automatically; {picked} recommended.",
+        "read": "Read {read} new {papers} automatically; {picked} recommended.",
         "local": "Local scorer {scorer} scored every paper.",
         "learned": "It learned from {parts}.",
         "learned_like": "{n} {papers} you liked",
@@ -66,7 +66,7 @@ _TEXT: dict[Language, dict[str, str]] = {
         "failed": "Failed batches: {batches}; their papers will be retried on the next run.",
         "list_sep": ", ",
         "empty": "arXiv announced no new papers in {categories} on {date}.",
-        "none_picked": "None of the {read} papers read today reached the recommendation threshold ({min_score}).",
+        "none_picked": "None of the {read} {papers} read today reached the recommendation threshold ({min_score}).",
         "more": "{more} more {papers} in this field scored above the threshold (at most {limit} are listed per field).",
         "fields": "Fields",
         "other": "Other",
@@ -122,7 +122,8 @@ def header_lines(digest: Digest, now: datetime) -> list[str]:
     lang, facts = digest.profile.language, digest.facts
     lines = [updated_line(lang, digest.profile.timezone, now)]
     if not is_empty_day(digest):
-        lines.append(text(lang, "read", read=facts.papers_read, picked=len(digest.recommended)))
+        lines.append(text(lang, "read", read=facts.papers_read, papers=_papers(facts.papers_read),
+                          picked=len(digest.recommended)))
         lines.append(text(lang, "local", scorer=facts.scorer))
         if facts.learned_from:
             lines.append(learned_line(lang, facts.learned_from))
@@ -143,7 +144,8 @@ def body_note(digest: Digest) -> str | None:
         cats = _TEXT[lang]["list_sep"].join(digest.profile.categories)
         return text(lang, "empty", date=_iso(digest.announce_date), categories=cats)
     if not digest.recommended:
-        return text(lang, "none_picked", read=digest.facts.papers_read, min_score=_score(digest.profile.min_score))
+        return text(lang, "none_picked", read=digest.facts.papers_read, papers=_papers(digest.facts.papers_read),
+                    min_score=_score(digest.profile.min_score))
     return None
 
 

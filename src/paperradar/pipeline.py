@@ -8,6 +8,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timezone
 from pathlib import Path
+from typing import Protocol
 
 from .models import Author, BatchResult, Digest, DigestEntry, Judgement, Paper, Profile, RunFacts, TokenUsage
 from .render.publish import day_pages, front_date, neighbour_dates
@@ -15,8 +16,15 @@ from .scorers.base import BUDGET_REACHED, Scorer
 from .sources.rss import Listing
 from .store import Store
 
-# (digest, out_dir, every published date, the digests of the published days just before and after) -> files
-Publisher = Callable[[Digest, Path, Sequence[date], Sequence[Digest]], list[Path]]
+
+class Publisher(Protocol):
+    """render.publish.publish: (digest, out_dir, every published date, the digests of the published days just
+    before and after, the day the front page shows) -> the files written."""
+
+    def __call__(self, digest: Digest, out_dir: Path, dates: Sequence[date], neighbours: Sequence[Digest], *,
+                 front: date) -> list[Path]: ...
+
+
 # papers -> their authors with the affiliations a source stated, for the papers whose source could be read
 AffiliationLookup = Callable[[Sequence[Paper]], dict[str, tuple[Author, ...]]]
 

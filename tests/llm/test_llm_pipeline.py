@@ -21,7 +21,7 @@ from paperradar.store import Store
 DAY = date(2026, 2, 5)
 
 
-def no_publishing(*args: object) -> list[Path]:
+def no_publishing(*args: object, **kwargs: object) -> list[Path]:
     """The renderers are tested elsewhere; here only the judgements matter."""
     return []
 

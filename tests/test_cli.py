@@ -184,7 +184,9 @@ def test_run_reads_arxiv_and_dates_the_digest_by_the_feed(isolated_home: Path, t
     assert digest["announce_date"] == "2025-09-18"  # the feed's date, not today's
     assert [p["id"] for p in digest["papers"]] == ["2509.13332"]  # new only: cross and replace filtered out
     # the recorded API answers lack the feed's paper: said once, in the run's own words
-    assert capsys.readouterr().err.splitlines().count("  arXiv API does not know 2509.13332") == 1
+    said = capsys.readouterr()
+    assert said.err.splitlines().count("  arXiv API does not know 2509.13332") == 1
+    assert "2025-09-18: 1 paper read, 0 recommended" in said.out
 
 
 def test_the_holiday_feed_gives_an_empty_digest_and_status_0(isolated_home: Path, tmp_path: Path,

@@ -289,7 +289,7 @@ def _run(profile: Profile, listing, out: Path, use_llm: bool, home: Path | None 
     assert d is not None
     f = d.facts
     what = "no new papers announced" if f.empty_listing else (
-        f"{f.papers_read} papers read, {len(d.recommended)} recommended"
+        f"{f.papers_read} paper{'' if f.papers_read == 1 else 's'} read, {len(d.recommended)} recommended"
         + (f", {f.llm_judged} judged by {f.model or 'the LLM'} ({f.tokens.total} tokens)" if f.llm_judged else ""))
     print(f"{d.announce_date}: {what}")
     if f.learned_from:

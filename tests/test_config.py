@@ -52,6 +52,7 @@ BAD = [
     ("[llm]\nmodel = 'm'\napi_key_env = 'K'\n", "llm.base_url: missing"),
     ("[llm]\nbase_url = 'ftp://x'\nmodel = 'm'\napi_key_env = 'K'\n", "llm.base_url: must start with http"),
     ("[llm]\nbase_url = 'http://x'\nmodel = 'm'\napi_key_env = 'sk-abc123'\n", "llm.api_key_env: name the environment variable"),
+    ("[llm]\nbase_url = 'http://x'\nmodel = 'm'\napi_key_env = ''\n", "llm.api_key_env: name the environment variable that holds the key, or leave the key out"),
     ("[llm]\nbase_url = 'http://x'\nmodel = 'm'\napi_key_env = 'K'\nconcurrency = 0\n", "llm.concurrency: must be a whole number from 1 to 64, not 0"),
     ("[llm]\nbase_url = 'http://x'\nmodel = 'm'\napi_key_env = 'K'\nprefilter_keep_rate = 1.5\n", "llm.prefilter_keep_rate: must be a number in (0, 1]"),
     ("[llm]\nbase_url = 'http://x'\nmodel = 'm'\napi_key_env = 'K'\ntemperature = 0\n", "llm.temperature: unknown key"),
@@ -156,6 +157,12 @@ def test_llm_settings_parse() -> None:
                         "concurrency = 8\ndaily_token_budget = 200000\n")
     llm = parse_profile(raw).llm
     assert llm is not None and llm.api_key_env == "ARK_API_KEY" and llm.daily_token_budget == 200000
+
+
+def test_an_endpoint_without_a_key_needs_no_api_key_env() -> None:
+    raw = tomllib.loads(GOOD + "[llm]\nbase_url = 'http://localhost:11434/v1'\nmodel = 'qwen3:8b'\n")
+    llm = parse_profile(raw).llm
+    assert llm is not None and llm.api_key_env is None
 
 
 def test_profile_version_changes_with_fields_only() -> None:

@@ -152,9 +152,12 @@ def _parse_llm(value: Any, problems: list[str]) -> LLMSettings | None:
         problems.append("llm: must be a table [llm]")
         return None
     problems += [f"llm.{k}: unknown key" for k in sorted(set(value) - _LLM_KEYS)]
-    for k in ("base_url", "model", "api_key_env"):
+    for k in ("base_url", "model"):
         if not isinstance(value.get(k), str) or not value[k].strip():
             problems.append(f"llm.{k}: missing; give the endpoint's {k.replace('_', ' ')}")
+    if "api_key_env" in value and (not isinstance(value["api_key_env"], str) or not value["api_key_env"].strip()):
+        problems.append("llm.api_key_env: name the environment variable that holds the key, or leave the key out "
+                        "for an endpoint that asks for none (Ollama, vLLM)")
     if isinstance(value.get("base_url"), str) and not value["base_url"].startswith(("http://", "https://")):
         problems.append(f"llm.base_url: must start with http:// or https://, not {value['base_url']!r}")
     if isinstance(value.get("api_key_env"), str) and value["api_key_env"].startswith(("sk-", "ak-")):

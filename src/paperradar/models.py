@@ -87,7 +87,7 @@ class Field:
 class LLMSettings:
     base_url: str
     model: str
-    api_key_env: str
+    api_key_env: str | None = None  # None: an endpoint that asks for no key (Ollama, vLLM on your machine)
     concurrency: int = 8
     batch_size: int = 40
     timeout_s: float = 60.0

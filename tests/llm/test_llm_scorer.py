@@ -95,6 +95,22 @@ def test_a_hang_past_the_timeout_is_retried(day, profile):
     assert elapsed < 1.4  # it did not wait for the hung answer
 
 
+def test_an_endpoint_that_asks_for_no_key_needs_none(day, profile):
+    # Ollama or vLLM on the reader's machine: no api_key_env in the profile, no variable to export
+    with FakeOpenAI() as server:
+        settings = LLMSettings(base_url=server.v1_url, model="qwen3:8b", timeout_s=5.0, max_retries=0)
+        results = run(LLMScorer(settings, environ={}), day[:5], profile)
+    assert len(judged(results)) == 5
+    assert server.received[0].authorization == "Bearer no-key"  # a placeholder, not a secret of the reader's
+
+
+def test_an_endpoint_that_wants_a_key_after_all_says_where_to_name_it(day, profile):
+    with FakeOpenAI(faults=every("401")) as server:
+        settings = LLMSettings(base_url=server.v1_url, model="m", timeout_s=5.0, max_retries=0)
+        results = run(LLMScorer(settings, environ={}), day[:5], profile)
+    assert results[0].failure.endswith("(the endpoint wants a key: name the variable that holds it in llm.api_key_env)")
+
+
 def test_auth_failure_is_not_retried_and_fails_the_batch(day, profile):
     with FakeOpenAI(faults=every("401")) as server:
         results = run(make_scorer(server.v1_url), day[:5], profile)

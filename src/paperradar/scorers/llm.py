@@ -34,6 +34,8 @@ MAX_REASK_ROUNDS = 2  # re-asks of unanswered papers, each in batches half the s
 COMPLETION_TOKENS_PER_PAPER = 12  # budget estimate before the answer is known (verdicts; reasons for some)
 _RETRY_STATUSES = {408, 409, 425, 429} | set(range(500, 600))
 _WHAT_TO_CHECK = {401: "the key in {key_env}", 403: "the key in {key_env}", 404: "llm.base_url and llm.model"}
+# what the client sends where the profile names no key: endpoints without authentication ignore it
+_NO_KEY = "no-key"
 
 
 @dataclass(frozen=True)
@@ -54,9 +56,11 @@ class LLMScorer:
 
     def __init__(self, settings: LLMSettings, *, environ: Mapping[str, str] | None = None,
                  backoff: Backoff = Backoff(), sleep: Callable[[float], None] = time.sleep):
-        key = (os.environ if environ is None else environ).get(settings.api_key_env, "").strip()
-        if not key:
-            raise MissingAPIKey(settings.api_key_env)
+        key = _NO_KEY
+        if settings.api_key_env is not None:
+            key = (os.environ if environ is None else environ).get(settings.api_key_env, "").strip()
+            if not key:
+                raise MissingAPIKey(settings.api_key_env)
         self.settings = settings
         self.name = f"llm:{settings.model}:{PROMPT_VERSION}"
         self._endpoint = _Endpoint(settings, key, backoff, sleep)
@@ -176,6 +180,8 @@ class _Endpoint:
     def _what_to_check(self, status: int) -> str:
         """A refusal that no retry will change: what in the profile or environment to fix."""
         check = _WHAT_TO_CHECK.get(status)
+        if self.settings.api_key_env is None and status in (401, 403):
+            return " (the endpoint wants a key: name the variable that holds it in llm.api_key_env)"
         return f" (check {check.format(key_env=self.settings.api_key_env)})" if check else ""
 
     def _once(self, messages: list[dict[str, str]]) -> _Reply:

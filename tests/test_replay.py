@@ -140,3 +140,16 @@ def test_picks_named_with_a_version_are_the_papers_of_the_input(tmp_path: Path) 
         + json.dumps({"id": " hep-th/9901002 ", "score": 7, "field": None}) + "\n"
         + json.dumps({"id": f"{records[2]['id']}v3", "score": 9, "field": None}) + "\n", encoding="utf-8")
     assert sorted(load_day(day).picks) == sorted(["solv-int/9901001", "hep-th/9901002", records[2]["id"]])
+
+
+def test_a_day_with_no_papers_is_reported_not_a_crash(days: Path, cache: MemoryVectorCache, tmp_path: Path) -> None:
+    # a holiday: the seed's job read nothing that day, so its input is empty; the days after it are still replayed
+    test = make_days(tmp_path / "test", ["2026-02-01", "2026-02-03"], 30)
+    (test / "2026-02-02").mkdir()
+    (test / "2026-02-02" / "input.jsonl").write_text("", encoding="utf-8")
+    (test / "2026-02-02" / "picks.jsonl").write_text("", encoding="utf-8")
+    lines: list[str] = []
+    result = replay(test, warmup_dir=days / "warm", out=lines.append, cache=cache)
+    assert [d.name for d in result.days] == ["2026-02-01", "2026-02-02", "2026-02-03"]
+    assert result.days[1].picks == 0 and result.days[1].recommended == 0
+    assert re.fullmatch(r"R-precision \d\.\d{3}", lines[-1])

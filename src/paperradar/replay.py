@@ -72,6 +72,8 @@ def day_evidence(day: SeedDay, like_weight: float = LIKE_WEIGHT,
 
 
 def _score_one(scorer: LearnedScorer, day: SeedDay, profile: Profile, keep_rate: float) -> tuple[DayScore, float]:
+    if not day.papers:  # a day arXiv announced nothing: nothing to rank, every metric undefined
+        return score_day(day.name, [], [], [], [], [], keep_rate), 0.0
     started = time.perf_counter()
     a = scorer.analyse(day.papers, profile, reasons=False)
     seconds = time.perf_counter() - started

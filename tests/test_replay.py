@@ -153,3 +153,12 @@ def test_a_day_with_no_papers_is_reported_not_a_crash(days: Path, cache: MemoryV
     assert [d.name for d in result.days] == ["2026-02-01", "2026-02-02", "2026-02-03"]
     assert result.days[1].picks == 0 and result.days[1].recommended == 0
     assert re.fullmatch(r"R-precision \d\.\d{3}", lines[-1])
+
+
+def test_picks_saved_with_a_utf8_bom_are_read(tmp_path: Path) -> None:
+    from paperradar.seeddays import load_day
+    day = make_days(tmp_path, ["2026-01-01"], 30) / "2026-01-01"
+    picks = day / "picks.jsonl"
+    wanted = [json.loads(line)["id"] for line in picks.read_text(encoding="utf-8").splitlines()]
+    picks.write_bytes(b"\xef\xbb\xbf" + picks.read_bytes())
+    assert sorted(load_day(day).picks) == sorted(wanted) and wanted

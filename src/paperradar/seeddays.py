@@ -37,7 +37,7 @@ def load_day(folder: Path) -> SeedDay:
     picks: dict[str, Pick] = {}
     picks_path = folder / "picks.jsonl"
     if picks_path.exists():
-        for no, line in enumerate(picks_path.read_text(encoding="utf-8").splitlines(), 1):
+        for no, line in enumerate(picks_path.read_text(encoding="utf-8-sig").splitlines(), 1):
             if not line.strip():
                 continue
             try:

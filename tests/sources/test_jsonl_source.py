@@ -112,3 +112,13 @@ def test_a_file_that_is_not_utf8_json_lines_is_named_not_called_a_bug(tmp_path: 
     for path in (broken, latin):
         with pytest.raises(BadInputFile, match=r"not UTF-8 JSON lines .*give a \.jsonl or \.jsonl\.gz file"):
             read_jsonl(path)
+
+
+def test_a_day_saved_with_a_utf8_bom_and_crlf_is_read(tmp_path: Path):
+    # what Windows tools (PowerShell's Set-Content -Encoding UTF8, Notepad) write: still UTF-8 JSON lines
+    path = tmp_path / "input.jsonl"
+    lines = [json.dumps(record(), ensure_ascii=False), json.dumps(record(id="2511.11643", title="Caf\u00e9"),
+                                                                  ensure_ascii=False)]
+    path.write_bytes(b"\xef\xbb\xbf" + "\r\n".join(lines).encode("utf-8") + b"\r\n")
+    assert [(p.id, p.title) for p in read_jsonl(path)] == [("2511.11633", "A title spread over lines"),
+                                                           ("2511.11643", "Caf\u00e9")]

@@ -99,7 +99,7 @@ def read_jsonl(path: str | Path, announce_date: date | None = None) -> list[Pape
         raw = path.read_bytes()
         if raw[:2] == b"\x1f\x8b":  # gzip, as the year-long corpus ships its days
             raw = gzip.decompress(raw)
-        lines = raw.decode("utf-8").splitlines()
+        lines = raw.decode("utf-8-sig").splitlines()  # a BOM, as Windows tools write, is still UTF-8
     except OSError as e:  # gzip.BadGzipFile is one
         raise BadInputFile(str(path), None, e.strerror or str(e)) from e
     except (UnicodeDecodeError, EOFError) as e:

@@ -162,3 +162,12 @@ def test_picks_saved_with_a_utf8_bom_are_read(tmp_path: Path) -> None:
     wanted = [json.loads(line)["id"] for line in picks.read_text(encoding="utf-8").splitlines()]
     picks.write_bytes(b"\xef\xbb\xbf" + picks.read_bytes())
     assert sorted(load_day(day).picks) == sorted(wanted) and wanted
+
+
+def test_a_warm_up_day_that_is_also_replayed_is_not_evidence_for_itself(days: Path, cache: MemoryVectorCache) -> None:
+    # `replay DAYS --warmup DAYS`: each day would be ranked with its own picks already learned (R-precision ~1)
+    lines: list[str] = []
+    same = replay(days / "test", warmup_dir=days / "test", out=lines.append, cache=cache)
+    plain = replay(days / "test", out=lambda _: None, cache=cache)
+    assert same.days == plain.days
+    assert any("2026-02-01" in line and "warm-up" in line for line in lines[:-1])

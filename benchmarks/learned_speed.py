@@ -54,6 +54,8 @@ def main() -> None:
     args = ap.parse_args()
     profile = load_profile(EXAMPLE_PROFILE)
     files = sorted(args.corpus.glob("*.jsonl.gz"))
+    if not files:
+        raise SystemExit(f"{args.corpus}: no DATE.jsonl.gz files in it (the corpus folder: ../shared/data/corpus)")
     history = [p for f in files[:args.days] for p in read_day(f)]
     day = next_papers(files[args.days:], args.day_size)
 

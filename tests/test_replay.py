@@ -171,3 +171,13 @@ def test_a_warm_up_day_that_is_also_replayed_is_not_evidence_for_itself(days: Pa
     plain = replay(days / "test", out=lambda _: None, cache=cache)
     assert same.days == plain.days
     assert any("2026-02-01" in line and "warm-up" in line for line in lines[:-1])
+
+
+def test_a_json_path_that_is_a_folder_is_refused_before_the_replay(days: Path, tmp_path: Path,
+                                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    from paperradar.cli import main
+    folder = tmp_path / "results"
+    folder.mkdir()
+    assert main(["replay", str(days / "test"), "--no-feedback", "--json", str(folder)]) == 1
+    said = capsys.readouterr()
+    assert "paperradar: error: " in said.err and str(folder) in said.err and "replay of" not in said.out

@@ -527,6 +527,10 @@ def cmd_replay(args: argparse.Namespace) -> int:
     from .replay import replay
     profile = _profile(args, example_default=True)
     if args.json:  # before hours of replay, not after: a folder that cannot be made is one line now
+        if args.json.is_dir():
+            print(f"paperradar: error: {args.json} is a folder: give a file, e.g. {args.json / 'replay.json'}",
+                  file=sys.stderr)
+            return 1
         args.json.parent.mkdir(parents=True, exist_ok=True)
     replay(args.days_dir, warmup_dir=args.warmup, use_feedback=not args.no_feedback, profile=profile,
            json_path=args.json)

@@ -181,3 +181,15 @@ def test_a_json_path_that_is_a_folder_is_refused_before_the_replay(days: Path, t
     assert main(["replay", str(days / "test"), "--no-feedback", "--json", str(folder)]) == 1
     said = capsys.readouterr()
     assert "paperradar: error: " in said.err and str(folder) in said.err and "replay of" not in said.out
+
+
+def test_a_pick_line_that_is_not_an_object_names_the_file_and_line(tmp_path: Path) -> None:
+    from paperradar.errors import BadInputFile
+    from paperradar.seeddays import load_day
+    day = make_days(tmp_path, ["2026-01-01"], 30) / "2026-01-01"
+    picks = day / "picks.jsonl"
+    n = len(picks.read_text(encoding="utf-8").splitlines())
+    for line in ('"2602.03878"', "null", '["2602.03878", 9]'):
+        picks.write_text(picks.read_text(encoding="utf-8").splitlines()[0] + "\n" * n + line + "\n", encoding="utf-8")
+        with pytest.raises(BadInputFile, match=rf"picks\.jsonl:{n + 1}: not a pick record"):
+            load_day(day)

@@ -44,7 +44,7 @@ def load_day(folder: Path) -> SeedDay:
                 rec = json.loads(line)
                 pid = versionless(str(rec["id"]))
                 picks[pid] = Pick(pid, float(rec.get("score") or 0), rec.get("field"))
-            except (json.JSONDecodeError, KeyError, ValueError) as e:
+            except (json.JSONDecodeError, KeyError, ValueError, TypeError) as e:  # TypeError: a line not an object
                 raise BadInputFile(str(picks_path), no, f"not a pick record: {e}") from e
     known = {p.id for p in papers}
     picks = {k: v for k, v in picks.items() if k in known}

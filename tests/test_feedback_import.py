@@ -365,3 +365,14 @@ def test_bad_files_name_the_path(tmp_path: Path) -> None:
         import_ids(broken)
     with pytest.raises(BadInputFile, match="missing.txt"):
         import_ids(tmp_path / "missing.txt")
+
+
+def test_scholar_entries_from_arxiv_e_prints_keep_the_id_in_their_pages() -> None:
+    # Google Scholar's entries of ADS origin: journal "arXiv e-prints", the eid turned into a page range
+    entry = ("@article{achiam2023gpt,\n  title={Gpt-4 technical report},\n  author={Achiam, Josh and others},\n"
+             "  journal={arXiv e-prints},\n  pages={arXiv--2303.08774},\n  year={2023}\n}\n"
+             "@article{hu2021lora,\n  title={Lora},\n  journal={arXiv e-prints},\n  pages={arXiv--2106},\n"
+             "  year={2021}\n}\n")
+    result = ids_from_bibtex(entry)
+    assert result.ids == ("2303.08774",)
+    assert [p.where for p in result.problems] == ["entry hu2021lora (line 8)"]  # a bare month: no id to take

@@ -25,7 +25,8 @@ _ID = rf"{ARXIV_ID}(?:v\d+)?"  # as people write it: with or without its version
 _BARE_ID_RE = re.compile(rf"(?<![\w.-])(?:arxiv:\s*)?{_ID}(?![\w-])", re.IGNORECASE)
 _URL_ID_RE = re.compile(rf"arxiv\.org/(?:abs|pdf|html|format|ps)/{_ID}", re.IGNORECASE)
 _DOI_ID_RE = re.compile(rf"10\.48550/arxiv\.{_ID}", re.IGNORECASE)
-_PREFIXED_ID_RE = re.compile(rf"arxiv(?::|\s+|\s*preprint\s+arxiv:)\s*{_ID}", re.IGNORECASE)
+# arXiv:ID, arXiv ID, "arXiv preprint arXiv:ID", and Scholar's page range "arXiv--ID"
+_PREFIXED_ID_RE = re.compile(rf"arxiv(?::|\s+|\s*preprint\s+arxiv:|--?)\s*{_ID}", re.IGNORECASE)
 _ABS_VOLUME_RE = re.compile(rf"abs/{_ID}", re.IGNORECASE)
 
 

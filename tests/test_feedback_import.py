@@ -376,3 +376,13 @@ def test_scholar_entries_from_arxiv_e_prints_keep_the_id_in_their_pages() -> Non
     result = ids_from_bibtex(entry)
     assert result.ids == ("2303.08774",)
     assert [p.where for p in result.problems] == ["entry hu2021lora (line 8)"]  # a bare month: no id to take
+
+
+def test_bibtex_that_opens_with_a_comment_is_told_by_its_first_entry(tmp_path: Path) -> None:
+    # JabRef writes "% Encoding: UTF-8" first; saved as .txt, it must not be read line by line as a list of ids,
+    # which took the arXiv paper its abstract cites (1503.03585) for a like
+    (tmp_path / "library.txt").write_text(BIBTEX, encoding="utf-8")
+    assert BIBTEX.lstrip().startswith("%")
+    result = import_ids(tmp_path / "library.txt")
+    assert result.ids == ids_from_bibtex(BIBTEX).ids
+    assert [p.where for p in result.problems] == ["entry he2016deep (line 60)", "entry smith2021trial (line 68)"]

@@ -122,6 +122,7 @@ class BibEntry:
 
 _ENTRY_RE = re.compile(r"@\s*(\w+)\s*[{(]")
 _NOT_ENTRIES = {"comment", "string", "preamble"}
+_BIB_COMMENTS_RE = re.compile(r"^(?:\s*%[^\n]*\n)*\s*")  # the % lines a .bib may open with (JabRef's encoding)
 
 
 def _read_value(text: str, i: int) -> tuple[str, int]:
@@ -395,7 +396,7 @@ def import_ids(path: str | Path) -> ImportResult:
     except OSError as e:
         raise BadInputFile(str(path), None, e.strerror or str(e)) from e
     head, suffix = text.lstrip()[:1], path.suffix.lower()
-    if suffix in (".bib", ".bibtex") or head == "@":
+    if suffix in (".bib", ".bibtex") or _BIB_COMMENTS_RE.sub("", text)[:1] == "@":
         return ids_from_bibtex(text)
     if suffix == ".ris" or _RIS_LINE_RE.match(text.lstrip().split("\n", 1)[0].rstrip()):
         return ids_from_ris(text)

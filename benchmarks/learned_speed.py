@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import gzip
 import json
+import sys
 import time
 from pathlib import Path
 
@@ -47,9 +48,10 @@ def next_papers(files: list[Path], size: int) -> list[Paper]:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("corpus", type=Path)
-    ap.add_argument("--days", type=int, default=80)
-    ap.add_argument("--day-size", type=int, default=900)
+    ap.add_argument("corpus", type=Path, help="folder of DATE.jsonl.gz days (../shared/data/corpus)")
+    ap.add_argument("--days", type=int, default=80, help="corpus days whose papers are the evidence (default 80)")
+    ap.add_argument("--day-size", type=int, default=900,
+                    help="papers in the day re-trained for and ranked, taken from the days after (default 900)")
     ap.add_argument("--encode-day", action="store_true", help="also time encoding the day's texts from scratch")
     args = ap.parse_args()
     profile = load_profile(EXAMPLE_PROFILE)
@@ -62,7 +64,8 @@ def main() -> None:
     cache = NpzVectorCache(default_cache_dir(), prefix="replay-vectors")
     embedded = EmbeddedScorer(Encoder(cache=cache))
     started = time.perf_counter()
-    encode_and_save(embedded.encoder, [p.text for p in (*history, *day)], cache)  # a stopped first run keeps them
+    encode_and_save(embedded.encoder, [p.text for p in (*history, *day)], cache,  # a stopped first run keeps them
+                    lambda line: print(line, file=sys.stderr, flush=True))  # a first run encodes for minutes
     base = embedded.analyse(history, profile, reasons=False)
     print(f"vectors ready in {time.perf_counter() - started:.1f} s ({embedded.encoder.encoded} texts encoded, "
           f"the rest from {cache.folder})")

@@ -60,14 +60,21 @@ def test_replay_prints_each_day_the_means_and_last_the_r_precision(days: Path, c
 
 def test_every_vector_is_encoded_before_the_first_day_is_timed(days: Path) -> None:
     fresh = MemoryVectorCache()
-    first = replay(days / "test", warmup_dir=days / "warm", out=lambda _: None, cache=fresh)
+    progress: list[str] = []
+    first = replay(days / "test", warmup_dir=days / "warm", out=lambda _: None, cache=fresh, progress=progress.append)
     texts = {json.loads(line)["title"] for folder in ("warm", "test") for f in (days / folder).glob("*/input.jsonl")
              for line in f.read_text(encoding="utf-8").splitlines()}
     assert first.encoded_papers == len(texts) == 90  # every distinct paper of the five days, up front
+    # minutes of encoding on a first replay are not silent, nor is each day
+    assert progress[0].startswith("paper vectors: 90 of 90 ready (90 encoded so far")
+    assert [line.split(" (")[0] for line in progress[1:]] == ["2026-02-01: ranked", "2026-02-02: ranked",
+                                                               "2026-02-03: ranked"]
     lines: list[str] = []
-    again = replay(days / "test", warmup_dir=days / "warm", out=lines.append, cache=fresh)
+    progress.clear()
+    again = replay(days / "test", warmup_dir=days / "warm", out=lines.append, cache=fresh, progress=progress.append)
     assert again.encoded_papers == 0
     assert "paper vectors: 0 of 90 encoded before the first day" in "\n".join(lines)
+    assert len(progress) == 3 and progress[2].startswith("2026-02-03: ranked (3 of 3 days, ")  # nothing encoded
 
 
 def test_a_replay_stopped_while_encoding_keeps_what_it_encoded(days: Path, isolated_home: Path,

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Protocol
@@ -144,10 +144,16 @@ class NpzVectorCache:
 SAVE_EVERY = 1000  # texts encoded between two saves (~12 s on 2 cores)
 
 
-def encode_and_save(encoder: Encoder, texts: Sequence[str], cache: NpzVectorCache | None) -> None:
+def encode_and_save(encoder: Encoder, texts: Sequence[str], cache: NpzVectorCache | None,
+                    progress: Callable[[str], None] | None = None) -> None:
     """Encode `texts` into the encoder's cache a chunk at a time, saving `cache` after each: a first encoding of
-    thousands of papers (a replay's warm-up, a benchmark's corpus) stopped part-way keeps what it did."""
+    thousands of papers (a replay's warm-up, a benchmark's corpus) stopped part-way keeps what it did. After each
+    chunk the model had to encode, `progress` gets a line saying how far it is."""
     for at in range(0, len(texts), SAVE_EVERY):
+        before = encoder.encoded
         encoder.encode(texts[at:at + SAVE_EVERY])
         if cache is not None:
             cache.save()
+        if progress is not None and encoder.encoded > before:
+            progress(f"paper vectors: {min(at + SAVE_EVERY, len(texts))} of {len(texts)} ready "
+                     f"({encoder.encoded} encoded so far, the others from the cache)")

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import math
+import sys
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass
@@ -86,8 +87,13 @@ def _score_one(scorer: LearnedScorer, day: SeedDay, profile: Profile, keep_rate:
 
 def replay(days_dir: str | Path, warmup_dir: str | Path | None = None, use_feedback: bool = True,
            profile: Profile | None = None, keep_rate: float = 0.5, json_path: str | Path | None = None,
-           out: Callable[[str], None] = print, cache: VectorCache | None = None) -> ReplayResult:
-    """Rank each day with the evidence of the days before it; print per-day and mean metrics."""
+           out: Callable[[str], None] = print, cache: VectorCache | None = None,
+           progress: Callable[[str], None] | None = None) -> ReplayResult:
+    """Rank each day with the evidence of the days before it; print per-day and mean metrics.
+
+    `out` gets the report (stdout by default); `progress` (stderr by default) a line per chunk of paper vectors
+    encoded and per day ranked, so a first replay, minutes of encoding, is never silent."""
+    progress = progress or _to_stderr
     profile = profile or parse_profile(_example_profile(), "bundled example profile")
     own_cache = NpzVectorCache(default_cache_dir(), prefix="replay-vectors") if cache is None else None
     embedded = EmbeddedScorer(Encoder(cache=cache or own_cache))
@@ -101,7 +107,7 @@ def replay(days_dir: str | Path, warmup_dir: str | Path | None = None, use_feedb
     # a replay stopped part-way (Ctrl-C during the first minutes of a new warm-up) keeps what it encoded
     started = time.perf_counter()
     texts = sorted({p.text for d in (*(warm if use_feedback else ()), *days) for p in d.papers})
-    encode_and_save(embedded.encoder, texts, own_cache)
+    encode_and_save(embedded.encoder, texts, own_cache, progress)
     encoding = Encoding(len(texts), embedded.encoder.encoded, time.perf_counter() - started)
     evidence: list[Evidence] = [e for d in warm for e in day_evidence(d)] if use_feedback else []
     scored: list[DayScore] = []
@@ -111,9 +117,14 @@ def replay(days_dir: str | Path, warmup_dir: str | Path | None = None, use_feedb
         result, seconds = _score_one(scorer, day, profile, keep_rate)
         scored.append(result)
         timing[day.name] = (seconds, len(evidence))
+        progress(f"{day.name}: ranked ({len(scored)} of {len(days)} days, {seconds:.1f} s)")
         if use_feedback:
             evidence = evidence + day_evidence(day)
     return _report(days, scored, timing, encoding, warm, use_feedback, json_path, out)
+
+
+def _to_stderr(line: str) -> None:
+    print(line, file=sys.stderr, flush=True)
 
 
 def _example_profile() -> dict[str, object]:

@@ -8,6 +8,8 @@ import json
 import os
 import re
 import socket
+import subprocess
+import sys
 import threading
 import time
 from datetime import UTC, datetime
@@ -93,6 +95,19 @@ def test_ctrl_c_says_what_that_command_kept(command: list[str], handler: str, sa
     monkeypatch.setattr(cli, handler, pressed)
     assert main(command) == 130
     assert capsys.readouterr().err.startswith("paperradar: " + said)
+
+
+def test_output_piped_into_a_reader_that_stops_is_no_error(tmp_path: Path) -> None:
+    # `paperradar feedback list | head -1`: the pipe closes before paperradar is done writing
+    child = subprocess.Popen([sys.executable, "-c", "import sys; from paperradar.cli import main; sys.exit(main())",
+                              "init"], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                             env={**os.environ, "PAPERRADAR_HOME": str(tmp_path)})
+    assert child.stdout is not None and child.stderr is not None
+    child.stdout.close()  # long before the child's first line
+    err = child.stderr.read().decode()
+    assert child.wait(timeout=60) == 141
+    assert err == ""  # was: paperradar: error: Broken pipe
+    assert (tmp_path / "profile.toml").exists()
 
 
 def test_init_writes_the_example_profile_once(isolated_home: Path, capsys: pytest.CaptureFixture[str]) -> None:

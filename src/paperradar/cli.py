@@ -39,6 +39,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         said = getattr(args, "on_interrupt", None)
         print("paperradar: interrupted" + (f"; {said}" if said else ""), file=sys.stderr)
         return 130
+    except BrokenPipeError:  # `paperradar history | head`: the reader has what they wanted; no error to print
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # nor at exit, when stdout is flushed
+        return 141  # as a shell reports a command ended by SIGPIPE
     except Exception as e:
         if os.environ.get("PAPERRADAR_DEBUG"):
             raise

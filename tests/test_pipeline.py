@@ -70,6 +70,20 @@ def store(tmp_path: Path) -> Store:
     s.close()
 
 
+def test_only_the_papers_the_digest_lists_count_as_shown(store: Store, day: Listing, tmp_path: Path) -> None:
+    # beyond max_per_field a recommendation is only counted: it was never before the reader's eyes, so it is not
+    # a "shown and not liked" paper for the learned ranker
+    profile = replace(_example_profile(), max_per_field=2)
+    d = run_listing(store, profile, day, KeywordScorer(), None, tmp_path / "o", publish).digest
+    assert d is not None
+    listed = {e.paper.id for e in d.listed()}
+    assert len(listed) == sum(min(2, len(rows)) for _, rows in d.by_field()) < len(d.recommended)
+    assert {pid for _, pid in store.shown_before(None)} == listed
+    page = (tmp_path / "o" / "README.md").read_text(encoding="utf-8")
+    assert all(f"arxiv.org/abs/{pid}" in page for pid in listed)
+    assert not any(f"arxiv.org/abs/{e.paper.id}" in page for e in d.recommended if e.paper.id not in listed)
+
+
 def test_a_day_is_published_with_every_paper_accounted_for(store: Store, day: Listing, tmp_path: Path) -> None:
     out = tmp_path / "out"
     outcome = run_listing(store, _example_profile(), day, KeywordScorer(), None, out, publish)

@@ -197,6 +197,19 @@ class Digest:
                 groups.append((f, rows))
         return groups
 
+    def strays(self) -> list[DigestEntry]:
+        """Recommended entries whose field the profile does not have (a verdict from before an edit), best first."""
+        known = set(self.profile.field_names)
+        rows = [e for e in self.recommended if e.judgement.field not in known]
+        return sorted(rows, key=lambda e: (-e.judgement.score, e.paper.id))
+
+    def listed(self) -> list[DigestEntry]:
+        """The recommended entries the digest shows: at most the profile's `max_per_field` of each field (and of the
+        strays), the best; the others are only counted."""
+        limit = self.profile.max_per_field
+        groups = [rows for _, rows in self.by_field()] + [self.strays()]
+        return [e for rows in groups for e in (rows if limit is None else rows[:limit])]
+
 
 @dataclass(frozen=True)
 class BatchResult:

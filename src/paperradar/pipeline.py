@@ -121,7 +121,7 @@ def _run(store: Store, profile: Profile, listing: Listing, local: Scorer, llm: S
     front = front_date(dates, store.listing_dates())
     written = publish(digest, out_dir, dates, neighbours, front=front)
     clock.stage("publish", t)
-    store.mark_shown(day, [e.paper.id for e in digest.recommended])
+    store.mark_shown(day, [e.paper.id for e in digest.listed()])  # beyond max_per_field a paper is only counted
     store.finish_run(run_id, "done", replace(facts, timings=clock.timings))
     return Outcome("published", day, digest, tuple(written), pages=day_pages(dates, day, front))
 

@@ -72,10 +72,8 @@ def _entry(e: DigestEntry, slugger: Slugger) -> EntryView:
 def _groups(digest: Digest) -> list[tuple[str, list[DigestEntry]]]:
     """Recommended entries by field in profile order; any whose field the profile lacks go last, not lost."""
     groups = [(f.name, rows) for f, rows in digest.by_field()]
-    known = set(digest.profile.field_names)
-    strays = [e for e in digest.recommended if e.judgement.field not in known]
+    strays = digest.strays()
     if strays:
-        strays.sort(key=lambda e: (-e.judgement.score, e.paper.id))
         groups.append((text(digest.profile.language, "other"), strays))
     return groups
 

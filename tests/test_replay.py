@@ -200,3 +200,21 @@ def test_a_pick_line_that_is_not_an_object_names_the_file_and_line(tmp_path: Pat
         picks.write_text(picks.read_text(encoding="utf-8").splitlines()[0] + "\n" * n + line + "\n", encoding="utf-8")
         with pytest.raises(BadInputFile, match=rf"picks\.jsonl:{n + 1}: not a pick record"):
             load_day(day)
+
+
+def test_a_paper_without_its_published_date_is_of_the_day_its_folder_names(tmp_path: Path) -> None:
+    # replay never needs the date; a checker's export that leaves it out must not stop the whole replay
+    from datetime import date
+
+    from paperradar.errors import BadInputFile
+    from paperradar.seeddays import load_day
+    day = make_days(tmp_path, ["2026-03-02"], 30) / "2026-03-02"
+    records = [json.loads(line) for line in (day / "input.jsonl").read_text(encoding="utf-8").splitlines()]
+    del records[1]["published"]
+    records[2]["published"] = None
+    (day / "input.jsonl").write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    papers = load_day(day).papers
+    assert len(papers) == 30 and papers[1].announce_date == papers[2].announce_date == date(2026, 3, 2)
+    unnamed = day.rename(tmp_path / "latest")
+    with pytest.raises(BadInputFile, match=r"input.jsonl:2: not a paper record: missing published \(the listing"):
+        load_day(unnamed)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 from .errors import BadInputFile
@@ -33,7 +34,11 @@ class SeedDay:
 
 
 def load_day(folder: Path) -> SeedDay:
-    papers = read_jsonl(folder / "input.jsonl")
+    try:  # a record without its `published` date is of the day its folder names (replay does not need it)
+        named = date.fromisoformat(folder.name)
+    except ValueError:
+        named = None
+    papers = read_jsonl(folder / "input.jsonl", default_date=named)
     picks: dict[str, Pick] = {}
     picks_path = folder / "picks.jsonl"
     if picks_path.exists():

@@ -62,14 +62,20 @@ def split_authors(authors: str | list[str]) -> tuple[Author, ...]:
     return tuple(Author(" ".join(detex(n).replace("~", " ").split())) for n in names if n.strip())
 
 
-def paper_from_record(rec: dict, announce_date: date | None = None) -> Paper:
-    """Build a Paper from one seed-days record; raises KeyError/ValueError on a bad record."""
+def paper_from_record(rec: dict, announce_date: date | None = None, default_date: date | None = None) -> Paper:
+    """Build a Paper from one seed-days record; raises KeyError/ValueError on a bad record.
+
+    Its date is `announce_date` if given, else the record's `published` (or the corpus's `date`), else
+    `default_date` (a seed day's folder names its date); with none of them the record is refused."""
     missing = [k for k in _REQUIRED if not rec.get(k)]
     if missing:
         raise ValueError(f"missing {', '.join(missing)}")
     pid, stated = split_version(str(rec["id"]))
     version = int(rec.get("version") or stated or 1)
-    day = announce_date or date.fromisoformat(str(rec.get("published") or rec.get("date"))[:10])
+    listed_on = rec.get("published") or rec.get("date")
+    day = announce_date or (date.fromisoformat(str(listed_on)[:10]) if listed_on else default_date)
+    if day is None:
+        raise ValueError("missing published (the listing's date, YYYY-MM-DD)")
     cats = list(rec.get("categories") or [])
     primary = rec.get("primary_category")
     if primary and primary in cats:
@@ -89,7 +95,7 @@ def paper_from_record(rec: dict, announce_date: date | None = None) -> Paper:
     )
 
 
-def read_jsonl(path: str | Path, announce_date: date | None = None) -> list[Paper]:
+def read_jsonl(path: str | Path, announce_date: date | None = None, default_date: date | None = None) -> list[Paper]:
     """Every paper of a JSONL file (gzipped or not), in file order, deduplicated on the versionless id.
 
     A bad line is a `BadInputFile` naming the file and the line: fix it and re-run.
@@ -109,7 +115,7 @@ def read_jsonl(path: str | Path, announce_date: date | None = None) -> list[Pape
         if not line.strip():
             continue
         try:
-            paper = paper_from_record(json.loads(line), announce_date)
+            paper = paper_from_record(json.loads(line), announce_date, default_date)
         except json.JSONDecodeError as e:
             raise BadInputFile(str(path), no, f"not valid JSON ({e.msg})") from e
         except (KeyError, ValueError, TypeError, AttributeError) as e:

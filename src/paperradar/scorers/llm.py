@@ -179,9 +179,9 @@ class _Endpoint:
 
     def _what_to_check(self, status: int) -> str:
         """A refusal that no retry will change: what in the profile or environment to fix."""
-        check = _WHAT_TO_CHECK.get(status)
         if self.settings.api_key_env is None and status in (401, 403):
             return " (the endpoint wants a key: name the variable that holds it in llm.api_key_env)"
+        check = _WHAT_TO_CHECK.get(status)
         return f" (check {check.format(key_env=self.settings.api_key_env)})" if check else ""
 
     def _once(self, messages: list[dict[str, str]]) -> _Reply:

@@ -38,6 +38,10 @@ def test_example_profile_is_equivalent_to_the_seed_interests() -> None:
 
 BAD = [
     ("colour = 'red'\n", "colour: unknown key"),
+    ("langauge = 'en'\n", "langauge: unknown key: did you mean 'language'?"),
+    ("categores = ['cs.LG']\n", "categores: unknown key: did you mean 'categories'?"),
+    ("[[fields]]\nname = 'x'\nabuot = ['y']\n", "fields[1].abuot: unknown key: did you mean 'about'?"),
+    ("[llm]\nbase_ur = 'http://x'\nmodel = 'm'\n", "llm.base_ur: unknown key: did you mean 'base_url'?"),
     ("language = 'fr'\n", "language: must be \"zh\" or \"en\", not 'fr'"),
     ("timezone = 'Mars/Olympus'\n", "timezone: 'Mars/Olympus' is not an IANA time zone"),
     ("min_score = 11\n", "min_score: must be a number from 0 to 10, not 11"),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import tomllib
 from importlib import resources
 from pathlib import Path
@@ -71,7 +72,7 @@ def _category_like(name: str) -> str | None:
 
 def parse_profile(raw: dict[str, Any], where: str = "profile") -> Profile:
     problems: list[str] = []
-    problems += [f"{k}: unknown key" for k in sorted(set(raw) - _TOP_KEYS)]
+    problems += _unknown_keys(raw, _TOP_KEYS, "")
     fields = _parse_fields(raw.get("fields"), "fields", problems, required=True)
     avoid = _parse_fields(raw.get("avoid", []), "avoid", problems, required=False)
     language = raw.get("language", "zh")
@@ -103,6 +104,15 @@ def parse_profile(raw: dict[str, Any], where: str = "profile") -> Profile:
                    min_score=float(min_score), max_per_field=cap, language=language, timezone=timezone, llm=llm)
 
 
+def _unknown_keys(table: dict[str, Any], known: set[str], prefix: str) -> list[str]:
+    """`key: unknown key`, naming the known key of the same table it looks like a misspelling of."""
+    problems = []
+    for k in sorted(set(table) - known):
+        close = difflib.get_close_matches(k, known, n=1)
+        problems.append(f"{prefix}{k}: unknown key" + (f": did you mean {close[0]!r}?" if close else ""))
+    return problems
+
+
 def _is_timezone(name: str) -> bool:
     try:
         ZoneInfo(name)
@@ -129,7 +139,7 @@ def _parse_fields(value: Any, key: str, problems: list[str], required: bool) -> 
         if not isinstance(item, dict):
             problems.append(f"{where}: must be a table with name, about, description")
             continue
-        problems += [f"{where}.{k}: unknown key" for k in sorted(set(item) - _FIELD_KEYS)]
+        problems += _unknown_keys(item, _FIELD_KEYS, f"{where}.")
         name = item.get("name")
         if not isinstance(name, str) or not name.strip():
             problems.append(f"{where}.name: missing; every {key[:-1] if key == 'fields' else key} needs a name")
@@ -151,7 +161,7 @@ def _parse_llm(value: Any, problems: list[str]) -> LLMSettings | None:
     if not isinstance(value, dict):
         problems.append("llm: must be a table [llm]")
         return None
-    problems += [f"llm.{k}: unknown key" for k in sorted(set(value) - _LLM_KEYS)]
+    problems += _unknown_keys(value, _LLM_KEYS, "llm.")
     for k in ("base_url", "model"):
         if not isinstance(value.get(k), str) or not value[k].strip():
             problems.append(f"llm.{k}: missing; give the endpoint's {k.replace('_', ' ')}")

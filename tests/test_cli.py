@@ -125,6 +125,19 @@ def test_init_elsewhere_says_how_run_finds_it(tmp_path: Path, capsys: pytest.Cap
     assert capsys.readouterr().out == f"wrote {path}: edit its fields, then `paperradar run --profile {path}`\n"
 
 
+@pytest.mark.parametrize("command", [["init"], ["init", "--force"], ["run", "--profile"], ["render", "--profile"],
+                                     ["replay", "days", "--profile"]], ids=" ".join)
+def test_a_folder_given_for_the_profile_is_told_to_give_the_file(tmp_path: Path, command: list[str],
+                                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    # it said only "Is a directory: DIR", or for init "DIR already exists; edit it"
+    folder = tmp_path / "profiles"
+    folder.mkdir()
+    assert main([*command, str(folder)]) == 1
+    said = (f"{folder} is a folder: give the profile TOML file to write" if command[0] == "init" else
+            f"{folder}: a folder: give a profile TOML file")
+    assert capsys.readouterr().err == f"paperradar: error: {said}, e.g. {folder / 'profile.toml'}\n"
+
+
 def test_demo_publishes_the_bundled_day_truthfully(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     out = tmp_path / "demo"
     assert main(["demo", "--out", str(out)]) == 0

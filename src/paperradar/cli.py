@@ -178,6 +178,10 @@ def _example_profile() -> Profile:
 def cmd_init(args: argparse.Namespace) -> int:
     default = data_dir() / "profile.toml"
     path = args.path or default
+    if path.is_dir():  # not "already exists; edit it", nor --force's "Is a directory"
+        print(f"paperradar: error: {path} is a folder: give the profile TOML file to write, e.g. "
+              f"{path / 'profile.toml'}", file=sys.stderr)
+        return 1
     if path.exists() and not args.force:
         print(f"paperradar: error: {path} already exists; edit it, or pass --force to overwrite", file=sys.stderr)
         return 1

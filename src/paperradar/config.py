@@ -32,6 +32,8 @@ def load_profile(path: str | Path) -> Profile:
         raw = tomllib.loads(path.read_text(encoding="utf-8-sig"))  # Windows editors may start it with a BOM
     except FileNotFoundError:
         raise ProfileError(str(path), ["file not found: create one with `paperradar init`"]) from None
+    except IsADirectoryError:
+        raise ProfileError(str(path), [f"a folder: give a profile TOML file, e.g. {path / 'profile.toml'}"]) from None
     except tomllib.TOMLDecodeError as e:
         raise ProfileError(str(path), [f"not valid TOML: {e}"]) from None
     except UnicodeDecodeError as e:  # a Chinese Windows editor's "ANSI" is GBK

@@ -42,6 +42,11 @@ BAD = [
     ("categores = ['cs.LG']\n", "categores: unknown key: did you mean 'categories'?"),
     ("[[fields]]\nname = 'x'\nabuot = ['y']\n", "fields[1].abuot: unknown key: did you mean 'about'?"),
     ("[llm]\nbase_ur = 'http://x'\nmodel = 'm'\n", "llm.base_ur: unknown key: did you mean 'base_url'?"),
+    ("categories = ['cs.LG', 'cs.CV', 'cs.LG']\n", "categories: 'cs.LG' appears twice"),
+    ("[[avoid]]\nname = '深度学习理论'\n", "avoid[0].name: '深度学习理论' appears twice, also as fields[0].name"),
+    ("[[fields]]\nname = '其他'\n", "fields[1].name: '其他' is the title of the digest's section for papers of no "
+     "field of the profile: give this field another name"),
+    ("language = 'en'\n[[fields]]\nname = 'Other'\n", "fields[0].name: 'Other' is the title of the digest's section"),
     ("language = 'fr'\n", "language: must be \"zh\" or \"en\", not 'fr'"),
     ("timezone = 'Mars/Olympus'\n", "timezone: 'Mars/Olympus' is not an IANA time zone"),
     ("min_score = 11\n", "min_score: must be a number from 0 to 10, not 11"),
@@ -123,6 +128,15 @@ def test_names_differing_only_in_spaces_are_the_same_field(tmp_path: Path) -> No
     with pytest.raises(ProfileError) as err:
         load_profile(path)
     assert err.value.problems == ["fields[1].name: 'Robots' appears twice"]
+
+
+def test_only_the_profile_languages_own_other_section_is_refused_as_a_field_name() -> None:
+    # the digest titles papers whose field the profile lacks "其他" in Chinese, "Other" in English
+    assert parse_profile(tomllib.loads("[[fields]]\nname = 'Other'\n")).field_names == ("Other",)
+    assert parse_profile(tomllib.loads("language = 'en'\n[[fields]]\nname = '其他'\n")).field_names == ("其他",)
+    with pytest.raises(ProfileError) as err:
+        parse_profile(tomllib.loads("language = 'en'\n[[fields]]\nname = 'other'\n[[fields]]\nname = 'Robots'\n"))
+    assert [p.split(":")[0] for p in err.value.problems] == ["fields[0].name"]
 
 
 def test_missing_and_malformed_files(tmp_path: Path) -> None:

@@ -75,8 +75,10 @@ def _category_like(name: str) -> str | None:
 def parse_profile(raw: dict[str, Any], where: str = "profile") -> Profile:
     problems: list[str] = []
     problems += _unknown_keys(raw, _TOP_KEYS, "")
-    fields = _parse_fields(raw.get("fields"), "fields", problems, required=True)
-    avoid = _parse_fields(raw.get("avoid", []), "avoid", problems, required=False)
+    names: dict[str, str] = {}
+    fields = _parse_fields(raw.get("fields"), "fields", problems, names, required=True)
+    problems += _named_like_other(names, raw.get("language", "zh"))
+    avoid = _parse_fields(raw.get("avoid", []), "avoid", problems, names, required=False)
     language = raw.get("language", "zh")
     if language not in ("zh", "en"):
         problems.append(f"language: must be \"zh\" or \"en\", not {language!r}")
@@ -90,6 +92,8 @@ def parse_profile(raw: dict[str, Any], where: str = "profile") -> Profile:
             hint = _category_like(c)
             problems.append(f"categories: {c!r} is not an arXiv category such as \"cs.CV\""
                             + (f": did you mean {hint!r}?" if hint else ""))
+    problems += [f"categories: {c!r} appears twice" for c in dict.fromkeys(c for i, c in enumerate(categories)
+                                                                             if c in categories[:i])]
     types = _str_list(raw.get("announce_types", ["new"]), "announce_types", problems, at_least_one=True)
     problems += [f"announce_types: {t!r} is not one of {sorted(_ANNOUNCE_TYPES)}" for t in types
                  if t not in _ANNOUNCE_TYPES]
@@ -131,11 +135,13 @@ def _str_list(value: Any, key: str, problems: list[str], at_least_one: bool = Fa
     return [v.strip() for v in value]
 
 
-def _parse_fields(value: Any, key: str, problems: list[str], required: bool) -> tuple[Field, ...]:
+def _parse_fields(value: Any, key: str, problems: list[str], names: dict[str, str],
+                  required: bool) -> tuple[Field, ...]:
+    """The [[fields]] or [[avoid]] tables; `names` holds every name taken so far (name: where), and gets theirs."""
     if not isinstance(value, list) or (required and not value):
         problems.append(f"{key}: must be a list of [[{key}]] tables" + (", at least one" if required else ""))
         return ()
-    out, seen = [], set()
+    out = []
     for i, item in enumerate(value):
         where = f"{key}[{i}]"
         if not isinstance(item, dict):
@@ -147,9 +153,10 @@ def _parse_fields(value: Any, key: str, problems: list[str], required: bool) -> 
             problems.append(f"{where}.name: missing; every {key[:-1] if key == 'fields' else key} needs a name")
             continue
         name = name.strip()
-        if name in seen:
-            problems.append(f"{where}.name: {name!r} appears twice")
-        seen.add(name)
+        if name in names:
+            also = "" if names[name].startswith(f"{key}[") else f", also as {names[name]}"
+            problems.append(f"{where}.name: {name!r} appears twice{also}")
+        names.setdefault(name, f"{where}.name")
         about = _str_list(item.get("about", []), f"{where}.about", problems)
         description = item.get("description", "")
         if not isinstance(description, str):
@@ -157,6 +164,16 @@ def _parse_fields(value: Any, key: str, problems: list[str], required: bool) -> 
             description = ""
         out.append(Field(name, tuple(about), " ".join(description.split())))
     return tuple(out)
+
+
+def _named_like_other(names: dict[str, str], language: Any) -> list[str]:
+    """A field titled like the digest's section for papers of no field of the profile: two sections, one title."""
+    if language not in ("zh", "en"):
+        return []
+    from .render.wording import text  # here, not at the top: the render package loads jinja2
+    other = text(language, "other")
+    return [f"{where}: {name!r} is the title of the digest's section for papers of no field of the profile: give "
+            "this field another name" for name, where in names.items() if name.casefold() == other.casefold()]
 
 
 def _parse_llm(value: Any, problems: list[str]) -> LLMSettings | None:

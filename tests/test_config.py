@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import tomllib
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -8,6 +9,7 @@ import pytest
 from paperradar.cli import main
 from paperradar.config import example_profile_text, load_profile, parse_profile
 from paperradar.errors import ProfileError
+from paperradar.render.wording import updated_line
 
 from _paths import SHARED
 
@@ -137,6 +139,17 @@ def test_only_the_profile_languages_own_other_section_is_refused_as_a_field_name
     with pytest.raises(ProfileError) as err:
         parse_profile(tomllib.loads("language = 'en'\n[[fields]]\nname = 'other'\n[[fields]]\nname = 'Robots'\n"))
     assert [p.split(":")[0] for p in err.value.problems] == ["fields[0].name"]
+
+
+def test_the_time_zone_left_out_is_the_languages_own() -> None:
+    # an English digest said "Updated ... Beijing time" to a reader who never named a zone
+    en = parse_profile(tomllib.loads("language = 'en'\n" + GOOD))
+    assert en.timezone == "UTC"
+    assert updated_line(en.language, en.timezone, datetime(2026, 2, 5, 5, 25, 47, tzinfo=UTC)) == (
+        "Updated 2026-02-05 05:25:47 (UTC)")
+    assert parse_profile(tomllib.loads(GOOD)).timezone == "Asia/Shanghai"  # shown as 北京时间
+    assert parse_profile(tomllib.loads("language = 'en'\ntimezone = 'Asia/Shanghai'\n" + GOOD)).timezone == (
+        "Asia/Shanghai")
 
 
 def test_missing_and_malformed_files(tmp_path: Path) -> None:

@@ -82,7 +82,7 @@ def parse_profile(raw: dict[str, Any], where: str = "profile") -> Profile:
     language = raw.get("language", "zh")
     if language not in ("zh", "en"):
         problems.append(f"language: must be \"zh\" or \"en\", not {language!r}")
-    timezone = raw.get("timezone", "Asia/Shanghai")
+    timezone = raw.get("timezone", "UTC" if language == "en" else "Asia/Shanghai")  # zh: shown as 北京时间
     if not isinstance(timezone, str) or not _is_timezone(timezone):
         problems.append(f"timezone: {timezone!r} is not an IANA time zone such as \"Asia/Shanghai\"")
     categories = _str_list(raw.get("categories", ["cs.CV", "cs.LG", "cs.AI", "cs.RO"]), "categories", problems,

@@ -88,6 +88,36 @@ def test_tex_accents_and_typed_affiliations_in_author_strings():
         "Hongxuan Li (College of Intelligence and Computing, Tianjin University)", "Huikai Wu", "Weijie Liu"]
 
 
+TEX_TITLES = [  # real titles of the corpus as arXiv lists them, but the last two
+    ("\\emph{FoQuS}: A Forgetting-Quality Coreset Selection Framework", "FoQuS: A Forgetting-Quality Coreset Selection "
+     "Framework"),
+    ("(Token-Level) \\textbf{InfoRMIA}: Stronger Membership Inference", "(Token-Level) InfoRMIA: Stronger Membership "
+     "Inference"),
+    ("\\textit{FLARE}: Adaptive Multi-Dimensional Reputation", "FLARE: Adaptive Multi-Dimensional Reputation"),
+    ("Exploiting \\texttt{ftrace}'s \\texttt{function\\_graph} Tracer Features", "Exploiting ftrace's function_graph "
+     "Tracer Features"),
+    ("{\\sf TriDeliver}: Cooperative Air-Ground Instant Delivery", "TriDeliver: Cooperative Air-Ground Instant "
+     "Delivery"),
+    ("LEPO: \\underline{L}atent R\\underline{e}asoning", "LEPO: Latent Reasoning"),
+    ("Hybrid Quantum-Classical Ensemble Learning for S\\&P 500", "Hybrid Quantum-Classical Ensemble Learning for "
+     "S&P 500"),
+    ("High-Resolution PCBA \\\\ via Self-Supervised Image Reconstruction", "High-Resolution PCBA via Self-Supervised "
+     "Image Reconstruction"),
+    ("\\texttt{R$^\\textbf{2}$AI}: Towards Resistant and Resilient AI", "R$^\\textbf{2}$AI: Towards Resistant and "
+     "Resilient AI"),  # math is left as it is
+    ("\\(X\\)-evolve: Solution space evolution", "\\(X\\)-evolve: Solution space evolution"),
+    ("The \\mathrm{Foo} of \\textbf{\\emph{Bar}}", "The Foo of Bar"),
+    ("Rows $a \\\\ b$ kept", "Rows $a \\\\ b$ kept"),
+]
+
+
+@pytest.mark.parametrize("title, shown", TEX_TITLES, ids=[t[:24] for t, _ in TEX_TITLES])
+def test_tex_text_formatting_in_a_title_gives_its_text(tmp_path: Path, title: str, shown: str):
+    # \emph{FoQuS} was shown as typed; math ($...$, \(...\)) stays as the author wrote it
+    [paper] = read_jsonl(write(tmp_path, json.dumps(record(title=title))))
+    assert paper.title == shown
+
+
 def test_a_real_seed_day_reads_whole():
     day = sorted(SEED_DAYS.iterdir())[0] / "input.jsonl"
     lines = [json.loads(line) for line in day.read_text(encoding="utf-8").splitlines() if line.strip()]

@@ -23,10 +23,20 @@ _LETTERS = {"o": "ø", "O": "Ø", "l": "ł", "L": "Ł", "ss": "ß", "ae": "æ", 
 # the space after the letter is eaten only before a closing brace: `Jeov\'a Farias` keeps its space
 _ACCENT_RE = re.compile(r"\{?\\([\'`^\"~=.]|[uvHckr](?=[\s{]))\s*\{?\s*(\\?[A-Za-z])(?:\s*\})?\}?")
 _LETTER_RE = re.compile(r"\{?\\(ss|ae|AE|oe|OE|aa|AA|DJ|dj|o|O|l|L|i|j)(?![A-Za-z])\s*(\{\})?\}?")
+# math is left as its author wrote it: $...$, $$...$$, \(...\), \[...\]
+_MATH_RE = re.compile(r"(?<!\\)\$\$.+?(?<!\\)\$\$|(?<!\\)\$.+?(?<!\\)\$|\\\(.+?\\\)|\\\[.+?\\\]")
+# text formatting that stands for its argument's text: \emph{Foo}, \textbf{Foo}, \mathrm{Foo}, {\bf Foo}
+_FORMAT_RE = re.compile(r"\\(?:emph|text(?:it|bf|tt|sc|rm|sf|sl|up|md|normal|superscript|subscript)?|underline"
+                        r"|mbox|math(?:rm|bf|it|sf|tt|normal))\s*\{([^{}]*)\}"
+                        r"|\{\\(?:em|it|bf|tt|sc|rm|sf|sl|up)\s+([^{}]*)\}")
+_SIZE_RE = re.compile(r"\\(?:tiny|scriptsize|footnotesize|small|normalsize|large|Large|LARGE|huge|Huge)(?![A-Za-z])\s*")
+# \, \; \: \  are spaces; \& \% \$ \# \_ \{ \} the characters themselves
+_SYMBOL_RE = re.compile(r"\\([,;: ]|[&%$#_{}])")
 
 
 def detex(text: str) -> str:
-    """Turn the TeX accents arXiv authors type (`Vi\\'egas`, `{\\"u}`, `\\c{c}`) into the letters a reader expects."""
+    """Turn the TeX accents arXiv authors type (`Vi\\'egas`, `{\\"u}`, `\\c{c}`) into the letters a reader expects, and
+    the TeX of their text (`\\emph{Foo}`, `\\&`) into that text; math (`$...$`) is left as it is."""
     if "\\" not in text:
         return text
 
@@ -37,7 +47,22 @@ def detex(text: str) -> str:
 
     text = _ACCENT_RE.sub(accent, text)
     text = _LETTER_RE.sub(lambda m: _LETTERS[m.group(1)], text)
-    return " ".join(text.replace("\\\\", " ").split())  # a stray TeX line break
+    return " ".join(_text_mode(text).split())
+
+
+def _text_mode(text: str) -> str:
+    """The text TeX outside math stands for: formatting gives its argument, `\\&` gives `&`, a line break a space."""
+    maths: list[str] = []
+
+    def aside(m: re.Match[str]) -> str:
+        maths.append(m.group())
+        return f"\x00{len(maths) - 1}\x00"
+
+    text = _MATH_RE.sub(aside, text).replace("\\\\", " ")  # \\ is a line break
+    while (plain := _FORMAT_RE.sub(lambda m: m.group(1) or m.group(2) or "", text)) != text:  # \textbf{\emph{x}}
+        text = plain
+    text = _SYMBOL_RE.sub(lambda m: m.group(1) if m.group(1) in "&%$#_{}" else " ", _SIZE_RE.sub("", text))
+    return re.sub("\x00(\\d+)\x00", lambda m: maths[int(m.group(1))], text)
 
 
 def split_authors(authors: str | list[str]) -> tuple[Author, ...]:

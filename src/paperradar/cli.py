@@ -105,7 +105,9 @@ def build_parser() -> argparse.ArgumentParser:
     c.set_defaults(func=cmd_render)
 
     c = sub.add_parser("history", help="past runs with their counts", description="List past runs: the listing's date, "
-                       "status, papers read, LLM-judged, tokens, when it started and what it read.")
+                       "status, papers read, the papers the LLM judged and the tokens it spent in that run alone (0 "
+                       "for a re-run of a finished day; a digest's header counts the whole day), when it started and "
+                       "what it read.")
     c.add_argument("-n", type=int, default=30, help="how many runs to show (default 30)")
     c.set_defaults(func=cmd_history)
 
@@ -388,20 +390,23 @@ def cmd_render(args: argparse.Namespace) -> int:
 
 def cmd_history(args: argparse.Namespace) -> int:
     import json
+    from .models import TokenUsage
     store = Store.open()
     try:
         rows = store.runs(args.n)
+        spent = store.spend_by_run([r["id"] for r in rows])  # the run's own batches; facts hold the day's total
     finally:
         store.close()
     if not rows:
         print(f"no runs yet: `paperradar run` judges today's listing{_NOT_THE_DEMO}")
         return 0
-    print(f"{'run':>4}  {'listing':<10}  {'status':<7}  {'read':>5}  {'llm':>5}  {'tokens':>8}  started (UTC)  source")
+    print(f"{'run':>4}  {'listing':<10}  {'status':<7}  {'read':>5}  {'llm this run':>12}  {'tokens this run':>15}  "
+          "started (UTC)  source")
     for r in rows:
         facts = json.loads(r["facts"]) if r["facts"] else {}
-        tokens = facts.get("tokens", {})
+        judged, tokens = spent.get(r["id"], (0, TokenUsage()))
         print(f"{r['id']:>4}  {r['announce_date'] or '-':<10}  {r['status']:<7}  {facts.get('papers_read', '-'):>5}  "
-              f"{facts.get('llm_judged', '-'):>5}  {tokens.get('prompt', 0) + tokens.get('completion', 0):>8}  "
+              f"{judged:>12}  {tokens.total:>15}  "
               f"{r['started_at'][:16]}  {r['source']}" + (f"  ({r['message']})" if r["message"] else ""))
     return 0
 

@@ -254,6 +254,18 @@ class Store:
                                 (announce_date.isoformat(), scorer_prefix + "%")).fetchone()
         return TokenUsage(*row), (model[0] if model else None)
 
+    def spend_by_run(self, run_ids: Sequence[int], scorer_prefix: str = "llm:") -> dict[int, tuple[int, TokenUsage]]:
+        """run id -> (papers judged, tokens spent) by that run alone: a re-run that sent nothing spent nothing."""
+        out: dict[int, tuple[int, TokenUsage]] = {}
+        for chunk in _chunks(list(run_ids), 500):
+            marks = ",".join("?" * len(chunk))
+            for r in self.db.execute(
+                    "SELECT run_id, COALESCE(SUM(CASE WHEN failure IS NULL THEN json_array_length(paper_ids) END), 0), "
+                    "SUM(prompt_tokens), SUM(completion_tokens), SUM(reasoning_tokens) FROM batches "
+                    f"WHERE scorer LIKE ? AND run_id IN ({marks}) GROUP BY run_id", [scorer_prefix + "%", *chunk]):
+                out[r[0]] = (r[1], TokenUsage(r[2], r[3], r[4]))
+        return out
+
     def tokens_spent_on(self, day: date) -> int:
         """Tokens sent and received on a calendar day (UTC), for the daily budget."""
         row = self.db.execute("SELECT COALESCE(SUM(prompt_tokens + completion_tokens), 0) FROM batches "

@@ -80,3 +80,33 @@ def test_a_day_killed_mid_way_resumes_sending_only_what_is_missing(tmp_path: Pat
     assert digest is not None and digest.facts.llm_judged == 60 and not digest.facts.failed_batches
     assert {e.paper.id for e in digest.recommended} == {papers[5].id, papers[40].id}
     assert digest.facts.model == "fake-model" and digest.facts.tokens.total > 0
+
+
+def test_history_says_what_each_run_itself_judged_and_spent(tmp_path: Path, day, profile,
+                                                            capsys: pytest.CaptureFixture[str]):
+    # it showed the day's whole spend on every run: a re-run that sent nothing read as charged twice
+    from paperradar.cli import main
+    papers = day[:30]
+    with FakeOpenAI() as server:
+        scorer = make_scorer(server.v1_url, batch_size=10, concurrency=1)
+        profile = dataclasses.replace(profile, llm=dataclasses.replace(scorer.settings, prefilter_keep_rate=1.0))
+        listing = Listing(DAY, tuple(papers), "test listing")
+        store = Store.open()
+        with pytest.raises(KeyboardInterrupt):
+            run_listing(store, profile, listing, TitleLengthScorer(), KilledAfter(scorer, 1), tmp_path / "out",
+                        no_publishing)
+        second = run_listing(store, profile, listing, TitleLengthScorer(), scorer, tmp_path / "out", no_publishing)
+        sent = len(server.received)
+        third = run_listing(store, profile, listing, TitleLengthScorer(), scorer, tmp_path / "out", no_publishing)
+        store.close()
+    assert len(server.received) == sent  # the re-run of a finished day sent nothing
+    assert second.digest is not None and third.digest is not None
+    day_total = second.digest.facts.tokens.total
+    assert third.digest.facts.tokens.total == day_total > 0  # the digest header keeps the day's total
+    assert main(["history"]) == 0
+    header, *rows = capsys.readouterr().out.splitlines()
+    assert "llm this run" in header and "tokens this run" in header
+    (judged3, tokens3), (judged2, tokens2), (judged1, tokens1) = [map(int, r.split()[4:6]) for r in rows]
+    assert (judged3, tokens3) == (0, 0)
+    assert (judged1, judged2) == (10, 20)
+    assert 0 < tokens2 < day_total and tokens1 + tokens2 == day_total

@@ -305,6 +305,22 @@ def test_feedback_like_list_undo_and_import(isolated_home: Path, tmp_path: Path,
     assert main(["feedback", "like", "not-an-id"]) == 1
 
 
+def test_importing_a_file_without_any_arxiv_id_says_so(isolated_home: Path, tmp_path: Path,
+                                                       capsys: pytest.CaptureFixture[str]) -> None:
+    # it said "imported 0 like(s)" and exited 0, as if the import had worked
+    files = {"empty.txt": "", "notes.txt": "read the attention paper again\n",
+             "library.bib": "@misc{x, title={No id here}, year={2020}}\n", "empty.json": ""}
+    for name, text in files.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+        assert main(["feedback", "import", "--offline", str(tmp_path / name)]) == 1, name
+        said = capsys.readouterr()
+        assert said.out == "" and len(said.err.splitlines()) == 1, said
+        assert said.err.startswith(f"paperradar: error: {tmp_path / name}: no arXiv id found in it"), said.err
+        assert "BibTeX (.bib), RIS (.ris)" in said.err and "bookmarks (.html)" in said.err
+    assert main(["feedback", "list"]) == 0
+    assert capsys.readouterr().out.startswith("no feedback yet")
+
+
 def test_a_run_reads_the_papers_liked_while_offline(isolated_home: Path, tmp_path: Path,
                                                     monkeypatch: pytest.MonkeyPatch,
                                                     capsys: pytest.CaptureFixture[str]) -> None:

@@ -23,6 +23,8 @@ SAMPLE_DAY = "data/sample-2026-02-05.jsonl"
 JUDGED_SO_FAR = "every batch judged so far is saved, re-run to finish"
 SAID_SO_FAR = "what you said is saved; a paper not read yet counts once a run reads it"
 UNKNOWN_ID_RECHECK = timedelta(days=7)  # a run asks the API again for an id it did not know after this long
+IMPORT_READS = ("a text file of arXiv ids or URLs, or a library export: BibTeX (.bib), RIS (.ris), CSL JSON (.json), "
+                "Zotero RDF (.rdf), Zotero's CSV (.csv) or a browser's bookmarks (.html)")
 DATA_DIR_IS = ("DATA_DIR, where paperradar keeps its store, profile and digest, is $PAPERRADAR_HOME if set, else "
                "~/.local/share/paperradar.")
 
@@ -127,9 +129,7 @@ def build_parser() -> argparse.ArgumentParser:
     f = fsub.add_parser("list", help="what you have said", description="List your standing likes and dislikes.")
     f.set_defaults(func=cmd_feedback_list)
     f = fsub.add_parser("import", help="import likes from ids/URLs, a BibTeX, RIS or Zotero export, or bookmarks",
-                        description="Import likes from a text file of arXiv ids or URLs, or a library export: "
-                        "BibTeX (.bib), RIS (.ris), CSL JSON (.json), Zotero RDF (.rdf), Zotero's CSV (.csv) or a browser's "
-                        "bookmarks (.html).")
+                        description=f"Import likes from {IMPORT_READS}.")
     f.add_argument("file", type=Path)
     _offline_arg(f)
     f.set_defaults(func=cmd_feedback_import, on_interrupt=SAID_SO_FAR)
@@ -521,8 +521,11 @@ def cmd_feedback_list(args: argparse.Namespace) -> int:
 
 
 def cmd_feedback_import(args: argparse.Namespace) -> int:
+    from .errors import BadInputFile
     from .feedback_import import import_ids
     found = import_ids(args.file)
+    if not found.ids:  # an empty file, or the wrong one: not an import of nothing
+        raise BadInputFile(str(args.file), None, f"no arXiv id found in it; `feedback import` reads {IMPORT_READS}")
     store = Store.open()
     try:
         n = store.add_feedback(found.ids, "like", f"import:{args.file.name}")

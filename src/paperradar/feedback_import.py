@@ -395,6 +395,8 @@ def import_ids(path: str | Path) -> ImportResult:
         text = _text(path.read_bytes(), str(path))
     except OSError as e:
         raise BadInputFile(str(path), None, e.strerror or str(e)) from e
+    if not text.strip():  # of any format: an empty .json is no more broken than an empty .bib
+        return ImportResult((), ())
     head, suffix = text.lstrip()[:1], path.suffix.lower()
     if suffix in (".bib", ".bibtex") or _BIB_COMMENTS_RE.sub("", text)[:1] == "@":
         return ids_from_bibtex(text)

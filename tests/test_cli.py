@@ -174,6 +174,9 @@ def test_the_demo_learns_from_what_you_say_of_its_papers(tmp_path: Path, isolate
     assert "It learned from 2 papers you liked and 1 paper you disliked." in capsys.readouterr().out
     readme = (out / "README.md").read_text(encoding="utf-8")
     assert "本地评分器 learned:v4:" in readme and "它学习了你喜欢的 2 篇和你不喜欢的 1 篇论文。" in readme
+    with pytest.raises(SystemExit):  # its help said it ranks "on the embedded model"
+        main(["demo", "--help"])
+    assert "then with the learned ranker" in " ".join(capsys.readouterr().out.split())
     # take the dislike back: likes alone teach nothing (no unwanted paper), so the digest names the scorer that
     # really decided, the profile-only one, not a learned one whose scores are the same
     assert main(["feedback", "undo", shown[2]["id"]]) == 0

@@ -92,9 +92,12 @@ def build_parser() -> argparse.ArgumentParser:
                    "HTML pages for the affiliations they state (one polite request per paper, 3 s apart)")
     c.set_defaults(func=cmd_run, on_interrupt=JUDGED_SO_FAR)
 
-    c = sub.add_parser("demo", help="the bundled real day (2026-02-05), offline, on the embedded model",
-                       description="Judge the bundled real arXiv day 2026-02-05 (287 papers) with the embedded "
-                       "model and the example profile: no network, no key.")
+    c = sub.add_parser("demo", help="the bundled real day (2026-02-05), offline, ranked with what paperradar knows "
+                       "of you", description="Judge the bundled real arXiv day 2026-02-05 (287 papers) with the "
+                       "example profile: no network, no key. It ranks with the embedded model until paperradar has "
+                       "evidence of papers you want and papers you don't (your likes and dislikes, an LLM's verdicts, "
+                       "the papers your runs showed and read), then with the learned ranker trained on it, as "
+                       "`paperradar run` does. The day stays in the demo's own store, never in your history.")
     _out_arg(c, default=Path("paperradar-demo"))
     c.set_defaults(func=cmd_demo, on_interrupt=JUDGED_SO_FAR)
 

@@ -292,8 +292,12 @@ def test_feedback_like_list_undo_and_import(isolated_home: Path, tmp_path: Path,
     bib = tmp_path / "mine.bib"
     bib.write_text("@article{morris2026,\n  title={Learning to Reason in 13 Parameters},\n  author={Morris, John X.},"
                    "\n  journal={arXiv preprint arXiv:2602.04118},\n  year={2026}\n}\n"
-                   "@misc{x, title={No id here}, year={2020}}\n", encoding="utf-8")
+                   "@misc{x, title={No id here}, year={2020}}\n"
+                   "@misc{y, title={Once disliked}, eprint={2602.03878}, archivePrefix={arXiv}}\n", encoding="utf-8")
     assert main(["feedback", "import", "--offline", str(bib)]) == 0
+    # a library that holds a paper the reader disliked: the like replaces the dislike, and the import says so
+    assert ("  1 of them you had disliked before, now liked (2602.03878); `paperradar feedback undo` takes the word "
+            "back") in capsys.readouterr().out
     assert main(["feedback", "like", "--offline", "2104.12255"]) == 0  # not in the bundled day
     assert "1 not read yet (2104.12255)" in capsys.readouterr().out
     assert main(["feedback", "list"]) == 0

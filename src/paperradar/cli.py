@@ -430,12 +430,26 @@ def cmd_feedback_say(args: argparse.Namespace) -> int:
     ids = _ids(args.ids)
     store = Store.open()
     try:
+        before = _standing(store)
         n = store.add_feedback(ids, args.kind, "cli")
         print(f"{args.kind}d {n} paper(s)")
+        _say_changed(before, ids, args.kind)
         _read_unknown(store, ids, offline=args.offline)
     finally:
         store.close()
     return 0
+
+
+def _standing(store: Store) -> dict[str, str]:
+    """paper id -> the reader's standing word on it, "like" or "dislike"."""
+    return {r["paper_id"]: r["kind"] for r in store.feedback()}
+
+
+def _say_changed(before: dict[str, str], ids: Sequence[str], kind: str) -> None:
+    """One line for the papers whose earlier word this one replaced (a disliked paper now liked by an import)."""
+    if changed := [i for i in dict.fromkeys(ids) if before.get(i, kind) != kind]:
+        print(f"  {len(changed)} of them you had {before[changed[0]]}d before, now {kind}d ({_some(changed)}); "
+              f"`paperradar feedback undo` takes the word back")
 
 
 def _read_feedback_papers(offline: bool = False) -> None:
@@ -531,8 +545,10 @@ def cmd_feedback_import(args: argparse.Namespace) -> int:
         raise BadInputFile(str(args.file), None, f"no arXiv id found in it; `feedback import` reads {IMPORT_READS}")
     store = Store.open()
     try:
+        before = _standing(store)
         n = store.add_feedback(found.ids, "like", f"import:{args.file.name}")
         print(f"imported {n} like(s) from {args.file}")
+        _say_changed(before, found.ids, "like")
         for problem in found.problems:
             print(f"  skipped {problem}")
         _read_unknown(store, found.ids, offline=args.offline)

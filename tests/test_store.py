@@ -69,6 +69,17 @@ def test_papers_round_trip_and_upsert_is_idempotent(store: Store) -> None:
     assert store.db.execute("SELECT COUNT(*) FROM papers").fetchone()[0] == len(papers)
 
 
+def test_a_write_that_fails_half_way_leaves_what_was_there(store: Store) -> None:
+    # re-recording a day deletes its listing, then inserts the new one: a failure between the two lost the day
+    papers = read_jsonl(SAMPLE_DAY)
+    store.upsert_papers(papers)
+    store.record_listing(DAY, papers)
+    with pytest.raises(sqlite3.IntegrityError):
+        store.record_listing(DAY, [papers[0], papers[1], papers[0]])  # the same paper twice in one listing
+    assert store.listing(DAY) == papers
+    assert not store.db.in_transaction
+
+
 def test_an_older_version_never_overwrites_a_newer_one(store: Store) -> None:
     from dataclasses import replace
     p = read_jsonl(SAMPLE_DAY)[0]

@@ -106,6 +106,15 @@ class Store:
         self.db.close()
 
     @contextlib.contextmanager
+    def _transaction(self) -> Iterator[None]:
+        """Every statement inside committed together, or none of them: the connection autocommits each statement
+        otherwise (isolation_level=None), and `with self.db` alone begins no transaction. IMMEDIATE takes the write
+        lock at once, so a second process waits its busy_timeout for it instead of failing half-way."""
+        with self.db:
+            self.db.execute("BEGIN IMMEDIATE")
+            yield
+
+    @contextlib.contextmanager
     def one_run_at_a_time(self, waiting: Callable[[], None]) -> Iterator[None]:
         """Hold this store's run lock (a locked file beside the database) while a run judges and publishes, so two
         runs on one store (cron's and one by hand) never judge the same papers twice: the second calls `waiting`,
@@ -137,8 +146,7 @@ class Store:
         for number, (name, sql) in enumerate(MIGRATIONS, 1):
             if number in done:
                 continue
-            with self.db:
-                self.db.execute("BEGIN")
+            with self._transaction():
                 for statement in filter(str.strip, sql.split(";")):
                     self.db.execute(statement)
                 self.db.execute("INSERT INTO migrations VALUES (?, ?, ?)", (number, name, _now()))
@@ -153,7 +161,7 @@ class Store:
         rows = [(p.id, p.version, p.title, _authors_json(p.authors),
                  p.abstract, json.dumps(list(p.categories)), p.announce_date.isoformat(), p.announce_type,
                  p.comment, _now()) for p in papers]
-        with self.db:
+        with self._transaction():
             self.db.executemany(
                 "INSERT INTO papers VALUES (?,?,?,?,?,?,?,?,?,?) ON CONFLICT(id) DO UPDATE SET "
                 "version=excluded.version, title=excluded.title, authors=excluded.authors, "
@@ -175,7 +183,7 @@ class Store:
 
     def record_affiliations(self, checked: Sequence[Paper], found: dict[str, tuple[Author, ...]]) -> None:
         """Keep the authors a source stated; papers whose source could not be read are asked again next time."""
-        with self.db:
+        with self._transaction():
             for p in checked:
                 if p.id not in found:
                     continue
@@ -186,7 +194,7 @@ class Store:
 
     def record_listing(self, announce_date: date, papers: Sequence[Paper]) -> None:
         day = announce_date.isoformat()
-        with self.db:
+        with self._transaction():
             self.db.execute("DELETE FROM listings WHERE announce_date = ?", (day,))
             self.db.executemany("INSERT INTO listings VALUES (?,?,?)",
                                 [(day, p.id, i) for i, p in enumerate(papers)])
@@ -234,7 +242,7 @@ class Store:
         rows = [(j.paper_id, j.paper_version, j.scorer, j.profile_version, j.score, j.field, j.reason, run_id,
                  _now()) for j in batch.judgements]
         u = batch.usage
-        with self.db:
+        with self._transaction():
             self.db.executemany("INSERT OR REPLACE INTO judgements VALUES (?,?,?,?,?,?,?,?,?)", rows)
             self.db.execute(
                 "INSERT INTO batches (run_id, announce_date, scorer, model, paper_ids, failure, prompt_tokens, "
@@ -302,14 +310,14 @@ class Store:
     # feedback and what the reader was shown
 
     def mark_shown(self, announce_date: date, ids: Iterable[str]) -> None:
-        with self.db:
+        with self._transaction():
             self.db.executemany("INSERT OR IGNORE INTO shown VALUES (?, ?)",
                                 [(announce_date.isoformat(), i) for i in ids])
 
     def add_feedback(self, paper_ids: Iterable[str], kind: str, source: str) -> int:
         """Record likes or dislikes; a new word on a paper replaces the reader's earlier one."""
         ids = list(dict.fromkeys(paper_ids))
-        with self.db:
+        with self._transaction():
             for pid in ids:
                 self.db.execute("UPDATE feedback SET undone_at = ? WHERE paper_id = ? AND undone_at IS NULL",
                                 (_now(), pid))
@@ -320,7 +328,7 @@ class Store:
     def undo_feedback(self, paper_ids: Iterable[str]) -> list[str]:
         """Takes back what the reader said of these papers; returns those it had said something of."""
         taken = []
-        with self.db:
+        with self._transaction():
             for pid in dict.fromkeys(paper_ids):
                 if self.db.execute("UPDATE feedback SET undone_at = ? WHERE paper_id = ? AND undone_at IS NULL",
                                    (_now(), pid)).rowcount:
@@ -334,7 +342,7 @@ class Store:
 
     def mark_unknown_ids(self, paper_ids: Iterable[str]) -> None:
         """Ids the arXiv API answered for and did not know (a typo that still looks like an id)."""
-        with self.db:
+        with self._transaction():
             self.db.executemany("INSERT OR REPLACE INTO unknown_ids VALUES (?, ?)", [(i, _now()) for i in paper_ids])
 
     def unknown_ids(self, since: datetime | None = None) -> set[str]:
@@ -381,7 +389,7 @@ class Store:
         return out
 
     def put_vectors(self, model: str, vectors: dict[str, np.ndarray]) -> None:
-        with self.db:
+        with self._transaction():
             self.db.executemany("INSERT OR REPLACE INTO vectors VALUES (?,?,?)",
                                 [(model, k, np.asarray(v, dtype=np.float32).tobytes()) for k, v in vectors.items()])
 

@@ -261,7 +261,7 @@ def _single_date(papers: list, path: Path) -> date:
     if len(dates) > 1:
         raise BadInputFile(str(path), None, f"papers from {len(dates)} different dates ({dates[0]} to "
                            f"{dates[-1]}); give one day per file")
-    return dates[0] if dates else None
+    return dates[0]
 
 
 def _fetch_arxiv(profile: Profile, enrich: bool):

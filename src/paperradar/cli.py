@@ -12,12 +12,16 @@ from collections.abc import Sequence
 from datetime import date, datetime, timedelta, timezone
 from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import __version__
 from .config import example_profile_text, load_profile
 from .errors import PaperRadarError, ProfileError
 from .models import Profile
 from .store import Store, data_dir
+
+if TYPE_CHECKING:  # the pipeline (and what it imports) loads only for the commands that run one
+    from .pipeline import Outcome
 
 SAMPLE_DAY = "data/sample-2026-02-05.jsonl"
 JUDGED_SO_FAR = "every batch judged so far is saved, re-run to finish"
@@ -300,10 +304,7 @@ def _run(profile: Profile, listing, out: Path, use_llm: bool, home: Path | None 
     d = outcome.digest
     assert d is not None
     f = d.facts
-    what = "no new papers announced" if f.empty_listing else (
-        f"{f.papers_read} paper{'' if f.papers_read == 1 else 's'} read, {len(d.recommended)} recommended"
-        + (f", {f.llm_judged} judged by {f.model or 'the LLM'} ({f.tokens.total} tokens)" if f.llm_judged else ""))
-    print(f"{d.announce_date}: {what}")
+    print(summary(outcome))
     if f.learned_from:
         print(f"  {learned_line('en', f.learned_from)}")
     for line in f.failed_batches:
@@ -314,6 +315,21 @@ def _run(profile: Profile, listing, out: Path, use_llm: bool, home: Path | None 
     digest_page, site_page = outcome.pages
     print(f"digest: {out / digest_page}  site: {out / site_page}")
     return 0
+
+
+def summary(outcome: Outcome) -> str:
+    """The run's first line: the day's counts; the LLM's tokens for the whole day, and how many this run spent."""
+    d = outcome.digest
+    assert d is not None
+    f = d.facts
+    if f.empty_listing:
+        return f"{d.announce_date}: no new papers announced"
+    read = f"{f.papers_read} paper{'' if f.papers_read == 1 else 's'} read"
+    line = f"{d.announce_date}: {read}, {len(d.recommended)} recommended"
+    if f.llm_judged:
+        this_run = "" if outcome.spent.total == f.tokens.total else f", {outcome.spent.total} of them by this run"
+        line += f", {f.llm_judged} judged by {f.model or 'the LLM'} ({f.tokens.total} tokens{this_run})"
+    return line
 
 
 def _local_scorer(store: Store, profile: Profile, day: date | None, evidence_home: Path | None = None):

@@ -37,6 +37,7 @@ class Outcome:
     written: tuple[Path, ...] = ()
     message: str = ""
     pages: tuple[Path, Path] | None = None  # the day's digest and site page, relative to the output folder
+    spent: TokenUsage = TokenUsage()  # by this run alone (the digest's facts count the whole day)
 
 
 class _Clock:
@@ -123,7 +124,8 @@ def _run(store: Store, profile: Profile, listing: Listing, local: Scorer, llm: S
     clock.stage("publish", t)
     store.mark_shown(day, [e.paper.id for e in digest.listed()])  # beyond max_per_field a paper is only counted
     store.finish_run(run_id, "done", replace(facts, timings=clock.timings))
-    return Outcome("published", day, digest, tuple(written), pages=day_pages(dates, day, front))
+    spent = store.spend_by_run([run_id]).get(run_id, (0, TokenUsage()))[1]
+    return Outcome("published", day, digest, tuple(written), pages=day_pages(dates, day, front), spent=spent)
 
 
 def prefilter(papers: Sequence[Paper], local: dict[str, Judgement], keep_rate: float) -> list[Paper]:

@@ -85,7 +85,7 @@ def test_a_day_killed_mid_way_resumes_sending_only_what_is_missing(tmp_path: Pat
 def test_history_says_what_each_run_itself_judged_and_spent(tmp_path: Path, day, profile,
                                                             capsys: pytest.CaptureFixture[str]):
     # it showed the day's whole spend on every run: a re-run that sent nothing read as charged twice
-    from paperradar.cli import main
+    from paperradar.cli import main, summary
     papers = day[:30]
     with FakeOpenAI() as server:
         scorer = make_scorer(server.v1_url, batch_size=10, concurrency=1)
@@ -110,3 +110,7 @@ def test_history_says_what_each_run_itself_judged_and_spent(tmp_path: Path, day,
     assert (judged3, tokens3) == (0, 0)
     assert (judged1, judged2) == (10, 20)
     assert 0 < tokens2 < day_total and tokens1 + tokens2 == day_total
+    # and the run says it too, as it ends: the day's tokens, and what this run added to them
+    assert second.spent.total == tokens2 and third.spent.total == 0
+    assert summary(third) == (f"2026-02-05: 30 papers read, {len(third.digest.recommended)} recommended, 30 judged by "
+                              f"fake-model ({day_total} tokens, 0 of them by this run)")

@@ -365,6 +365,8 @@ def test_bad_files_name_the_path(tmp_path: Path) -> None:
         import_ids(broken)
     with pytest.raises(BadInputFile, match="missing.txt"):
         import_ids(tmp_path / "missing.txt")
+    with pytest.raises(BadInputFile, match=r"a folder: give the file exported into it"):  # was "Is a directory"
+        import_ids(tmp_path)
 
 
 def test_scholar_entries_from_arxiv_e_prints_keep_the_id_in_their_pages() -> None:

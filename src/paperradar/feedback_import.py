@@ -391,6 +391,8 @@ def import_ids(path: str | Path) -> ImportResult:
     """arXiv ids from a file, its format told by its suffix (.bib, .ris, .json, .csv, .html, .rdf) or else by its
     start."""
     path = Path(path)
+    if path.is_dir():
+        raise BadInputFile(str(path), None, "a folder: give the file exported into it (a .bib, .ris, .json, ...)")
     try:
         text = _text(path.read_bytes(), str(path))
     except OSError as e:

@@ -76,6 +76,14 @@ def test_a_missing_file_is_a_bad_input_file(tmp_path: Path):
         read_jsonl(tmp_path / "nothing.jsonl")
 
 
+def test_a_seed_days_folder_stands_for_its_input_and_another_folder_says_what_to_give(tmp_path: Path):
+    # `run --from-jsonl ../shared/data/seed-days/2026-02-05` answered only "Is a directory"
+    day = sorted(SEED_DAYS.iterdir())[0]
+    assert read_jsonl(day) == read_jsonl(day / "input.jsonl")
+    with pytest.raises(BadInputFile, match=r"a folder: give a .jsonl or .jsonl.gz file, or a seed day's folder"):
+        read_jsonl(tmp_path)
+
+
 def test_tex_accents_and_typed_affiliations_in_author_strings():
     # real author strings of the seed days (RSS spelling), accents as the submitters typed them
     authors = split_authors(

@@ -123,9 +123,15 @@ def paper_from_record(rec: dict, announce_date: date | None = None, default_date
 def read_jsonl(path: str | Path, announce_date: date | None = None, default_date: date | None = None) -> list[Paper]:
     """Every paper of a JSONL file (gzipped or not), in file order, deduplicated on the versionless id.
 
-    A bad line is a `BadInputFile` naming the file and the line: fix it and re-run.
+    A bad line is a `BadInputFile` naming the file and the line: fix it and re-run. A seed day's folder stands
+    for its input.jsonl.
     """
     path = Path(path)
+    if path.is_dir():
+        if not (path / "input.jsonl").is_file():
+            raise BadInputFile(str(path), None, "a folder: give a .jsonl or .jsonl.gz file, or a seed day's folder "
+                               "(one holding input.jsonl)")
+        path = path / "input.jsonl"
     try:
         raw = path.read_bytes()
         if raw[:2] == b"\x1f\x8b":  # gzip, as the year-long corpus ships its days

@@ -95,6 +95,13 @@ def test_a_hang_past_the_timeout_is_retried(day, profile):
     assert elapsed < 1.4  # it did not wait for the hung answer
 
 
+def test_an_endpoint_that_keeps_timing_out_names_the_setting_that_waits(day, profile):
+    with FakeOpenAI(faults=every("hang"), hang_s=1.0) as server:
+        results = run(make_scorer(server.v1_url, timeout_s=0.3, max_retries=1), day[:5], profile)
+    assert len(server.received) == 2
+    assert results[0].failure.endswith("(llm.timeout_s is 0.3 s: raise it for a slow endpoint or model)")
+
+
 def test_an_endpoint_that_asks_for_no_key_needs_none(day, profile):
     # Ollama or vLLM on the reader's machine: no api_key_env in the profile, no variable to export
     with FakeOpenAI() as server:

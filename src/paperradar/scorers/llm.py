@@ -175,7 +175,9 @@ class _Endpoint:
                 failure, retry_after, status = e, None, None
             if attempt + 1 < attempts:
                 self.sleep(self.backoff.delay(attempt, retry_after))
-        raise LLMError(self.settings.base_url, _detail(failure), status, attempts) from failure
+        slow = (f" (llm.timeout_s is {self.settings.timeout_s:g} s: raise it for a slow endpoint or model)"
+                if isinstance(failure, openai.APITimeoutError) else "")
+        raise LLMError(self.settings.base_url, _detail(failure) + slow, status, attempts) from failure
 
     def _what_to_check(self, status: int) -> str:
         """A refusal that no retry will change: what in the profile or environment to fix."""

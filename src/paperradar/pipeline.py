@@ -98,6 +98,10 @@ def _run(store: Store, profile: Profile, listing: Listing, local: Scorer, llm: S
         failed += [b for b in llm_failed if b.failure != BUDGET_REACHED]
         clock.stage("llm", t)
 
+    llm_name = llm.name if llm is not None else None
+    if llm is None and (earlier := _llm_verdicts_of(store, day, profile, papers)):  # a --local-only re-run
+        llm_name, llm_j = earlier
+
     if affiliations is not None:
         t = time.perf_counter()
         shown = [p for p in papers if _recommended(profile, llm_j.get(p.id) or local_j.get(p.id))]
@@ -107,11 +111,11 @@ def _run(store: Store, profile: Profile, listing: Listing, local: Scorer, llm: S
             papers = store.listing(day)
         clock.stage("affiliations", t)
 
-    tokens, model = store.spend(day) if llm is not None else (TokenUsage(), None)
+    tokens, model = store.spend(day) if llm_name is not None else (TokenUsage(), None)
     learned_from = getattr(local, "learned_from", {})  # only a learned scorer has evidence behind it
     facts = RunFacts(announce_date=day, papers_read=len(papers), scorer=local.name,
                      profile_version=profile.version, learned_from=learned_from, model=model,
-                     llm_scorer=llm.name if llm is not None else None, llm_judged=len(llm_j), tokens=tokens,
+                     llm_scorer=llm_name, llm_judged=len(llm_j), tokens=tokens,
                      started_at=started, finished_at=now(), timings=clock.timings,
                      failed_batches=_describe_failures(failed), budget_exhausted=budget_hit, empty_listing=not papers)
     digest = assemble(profile, papers, local_j, llm_j, facts)
@@ -126,6 +130,17 @@ def _run(store: Store, profile: Profile, listing: Listing, local: Scorer, llm: S
     store.finish_run(run_id, "done", replace(facts, timings=clock.timings))
     spent = store.spend_by_run([run_id]).get(run_id, (0, TokenUsage()))[1]
     return Outcome("published", day, digest, tuple(written), pages=day_pages(dates, day, front), spent=spent)
+
+
+def _llm_verdicts_of(store: Store, day: date, profile: Profile, papers: Sequence[Paper]
+                     ) -> tuple[str, dict[str, Judgement]] | None:
+    """The LLM verdicts an earlier run of the day published for this profile, with their scorer's name: a run
+    without the LLM keeps them (they are paid for) rather than publishing the day as if they were never made."""
+    earlier = store.last_facts(day)
+    if earlier is None or earlier.llm_scorer is None:
+        return None
+    verdicts = store.judgements(papers, earlier.llm_scorer, profile.version)
+    return (earlier.llm_scorer, verdicts) if verdicts else None
 
 
 def prefilter(papers: Sequence[Paper], local: dict[str, Judgement], keep_rate: float) -> list[Paper]:

@@ -114,3 +114,24 @@ def test_history_says_what_each_run_itself_judged_and_spent(tmp_path: Path, day,
     assert second.spent.total == tokens2 and third.spent.total == 0
     assert summary(third) == (f"2026-02-05: 30 papers read, {len(third.digest.recommended)} recommended, 30 judged by "
                               f"fake-model ({day_total} tokens, 0 of them by this run)")
+
+
+def test_a_local_only_rerun_keeps_the_llms_verdicts_it_already_has(tmp_path: Path, day, profile):
+    # `run --local-only` after an LLM day (the endpoint down, or no key this time): the digest dropped the LLM's
+    # verdicts it had published, 17 recommendations becoming 4; they are in the store and cost nothing to show
+    papers = day[:30]
+    picks = {papers[5].title: (9, 1), papers[20].title: (8, 3)}
+    with FakeOpenAI(by_title(picks)) as server:
+        scorer = make_scorer(server.v1_url, batch_size=10, concurrency=1)
+        profile = dataclasses.replace(profile, llm=dataclasses.replace(scorer.settings, prefilter_keep_rate=1.0))
+        listing = Listing(DAY, tuple(papers), "test listing")
+        store = Store.open(tmp_path / "data")
+        first = run_listing(store, profile, listing, TitleLengthScorer(), scorer, tmp_path / "out", no_publishing)
+        again = run_listing(store, profile, listing, TitleLengthScorer(), None, tmp_path / "out", no_publishing)
+        store.close()
+    assert first.digest is not None and again.digest is not None
+    assert {e.paper.id for e in again.digest.recommended} == {e.paper.id for e in first.digest.recommended} == {
+        papers[5].id, papers[20].id}
+    f = again.digest.facts
+    assert (f.llm_judged, f.model, f.llm_scorer) == (30, "fake-model", scorer.name)
+    assert f.tokens == first.digest.facts.tokens and again.spent.total == 0  # said as the day's, none by this run

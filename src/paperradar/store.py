@@ -19,6 +19,7 @@ from pathlib import Path
 import numpy as np
 
 from .errors import StoreError
+from .filelock import locked
 from .models import Author, BatchResult, Judgement, Paper, RunFacts, TokenUsage
 
 MIGRATIONS: list[tuple[str, str]] = [
@@ -114,28 +115,11 @@ class Store:
             self.db.execute("BEGIN IMMEDIATE")
             yield
 
-    @contextlib.contextmanager
-    def one_run_at_a_time(self, waiting: Callable[[], None]) -> Iterator[None]:
+    def one_run_at_a_time(self, waiting: Callable[[], None]) -> contextlib.AbstractContextManager[int | None]:
         """Hold this store's run lock (a locked file beside the database) while a run judges and publishes, so two
         runs on one store (cron's and one by hand) never judge the same papers twice: the second calls `waiting`,
         waits, and then judges only what the first left. Where no lock can be had, runs are not serialised."""
-        try:
-            import fcntl
-            fd = os.open(self.path.with_name(self.path.name + ".run-lock"), os.O_RDWR | os.O_CREAT, 0o644)
-        except (ImportError, OSError):
-            yield
-            return
-        try:
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except BlockingIOError:
-                waiting()
-                fcntl.flock(fd, fcntl.LOCK_EX)
-            except OSError:  # a file system without locks
-                pass
-            yield
-        finally:
-            os.close(fd)  # releases the lock
+        return locked(self.path.with_name(self.path.name + ".run-lock"), waiting=waiting)
 
     def _migrate(self) -> None:
         self.db.execute("CREATE TABLE IF NOT EXISTS migrations (id INTEGER PRIMARY KEY, name TEXT NOT NULL, "

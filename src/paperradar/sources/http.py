@@ -31,6 +31,7 @@ from typing import Protocol
 
 from .. import __version__
 from ..errors import ArxivUnavailable
+from ..filelock import locked
 
 DEFAULT_RSS_URL = "https://rss.arxiv.org/rss/"
 DEFAULT_API_URL = "https://export.arxiv.org/api/query"
@@ -78,23 +79,11 @@ class _Turn:
 @contextlib.contextmanager
 def _machine_turn() -> Iterator[_Turn]:
     """Wait for, and hold, an exclusive lock on the pace file; where it cannot be had, the process's pace alone."""
-    try:
-        import fcntl
-        fd = os.open(pace_file(), os.O_RDWR | os.O_CREAT, 0o666)
-    except (ImportError, OSError):
-        yield _Turn()
-        return
-    try:
-        with contextlib.suppress(OSError):  # other users' paperradar runs count too; only the owner may do this
-            os.fchmod(fd, 0o666)
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX)
-        except OSError:  # a file system without locks
-            yield _Turn()
-            return
+    with locked(pace_file(), 0o666) as fd:
+        if fd is not None:
+            with contextlib.suppress(OSError):  # other users' paperradar runs count too; only the owner may do this
+                os.fchmod(fd, 0o666)  # the umask narrowed the mode it was created with
         yield _Turn(fd)
-    finally:
-        os.close(fd)  # releases the lock
 
 
 @dataclass(frozen=True)

@@ -447,7 +447,7 @@ def cmd_feedback_say(args: argparse.Namespace) -> int:
     ids = _ids(args.ids)
     store = Store.open()
     try:
-        before = _standing(store)
+        before = store.words()
         n = store.add_feedback(ids, args.kind, "cli")
         print(f"{args.kind}d {n} paper(s)")
         _say_changed(before, ids, args.kind)
@@ -455,11 +455,6 @@ def cmd_feedback_say(args: argparse.Namespace) -> int:
     finally:
         store.close()
     return 0
-
-
-def _standing(store: Store) -> dict[str, str]:
-    """paper id -> the reader's standing word on it, "like" or "dislike"."""
-    return {r["paper_id"]: r["kind"] for r in store.feedback()}
 
 
 def _say_changed(before: dict[str, str], ids: Sequence[str], kind: str) -> None:
@@ -562,7 +557,7 @@ def cmd_feedback_import(args: argparse.Namespace) -> int:
         raise BadInputFile(str(args.file), None, f"no arXiv id found in it; `feedback import` reads {IMPORT_READS}")
     store = Store.open()
     try:
-        before = _standing(store)
+        before = store.words()
         n = store.add_feedback(found.ids, "like", f"import:{args.file.name}")
         print(f"imported {n} like(s) from {args.file}")
         _say_changed(before, found.ids, "like")

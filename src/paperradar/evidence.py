@@ -27,7 +27,7 @@ WEIGHT_READ = 0.25
 def gather(store: Store, profile: Profile, before: date | None = None) -> list[Evidence]:
     """Every piece of evidence known before `before` (all of it when None), one per paper."""
     verdicts = _verdicts(store, profile, before)
-    said = {r["paper_id"]: r["kind"] for r in store.feedback()}
+    said = store.words()
     shown = {pid for _, pid in store.shown_before(before)}
     read = store.listed_before(before)
     papers = store.papers(sorted(set(verdicts) | set(said) | shown | read))

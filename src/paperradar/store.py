@@ -319,6 +319,10 @@ class Store:
                     taken.append(pid)
         return taken
 
+    def words(self) -> dict[str, str]:
+        """paper id -> the reader's standing word on it, "like" or "dislike"."""
+        return {r["paper_id"]: r["kind"] for r in self.feedback()}
+
     def feedback(self) -> list[sqlite3.Row]:
         """The reader's standing word on each paper, newest first."""
         return list(self.db.execute("SELECT f.*, p.title FROM feedback f LEFT JOIN papers p ON p.id = f.paper_id "

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 from . import __version__
 from .config import example_profile_text, load_profile
 from .errors import PaperRadarError, ProfileError
-from .models import Profile
+from .models import IMPORT_READS, Profile
 from .store import Store, data_dir
 
 if TYPE_CHECKING:  # the pipeline (and what it imports) loads only for the commands that run one
@@ -27,8 +27,6 @@ SAMPLE_DAY = "data/sample-2026-02-05.jsonl"
 JUDGED_SO_FAR = "every batch judged so far is saved, re-run to finish"
 SAID_SO_FAR = "what you said is saved; a paper not read yet counts once a run reads it"
 UNKNOWN_ID_RECHECK = timedelta(days=7)  # a run asks the API again for an id it did not know after this long
-IMPORT_READS = ("a text file of arXiv ids or URLs, or a library export: BibTeX (.bib), RIS (.ris), CSL JSON (.json), "
-                "Zotero RDF (.rdf), Zotero's CSV (.csv) or a browser's bookmarks (.html)")
 DATA_DIR_IS = ("DATA_DIR, where paperradar keeps its store, profile and digest, is $PAPERRADAR_HOME if set, else "
                "~/.local/share/paperradar.")
 

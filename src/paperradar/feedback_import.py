@@ -19,7 +19,7 @@ from pathlib import Path
 from xml.parsers.expat import ErrorString
 
 from .errors import BadInputFile
-from .models import ARXIV_ID
+from .models import ARXIV_ID, IMPORT_READS
 
 _ID = rf"{ARXIV_ID}(?:v\d+)?"  # as people write it: with or without its version
 _BARE_ID_RE = re.compile(rf"(?<![\w.-])(?:arxiv:\s*)?{_ID}(?![\w-])", re.IGNORECASE)
@@ -379,8 +379,7 @@ def _text(raw: bytes, where: str) -> str:
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
         return raw.decode("utf-16")
     if raw.startswith(b"%PDF") or b"\x00" in raw[:4096]:
-        raise BadInputFile(where, None, "not a text file: give a list of arXiv ids or URLs, or a BibTeX, RIS, "
-                           "CSL JSON, Zotero RDF or CSV export")
+        raise BadInputFile(where, None, f"not a text file: give {IMPORT_READS}")
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -392,7 +391,7 @@ def import_ids(path: str | Path) -> ImportResult:
     start."""
     path = Path(path)
     if path.is_dir():
-        raise BadInputFile(str(path), None, "a folder: give the file exported into it (a .bib, .ris, .json, ...)")
+        raise BadInputFile(str(path), None, f"a folder: give the file exported into it, {IMPORT_READS}")
     try:
         text = _text(path.read_bytes(), str(path))
     except OSError as e:

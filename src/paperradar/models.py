@@ -30,6 +30,9 @@ class Author:
 NEW_STYLE_ID = r"(?P<yymm>\d{4})\.(?P<seq>\d{4,5})"
 OLD_STYLE_ID = r"(?P<old>[a-z]+(?:-[a-z]+)?(?:\.[A-Za-z-]+)?/\d{7})"
 ARXIV_ID = rf"(?:{NEW_STYLE_ID}|{OLD_STYLE_ID})"
+# what `paperradar feedback import` reads (feedback_import), for every message that says what to give it
+IMPORT_READS = ("a list of arXiv ids or URLs, or a library export: BibTeX (.bib), RIS (.ris), CSL JSON (.json), "
+                "Zotero RDF (.rdf), Zotero's CSV (.csv) or a browser's bookmarks (.html)")
 _VERSION = re.compile(r"v(\d+)$")
 
 

@@ -51,14 +51,20 @@ class KilledAfter:
             yield batch
 
 
+def llm_day(server: FakeOpenAI, profile: Profile, papers: Sequence[Paper], concurrency: int
+            ) -> tuple[LLMScorer, Profile, Listing]:
+    """The server's scorer in batches of 10, a profile that sends it every paper, and the papers as DAY's listing."""
+    scorer = make_scorer(server.v1_url, batch_size=10, concurrency=concurrency)
+    profile = dataclasses.replace(profile, llm=dataclasses.replace(scorer.settings, prefilter_keep_rate=1.0))
+    return scorer, profile, Listing(DAY, tuple(papers), "test listing")
+
+
 def test_a_day_killed_mid_way_resumes_sending_only_what_is_missing(tmp_path: Path, day, profile):
     papers = day[:60]
     picks = {papers[5].title: (9, 1), papers[40].title: (8, 3)}
     with FakeOpenAI(by_title(picks)) as server:
-        scorer = make_scorer(server.v1_url, batch_size=10, concurrency=2)
-        profile = dataclasses.replace(profile, llm=dataclasses.replace(scorer.settings, prefilter_keep_rate=1.0))
+        scorer, profile, listing = llm_day(server, profile, papers, concurrency=2)
         store = Store.open(tmp_path / "data")
-        listing = Listing(DAY, tuple(papers), "test listing")
         with pytest.raises(KeyboardInterrupt):
             run_listing(store, profile, listing, TitleLengthScorer(), KilledAfter(scorer, 2), tmp_path / "out",
                         no_publishing)
@@ -88,9 +94,7 @@ def test_history_says_what_each_run_itself_judged_and_spent(tmp_path: Path, day,
     from paperradar.cli import main, summary
     papers = day[:30]
     with FakeOpenAI() as server:
-        scorer = make_scorer(server.v1_url, batch_size=10, concurrency=1)
-        profile = dataclasses.replace(profile, llm=dataclasses.replace(scorer.settings, prefilter_keep_rate=1.0))
-        listing = Listing(DAY, tuple(papers), "test listing")
+        scorer, profile, listing = llm_day(server, profile, papers, concurrency=1)
         store = Store.open()
         with pytest.raises(KeyboardInterrupt):
             run_listing(store, profile, listing, TitleLengthScorer(), KilledAfter(scorer, 1), tmp_path / "out",
@@ -122,9 +126,7 @@ def test_a_local_only_rerun_keeps_the_llms_verdicts_it_already_has(tmp_path: Pat
     papers = day[:30]
     picks = {papers[5].title: (9, 1), papers[20].title: (8, 3)}
     with FakeOpenAI(by_title(picks)) as server:
-        scorer = make_scorer(server.v1_url, batch_size=10, concurrency=1)
-        profile = dataclasses.replace(profile, llm=dataclasses.replace(scorer.settings, prefilter_keep_rate=1.0))
-        listing = Listing(DAY, tuple(papers), "test listing")
+        scorer, profile, listing = llm_day(server, profile, papers, concurrency=1)
         store = Store.open(tmp_path / "data")
         first = run_listing(store, profile, listing, TitleLengthScorer(), scorer, tmp_path / "out", no_publishing)
         again = run_listing(store, profile, listing, TitleLengthScorer(), None, tmp_path / "out", no_publishing)

@@ -23,6 +23,15 @@ class Author:
     name: str
     affiliations: tuple[str, ...] = ()
 
+    @property
+    def says_where(self) -> bool:
+        """Whether the listing already says where this author works: stated affiliations, or one the submitter
+        typed after the name, 'Ann Lee (Tufts University)' (a name in another script, '(朱俊彦)', is not one)."""
+        return bool(self.affiliations) or _TYPED_AFFILIATION.search(self.name) is not None
+
+
+_TYPED_AFFILIATION = re.compile(r"\([^()]*[A-Za-z][^()]*\)")
+
 
 # An arXiv id: YYMM.NNNN from April 2007 (five digits after the dot from 1501 on), before that
 # archive(.subject class)/YYMMNNN: hep-th/9901001, math.GT/0309136, solv-int/9901001. The one grammar the

@@ -145,6 +145,18 @@ def test_enrich_attaches_affiliations_only_where_the_api_states_them(
     assert second.authors == (Author("Someone"),)
 
 
+def test_an_affiliation_the_submitter_typed_after_a_name_is_not_stated_twice(
+        arxiv_server: ArxivServer, client: ArxivClient):
+    # the feed lists 'Name (Affiliation)' as typed; the API states the same text again as <arxiv:affiliation>
+    entry = arxiv_server.entries["2104.12255"]
+    arxiv_server.entries["2104.12255"] = entry.replace(
+        "<name>Quan Thoi Minh Nguyen</name>",
+        "<name>Quan Thoi Minh Nguyen</name>\n      <arxiv:affiliation>Google</arxiv:affiliation>")
+    typed = (Author("Quan Thoi Minh Nguyen (Google)"),)
+    [enriched] = enrich([listed("2104.12255", authors=typed)], client)
+    assert enriched.authors == typed
+
+
 def test_enrich_keeps_papers_the_api_does_not_know(client: ArxivClient):
     problems: list[str] = []
     papers = [listed("0000.0000"), listed("2104.12255")]

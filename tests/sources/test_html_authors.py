@@ -487,6 +487,14 @@ def test_affiliations_an_author_already_has_are_kept() -> None:
     assert out == (Author("Ann Lee", ("From the API",)), Author("Ben Kay", ("Yale",)))
 
 
+def test_an_affiliation_the_submitter_typed_after_the_name_is_not_stated_again() -> None:
+    # arXiv lists 'Name (Affiliation)' as typed; the page's own wording would show the place twice
+    typed = (Author("Marlow Fawn (Tufts University)"), Author("Jun-Yan Zhu (朱俊彦)"))
+    out = attach_affiliations(typed, [Author("Marlow Fawn", ("Tufts University, Medford, MA",)),
+                                      Author("Jun-Yan Zhu", ("CMU",))])
+    assert out == (Author("Marlow Fawn (Tufts University)"), Author("Jun-Yan Zhu (朱俊彦)", ("CMU",)))
+
+
 def test_name_tokens_fold_accents_case_and_punctuation() -> None:
     assert name_tokens("J.-Y. Zhū (朱俊彦)") == ("j", "y", "zhu")
     assert name_tokens("Sofia MÜLLER") == ("sofia", "muller")

@@ -185,7 +185,8 @@ def _author(element: ET.Element) -> Author:
 
 
 def _with_affiliations(listed: tuple[Author, ...], stated: tuple[Author, ...]) -> tuple[Author, ...]:
-    """Attach the API's affiliations to the listing's authors: by position when the lists align, else by name."""
+    """Attach the API's affiliations to the listing's authors: by position when the lists align, else by name.
+    An author the listing already places (often the very text the API states) keeps what it says."""
     if not any(a.affiliations for a in stated):
         return listed
     pairs: Iterable[tuple[Author, Author | None]]
@@ -194,7 +195,7 @@ def _with_affiliations(listed: tuple[Author, ...], stated: tuple[Author, ...]) -
     else:
         by_name = {_name_key(a.name): a for a in stated}
         pairs = ((a, by_name.get(_name_key(a.name))) for a in listed)
-    return tuple(Author(a.name, a.affiliations or s.affiliations) if s else a for a, s in pairs)
+    return tuple(Author(a.name, s.affiliations) if s and not a.says_where else a for a, s in pairs)
 
 
 def _name_key(name: str) -> str:

@@ -504,14 +504,14 @@ def attach_affiliations(authors: tuple[Author, ...], stated: list[Author]) -> tu
 
     A pair counts only when it is the best match for both sides and no other pair is as good: two listed
     authors who could both be one stated author (or the reverse) get nothing. Stated affiliations never
-    replace ones an author already has.
+    replace ones an author already has, nor one the submitter typed after the name.
     """
     tiers = {(i, j): t for i, a in enumerate(authors) for j, s in enumerate(stated)
              if (t := _match_tier(name_tokens(a.name), name_tokens(s.name))) is not None}
     out = list(authors)
     for (i, j), tier in tiers.items():
         rivals = [t for (x, y), t in tiers.items() if (x == i) != (y == j) and t <= tier]
-        if not rivals and not authors[i].affiliations and stated[j].affiliations:
+        if not rivals and not authors[i].says_where and stated[j].affiliations:
             out[i] = Author(authors[i].name, stated[j].affiliations)
     return tuple(out)
 

@@ -8,6 +8,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Mapping
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -16,8 +17,8 @@ from arxiv_server import ArxivServer, Reply
 
 from paperradar import __version__
 from paperradar.errors import ArxivUnavailable
-from paperradar.sources.http import (API_URL_ENV, RSS_URL_ENV, ArxivClient, ArxivRefused, retry_after_seconds,
-                                     user_agent)
+from paperradar.sources.http import (API_URL_ENV, RSS_URL_ENV, ArxivClient, ArxivRefused, Response,
+                                     UrllibTransport, retry_after_seconds, user_agent)
 
 
 def fast_client(server: ArxivServer, **options: object) -> ArxivClient:
@@ -147,6 +148,25 @@ def test_two_processes_on_one_machine_share_one_pace(arxiv_server: ArxivServer, 
     assert len(arxiv_server.seen) == 6
     assert arxiv_server.max_in_flight == 1
     assert min(gaps(arxiv_server)) >= 0.29
+
+
+class SlowFirstConnect:
+    """The real transport, whose first request takes `delay` seconds to reach the server (a slow connect)."""
+
+    def __init__(self, delay: float):
+        self.delay, self.real = delay, UrllibTransport()
+
+    def get(self, url: str, headers: Mapping[str, str], timeout: float) -> Response:
+        time.sleep(self.delay)
+        self.delay = 0.0
+        return self.real.get(url, headers, timeout)
+
+
+def test_arxiv_sees_requests_the_interval_apart_even_when_one_was_slow_to_arrive(arxiv_server: ArxivServer):
+    client = fast_client(arxiv_server, min_interval=0.5, transport=SlowFirstConnect(0.3))
+    for _ in range(2):
+        client.get(arxiv_server.rss_url + "cs.AI")
+    assert gaps(arxiv_server)[0] >= 0.5
 
 
 def test_default_interval_spaces_real_requests_three_seconds_apart(arxiv_server: ArxivServer):

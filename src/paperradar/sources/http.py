@@ -4,7 +4,8 @@ arXiv's terms ask for at most one request every three seconds over a single conn
 That rule lives here and nowhere else: a module-level lock and clock are shared by every `ArxivClient` in the
 process, and a locked file (`PAPERRADAR_ARXIV_PACE_FILE`, by default in the system's temporary folder) by every
 paperradar process on the machine (a cron run and a reader's own command, two readers' runs), so requests are
-made one at a time and each starts at least `min_interval` seconds after the previous one. Where the file
+made one at a time and each starts at least `min_interval` seconds after the previous one's answer came in (so
+arXiv sees them that far apart however long one took to get there). Where the file
 cannot be had (no fcntl, no permission), the pace is the process's alone. Retries with exponential backoff
 (honouring Retry-After) also live only here.
 """
@@ -44,7 +45,7 @@ RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 
 # Shared by every client: arXiv counts requests per machine, not per object.
 _PACE_LOCK = threading.Lock()
-_last_start: float | None = None  # time.time() of the last request this process started
+_last_end: float | None = None  # time.time() when the last request this process made was over
 _STAMP = struct.Struct("<d")
 
 
@@ -61,7 +62,7 @@ def pace_file() -> str:
 
 
 class _Turn:
-    """The machine's turn while it is held: the start of the last request any paperradar process made, and a place
+    """The machine's turn while it is held: when the last request any paperradar process made was over, and a place
     to record this one's. Without a pace file it knows nothing and records nothing."""
 
     def __init__(self, fd: int | None = None):
@@ -71,9 +72,9 @@ class _Turn:
         raw = os.pread(self.fd, _STAMP.size, 0) if self.fd is not None else b""
         return _STAMP.unpack(raw)[0] if len(raw) == _STAMP.size else None
 
-    def record(self, start: float) -> None:
+    def record(self, end: float) -> None:
         if self.fd is not None:
-            os.pwrite(self.fd, _STAMP.pack(start), 0)
+            os.pwrite(self.fd, _STAMP.pack(end), 0)
 
 
 @contextlib.contextmanager
@@ -169,7 +170,7 @@ def user_agent(mailto: str | None = None) -> str:
 class ArxivClient:
     """Polite GETs to arXiv: spaced, one at a time, with bounded retries and backoff.
 
-    `min_interval` spaces the start of consecutive requests machine-wide (arXiv asks for 3 s).
+    `min_interval` is the pause, machine-wide, between one answer and the next request (arXiv asks for 3 s).
     `backoff` is the first retry delay, doubled on each further attempt; a Retry-After header wins,
     capped at `max_retry_after`. After `max_attempts` the request raises `ArxivUnavailable`.
     """
@@ -216,17 +217,19 @@ class ArxivClient:
 
     def _send_paced(self, url: str) -> Response:
         """One request, holding the process's lock and the machine's turn, started at least `min_interval` after
-        the last one any paperradar process on this machine started."""
-        global _last_start
+        the last one any paperradar process on this machine was over."""
+        global _last_end
         with _PACE_LOCK, _machine_turn() as turn:
-            last = max((t for t in (_last_start, turn.last()) if t is not None), default=None)
+            last = max((t for t in (_last_end, turn.last()) if t is not None), default=None)
             if last is not None:
                 gap = min(self.min_interval, self.min_interval - (time.time() - last))  # a clock set back waits once
                 if gap > 0:
                     time.sleep(gap)  # the real clock even when tests inject `sleep`: pacing is not optional
-            _last_start = time.time()
-            turn.record(_last_start)
-            return self.transport.get(url, self.headers, self.timeout)
+            try:
+                return self.transport.get(url, self.headers, self.timeout)
+            finally:  # counted from the end: the start is not when arXiv saw it, a slow connect would bunch two up
+                _last_end = time.time()
+                turn.record(_last_end)
 
     def _wait_for(self, answer: Response, attempt: int) -> float:
         header = next((v for k, v in answer.headers.items() if k.lower() == "retry-after"), None)

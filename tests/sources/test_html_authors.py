@@ -298,6 +298,58 @@ ACM2_HTML = (
     '</article>'
 )
 
+# LaTeXML 0.8.7 (latexml + latexmlpost --format=html5) on this source, author block kept:
+#   \documentclass{article}
+#   \usepackage{url}
+#   \author{Hiroshi Sasaki \\ Osaka University \\ {\tt\small hsasaki@osaka-u.ac.jp} \and Ken Ito \\
+#   Project page: \url{https://kenito.github.io/probe}}
+#   \begin{document}\maketitle\end{document}
+LINKS_HTML = (
+    '<article class="ltx_document ltx_authors_1line">\n'
+    '<h1 class="ltx_title ltx_title_document">Probe</h1>\n'
+    '<div class="ltx_authors">\n'
+    '<span class="ltx_creator ltx_role_author">\n'
+    '<span class="ltx_personname">Hiroshi Sasaki \n'
+    '<br class="ltx_break">Osaka University \n'
+    '<br class="ltx_break"><span class="ltx_text ltx_font_typewriter" style="font-size:90%;">hsasaki@osaka-u.ac.jp</span>\n'
+    '</span></span>\n'
+    '<span class="ltx_author_before">\u2003\u2003</span><span class="ltx_creator ltx_role_author">\n'
+    '<span class="ltx_personname">Ken Ito \n'
+    '<br class="ltx_break">Project page: <a href="https://kenito.github.io/probe" title="" class="ltx_ref ltx_url ltx_font_typewriter">https://kenito.github.io/probe</a>\n'
+    '</span></span>\n'
+    '</div>\n'
+    '</article>'
+)
+
+# LaTeXML 0.8.7 (latexml + latexmlpost --format=html5) on this source, author block kept:
+#   \documentclass[conference]{IEEEtran}
+#   \author{\IEEEauthorblockN{Hiroshi Sasaki}
+#   \IEEEauthorblockA{Email: hsasaki@u-tokyo.ac.jp}
+#   \and
+#   \IEEEauthorblockN{Ken Ito}
+#   \IEEEauthorblockA{\textit{Dept. of Informatics} \\ \textit{Kyoto University}\\ Kyoto, Japan \\ Email: ito@kyoto-u.ac.jp}}
+#   \begin{document}\maketitle\end{document}
+IEEE_EMAIL_HTML = (
+    '<article class="ltx_document ltx_authors_1line">\n'
+    '<h1 class="ltx_title ltx_title_document">Probe</h1>\n'
+    '<div class="ltx_authors">\n'
+    '<span class="ltx_creator ltx_role_author">\n'
+    '<span class="ltx_personname">Hiroshi Sasaki\n'
+    '</span><span class="ltx_author_notes">\n'
+    '<span class="ltx_contact ltx_role_affiliation">Email: hsasaki@u-tokyo.ac.jp\n'
+    '</span></span></span>\n'
+    '<span class="ltx_author_before">\u2003\u2003</span><span class="ltx_creator ltx_role_author">\n'
+    '<span class="ltx_personname">Ken Ito\n'
+    '</span><span class="ltx_author_notes">\n'
+    '<span class="ltx_contact ltx_role_affiliation"><span class="ltx_text ltx_font_italic">Dept. of Informatics</span>\n'
+    '<br class="ltx_break"><span class="ltx_text ltx_font_italic">Kyoto University\n'
+    '<br class="ltx_break"></span>Kyoto, Japan \n'
+    '<br class="ltx_break">Email: ito@kyoto-u.ac.jp\n'
+    '</span></span></span>\n'
+    '</div>\n'
+    '</article>'
+)
+
 EXPECTED_GENERATED: dict[str, tuple[str, Stated]] = {
     "marked": (MARKED_HTML, [("Alice Zhang", ("Tsinghua University",)),
                              ("Bob Li", ("Tsinghua University", "Shanghai AI Laboratory")),
@@ -320,6 +372,9 @@ EXPECTED_GENERATED: dict[str, tuple[str, Stated]] = {
                                  ("Tom Ng", ("INRIA, Paris, France", "ETH Z\u00fcrich, Switzerland"))]),
     "acm2": (ACM2_HTML, [("Uma Rao", ("Machine Learning Department, Carnegie Mellon University",)),
                          ("Vic Dean", ("Microsoft Research", "University of Washington"))]),
+    # what is left of a line once its address is taken out ("Project page:", "Email:") names no place
+    "links": (LINKS_HTML, [("Hiroshi Sasaki", ("Osaka University",)), ("Ken Ito", ())]),
+    "ieee_email": (IEEE_EMAIL_HTML, [("Hiroshi Sasaki", ()), ("Ken Ito", ("Dept. of Informatics, Kyoto University",))]),
 }
 
 

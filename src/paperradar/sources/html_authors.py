@@ -213,8 +213,10 @@ _POSTCODE_RE = re.compile(r"\d{3,}")
 
 
 def _clean(text: str) -> str:
-    text = _EMAIL_RE.sub(" ", text)
-    return " ".join(text.split()).strip(" ,;:·|")
+    """A stated line without its emails and web addresses; "" if what is left is their label ("Email:",
+    "Project page:"): a line that held an address is kept only where it names an institution."""
+    kept = " ".join(_EMAIL_RE.sub(" ", text).split()).strip(" ,;:·|")
+    return kept if kept == " ".join(text.split()).strip(" ,;:·|") or _is_institution(kept) else ""
 
 
 def _is_institution(text: str) -> bool:

@@ -33,7 +33,7 @@ class SourceError(PaperRadarError):
 class ArxivUnavailable(SourceError):
     def __init__(self, url: str, attempts: int, status: int | None = None, detail: str = ""):
         self.url, self.attempts, self.status = url, attempts, status
-        what = f"HTTP {status}" if status else (detail or "no answer")
+        what = (f"HTTP {status}" + (f" ({detail})" if detail else "")) if status else (detail or "no answer")
         super().__init__(f"arXiv could not be reached at {url} after {attempts} attempt(s): {what}")
 
 

@@ -40,12 +40,24 @@ def test_429_with_retry_after_is_waited_out_then_succeeds(arxiv_server: ArxivSer
     assert gaps(arxiv_server)[0] >= 0.95
 
 
-def test_retry_after_is_capped_and_backoff_doubles(arxiv_server: ArxivServer):
+def test_retry_after_is_waited_and_backoff_doubles(arxiv_server: ArxivServer):
     slept: list[float] = []
-    arxiv_server.script.extend([Reply(503, {"Retry-After": "9999"}), Reply(502), Reply(500)])
+    arxiv_server.script.extend([Reply(503, {"Retry-After": "90"}), Reply(502), Reply(500)])
     client = fast_client(arxiv_server, max_attempts=4, backoff=0.5, max_retry_after=120.0, sleep=slept.append)
     assert client.get(arxiv_server.rss_url + "cs.AI").startswith(b"<?xml")
-    assert slept == [120.0, 1.0, 2.0]  # Retry-After capped; then 0.5 doubled per attempt (attempts 2 and 3)
+    assert slept == [90.0, 1.0, 2.0]  # as arXiv asked; then 0.5 doubled per attempt (attempts 2 and 3)
+
+
+def test_a_retry_after_longer_than_we_wait_gives_up_rather_than_ask_early(arxiv_server: ArxivServer):
+    slept: list[float] = []
+    arxiv_server.script.append(Reply(503, {"Retry-After": "9999"}))
+    client = fast_client(arxiv_server, max_attempts=4, max_retry_after=120.0, sleep=slept.append)
+    url = arxiv_server.rss_url + "cs.AI"
+    with pytest.raises(ArxivUnavailable) as caught:
+        client.get(url)
+    assert slept == [] and len(arxiv_server.seen) == 1
+    assert str(caught.value) == (f"arXiv could not be reached at {url} after 1 attempt(s): HTTP 503 "
+                                 "(arXiv asks to wait 2.8 h before the next request)")
 
 
 def test_retry_after_as_an_http_date():

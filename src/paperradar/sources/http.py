@@ -5,9 +5,9 @@ That rule lives here and nowhere else: a module-level lock and clock are shared 
 process, and a locked file (`PAPERRADAR_ARXIV_PACE_FILE`, by default in the system's temporary folder) by every
 paperradar process on the machine (a cron run and a reader's own command, two readers' runs), so requests are
 made one at a time and each starts at least `min_interval` seconds after the previous one's answer came in (so
-arXiv sees them that far apart however long one took to get there). Where the file
-cannot be had (no fcntl, no permission), the pace is the process's alone. Retries with exponential backoff
-(honouring Retry-After) also live only here.
+arXiv sees them that far apart however long one took to get there). Where the file cannot be had (no fcntl, no
+permission), the pace is the process's alone. Retries with exponential backoff (honouring Retry-After, never
+asking before it) also live only here.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from __future__ import annotations
 import contextlib
 import http.client
 import logging
+import math
 import os
 import socket
 import struct
@@ -171,8 +172,9 @@ class ArxivClient:
     """Polite GETs to arXiv: spaced, one at a time, with bounded retries and backoff.
 
     `min_interval` is the pause, machine-wide, between one answer and the next request (arXiv asks for 3 s).
-    `backoff` is the first retry delay, doubled on each further attempt; a Retry-After header wins,
-    capped at `max_retry_after`. After `max_attempts` the request raises `ArxivUnavailable`.
+    `backoff` is the first retry delay, doubled on each further attempt, at most `max_retry_after`; a Retry-After
+    header wins, and one asking for longer than `max_retry_after` ends the request at once (never asked early).
+    After `max_attempts` the request raises `ArxivUnavailable`.
     """
 
     def __init__(self, rss_url: str | None = None, api_url: str | None = None, *,
@@ -211,6 +213,9 @@ class ArxivClient:
                 if answer.status not in RETRY_STATUSES:
                     raise ArxivRefused(url, attempt, answer.status, answer.body)
                 wait = self._wait_for(answer, attempt)
+                if wait > self.max_retry_after:  # asking again sooner than arXiv said would be neither polite nor heard
+                    raise ArxivUnavailable(url, attempt, answer.status,
+                                           f"arXiv asks to wait {_duration(wait)} before the next request")
             if attempt < self.max_attempts:
                 self._sleep(wait)
         raise ArxivUnavailable(url, self.max_attempts, status, detail)
@@ -234,10 +239,14 @@ class ArxivClient:
     def _wait_for(self, answer: Response, attempt: int) -> float:
         header = next((v for k, v in answer.headers.items() if k.lower() == "retry-after"), None)
         stated = retry_after_seconds(header)
-        return min(stated, self.max_retry_after) if stated is not None else self._backoff(attempt)
+        return stated if stated is not None else self._backoff(attempt)
 
     def _backoff(self, attempt: int) -> float:
         return min(self.backoff * 2.0 ** (attempt - 1), self.max_retry_after)
+
+
+def _duration(seconds: float) -> str:
+    return f"{seconds / 3600:.1f} h" if seconds >= 3600 else f"{math.ceil(seconds / 60)} min"
 
 
 def _one_line(text: str) -> str:

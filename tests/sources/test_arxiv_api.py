@@ -163,12 +163,22 @@ def test_enrich_keeps_papers_the_api_does_not_know(client: ArxivClient):
     unknown, known = enrich(papers, client, problems=problems)
     assert unknown == papers[0]
     assert known.categories == ("cs.CR",)
-    assert problems == ["arXiv API does not know 0000.0000"]
+    assert problems == ["metadata of 1 paper(s) not enriched: the arXiv API answered without them (0000.0000)"]
+
+
+def test_a_day_the_api_answers_without_its_papers_is_one_line_not_one_per_paper(client: ArxivClient):
+    # the feed just listed them, so arXiv knows them: an API answer without them is the API's hiccup
+    problems: list[str] = []
+    papers = [listed(f"2602.{n:05d}") for n in range(1, 31)]
+    assert enrich(papers, client, batch_size=10, problems=problems) == papers
+    assert problems == ["metadata of 30 paper(s) not enriched: the arXiv API answered without them "
+                        "(2602.00001, 2602.00002, 2602.00003, 2602.00004, 2602.00005, ...)"]
 
 
 def test_without_a_list_the_problems_are_logged(client: ArxivClient, caplog: pytest.LogCaptureFixture):
     enrich([listed("0000.0000")], client)
-    assert [r.getMessage() for r in caplog.records] == ["arXiv API does not know 0000.0000"]
+    assert [r.getMessage() for r in caplog.records] == [
+        "metadata of 1 paper(s) not enriched: the arXiv API answered without them (0000.0000)"]
 
 
 def test_enrich_when_arxiv_is_down_returns_the_listing_unchanged(arxiv_server: ArxivServer, client: ArxivClient):

@@ -644,6 +644,17 @@ def test_arxiv_saying_it_is_unavailable_stops_the_rest_with_one_line(html_server
     assert not caplog.records  # the caller shows the line; logged as well, `paperradar run` printed it twice
 
 
+def test_a_server_error_that_outlasts_the_retries_stops_the_rest_with_one_line(html_server: HtmlServer) -> None:
+    # an outage of arXiv's HTML: asking every recommended paper 3 times over would be 225 requests on a 75-paper day
+    papers = [paper(f"2602.0003{i}", "Ann Lee") for i in range(3)]
+    for p in papers:
+        html_server.serve(p, (502, b"bad gateway"))
+    problems: list[str] = []
+    assert fetch_affiliations(papers, fast_client(), problems) == {}
+    assert html_server.seen == ["/html/2602.00030v1"] * 3
+    assert len(problems) == 1 and "3 paper(s)" in problems[0] and "HTTP 502" in problems[0]
+
+
 def test_an_unreachable_arxiv_stops_at_the_first_paper(monkeypatch: pytest.MonkeyPatch) -> None:
     with socket.socket() as s:  # a port that was just free: nothing listens there
         s.bind(("127.0.0.1", 0))

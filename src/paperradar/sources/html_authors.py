@@ -521,10 +521,6 @@ def attach_affiliations(authors: tuple[Author, ...], stated: list[Author]) -> tu
 # ---------------------------------------------------------------------------------------------------------
 # Fetching: one polite request per paper, through the one arXiv client.
 
-# Statuses after which arXiv itself is refusing us (not this page): stop asking for the rest.
-_ARXIV_DOWN = frozenset({429, 503})
-
-
 def html_url(paper: Paper, base: str | None = None) -> str:
     """Where arXiv renders this version of the paper as HTML."""
     base = base or os.environ.get(HTML_URL_ENV) or DEFAULT_HTML_URL
@@ -537,8 +533,9 @@ def fetch_affiliations(papers: Sequence[Paper], client: ArxivClient | None = Non
 
     Only papers whose page was read are in the answer (their authors are the listing's, same names and
     order). Slow by design (one polite request per paper), so call it for the papers a digest shows.
-    A 404 means arXiv has no HTML for the paper and is skipped silently; any other failure is one line in
-    `problems` (the log, without one) and the next paper is tried, unless arXiv stopped answering: then it stops.
+    A 404 means arXiv has no HTML for the paper and is skipped silently; another refusal of one page (403) is one
+    line in `problems` (the log, without one) and the next paper is tried. A failure that outlasted the client's
+    retries (no answer, 429, 5xx) stops the rest, in one line: they are asked again on the next run.
     """
     client, report = client or ArxivClient(), reporter(problems, log)
     base = getattr(client, "html_url", None)
@@ -551,10 +548,7 @@ def fetch_affiliations(papers: Sequence[Paper], client: ArxivClient | None = Non
                 report(f"affiliations of {paper.id} not read: {e}")
             continue
         except ArxivUnavailable as e:
-            if e.status is None or e.status in _ARXIV_DOWN:
-                report(f"affiliations of {len(papers) - done} paper(s) not read: {e}")
-                break
-            report(f"affiliations of {paper.id} not read: {e}")
-            continue
+            report(f"affiliations of {len(papers) - done} paper(s) not read: {e}")
+            break
         found[paper.id] = attach_affiliations(paper.authors, parse_author_block(page))
     return found

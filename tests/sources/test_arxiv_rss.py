@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 import pytest
@@ -96,6 +97,12 @@ def test_an_unreadable_item_is_reported_and_the_rest_kept():
 def test_not_xml_is_a_source_error():
     with pytest.raises(SourceError, match="not valid XML"):
         parse_rss(b"<html><body>Service Unavailable", ("new",))
+
+
+def test_a_feed_that_states_no_date_is_a_source_error_not_an_unexpected_one():
+    undated = re.sub(rb"<pubDate>[^<]*</pubDate>", b"", SAMPLE)
+    with pytest.raises(SourceError, match=r"^rss: the RSS feed states no announcement date \(no <pubDate>\)"):
+        parse_rss(undated, ("new",))
 
 
 def test_fetch_listing_asks_once_for_all_categories(arxiv_server: ArxivServer, client: ArxivClient):

@@ -27,7 +27,8 @@ _PREFIX_RE = re.compile(r"^\s*arXiv:\S+\s+Announce Type:\s*\S+\s*Abstract:\s*", 
 
 @dataclass(frozen=True)
 class Listing:
-    """One day's announcements as the feed gave them; `announce_date` is None only if the feed states none."""
+    """One day's announcements as the feed gave them, dated as the feed states (the RSS reader refuses a feed
+    that states no date)."""
 
     announce_date: date | None
     papers: tuple[Paper, ...]
@@ -56,6 +57,8 @@ def parse_rss(xml_bytes: bytes, announce_types: Iterable[str], source: str = "rs
         raise SourceError(f"{source}: not an RSS feed (no <channel>)")
     items = channel.findall("item")
     day = _listing_date(items, channel)
+    if day is None:  # never the wall clock: a day made up would publish papers under a date arXiv never gave
+        raise SourceError(f"{source}: the RSS feed states no announcement date (no <pubDate>): is the RSS URL arXiv's?")
     wanted = set(announce_types)
     papers: dict[str, Paper] = {}
     skipped: list[str] = []
@@ -92,12 +95,12 @@ class _UnreadableItem(ValueError):
     pass
 
 
-def _paper(item: ET.Element, day: date | None) -> Paper:
+def _paper(item: ET.Element, day: date) -> Paper:
     guid = (item.findtext("guid") or "").strip()
     description = item.findtext("description") or ""
     m = _ID_RE.search(guid) or _ID_RE.search(description) or _ID_RE.search(item.findtext("link") or "")
-    if not m or day is None:
-        raise _UnreadableItem(f"item without an arXiv id or a date: {guid or item.findtext('title')!r}")
+    if not m:
+        raise _UnreadableItem(f"item without an arXiv id: {guid or item.findtext('title')!r}")
     announce_type = (item.findtext("arxiv:announce_type", namespaces=_NS)
                      or _announce_type_from(description) or "new").strip()
     comment = (item.findtext("arxiv:comments", namespaces=_NS) or item.findtext("arxiv:comment", namespaces=_NS)

@@ -47,9 +47,10 @@ from paperradar.embedding import NpzVectorCache, default_cache_dir
 from paperradar.config import load_profile
 from paperradar.embedding import Encoder
 from paperradar.evidence import gather
-from paperradar.models import LLMSettings, Paper, Profile
+from paperradar.models import FailedBatches, LLMSettings, Paper, Profile
 from paperradar.pipeline import prefilter, run_listing
 from paperradar.render.publish import publish
+from paperradar.render.wording import failure_text
 from paperradar.scorers.embedded import EmbeddedScorer
 from paperradar.scorers.learned import LearnedScorer, learnable
 from paperradar.scorers.llm import LLMScorer
@@ -129,7 +130,7 @@ class DayRun:
     llm_seconds: float  # the pipeline's LLM stage
     evidence: Counter[str]
     batches: list[list[Paper]]  # the requests as sent, for the one-at-a-time timing
-    failures: tuple[str, ...]
+    failures: tuple[FailedBatches, ...]
     ranks: list[int]  # where each oracle pick stood in the local ranking the prefilter cut (0 = best)
     rank_ranks: list[int]  # the same in LearnedScorer.rank's continuous order, for comparison
 
@@ -273,7 +274,7 @@ def report_day(run: DayRun) -> DayRun:
     print(f"{run.name}  read {run.read:4d}  sent {run.sent:4d}  tokens/paper {run.tokens / run.read:6.1f}  "
           f"seed {run.seed_tokens / run.read:6.1f}  picks {run.picks:3d}  found {run.found:3d}  "
           f"recommended {run.recommended:3d}  llm {run.llm_seconds:4.1f} s  evidence: {ev or 'none'}"
-          + (f"  FAILED: {list(run.failures)}" if run.failures else ""), flush=True)
+          + (f"  FAILED: {[failure_text('en', f) for f in run.failures]}" if run.failures else ""), flush=True)
     if run.stored != run.tokens:
         print(f"  note: the store recorded {run.stored} tokens from the endpoint's usage, counted here {run.tokens}")
     return run

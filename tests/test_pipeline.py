@@ -155,8 +155,8 @@ def test_batches_that_fail_the_same_way_are_named_once(store: Store, day: Listin
     # an endpoint that is down fails every batch alike: one line with the count, not one line a batch
     failing = KeywordScorer("llm:kw:p1", batch_size=50, failing_batch=(0, 2, 4))
     outcome = run_listing(store, _example_profile(), day, KeywordScorer(), failing, tmp_path / "o", publish)
-    (line,) = outcome.digest.facts.failed_batches
-    assert line.startswith("HTTP 500 three times (3 batches, 150 papers: ") and line.endswith(" and 147 more)")
+    (failed,) = outcome.digest.facts.failed_batches
+    assert (failed.failure, failed.batches, len(failed.paper_ids)) == ("HTTP 500 three times", 3, 150)
 
 
 def test_a_failing_batch_is_named_and_retried_next_run(store: Store, day: Listing, tmp_path: Path) -> None:
@@ -164,7 +164,8 @@ def test_a_failing_batch_is_named_and_retried_next_run(store: Store, day: Listin
     failing = KeywordScorer("llm:kw:p1", batch_size=50, failing_batch=1)
     first = run_listing(store, profile, day, KeywordScorer(), failing, tmp_path / "o", publish)
     assert len(first.digest.facts.failed_batches) == 1
-    assert "HTTP 500 three times (50 papers:" in first.digest.facts.failed_batches[0]
+    (failed,) = first.digest.facts.failed_batches
+    assert (failed.failure, failed.batches, len(failed.paper_ids)) == ("HTTP 500 three times", 1, 50)
     assert first.digest.facts.llm_judged == 287 - 50
     assert "HTTP 500 three times" in (tmp_path / "o" / "README.md").read_text(encoding="utf-8")
     healthy = KeywordScorer("llm:kw:p1", batch_size=50)

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from paperradar.errors import StoreError
-from paperradar.models import BatchResult, Judgement, TokenUsage
+from paperradar.models import BatchResult, FailedBatches, Judgement, RunFacts, TokenUsage
 from paperradar.sources.jsonl import read_jsonl
 from paperradar.store import MIGRATIONS, Store, data_dir
 
@@ -109,6 +109,16 @@ def test_token_spend_sums_llm_batches(store: Store) -> None:
     store.put_batch(run, DAY, "embedded:x", BatchResult((), TokenUsage()))
     usage, model = store.spend(DAY)
     assert usage == TokenUsage(150, 30, 5) and model == "m-0801"
+
+
+def test_failed_batches_of_a_run_come_back_as_they_were_recorded(store: Store) -> None:
+    failed = (FailedBatches("HTTP 500", 2, ("a", "b")),)
+    store.finish_run(store.start_run("test", DAY), "done", RunFacts(DAY, 2, "embedded:x", failed_batches=failed))
+    assert store.last_facts(DAY).failed_batches == failed
+    # earlier versions kept each failure as one English line: it is still shown, as it was written
+    said = "HTTP 500 (2 papers: a, b)"
+    store.db.execute("UPDATE runs SET facts = json_set(facts, '$.failed_batches', json_array(?))", (said,))
+    assert store.last_facts(DAY).failed_batches == (FailedBatches(said),)
 
 
 def test_feedback_latest_word_wins_and_undo(store: Store) -> None:

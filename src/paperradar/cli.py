@@ -286,7 +286,7 @@ def _run(profile: Profile, listing, out: Path, use_llm: bool, home: Path | None 
          affiliations=None, evidence_home: Path | None = None) -> int:
     from .pipeline import run_listing
     from .render.publish import publish
-    from .render.wording import learned_line
+    from .render.wording import failure_text, learned_line
     store = Store.open(home)
     try:
         with store.one_run_at_a_time(lambda: print(f"  another paperradar run is using {store.path.parent}: waiting "
@@ -306,8 +306,8 @@ def _run(profile: Profile, listing, out: Path, use_llm: bool, home: Path | None 
     print(summary(outcome))
     if f.learned_from:
         print(f"  {learned_line('en', f.learned_from)}")
-    for line in f.failed_batches:
-        print(f"  failed, will be retried next run: {line}")
+    for failed in f.failed_batches:
+        print(f"  failed, will be retried next run: {failure_text('en', failed)}")
     if f.budget_exhausted:
         print("  the daily token budget was reached: the rest keep their local judgement")
     assert outcome.pages is not None

@@ -161,6 +161,18 @@ class TokenUsage:
 
 
 @dataclass(frozen=True)
+class FailedBatches:
+    """LLM batches of a run that failed the same way: why, how many, and the papers they held.
+
+    A run recorded by an earlier version kept only one English line: it is `failure`, with no count or papers.
+    """
+
+    failure: str
+    batches: int = 0
+    paper_ids: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class RunFacts:
     """What happened on a run, as measured by the code: every number in a digest header comes from here."""
 
@@ -176,7 +188,7 @@ class RunFacts:
     started_at: datetime | None = None
     finished_at: datetime | None = None
     timings: dict[str, float] = field(default_factory=dict)  # stage -> seconds
-    failed_batches: tuple[str, ...] = ()  # human-readable names of batches that failed this run
+    failed_batches: tuple[FailedBatches, ...] = ()  # the batches that failed this run, one entry per failure
     budget_exhausted: bool = False
     empty_listing: bool = False
 

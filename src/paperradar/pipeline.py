@@ -10,7 +10,8 @@ from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Protocol
 
-from .models import Author, BatchResult, Digest, DigestEntry, Judgement, Paper, Profile, RunFacts, TokenUsage
+from .models import (Author, BatchResult, Digest, DigestEntry, FailedBatches, Judgement, Paper, Profile, RunFacts,
+                     TokenUsage)
 from .render.publish import day_pages, front_date, neighbour_dates
 from .scorers.base import BUDGET_REACHED, Scorer
 from .sources.rss import Listing
@@ -165,19 +166,14 @@ def _judge_missing(store: Store, run_id: int, day: date, profile: Profile, paper
     return have, failed
 
 
-def _describe_failures(batches: Sequence[BatchResult]) -> tuple[str, ...]:
-    """One line per distinct failure, with the batches and papers it cost: an endpoint that is down fails every
+def _describe_failures(batches: Sequence[BatchResult]) -> tuple[FailedBatches, ...]:
+    """One entry per distinct failure, with the batches and papers it cost: an endpoint that is down fails every
     batch the same way, and the digest should say so once, not once a batch."""
     by_failure: dict[str, list[BatchResult]] = {}
     for b in batches:
         by_failure.setdefault(str(b.failure), []).append(b)
-    lines = []
-    for failure, group in by_failure.items():
-        ids = [i for b in group for i in b.paper_ids]
-        shown = ", ".join(ids[:3]) + (f" and {len(ids) - 3} more" if len(ids) > 3 else "")
-        batches_n = f"{len(group)} batches, " if len(group) > 1 else ""
-        lines.append(f"{failure} ({batches_n}{len(ids)} papers: {shown})")
-    return tuple(lines)
+    return tuple(FailedBatches(failure, len(group), tuple(i for b in group for i in b.paper_ids))
+                 for failure, group in by_failure.items())
 
 
 def assemble(profile: Profile, papers: Sequence[Paper], local: dict[str, Judgement],

@@ -20,7 +20,7 @@ import numpy as np
 
 from .errors import StoreError
 from .filelock import locked
-from .models import Author, BatchResult, Judgement, Paper, RunFacts, TokenUsage
+from .models import Author, BatchResult, FailedBatches, Judgement, Paper, RunFacts, TokenUsage
 
 MIGRATIONS: list[tuple[str, str]] = [
     ("create core tables", """
@@ -411,8 +411,14 @@ def _facts_to_json(f: RunFacts) -> dict:
     d["announce_date"] = f.announce_date.isoformat()
     for k in ("started_at", "finished_at"):
         d[k] = d[k].isoformat() if d[k] else None
-    d["failed_batches"] = list(f.failed_batches)
+    d["failed_batches"] = [asdict(b) for b in f.failed_batches]
     return d
+
+
+def _failed_batches(recorded: str | dict) -> FailedBatches:
+    if isinstance(recorded, str):  # earlier versions kept one English line per failure
+        return FailedBatches(recorded)
+    return FailedBatches(recorded["failure"], recorded["batches"], tuple(recorded["paper_ids"]))
 
 
 def _facts_from_json(d: dict) -> RunFacts:
@@ -421,5 +427,5 @@ def _facts_from_json(d: dict) -> RunFacts:
     for k in ("started_at", "finished_at"):
         d[k] = datetime.fromisoformat(d[k]) if d.get(k) else None
     d["tokens"] = TokenUsage(**d["tokens"])
-    d["failed_batches"] = tuple(d.get("failed_batches") or ())
+    d["failed_batches"] = tuple(_failed_batches(b) for b in d.get("failed_batches") or ())
     return RunFacts(**d)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
-from paperradar.models import (Author, Digest, DigestEntry, Field, Judgement, Paper, Profile, RunFacts,
+from paperradar.models import (Author, Digest, DigestEntry, FailedBatches, Field, Judgement, Paper, Profile, RunFacts,
                                TokenUsage)
 from paperradar.sources.jsonl import paper_from_record
 
@@ -79,7 +79,7 @@ def llm_zh_digest() -> Digest:
                      learned_from={"dislike": 1, "like": 3, "llm": 120, "shown": 250},
                      llm_scorer=llm, llm_judged=4, tokens=TokenUsage(12000, 3400, 2100),
                      started_at=datetime(2026, 2, 5, 5, 20, tzinfo=UTC), finished_at=NOW,
-                     timings={"judge": 301.25, "fetch": 1.5}, failed_batches=("batch 2/3 (2602.00005-2602.00006)",))
+                     timings={"judge": 301.25, "fetch": 1.5}, failed_batches=(FailedBatches("HTTP 429 three times", 1, ("2602.00005", "2602.00006")),))
     return Digest(DAY, profile(), entries("zh", llm), facts)
 
 

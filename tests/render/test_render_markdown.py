@@ -9,7 +9,7 @@ import pytest
 from render_samples import NOW, THEORY, empty_digest, llm_zh_digest, local_en_digest, profile
 
 from paperradar.errors import RenderError
-from paperradar.models import Digest, RunFacts, TokenUsage
+from paperradar.models import Digest, FailedBatches, RunFacts, TokenUsage
 from paperradar.render.markdown import render_markdown
 
 
@@ -64,11 +64,31 @@ def test_budget_exhausted_is_said(make, expected: str) -> None:
 
 
 def test_failed_batches_are_named_with_a_retry_promise() -> None:
-    digest = _with_facts(llm_zh_digest(), failed_batches=("batch 2/6", "batch 5/6"))
-    assert "失败的批次：batch 2/6、batch 5/6；这些论文将在下次运行时重试。" in _quote_lines(render_markdown(digest, NOW))
-    en = _with_facts(local_en_digest(), failed_batches=("batch 1/2",))
-    assert "Failed batches: batch 1/2; their papers will be retried on the next run." in _quote_lines(
+    failed = (FailedBatches("HTTP 500 three times", 2, ("2602.00002", "2602.00005")), FailedBatches("timed out", 1, ("2602.00006",)))
+    digest = _with_facts(llm_zh_digest(), failed_batches=failed)
+    assert ("失败的批次：HTTP 500 three times（2 个批次，2 篇论文：2602.00002、2602.00005）、timed out（1 篇论文：2602.00006）"
+            "；这些论文将在下次运行时重试。") in _quote_lines(render_markdown(digest, NOW))
+    en = _with_facts(local_en_digest(), failed_batches=failed[1:])
+    assert "Failed batches: timed out (1 paper: 2602.00006); their papers will be retried on the next run." in _quote_lines(
         render_markdown(en, NOW))
+
+
+def test_failed_batches_are_counted_in_the_digest_language() -> None:
+    # an endpoint that is down fails every batch alike; the Chinese digest says so without English words of its own
+    failed = (FailedBatches("HTTP 500: internal error", 8, tuple(f"2602.{i:05d}" for i in range(167))),)
+    zh = _quote_lines(render_markdown(_with_facts(llm_zh_digest(), failed_batches=failed), NOW))
+    assert ("失败的批次：HTTP 500: internal error（8 个批次，167 篇论文：2602.00000、2602.00001、2602.00002 等）"
+            "；这些论文将在下次运行时重试。") in zh
+    en = _quote_lines(render_markdown(_with_facts(local_en_digest(), failed_batches=failed), NOW))
+    assert ("Failed batches: HTTP 500: internal error (8 batches, 167 papers: 2602.00000, 2602.00001, 2602.00002 and "
+            "164 more); their papers will be retried on the next run.") in en
+
+
+def test_a_failure_recorded_as_text_by_an_earlier_version_is_shown_as_it_was() -> None:
+    said = "HTTP 500 three times (50 papers: 2602.00001, 2602.00002, 2602.00003 and 47 more)"
+    digest = _with_facts(local_en_digest(), failed_batches=(FailedBatches(said),))
+    assert f"Failed batches: {said}; their papers will be retried on the next run." in _quote_lines(
+        render_markdown(digest, NOW))
 
 
 @pytest.mark.parametrize("language, zone, expected", [

@@ -10,6 +10,7 @@ from typing import Any
 from ..errors import RenderError
 from ..models import Digest, DigestEntry, RunFacts
 from .files import read_head
+from .wording import failure_text
 
 FORMAT_VERSION = 1
 _PAPERS_LINE = '  "papers": '  # render_json puts the papers last, on lines of their own
@@ -51,7 +52,7 @@ def _facts(f: RunFacts, recommended: int) -> dict[str, Any]:
         "started_at": _time(f.started_at),
         "finished_at": _time(f.finished_at),
         "timings_s": {stage: round(secs, 3) for stage, secs in sorted(f.timings.items())},
-        "failed_batches": list(f.failed_batches),
+        "failed_batches": [failure_text("en", b) for b in f.failed_batches],  # one line each, as format 1 had
         "budget_exhausted": f.budget_exhausted,
         "empty_listing": f.empty_listing,
     }

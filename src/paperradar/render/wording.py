@@ -6,7 +6,7 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from ..errors import RenderError
-from ..models import Digest, Language, RunFacts, TokenUsage
+from ..models import Digest, FailedBatches, Language, RunFacts, TokenUsage
 
 _BEIJING = "Asia/Shanghai"
 
@@ -30,6 +30,9 @@ _TEXT: dict[Language, dict[str, str]] = {
                     "（输入 {prompt} / 输出 {completion}，其中推理 {reasoning}）",
         "budget": "已达到每日 Token 预算，之后的论文未再发送给 LLM，只有本地评分。",
         "failed": "失败的批次：{batches}；这些论文将在下次运行时重试。",
+        "failure": "{failure}（{batches}{n} 篇论文：{ids}）",
+        "failure_batches": "{n} 个批次，",
+        "failure_ids_more": "{ids} 等",
         "list_sep": "、",
         "empty": "arXiv 在 {date} 没有公布 {categories} 类别的新论文。",
         "none_picked": "今天阅读的 {read} 篇论文中，没有达到推荐分数线（{min_score} 分）的论文。",
@@ -64,6 +67,9 @@ _TEXT: dict[Language, dict[str, str]] = {
         "budget": "The daily token budget was reached: later papers were not sent to the LLM and were scored"
                   " locally only.",
         "failed": "Failed batches: {batches}; their papers will be retried on the next run.",
+        "failure": "{failure} ({batches}{n} {papers}: {ids})",
+        "failure_batches": "{n} batches, ",
+        "failure_ids_more": "{ids} and {more} more",
         "list_sep": ", ",
         "empty": "arXiv announced no new papers in {categories} on {date}.",
         "none_picked": "None of the {read} {papers} read today reached the recommendation threshold ({min_score}).",
@@ -133,8 +139,21 @@ def header_lines(digest: Digest, now: datetime) -> list[str]:
     if facts.budget_exhausted:
         lines.append(text(lang, "budget"))
     if facts.failed_batches:
-        lines.append(text(lang, "failed", batches=_TEXT[lang]["list_sep"].join(facts.failed_batches)))
+        failures = [failure_text(lang, f) for f in facts.failed_batches]
+        lines.append(text(lang, "failed", batches=_TEXT[lang]["list_sep"].join(failures)))
     return lines
+
+
+def failure_text(language: Language, failed: FailedBatches, shown: int = 3) -> str:
+    """'HTTP 500 (2 batches, 80 papers: 2602.00001, 2602.00002, 2602.00003 and 77 more)', in `language`."""
+    if not failed.paper_ids:  # recorded as one line by an earlier version: shown as it was written
+        return failed.failure
+    n = len(failed.paper_ids)
+    ids = _TEXT[language]["list_sep"].join(failed.paper_ids[:shown])
+    if n > shown:
+        ids = text(language, "failure_ids_more", ids=ids, more=n - shown)
+    batches = text(language, "failure_batches", n=failed.batches) if failed.batches > 1 else ""
+    return text(language, "failure", failure=failed.failure, batches=batches, n=n, papers=_papers(n), ids=ids)
 
 
 def body_note(digest: Digest) -> str | None:

@@ -41,7 +41,8 @@ def test_significant_characters_are_escaped(raw: str, escaped: str) -> None:
 
 
 @pytest.mark.parametrize("raw", [SCRIPT, "a *very* [short](x) note", "_private_ `code` ~~gone~~", "$k$-means \\alpha",
-                                 "&lt; is not <", "snake_case & co", "<img src=x onerror=alert(2)>"])
+                                 "&lt; is not <", "snake_case & co", "<img src=x onerror=alert(2)>",
+                                 "Programs in C #", "Rank ##", "#"])  # a heading's trailing #s would close it
 def test_github_shows_the_text_itself(raw: str) -> None:
     html = _github_html(f"### {md_escape(raw)}\n")
     import html as htmllib

@@ -9,6 +9,8 @@ _BACKSLASHED = re.compile(r"[\\`*\[\]$~]")
 # An entity reference would be decoded (e.g. `&lt;` shown as `<`), so its `&` must be escaped.
 _ENTITY = re.compile(r"&(?=#?[A-Za-z0-9]+;)")
 _UNDERSCORES = re.compile(r"_+")
+# A heading's text ending in `#`s would lose them: GitHub reads them as the heading's optional closing sequence.
+_TRAILING_HASHES = re.compile(r"#+$")
 _CJK = "\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef"
 # A line break inside Chinese text joins without a space, as a browser would show it.
 _CJK_GAP = re.compile(f"(?<=[{_CJK}]) (?=[{_CJK}])")
@@ -35,6 +37,7 @@ def md_escape(text: str) -> str:
     text = _ENTITY.sub("&amp;", one_line(text))
     text = _BACKSLASHED.sub(lambda m: "\\" + m.group(), text)
     text = text.replace("<", "&lt;").replace(">", "&gt;")
+    text = _TRAILING_HASHES.sub(lambda m: "\\#" * len(m.group()), text)
     return _UNDERSCORES.sub(_underscores, text)
 
 

@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import dataclasses
+import html as htmllib
 import re
 import tomllib
 from pathlib import Path
+from urllib.parse import unquote
 
 import pytest
-from render_samples import NOW, llm_zh_digest
+from render_samples import NOW, SAFETY, THEORY, llm_zh_digest
 
 from paperradar.render.anchors import Slugger, github_slug
 from paperradar.render.markdown import render_markdown
+
+cmarkgfm = pytest.importorskip("cmarkgfm", reason="cmarkgfm (GitHub's cmark) renders the Markdown as GitHub does")
 
 SEED_PROFILE = Path(__file__).parents[2].parent / "shared" / "profiles" / "seed-interests.toml"
 
@@ -49,6 +54,26 @@ def test_every_navigation_link_reaches_a_heading() -> None:
     anchors = {slugger.slug(h) for h in headings}
     targets = re.findall(r"^- \[[^\]]+\]\(#([^)]+)\)", md, re.M)
     assert len(targets) == 3 and set(targets) <= anchors
+
+
+def _navigation_reaches_headings(md: str) -> None:
+    html = cmarkgfm.github_flavored_markdown_to_html(md)
+    slugger = Slugger()
+    anchors = {slugger.slug(htmllib.unescape(re.sub(r"<[^>]+>", "", h)))
+               for h in re.findall(r"<h[1-6]>(.*?)</h[1-6]>", html)}  # GitHub slugs the heading as rendered
+    targets = re.findall(r'<li><a href="#([^"]+)">', html)
+    assert targets and {unquote(t) for t in targets} <= anchors
+
+
+def test_field_names_with_inner_spaces_keep_working_links() -> None:
+    # a reader may type two spaces, or a space between Chinese words; the heading GitHub shows has neither
+    digest = llm_zh_digest()
+    renamed = {THEORY: "深度学习 理论", SAFETY: "Safety  and   alignment"}
+    fields = tuple(dataclasses.replace(f, name=renamed.get(f.name, f.name)) for f in digest.profile.fields)
+    entries = tuple(dataclasses.replace(e, judgement=dataclasses.replace(
+        e.judgement, field=renamed.get(e.judgement.field, e.judgement.field))) for e in digest.entries)
+    _navigation_reaches_headings(render_markdown(
+        dataclasses.replace(digest, profile=dataclasses.replace(digest.profile, fields=fields), entries=entries), NOW))
 
 
 @pytest.mark.parametrize("ascii_text", ["Hello, World! (v2) a_b-c", "Tabs\tand ~tildes~ & 100% <tags>", "  x  "])

@@ -81,6 +81,7 @@ def _groups(digest: Digest) -> list[tuple[str, list[DigestEntry]]]:
 def _section(digest: Digest, name: str, rows: list[DigestEntry], slugger: Slugger) -> SectionView:
     limit = digest.profile.max_per_field
     shown = rows if limit is None else rows[:limit]
+    name = one_line(name)  # as the heading shows it, so the anchor is the one GitHub gives it
     anchor = slugger.slug(name)  # the section heading comes before its entries' headings
     entries = tuple(_entry(e, slugger) for e in shown)
     more = None

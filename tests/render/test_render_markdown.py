@@ -131,7 +131,7 @@ def test_a_day_without_recommendations_says_so() -> None:
     digest = dataclasses.replace(digest, entries=tuple(dataclasses.replace(e, recommended=False)
                                                        for e in digest.entries))
     md = render_markdown(digest, NOW)
-    assert "今天阅读的 6 篇论文中，没有达到推荐分数线（7.0 分）的论文。" in md
+    assert "本期阅读的 6 篇论文中，没有达到推荐分数线（7.0 分）的论文。" in md
     assert "## " not in md
 
 
@@ -171,7 +171,7 @@ def test_field_navigation_lists_fields_with_entries() -> None:
 
 def test_english_counts_read_naturally() -> None:
     one = dataclasses.replace(local_en_digest(), profile=profile("en", max_per_field=2))
-    assert "*1 more paper in this field scored above the threshold (at most 2 are listed per field).*" in (
+    assert "*1 more paper in this field reached the threshold (at most 2 are listed per field).*" in (
         render_markdown(one, NOW))
     llm = _with_facts(local_en_digest(), llm_judged=1, model="gpt-4o-mini", tokens=TokenUsage(900, 100, 0))
     assert "LLM gpt-4o-mini judged 1 paper | tokens: 1000 (prompt 900 / completion 100, of which reasoning 0)" in (
@@ -183,5 +183,5 @@ def test_one_paper_read_is_one_paper_in_english() -> None:
     one = _with_facts(dataclasses.replace(digest, entries=digest.entries[:1]), papers_read=1)
     assert "Read 1 new paper automatically; 1 recommended." in _quote_lines(render_markdown(one, NOW))
     unpicked = dataclasses.replace(one, entries=(dataclasses.replace(one.entries[0], recommended=False),))
-    assert "\nNone of the 1 paper read today reached the recommendation threshold (7.0).\n" in (
+    assert "\nNone of the 1 paper read for this digest reached the recommendation threshold (7.0).\n" in (
         render_markdown(unpicked, NOW))

@@ -4,6 +4,10 @@ re-run sends only what is missing."""
 from __future__ import annotations
 
 import dataclasses
+import os
+import signal
+import threading
+import time
 from collections.abc import Iterator, Sequence
 from datetime import date
 from pathlib import Path
@@ -137,3 +141,34 @@ def test_a_local_only_rerun_keeps_the_llms_verdicts_it_already_has(tmp_path: Pat
     f = again.digest.facts
     assert (f.llm_judged, f.model, f.llm_scorer) == (30, "fake-model", scorer.name)
     assert f.tokens == first.digest.facts.tokens and again.spent.total == 0  # said as the day's, none by this run
+
+
+def test_ctrl_c_while_requests_are_in_flight_keeps_the_answers_they_bring(tmp_path: Path, day, profile):
+    # Ctrl-C during the second wave of requests: the run waited for the requests in flight, which the endpoint
+    # answered (and billed), then dropped their answers, so the re-run paid for the same batches again
+    papers = day[:40]
+    with FakeOpenAI(latency=lambda n: 1.0) as server:
+        scorer, profile, listing = llm_day(server, profile, papers, concurrency=2)
+
+        def ctrl_c_in_the_second_wave() -> None:
+            deadline = time.monotonic() + 10
+            while len(server.received) < 4 and time.monotonic() < deadline:
+                time.sleep(0.02)
+            time.sleep(0.3)
+            os.kill(os.getpid(), signal.SIGINT)
+
+        store = Store.open(tmp_path / "data")
+        killer = threading.Thread(target=ctrl_c_in_the_second_wave)
+        killer.start()
+        with pytest.raises(KeyboardInterrupt):
+            run_listing(store, profile, listing, TitleLengthScorer(), scorer, tmp_path / "out", no_publishing)
+        killer.join()
+        answered = {p.title for r in server.received if r.finished for p in r.papers}
+        committed = store.judgements(papers, scorer.name, profile.version)
+        assert len(answered) == 40 and len(committed) == 40  # both waves answered, and kept
+
+        server.received.clear()
+        outcome = run_listing(store, profile, listing, TitleLengthScorer(), scorer, tmp_path / "out", no_publishing)
+        store.close()
+    assert not server.received  # nothing paid for twice
+    assert outcome.digest is not None and outcome.digest.facts.llm_judged == 40

@@ -36,6 +36,7 @@ _RETRY_STATUSES = {408, 409, 425, 429} | set(range(500, 600))
 _WHAT_TO_CHECK = {401: "the key in {key_env}", 403: "the key in {key_env}", 404: "llm.base_url and llm.model"}
 # what the client sends where the profile names no key: endpoints without authentication ignore it
 _NO_KEY = "no-key"
+INTERRUPTED = "interrupted before it was sent"
 
 
 @dataclass(frozen=True)
@@ -71,18 +72,31 @@ class LLMScorer:
         if not papers:
             return
         budget = _Budget(budget_remaining)
+        stop = threading.Event()
         batches = plan_batches(papers, self.settings.batch_size, self.settings.concurrency)
         pool = ThreadPoolExecutor(max_workers=self.settings.concurrency, thread_name_prefix="llm")
         futures: list[Future[list[BatchResult]]] = [
-            pool.submit(self._judge_batch, batch, profile, budget) for batch in batches]
+            pool.submit(self._judge_batch, batch, profile, budget, stop) for batch in batches]
+        handed: set[Future[list[BatchResult]]] = set()
         try:
             for done in as_completed(futures):
+                handed.add(done)
                 yield from done.result()
+        except KeyboardInterrupt:
+            # the requests in flight get answered and billed whatever we do: hand their answers over, ask nothing new
+            stop.set()
+            for f in futures:
+                f.cancel()
+            for done in as_completed([f for f in futures if f not in handed and not f.cancelled()]):
+                yield from done.result()
+            raise
         finally:
+            stop.set()
             pool.shutdown(wait=True, cancel_futures=True)  # a consumer that stops early sends nothing more
 
-    def _judge_batch(self, batch: Sequence[Paper], profile: Profile, budget: _Budget) -> list[BatchResult]:
-        tally = _Tally()
+    def _judge_batch(self, batch: Sequence[Paper], profile: Profile, budget: _Budget,
+                     stop: threading.Event) -> list[BatchResult]:
+        tally = _Tally(stop=stop)
         missing = list(batch)
         for round_no in range(MAX_REASK_ROUNDS + 1):
             size = max(1, math.ceil(len(batch) / 2 ** round_no))
@@ -99,6 +113,9 @@ class LLMScorer:
 
     def _ask(self, chunk: list[Paper], profile: Profile, budget: _Budget, tally: _Tally) -> list[Paper]:
         """Ask about one chunk; record verdicts and spend in the tally; return the papers left unanswered."""
+        if tally.stop.is_set():
+            tally.fail(chunk, INTERRUPTED)
+            return []
         if tally.gave_up:  # the endpoint failed for good or the budget ran out: don't ask again
             tally.fail(chunk, tally.gave_up)
             return []
@@ -271,6 +288,7 @@ class _Tally:
     problems: list[str] = field(default_factory=list)
     failures: dict[str, list[str]] = field(default_factory=dict)  # why -> paper ids
     gave_up: str = ""  # why this batch stopped asking
+    stop: threading.Event = field(default_factory=threading.Event)  # set when the run is interrupted
 
     def spend(self, usage: TokenUsage, model: str | None) -> None:
         self.usage += usage
@@ -278,7 +296,7 @@ class _Tally:
 
     def fail(self, papers: Sequence[Paper], why: str) -> None:
         self.failures.setdefault(why, []).extend(p.id for p in papers)
-        if why == BUDGET_REACHED or why.startswith("LLM endpoint"):
+        if why in (BUDGET_REACHED, INTERRUPTED) or why.startswith("LLM endpoint"):
             self.gave_up = self.gave_up or why
 
     def results(self, batch: Sequence[Paper], scorer: str, profile: Profile) -> list[BatchResult]:

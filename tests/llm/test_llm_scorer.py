@@ -288,3 +288,20 @@ def test_batches_fill_whole_waves_with_balanced_sizes(day):
     assert [len(b) for b in plan_batches(day[:7], 20, 8)] == [7]
     flat = [p.id for b in plan_batches(day[:95], 20, 4) for p in b]
     assert flat == [p.id for p in day[:95]]
+
+
+def test_a_score_on_another_scale_is_rejected_and_asked_again(day, profile):
+    # a model that scored out of 100 had every paper clamped to 10: 164 of 282 papers of a seed day recommended
+    asked: list[int] = []
+
+    def out_of_100_once(papers: list) -> list:
+        asked.append(len(papers))
+        return [[p.n, 85 if len(asked) == 1 else 3, 4, "与多模态智能体相关。"] for p in papers]
+
+    with FakeOpenAI(out_of_100_once) as server:
+        results = run(make_scorer(server.v1_url), day[:4], profile)
+    assert asked == [4, 2, 2] and not failed(results)
+    assert {j.score for j in judged(results).values()} == {3}
+    with FakeOpenAI(lambda papers: [[p.n, 85, 4, "相关。"] for p in papers]) as server:
+        results = run(make_scorer(server.v1_url, concurrency=1), day[:1], profile)
+    assert failed(results) == {day[0].id: "no valid verdict after 3 tries: paper #1: score 85 is outside 0-10"}

@@ -142,6 +142,8 @@ def _read_entry(entry: object, profile: Profile) -> tuple[int | None, Verdict | 
     score = _as_score(entry[1])
     if score is None:
         return number, None, f"paper #{number}: score {entry[1]!r:.20} is not a number"
+    if not 0 <= score <= 10:  # another scale (out of 100, say): clamping it would recommend every paper
+        return number, None, f"paper #{number}: score {_fmt(score)} is outside 0-10"
     field = _field(entry[2] if len(entry) > 2 else None, profile)
     if field is None and score >= profile.min_score:
         return number, None, f"paper #{number}: field {entry[2] if len(entry) > 2 else None!r:.30} is not a profile field"
@@ -187,7 +189,7 @@ def _as_score(value: object) -> float | None:
         return None
     if score != score:  # NaN
         return None
-    return min(10.0, max(0.0, score))
+    return score
 
 
 def _as_data(text: str) -> str:

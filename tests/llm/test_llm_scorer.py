@@ -305,3 +305,13 @@ def test_a_score_on_another_scale_is_rejected_and_asked_again(day, profile):
     with FakeOpenAI(lambda papers: [[p.n, 85, 4, "相关。"] for p in papers]) as server:
         results = run(make_scorer(server.v1_url, concurrency=1), day[:1], profile)
     assert failed(results) == {day[0].id: "no valid verdict after 3 tries: paper #1: score 85 is outside 0-10"}
+
+
+def test_a_score_written_as_a_fraction_is_read(day, profile):
+    # "8/10" was "not a number": every verdict rejected, asked again twice, and the seed day failed whole at 3.3x
+    # the tokens of a day that succeeds
+    fractions = ["8/10", " 3 / 10 ", "85/100", "7.5/10"]
+    with FakeOpenAI(lambda papers: [[p.n, fractions[p.n - 1], 4, "相关。"] for p in papers]) as server:
+        results = run(make_scorer(server.v1_url), day[:4], profile)
+    assert len(server.received) == 1 and not failed(results)
+    assert [judged(results)[p.id].score for p in day[:4]] == [8, 3, 8.5, 7.5]

@@ -19,6 +19,7 @@ PROMPT_VERSION = "p4"
 DESCRIPTION_MAX_CHARS = 120
 REASON_MAX_CHARS = {"zh": 20, "en": 14}  # zh: characters; en: words
 _LANGUAGE_NAME = {"zh": "Chinese (简体中文)", "en": "English"}
+_FRACTION = re.compile(r"(\d+(?:\.\d+)?)\s*/\s*(\d+(?:\.\d+)?)")
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 _DELIMITER = re.compile(r"<\s*/?\s*papers\s*>", re.IGNORECASE)
 _FENCE = re.compile(r"```(?:json)?\s*(.*?)```", re.DOTALL | re.IGNORECASE)
@@ -183,6 +184,8 @@ def _as_int(value: object) -> int | None:
 def _as_score(value: object) -> float | None:
     if isinstance(value, bool):
         return None
+    if isinstance(value, str) and (m := _FRACTION.fullmatch(value.strip())) and float(m[2]) > 0:
+        return 10 * float(m[1]) / float(m[2])  # "8/10", as models write a score when they forget the format
     try:
         score = float(value)  # type: ignore[arg-type]
     except (TypeError, ValueError):

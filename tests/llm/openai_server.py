@@ -8,7 +8,8 @@ paperradar's JSON format, unless the fault planned for that request says otherwi
 Faults: "429" (with Retry-After), "500", "401", "hang" (answers after `hang_s`), "malformed" (cut-off JSON),
 "not_json" (an HTTP body that is not JSON), "missing" (last paper left out), "extra" (an id not in the
 batch), "duplicate" (first paper answered twice), "bad_field" (field index not in the profile),
-"english" (reasons not in Chinese), "no_json_mode" (400 to any request with a response_format), "fenced" (JSON inside ```json fences amid prose),
+"english" (reasons not in Chinese), "length" (the answer cut in the middle of
+its second half's first verdict, finish_reason "length", as a max_tokens limit cuts it), "refusal" (prose, no JSON), "no_json_mode" (400 to any request with a response_format), "fenced" (JSON inside ```json fences amid prose),
 "reasoning" (reasoning_content + reasoning tokens, as doubao thinking models send), "think" (the reasoning inline in
 the content, in <think> tags, as DeepSeek-R1 distills on Ollama or vLLM without a reasoning parser send it).
 """
@@ -165,10 +166,11 @@ class FakeOpenAI:
         entries = _corrupt(self.policy(papers), fault, len(papers))
         content = _content(entries, fault)
         reasoning = "先逐篇阅读摘要，再对照研究方向打分。" * 8 if fault == "reasoning" else None
+        finish = "length" if fault == "length" else "stop"
         return 200, {"Content-Type": "application/json"}, json.dumps(
-            self._completion(body, content, reasoning), ensure_ascii=False).encode()
+            self._completion(body, content, reasoning, finish), ensure_ascii=False).encode()
 
-    def _completion(self, body: dict, content: str, reasoning: str | None) -> dict:
+    def _completion(self, body: dict, content: str, reasoning: str | None, finish: str = "stop") -> dict:
         prompt_tokens = sum(self.count(m.get("content", "")) for m in body.get("messages", []))
         reasoning_tokens = self.count(reasoning) if reasoning else 0
         completion_tokens = self.count(content) + reasoning_tokens
@@ -178,7 +180,7 @@ class FakeOpenAI:
         return {
             "id": f"chatcmpl-{len(self.received)}", "object": "chat.completion", "created": int(time.time()),
             "model": self.model,
-            "choices": [{"index": 0, "message": message, "finish_reason": "stop"}],
+            "choices": [{"index": 0, "message": message, "finish_reason": finish}],
             "usage": {"prompt_tokens": prompt_tokens, "completion_tokens": completion_tokens,
                       "total_tokens": prompt_tokens + completion_tokens,
                       "completion_tokens_details": {"reasoning_tokens": reasoning_tokens}},
@@ -204,6 +206,12 @@ def _content(entries: list[Entry], fault: str | None) -> str:
     text = json.dumps({"r": entries}, ensure_ascii=False, separators=(",", ":"))
     if fault == "malformed":
         return text[: len(text) // 2]
+    if fault == "length":
+        rows = [json.dumps(e, ensure_ascii=False, separators=(",", ":")) for e in entries]
+        half = len(rows) // 2
+        return '{"r":[' + "".join(r + "," for r in rows[:half]) + rows[half][:len(rows[half]) // 2]
+    if fault == "refusal":
+        return "I am sorry, but I cannot rate these papers."
     if fault == "fenced":
         return f"Here are the verdicts:\n```json\n{text}\n```\nHope this helps."
     if fault == "think":

@@ -131,19 +131,19 @@ def test_a_refused_key_says_which_variable_to_check(day, profile):
     assert results[0].failure.endswith("HTTP 401: invalid api key (check the key in PAPERRADAR_TEST_LLM_KEY)")
 
 
-@pytest.mark.parametrize("fault", ["malformed", "not_json"])
+@pytest.mark.parametrize("fault", ["refusal", "not_json"])
 def test_an_unreadable_answer_is_asked_again_in_smaller_batches(day, profile, server, fault):
     server.faults = first_faults(fault)
     results = run(make_scorer(server.v1_url, concurrency=1), day[:10], profile)
     assert len(judged(results)) == 10
-    if fault == "malformed":  # an unreadable completion: the batch is asked again, split in two
+    if fault == "refusal":  # an unreadable completion: the batch is asked again, split in two
         assert [len(s.papers) for s in server.received] == [10, 5, 5]
     else:  # an unreadable HTTP body is a transport failure: the same request again
         assert [len(s.papers) for s in server.received] == [10, 10]
 
 
 def test_answers_that_stay_unreadable_fail_after_bounded_tries(day, profile, server):
-    server.faults = every("malformed")
+    server.faults = every("refusal")
     results = run(make_scorer(server.v1_url, concurrency=1), day[:8], profile)
     assert len(server.received) == 1 + 2 + 4 and MAX_REASK_ROUNDS == 2
     assert set(failed(results)) == {p.id for p in day[:8]} and not judged(results)
@@ -315,3 +315,16 @@ def test_a_score_written_as_a_fraction_is_read(day, profile):
         results = run(make_scorer(server.v1_url), day[:4], profile)
     assert len(server.received) == 1 and not failed(results)
     assert [judged(results)[p.id].score for p in day[:4]] == [8, 3, 8.5, 7.5]
+
+
+def test_an_answer_cut_short_keeps_the_verdicts_it_completed(day, profile):
+    # a reply cut by finish_reason=length was read as no answer at all: its whole batch, paid for, asked again;
+    # with every reply cut, a seed day spent 3.3x its tokens and judged nothing
+    picks = {day[1].title: (8, 4)}
+    with FakeOpenAI(by_title(picks), faults=first_faults("length")) as server:
+        results = run(make_scorer(server.v1_url, concurrency=1), day[:10], profile)
+    assert [[p.n for p in s.papers] for s in server.received] == [list(range(1, 11)), [1, 2, 3, 4, 5]]
+    assert [p.title for p in server.received[1].papers] == [p.title for p in day[5:10]]
+    got = judged(results)
+    assert len(got) == 10 and not failed(results)
+    assert (got[day[1].id].score, got[day[1].id].field) == (8, profile.field_names[4])

@@ -20,6 +20,7 @@ DESCRIPTION_MAX_CHARS = 120
 REASON_MAX_CHARS = {"zh": 20, "en": 14}  # zh: characters; en: words
 _LANGUAGE_NAME = {"zh": "Chinese (简体中文)", "en": "English"}
 _FRACTION = re.compile(r"(\d+(?:\.\d+)?)\s*/\s*(\d+(?:\.\d+)?)")
+_VERDICT_LIST = re.compile(r"\[\s*[\[{]")
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 _DELIMITER = re.compile(r"<\s*/?\s*papers\s*>", re.IGNORECASE)
 _FENCE = re.compile(r"```(?:json)?\s*(.*?)```", re.DOTALL | re.IGNORECASE)
@@ -78,7 +79,8 @@ def messages(papers: Sequence[Paper], profile: Profile) -> list[dict[str, str]]:
 
 def extract_json(text: str) -> object:
     """The first JSON object or array in a completion: bare, inside ```json fences, or amid prose; never inside
-    the <think> block of reasoning, whose drafts are not the answer."""
+    the <think> block of reasoning, whose drafts are not the answer. An answer cut short (finish_reason
+    "length") gives the verdicts it completed: they are paid for, and only the rest need asking again."""
     text = _THINKING.sub("", text)
     for candidate in (text, *_FENCE.findall(text)):
         try:
@@ -90,8 +92,28 @@ def extract_json(text: str) -> object:
         try:
             return decoder.raw_decode(text, m.start())[0]
         except json.JSONDecodeError:
-            continue
+            if completed := _completed_verdicts(text, m.start(), decoder):
+                return completed
     raise AnswerUnreadable(f"no JSON in the answer: {text[:120]!r}")
+
+
+def _completed_verdicts(text: str, start: int, decoder: json.JSONDecoder) -> list[object]:
+    """The whole verdicts at the head of the first list of verdicts from `start` on, up to where the text breaks."""
+    head = _VERDICT_LIST.search(text, start)
+    if head is None:
+        return []
+    out: list[object] = []
+    rest = text[head.start() + 1:]
+    while True:
+        try:
+            verdict, end = decoder.raw_decode(rest := rest.lstrip())
+        except json.JSONDecodeError:
+            return out
+        out.append(verdict)
+        rest = rest[end:].lstrip()
+        if not rest.startswith(","):
+            return out
+        rest = rest[1:]
 
 
 def read_answer(text: str, count: int, profile: Profile) -> Answer:

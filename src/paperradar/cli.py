@@ -327,7 +327,9 @@ def summary(outcome: Outcome) -> str:
     line = f"{d.announce_date}: {read}, {len(d.recommended)} recommended"
     if f.llm_judged:
         this_run = "" if outcome.spent.total == f.tokens.total else f", {outcome.spent.total} of them by this run"
-        line += f", {f.llm_judged} judged by {f.model or 'the LLM'} ({f.tokens.total} tokens{this_run})"
+        n = f.tokens.unreported
+        unreported = f"; no usage reported for {n} request{'' if n == 1 else 's'}" if n else ""
+        line += f", {f.llm_judged} judged by {f.model or 'the LLM'} ({f.tokens.total} tokens{this_run}{unreported})"
     return line
 
 

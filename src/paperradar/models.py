@@ -150,10 +150,11 @@ class TokenUsage:
     prompt: int = 0
     completion: int = 0
     reasoning: int = 0  # part of completion for thinking models; counted separately for the header
+    unreported: int = 0  # requests the endpoint answered without a usage block: their tokens are unknown
 
     def __add__(self, other: TokenUsage) -> TokenUsage:
         return TokenUsage(self.prompt + other.prompt, self.completion + other.completion,
-                          self.reasoning + other.reasoning)
+                          self.reasoning + other.reasoning, self.unreported + other.unreported)
 
     @property
     def total(self) -> int:

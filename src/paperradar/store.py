@@ -61,6 +61,9 @@ MIGRATIONS: list[tuple[str, str]] = [
     ("record the liked or disliked ids that the arXiv API did not know", """
         CREATE TABLE unknown_ids (paper_id TEXT PRIMARY KEY, checked_at TEXT NOT NULL);
     """),
+    ("count the requests whose endpoint reported no token usage", """
+        ALTER TABLE batches ADD COLUMN unreported_requests INTEGER NOT NULL DEFAULT 0;
+    """),
 ]
 
 
@@ -230,16 +233,17 @@ class Store:
             self.db.executemany("INSERT OR REPLACE INTO judgements VALUES (?,?,?,?,?,?,?,?,?)", rows)
             self.db.execute(
                 "INSERT INTO batches (run_id, announce_date, scorer, model, paper_ids, failure, prompt_tokens, "
-                "completion_tokens, reasoning_tokens, created_at) VALUES (?,?,?,?,?,?,?,?,?,?)",
+                "completion_tokens, reasoning_tokens, unreported_requests, created_at) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
                 (run_id, announce_date.isoformat(), scorer, batch.model,
                  json.dumps(list(batch.paper_ids or [j.paper_id for j in batch.judgements])), batch.failure,
-                 u.prompt, u.completion, u.reasoning, _now()))
+                 u.prompt, u.completion, u.reasoning, u.unreported, _now()))
 
     def spend(self, announce_date: date, scorer_prefix: str = "llm:") -> tuple[TokenUsage, str | None]:
         """Tokens spent on a listing by every run so far, and the last model the endpoint named."""
         row = self.db.execute(
             "SELECT COALESCE(SUM(prompt_tokens),0), COALESCE(SUM(completion_tokens),0), "
-            "COALESCE(SUM(reasoning_tokens),0) FROM batches WHERE announce_date = ? AND scorer LIKE ?",
+            "COALESCE(SUM(reasoning_tokens),0), COALESCE(SUM(unreported_requests),0) FROM batches "
+            "WHERE announce_date = ? AND scorer LIKE ?",
             (announce_date.isoformat(), scorer_prefix + "%")).fetchone()
         model = self.db.execute("SELECT model FROM batches WHERE announce_date = ? AND scorer LIKE ? AND "
                                 "model IS NOT NULL ORDER BY id DESC LIMIT 1",
@@ -253,9 +257,10 @@ class Store:
             marks = ",".join("?" * len(chunk))
             for r in self.db.execute(
                     "SELECT run_id, COALESCE(SUM(CASE WHEN failure IS NULL THEN json_array_length(paper_ids) END), 0), "
-                    "SUM(prompt_tokens), SUM(completion_tokens), SUM(reasoning_tokens) FROM batches "
+                    "SUM(prompt_tokens), SUM(completion_tokens), SUM(reasoning_tokens), SUM(unreported_requests) "
+                    "FROM batches "
                     f"WHERE scorer LIKE ? AND run_id IN ({marks}) GROUP BY run_id", [scorer_prefix + "%", *chunk]):
-                out[r[0]] = (r[1], TokenUsage(r[2], r[3], r[4]))
+                out[r[0]] = (r[1], TokenUsage(r[2], r[3], r[4], r[5]))
         return out
 
     def tokens_spent_on(self, day: date) -> int:

@@ -9,7 +9,7 @@ Faults: "429" (with Retry-After), "500", "401", "hang" (answers after `hang_s`),
 "not_json" (an HTTP body that is not JSON), "missing" (last paper left out), "extra" (an id not in the
 batch), "duplicate" (first paper answered twice), "bad_field" (field index not in the profile),
 "english" (reasons not in Chinese), "length" (the answer cut in the middle of
-its second half's first verdict, finish_reason "length", as a max_tokens limit cuts it), "refusal" (prose, no JSON), "no_json_mode" (400 to any request with a response_format), "fenced" (JSON inside ```json fences amid prose),
+its second half's first verdict, finish_reason "length", as a max_tokens limit cuts it), "refusal" (prose, no JSON), "no_usage" (no usage block), "no_json_mode" (400 to any request with a response_format), "fenced" (JSON inside ```json fences amid prose),
 "reasoning" (reasoning_content + reasoning tokens, as doubao thinking models send), "think" (the reasoning inline in
 the content, in <think> tags, as DeepSeek-R1 distills on Ollama or vLLM without a reasoning parser send it).
 """
@@ -167,8 +167,10 @@ class FakeOpenAI:
         content = _content(entries, fault)
         reasoning = "先逐篇阅读摘要，再对照研究方向打分。" * 8 if fault == "reasoning" else None
         finish = "length" if fault == "length" else "stop"
-        return 200, {"Content-Type": "application/json"}, json.dumps(
-            self._completion(body, content, reasoning, finish), ensure_ascii=False).encode()
+        completion = self._completion(body, content, reasoning, finish)
+        if fault == "no_usage":
+            del completion["usage"]
+        return 200, {"Content-Type": "application/json"}, json.dumps(completion, ensure_ascii=False).encode()
 
     def _completion(self, body: dict, content: str, reasoning: str | None, finish: str = "stop") -> dict:
         prompt_tokens = sum(self.count(m.get("content", "")) for m in body.get("messages", []))

@@ -9,20 +9,21 @@ import signal
 import threading
 import time
 from collections.abc import Iterator, Sequence
-from datetime import date
+from datetime import date, datetime, timezone
 from pathlib import Path
 
 import pytest
 from conftest import make_scorer
-from openai_server import FakeOpenAI, by_title
+from openai_server import FakeOpenAI, by_title, every
 
-from paperradar.models import BatchResult, Judgement, Paper, Profile
+from paperradar.models import BatchResult, Judgement, Paper, Profile, TokenUsage
 from paperradar.pipeline import run_listing
 from paperradar.scorers.llm import LLMScorer
 from paperradar.sources import Listing
 from paperradar.store import Store
 
 DAY = date(2026, 2, 5)
+DAY_END = datetime(2026, 2, 5, 22, tzinfo=timezone.utc)
 
 
 def no_publishing(*args: object, **kwargs: object) -> list[Path]:
@@ -172,3 +173,21 @@ def test_ctrl_c_while_requests_are_in_flight_keeps_the_answers_they_bring(tmp_pa
         store.close()
     assert not server.received  # nothing paid for twice
     assert outcome.digest is not None and outcome.digest.facts.llm_judged == 40
+
+
+def test_an_endpoint_that_reports_no_usage_gets_no_invented_token_count(tmp_path: Path, day, profile):
+    # without a usage block the tokens were counted offline and shown as what the endpoint reported (48,673 for a
+    # seed day whose true spend, by the endpoint's own count, was 64,874)
+    from paperradar.cli import summary
+    from paperradar.render.markdown import render_markdown
+    papers = day[:30]
+    with FakeOpenAI(faults=every("no_usage")) as server:
+        scorer, profile, listing = llm_day(server, profile, papers, concurrency=1)
+        store = Store.open(tmp_path / "data")
+        outcome = run_listing(store, profile, listing, TitleLengthScorer(), scorer, tmp_path / "out", no_publishing)
+        store.close()
+    digest = outcome.digest
+    assert digest is not None and digest.facts.llm_judged == 30
+    assert digest.facts.tokens == TokenUsage(unreported=3) and outcome.spent == TokenUsage(unreported=3)
+    assert "消耗 Tokens：0（输入 0 / 输出 0，其中推理 0）；另有 3 次请求的用量端点未报告" in render_markdown(digest, DAY_END)
+    assert summary(outcome).endswith("30 judged by fake-model (0 tokens; no usage reported for 3 requests)")

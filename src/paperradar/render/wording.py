@@ -28,6 +28,7 @@ _TEXT: dict[Language, dict[str, str]] = {
                "（输入 {prompt} / 输出 {completion}，其中推理 {reasoning}）",
         "llm_none": "LLM {model}未能评审任何论文 | 消耗 Tokens：{total}"
                     "（输入 {prompt} / 输出 {completion}，其中推理 {reasoning}）",
+        "unreported": "；另有 {n} 次请求的用量端点未报告",
         "budget": "已达到每日 Token 预算，之后的论文未再发送给 LLM，只有本地评分。",
         "failed": "失败的批次：{batches}；这些论文将在下次运行时重试。",
         "failure": "{failure}（{batches}{n} 篇论文：{ids}）",
@@ -64,6 +65,7 @@ _TEXT: dict[Language, dict[str, str]] = {
                " (prompt {prompt} / completion {completion}, of which reasoning {reasoning})",
         "llm_none": "LLM {model}judged no paper | tokens: {total}"
                     " (prompt {prompt} / completion {completion}, of which reasoning {reasoning})",
+        "unreported": "; the endpoint reported no usage for {n} more {requests}",
         "budget": "The daily token budget was reached: later papers were not sent to the LLM and were scored"
                   " locally only.",
         "failed": "Failed batches: {batches}; their papers will be retried on the next run.",
@@ -115,13 +117,17 @@ def updated_line(language: Language, zone: str, now: datetime) -> str:
 
 def _llm_line(language: Language, facts: RunFacts) -> str | None:
     tokens: TokenUsage = facts.tokens
-    if facts.llm_judged <= 0 and tokens.total <= 0:
+    if facts.llm_judged <= 0 and tokens.total <= 0 and not tokens.unreported:
         return None  # no LLM ran: name none
     model = f"{facts.model} " if facts.model else ""
     key = "llm" if facts.llm_judged > 0 else "llm_none"
-    return text(language, key, model=model, judged=facts.llm_judged, papers=_papers(facts.llm_judged),
+    line = text(language, key, model=model, judged=facts.llm_judged, papers=_papers(facts.llm_judged),
                 total=tokens.total,
                 prompt=tokens.prompt, completion=tokens.completion, reasoning=tokens.reasoning)
+    if tokens.unreported:
+        requests = "request" if tokens.unreported == 1 else "requests"
+        line += text(language, "unreported", n=tokens.unreported, requests=requests)
+    return line
 
 
 def header_lines(digest: Digest, now: datetime) -> list[str]:

@@ -130,7 +130,7 @@ class LLMScorer:
             budget.settle(estimate, 0)
             tally.fail(chunk, str(e))
             return []
-        budget.settle(estimate, reply.usage.total)
+        budget.settle(estimate, estimate if reply.usage.unreported else reply.usage.total)
         tally.spend(reply.usage, reply.model)
         try:
             answer = prompt.read_answer(reply.content, len(chunk), profile)
@@ -208,14 +208,14 @@ class _Endpoint:
         response = self.client.chat.completions.create(model=self.settings.model, messages=messages,  # type: ignore[arg-type]
                                                        **extra)  # type: ignore[call-overload]
         content = (response.choices[0].message.content or "") if response.choices else ""
-        return _Reply(content, _usage(response, messages, content), response.model or None)
+        return _Reply(content, _usage(response), response.model or None)
 
 
-def _usage(response: object, messages: list[dict[str, str]], content: str) -> TokenUsage:
-    """The endpoint's own count; our offline count only where the endpoint reported none."""
+def _usage(response: object) -> TokenUsage:
+    """The endpoint's own count; where it reported none, a request whose tokens are unknown (never our guess)."""
     usage = getattr(response, "usage", None)
     if usage is None:
-        return TokenUsage(sum(count_tokens(m["content"]) for m in messages), count_tokens(content))
+        return TokenUsage(unreported=1)
     details = getattr(usage, "completion_tokens_details", None)
     reasoning = getattr(details, "reasoning_tokens", None) or 0
     return TokenUsage(usage.prompt_tokens or 0, usage.completion_tokens or 0, reasoning)

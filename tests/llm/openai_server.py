@@ -190,7 +190,7 @@ class FakeOpenAI:
 
 
 def _corrupt(entries: list[Entry], fault: str | None, count: int) -> list[Entry]:
-    entries = [list(e) for e in entries]
+    entries = [list(e) if isinstance(e, list) else e for e in entries]  # a policy may answer in objects
     if fault == "missing" and entries:
         entries.pop()
     elif fault == "extra":

@@ -328,3 +328,17 @@ def test_an_answer_cut_short_keeps_the_verdicts_it_completed(day, profile):
     got = judged(results)
     assert len(got) == 10 and not failed(results)
     assert (got[day[1].id].score, got[day[1].id].field) == (8, profile.field_names[4])
+
+
+def test_verdicts_as_objects_keyed_by_id_are_read(day, profile):
+    # {"id": 1, "score": 8, ...}, as models write an object when they drop the array format, had no paper number:
+    # every verdict rejected, asked again twice, the day failed at 3.3x its tokens
+    def objects(papers: list) -> list:
+        return [{"id": p.n, "score": 8, "field": 4, "reason": "与多模态智能体相关。"} if p.n == 1
+                else {"id": p.n, "score": 3} for p in papers]
+
+    with FakeOpenAI(objects) as server:
+        results = run(make_scorer(server.v1_url), day[:3], profile)
+    assert len(server.received) == 1 and not failed(results)
+    got = judged(results)
+    assert (got[day[0].id].score, got[day[0].id].field, got[day[1].id].score) == (8, profile.field_names[4], 3)

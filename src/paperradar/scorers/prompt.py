@@ -21,6 +21,7 @@ REASON_MAX_CHARS = {"zh": 20, "en": 14}  # zh: characters; en: words
 _LANGUAGE_NAME = {"zh": "Chinese (简体中文)", "en": "English"}
 _FRACTION = re.compile(r"(\d+(?:\.\d+)?)\s*/\s*(\d+(?:\.\d+)?)")
 _VERDICT_LIST = re.compile(r"\[\s*[\[{]")
+_NUMBER_KEYS = ("i", "n", "N", "id")  # how an answer in objects names the paper: the prompt's "#N", or an id
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 _DELIMITER = re.compile(r"<\s*/?\s*papers\s*>", re.IGNORECASE)
 _FENCE = re.compile(r"```(?:json)?\s*(.*?)```", re.DOTALL | re.IGNORECASE)
@@ -155,7 +156,8 @@ def _entries(data: object) -> list[object]:
 def _read_entry(entry: object, profile: Profile) -> tuple[int | None, Verdict | None, str | None]:
     """(paper number, verdict or None if invalid, problem)."""
     if isinstance(entry, dict):
-        entry = [entry.get("i", entry.get("n")), entry.get("s", entry.get("score")),
+        number = next((entry[k] for k in _NUMBER_KEYS if k in entry), None)
+        entry = [number, entry.get("s", entry.get("score")),
                  entry.get("f", entry.get("field")), entry.get("r", entry.get("reason"))]
     if not isinstance(entry, list) or len(entry) < 2:
         return None, None, f"unreadable verdict {entry!r:.60}"

@@ -6,6 +6,7 @@ orchestration (idempotence, stale listings, crashes, failures), not about rankin
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator, Sequence
 from dataclasses import replace
 from datetime import date
@@ -14,14 +15,16 @@ from pathlib import Path
 import pytest
 
 from paperradar.cli import _example_profile
+from paperradar.evidence import gather
 from paperradar.models import BatchResult, Judgement, Paper, Profile, TokenUsage
 from paperradar.pipeline import load_digest, run_listing
 from paperradar.sources import Listing
 from paperradar.render.publish import publish
+from paperradar.sources.api import parse_feed
 from paperradar.sources.jsonl import read_jsonl
 from paperradar.store import Store
 
-from _paths import SAMPLE_DAY
+from _paths import FIXTURES, SAMPLE_DAY
 
 DAY = date(2026, 2, 5)
 
@@ -232,3 +235,20 @@ def test_a_profile_edit_keeps_the_days_published_before_it(store: Store, day: Li
     assert load_digest(store, edited, DAY).entries == published.entries
     page = (out / "site" / "2026-02-05.html").read_text(encoding="utf-8")
     assert all(e.paper.url in page for e in published.recommended)
+
+
+def test_a_paper_first_read_from_the_api_is_dated_by_the_listing_that_announced_it(store: Store, day: Listing,
+                                                                                  tmp_path: Path) -> None:
+    # `feedback like ID` stores the API's paper, dated by its v1 submission; the listing that later announces it
+    # must date it as that listing, in the digest, its JSON and the evidence, not by the API's date
+    liked = parse_feed((FIXTURES / "arxiv_api_idlist_2104.12255v1.xml").read_bytes()).papers[0]
+    assert liked.announce_date == date(2021, 4, 20)
+    store.upsert_papers([liked])
+    profile, out = _example_profile(), tmp_path / "o"
+    listing = Listing(DAY, (*day.papers[:20], replace(liked, announce_date=DAY)), "the day's feed")
+    published = run_listing(store, profile, listing, KeywordScorer(), None, out, publish).digest
+    assert {e.paper.announce_date for e in published.entries} == {DAY}
+    assert {e.paper.announce_date for e in load_digest(store, profile, DAY).entries} == {DAY}
+    papers = json.loads((out / "json" / "2026-02-05.json").read_text(encoding="utf-8"))["papers"]
+    assert {p["announce_date"] for p in papers} == {"2026-02-05"}
+    assert {e.paper.announce_date for e in gather(store, profile)} == {DAY}

@@ -64,6 +64,9 @@ MIGRATIONS: list[tuple[str, str]] = [
     ("count the requests whose endpoint reported no token usage", """
         ALTER TABLE batches ADD COLUMN unreported_requests INTEGER NOT NULL DEFAULT 0;
     """),
+    ("index the listings by paper, for the date of a paper's first listing", """
+        CREATE INDEX listings_paper ON listings (paper_id, announce_date);
+    """),
 ]
 
 
@@ -156,11 +159,15 @@ class Store:
                 "updated_at=excluded.updated_at WHERE excluded.version >= papers.version", rows)
 
     def papers(self, ids: Sequence[str]) -> dict[str, Paper]:
+        """The stored papers, each dated by the first listing that announced it (the date its source stated, the
+        API's submission date say, only for a paper no listing read)."""
         out: dict[str, Paper] = {}
         for chunk in _chunks(list(ids), 500):
             marks = ",".join("?" * len(chunk))
-            for r in self.db.execute(f"SELECT * FROM papers WHERE id IN ({marks})", chunk):
-                out[r["id"]] = _paper(r)
+            for r in self.db.execute("SELECT p.*, (SELECT MIN(l.announce_date) FROM listings l WHERE l.paper_id = "
+                                     f"p.id) AS first_listed FROM papers p WHERE p.id IN ({marks})", chunk):
+                listed = r["first_listed"]
+                out[r["id"]] = _paper(r, date.fromisoformat(listed) if listed else None)
         return out
 
     def unchecked_affiliations(self, papers: Sequence[Paper]) -> list[Paper]:
@@ -187,9 +194,11 @@ class Store:
                                 [(day, p.id, i) for i, p in enumerate(papers)])
 
     def listing(self, announce_date: date) -> list[Paper]:
+        """The papers of a day's listing, in its order, dated by it: a paper stored earlier (liked, looked up in the
+        API) or listed again later keeps its own date in the papers table, not on this day."""
         rows = self.db.execute("SELECT p.* FROM listings l JOIN papers p ON p.id = l.paper_id "
                                "WHERE l.announce_date = ? ORDER BY l.position", (announce_date.isoformat(),))
-        return [_paper(r) for r in rows]
+        return [_paper(r, announce_date) for r in rows]
 
     def listing_dates(self) -> list[date]:
         rows = self.db.execute("SELECT DISTINCT announce_date FROM listings ORDER BY announce_date")
@@ -404,10 +413,12 @@ def _keep_affiliations(new: Paper, old: Paper | None) -> Paper:
     return replace(new, authors=old.authors)
 
 
-def _paper(r: sqlite3.Row) -> Paper:
+def _paper(r: sqlite3.Row, listed_on: date | None = None) -> Paper:
+    """A stored paper, dated `listed_on` when a listing dates it, else by the date its source stated."""
     authors = tuple(Author(a["name"], tuple(a.get("affiliations") or ())) for a in json.loads(r["authors"]))
     return Paper(id=r["id"], title=r["title"], authors=authors, abstract=r["abstract"],
-                 categories=tuple(json.loads(r["categories"])), announce_date=date.fromisoformat(r["announce_date"]),
+                 categories=tuple(json.loads(r["categories"])),
+                 announce_date=listed_on or date.fromisoformat(r["announce_date"]),
                  announce_type=r["announce_type"], comment=r["comment"], version=r["version"])
 
 

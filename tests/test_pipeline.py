@@ -252,3 +252,22 @@ def test_a_paper_first_read_from_the_api_is_dated_by_the_listing_that_announced_
     papers = json.loads((out / "json" / "2026-02-05.json").read_text(encoding="utf-8"))["papers"]
     assert {p["announce_date"] for p in papers} == {"2026-02-05"}
     assert {e.paper.announce_date for e in gather(store, profile)} == {DAY}
+
+
+def test_a_paper_listed_again_as_a_replacement_keeps_each_days_version_and_type(store: Store, day: Listing,
+                                                                                 tmp_path: Path) -> None:
+    # announced new (v1) one day, replaced (v2) a later day: each day's digest says what that day's listing said,
+    # and the first day, re-rendered once v2 is stored, still has the judgement its run made of v1
+    profile = replace(_example_profile(), announce_types=("new", "replace"))
+    out = tmp_path / "o"
+    first = run_listing(store, profile, Listing(DAY, day.papers[:40], "day one"), KeywordScorer(), None, out,
+                        publish).digest
+    revised = replace(first.recommended[0].paper, version=2, announce_type="replace", announce_date=date(2026, 2, 6))
+    second = run_listing(store, profile, Listing(date(2026, 2, 6), (*day.papers[40:80], revised), "day two"),
+                         KeywordScorer(), None, out, publish).digest
+    again = next(e.paper for e in second.entries if e.paper.id == revised.id)
+    assert (again.announce_date, again.announce_type, again.version) == (date(2026, 2, 6), "replace", 2)
+    assert load_digest(store, profile, DAY).entries == first.entries
+    papers = json.loads((out / "json" / "2026-02-05.json").read_text(encoding="utf-8"))["papers"]
+    assert {(p["announce_type"], p["version"]) for p in papers if p["id"] == revised.id} == {("new", 1)}
+    assert "(新版本 v2)" in (out / "history" / "2026-02-06.md").read_text(encoding="utf-8")

@@ -67,6 +67,10 @@ MIGRATIONS: list[tuple[str, str]] = [
     ("index the listings by paper, for the date of a paper's first listing", """
         CREATE INDEX listings_paper ON listings (paper_id, announce_date);
     """),
+    ("record the announce type and version each listing gave its papers", """
+        ALTER TABLE listings ADD COLUMN announce_type TEXT;
+        ALTER TABLE listings ADD COLUMN version INTEGER;
+    """),
 ]
 
 
@@ -190,15 +194,17 @@ class Store:
         day = announce_date.isoformat()
         with self._transaction():
             self.db.execute("DELETE FROM listings WHERE announce_date = ?", (day,))
-            self.db.executemany("INSERT INTO listings VALUES (?,?,?)",
-                                [(day, p.id, i) for i, p in enumerate(papers)])
+            self.db.executemany("INSERT INTO listings VALUES (?,?,?,?,?)",
+                                [(day, p.id, i, p.announce_type, p.version) for i, p in enumerate(papers)])
 
     def listing(self, announce_date: date) -> list[Paper]:
-        """The papers of a day's listing, in its order, dated by it: a paper stored earlier (liked, looked up in the
-        API) or listed again later keeps its own date in the papers table, not on this day."""
-        rows = self.db.execute("SELECT p.* FROM listings l JOIN papers p ON p.id = l.paper_id "
+        """The papers of a day's listing, in its order, as that listing gave them: its date, its announce type (a
+        paper new one day is a replacement another) and its version (the judgements of that day are of it)."""
+        rows = self.db.execute("SELECT p.*, l.announce_type AS listed_type, l.version AS listed_version "
+                               "FROM listings l JOIN papers p ON p.id = l.paper_id "
                                "WHERE l.announce_date = ? ORDER BY l.position", (announce_date.isoformat(),))
-        return [_paper(r, announce_date) for r in rows]
+        return [replace(_paper(r, announce_date), announce_type=r["listed_type"] or r["announce_type"],
+                        version=r["listed_version"] or r["version"]) for r in rows]  # NULL: recorded before both
 
     def listing_dates(self) -> list[date]:
         rows = self.db.execute("SELECT DISTINCT announce_date FROM listings ORDER BY announce_date")

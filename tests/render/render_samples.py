@@ -27,10 +27,10 @@ def papers(day: date = DAY) -> list[Paper]:
         "categories": ["cs.LG", "math.OC"], "primary_category": "cs.LG"}, day)
     affiliated = Paper("2602.00002", "Scaling Laws for snake_case Optimizers: a *very* [short] note",
                        (Author("Geoffrey Hinton", ("University of Toronto", "Google Brain")), Author("Ada Lovelace")),
-                       "An abstract.", ("cs.LG",), day)
+                       "An abstract.", ("cs.LG",), day, announce_type="replace", version=3)  # a revised paper
     third = Paper("2602.00003", "Sharpness & Flatness at 3.5% Cost", (Author("Li Wei"),), "Abstract.", ("cs.LG",), day)
     script = Paper("2602.00004", SCRIPT, (Author("Mallory <img src=x onerror=alert(2)>"),), "Abstract.",
-                   ("cs.CR", "cs.AI"), day)
+                   ("cs.CR", "cs.AI"), day, announce_type="cross")  # listed in cs.AI, its primary is cs.CR
     stray = Paper("2602.00005", "A Paper Whose Field the Profile Lacks", (Author("Zhang San"),), "Abstract.",
                   ("cs.CV",), day)
     off = Paper("2602.00006", "Remote Sensing of Crops", (Author("Someone Else"),), "Abstract.", ("cs.CV",), day)

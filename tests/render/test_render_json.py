@@ -20,12 +20,15 @@ def test_every_paper_read_is_there_with_its_judgement() -> None:
         "id": "2602.00001", "version": 2, "title": "Provable Convergence of AdamW on Piece-wise Linear Networks",
         "authors": [{"name": "Fernanda Viégas", "affiliations": []}, {"name": "Marc Mézard", "affiliations": []},
                     {"name": "José García", "affiliations": []}],
-        "categories": ["cs.LG", "math.OC"], "announce_date": "2026-02-05", "url": "https://arxiv.org/abs/2602.00001",
+        "categories": ["cs.LG", "math.OC"], "announce_date": "2026-02-05", "announce_type": "new",
+        "url": "https://arxiv.org/abs/2602.00001",
         "score": 9.0, "field": "深度学习理论", "reason": "证明了 AdamW 在分段线性网络上的收敛性，\n理论扎实。",
         "scorer": "llm:doubao-seed-1-6-thinking-250715", "recommended": True,
     }
     assert papers[1]["authors"][0] == {"name": "Geoffrey Hinton", "affiliations": ["University of Toronto", "Google Brain"]}
     assert papers[-1]["recommended"] is False and papers[-1]["field"] is None
+    assert [(p["id"], p["version"], p["announce_type"]) for p in papers[1:3]] == [("2602.00002", 3, "replace"),
+                                                                              ("2602.00004", 1, "cross")]
     assert papers[2]["title"] == SCRIPT  # JSON keeps the data as it is; escaping is for the page renderers
 
 

@@ -185,3 +185,21 @@ def test_one_paper_read_is_one_paper_in_english() -> None:
     unpicked = dataclasses.replace(one, entries=(dataclasses.replace(one.entries[0], recommended=False),))
     assert "\nNone of the 1 paper read for this digest reached the recommendation threshold (7.0).\n" in (
         render_markdown(unpicked, NOW))
+
+
+@pytest.mark.parametrize(("language", "replaced", "crossed", "both"), [
+    ("zh", "新版本 v3", "交叉列出", "新版本 v3，交叉列出"),
+    ("en", "new version v3", "cross-list", "new version v3, cross-list"),
+])
+def test_a_replacement_or_cross_list_says_so_beside_its_date(language: str, replaced: str, crossed: str,
+                                                             both: str) -> None:
+    # with announce_types beyond "new", a revised old paper is announced again: the reader must see it is one
+    digest = dataclasses.replace(llm_zh_digest(), profile=profile(language, max_per_field=None))
+    entries = list(digest.entries)
+    entries[2] = dataclasses.replace(entries[2], paper=dataclasses.replace(entries[2].paper,
+                                                                           announce_type="replace-cross", version=4))
+    md = render_markdown(dataclasses.replace(digest, entries=tuple(entries)), NOW)
+    assert "- **Published:** 2026-02-05\n" in md  # a new paper: the date alone
+    assert f"- **Published:** 2026-02-05 ({replaced})\n" in md
+    assert f"- **Published:** 2026-02-05 ({crossed})\n" in md
+    assert f"- **Published:** 2026-02-05 ({both.replace('v3', 'v4')})\n" in md

@@ -29,6 +29,7 @@ def _paper(e: DigestEntry) -> dict[str, Any]:
         "authors": [{"name": a.name, "affiliations": list(a.affiliations)} for a in p.authors],
         "categories": list(p.categories),
         "announce_date": p.announce_date.isoformat(),
+        "announce_type": p.announce_type,  # as arXiv's listing states it: new, cross, replace or replace-cross
         "url": p.url,
         "score": j.score,
         "field": j.field,

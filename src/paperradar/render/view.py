@@ -8,10 +8,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from ..models import Author, Digest, DigestEntry
+from ..models import Author, Digest, DigestEntry, Language, Paper
 from .anchors import Slugger
 from .mdescape import one_line
-from .wording import body_note, header_lines, more_note, text, title
+from .wording import announced_as, body_note, header_lines, more_note, text, title
 
 
 @dataclass(frozen=True)
@@ -21,7 +21,7 @@ class EntryView:
     score: str  # "8.0/10"
     title: str
     authors: str
-    published: str
+    published: str  # the listing's date, and what it announced the paper as when not new: "2026-02-05 (new version v3)"
     url: str
     reason: str
 
@@ -54,7 +54,12 @@ def author_text(author: Author) -> str:
     return f"{name} ({', '.join(one_line(a) for a in author.affiliations)})"
 
 
-def _entry(e: DigestEntry, slugger: Slugger) -> EntryView:
+def _published(language: Language, paper: Paper) -> str:
+    note = announced_as(language, paper)
+    return paper.announce_date.isoformat() + (f" ({note})" if note else "")
+
+
+def _entry(e: DigestEntry, slugger: Slugger, language: Language) -> EntryView:
     score = f"{e.judgement.score:.1f}/10"
     heading = f"[Score: {score}] {one_line(e.paper.title)}"
     return EntryView(
@@ -63,7 +68,7 @@ def _entry(e: DigestEntry, slugger: Slugger) -> EntryView:
         score=score,
         title=one_line(e.paper.title),
         authors=", ".join(author_text(a) for a in e.paper.authors),
-        published=e.paper.announce_date.isoformat(),
+        published=_published(language, e.paper),
         url=e.paper.url,
         reason=one_line(e.judgement.reason),
     )
@@ -83,7 +88,7 @@ def _section(digest: Digest, name: str, rows: list[DigestEntry], slugger: Slugge
     shown = rows if limit is None else rows[:limit]
     name = one_line(name)  # as the heading shows it, so the anchor is the one GitHub gives it
     anchor = slugger.slug(name)  # the section heading comes before its entries' headings
-    entries = tuple(_entry(e, slugger) for e in shown)
+    entries = tuple(_entry(e, slugger, digest.profile.language) for e in shown)
     more = None
     if limit is not None and len(rows) > limit:
         more = more_note(digest.profile.language, len(rows) - limit, limit)

@@ -6,7 +6,7 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from ..errors import RenderError
-from ..models import Digest, FailedBatches, Language, RunFacts, TokenUsage
+from ..models import Digest, FailedBatches, Language, Paper, RunFacts, TokenUsage
 
 _BEIJING = "Asia/Shanghai"
 
@@ -47,6 +47,10 @@ _TEXT: dict[Language, dict[str, str]] = {
         "previous": "前一天",
         "next": "后一天",
         "top": "回到顶部",
+        "replaced": "新版本 v{version}",
+        "cross": "交叉列出",
+        "other_type": "公布类型：{kind}",
+        "clause_sep": "，",
     },
     "en": {
         "title": "ArXiv daily picks - {date}",
@@ -86,6 +90,10 @@ _TEXT: dict[Language, dict[str, str]] = {
         "previous": "Previous day",
         "next": "Next day",
         "top": "Back to top",
+        "replaced": "new version v{version}",
+        "cross": "cross-list",
+        "other_type": "announce type: {kind}",
+        "clause_sep": ", ",
     },
 }
 
@@ -182,6 +190,20 @@ def learned_line(language: Language, learned_from: dict[str, int]) -> str:
     sep = _TEXT[language]["list_sep"]
     joined = parts[0] if len(parts) == 1 else sep.join(parts[:-1]) + _TEXT[language]["and"] + parts[-1]
     return text(language, "learned", parts=joined)
+
+
+def announced_as(language: Language, paper: Paper) -> str | None:
+    """What the listing announced a paper as, when not as a new paper: a replacement (its new version), a cross-list
+    from another category, or both; a type arXiv's docs do not name is shown as stated."""
+    kind = paper.announce_type
+    if kind == "new":
+        return None
+    parts = []
+    if kind in ("replace", "replace-cross"):
+        parts.append(text(language, "replaced", version=paper.version))
+    if kind in ("cross", "replace-cross"):
+        parts.append(text(language, "cross"))
+    return _TEXT[language]["clause_sep"].join(parts) or text(language, "other_type", kind=kind)
 
 
 def _papers(n: int) -> str:

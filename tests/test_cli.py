@@ -482,3 +482,20 @@ def test_a_liked_paper_paperradar_never_read_is_fetched_from_the_api(isolated_ho
         store.close()
     assert [(e.paper.id, e.label, e.kind) for e in evidence] == [("2104.12255", 1, "like")]
     assert evidence[0].paper.title and evidence[0].paper.abstract
+
+
+def test_a_long_wait_for_arxiv_is_one_line_on_stderr(isolated_home: Path) -> None:
+    # at a terminal a command that waits out arXiv's Retry-After in silence looks hung: it says so, once
+    from sources.arxiv_server import Reply
+    server = ArxivServer()
+    server.script.append(Reply(503, {"Retry-After": "5"}))
+    server.start()
+    try:
+        env = {**os.environ, "PAPERRADAR_ARXIV_API_URL": server.api_url}
+        done = subprocess.run([sys.executable, "-m", "paperradar.cli", "feedback", "like", "2104.12255"], env=env,
+                              capture_output=True, text=True, timeout=60, check=False)
+    finally:
+        server.stop()
+    assert done.returncode == 0 and "read 1 paper(s) from the arXiv API" in done.stdout
+    host = server.url.removeprefix("http://")
+    assert done.stderr == f"arXiv at {host} answered HTTP 503: waiting 5 s before asking again (attempt 2 of 4)\n"

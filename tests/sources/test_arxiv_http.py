@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import socket
 import subprocess
@@ -46,6 +47,20 @@ def test_retry_after_is_waited_and_backoff_doubles(arxiv_server: ArxivServer):
     client = fast_client(arxiv_server, max_attempts=4, backoff=0.5, max_retry_after=120.0, sleep=slept.append)
     assert client.get(arxiv_server.rss_url + "cs.AI").startswith(b"<?xml")
     assert slept == [90.0, 1.0, 2.0]  # as arXiv asked; then 0.5 doubled per attempt (attempts 2 and 3)
+
+
+def test_a_wait_of_seconds_is_said_before_it_a_short_one_is_not(arxiv_server: ArxivServer,
+                                                                caplog: pytest.LogCaptureFixture):
+    # a run that waits out arXiv's Retry-After in silence looks hung at a terminal
+    slept: list[float] = []
+    arxiv_server.script.extend([Reply(503, {"Retry-After": "90"}), Reply(429, {"Retry-After": "2"})])
+    client = fast_client(arxiv_server, max_attempts=4, sleep=slept.append)
+    with caplog.at_level(logging.WARNING, logger="paperradar.sources.http"):
+        assert client.get(arxiv_server.rss_url + "cs.AI").startswith(b"<?xml")
+    assert slept == [90.0, 2.0]
+    host = arxiv_server.url.removeprefix("http://")
+    assert [r.getMessage() for r in caplog.records] == [
+        f"arXiv at {host} answered HTTP 503: waiting 90 s before asking again (attempt 2 of 4)"]
 
 
 def test_a_retry_after_longer_than_we_wait_gives_up_rather_than_ask_early(arxiv_server: ArxivServer):

@@ -43,6 +43,9 @@ MAILTO_ENV = "PAPERRADAR_MAILTO"
 PACE_FILE_ENV = "PAPERRADAR_ARXIV_PACE_FILE"
 
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
+NOTICE_WAIT = 5.0  # seconds: a command silent for longer while it waits for arXiv looks hung at a terminal
+
+log = logging.getLogger(__name__)
 
 # Shared by every client: arXiv counts requests per machine, not per object.
 _PACE_LOCK = threading.Lock()
@@ -217,6 +220,11 @@ class ArxivClient:
                     raise ArxivUnavailable(url, attempt, answer.status,
                                            f"arXiv asks to wait {_duration(wait)} before the next request")
             if attempt < self.max_attempts:
+                if wait >= NOTICE_WAIT:  # on stderr where nothing configured logging: the CLI's case
+                    why = f"answered HTTP {status}" if status else f"did not answer ({detail})"
+                    log.warning("arXiv at %s %s: waiting %s s before asking again (attempt %d of %d)",
+                                urllib.parse.urlsplit(url).netloc, why, f"{wait:.0f}", attempt + 1,
+                                self.max_attempts)
                 self._sleep(wait)
         raise ArxivUnavailable(url, self.max_attempts, status, detail)
 

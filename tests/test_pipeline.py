@@ -267,6 +267,7 @@ def test_a_paper_listed_again_as_a_replacement_keeps_each_days_version_and_type(
                          KeywordScorer(), None, out, publish).digest
     again = next(e.paper for e in second.entries if e.paper.id == revised.id)
     assert (again.announce_date, again.announce_type, again.version) == (date(2026, 2, 6), "replace", 2)
+    assert (first.facts.announced, second.facts.announced) == ({"new": 40}, {"new": 40, "replace": 1})
     assert load_digest(store, profile, DAY).entries == first.entries
     papers = json.loads((out / "json" / "2026-02-05.json").read_text(encoding="utf-8"))["papers"]
     assert {(p["announce_type"], p["version"]) for p in papers if p["id"] == revised.id} == {("new", 1)}

@@ -180,6 +180,7 @@ class RunFacts:
     announce_date: date
     papers_read: int
     scorer: str  # the local scorer that judged every paper
+    announced: dict[str, int] = field(default_factory=dict)  # announce type (new, cross, replace...) -> papers read
     profile_version: str = ""  # the profile the day was judged for: its judgements' key once the profile is edited
     learned_from: dict[str, int] = field(default_factory=dict)  # evidence kind -> papers it learned from
     model: str | None = None  # the LLM model the endpoint reported, when an LLM judged any paper

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import time
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timezone
@@ -115,6 +116,7 @@ def _run(store: Store, profile: Profile, listing: Listing, local: Scorer, llm: S
     tokens, model = store.spend(day) if llm_name is not None else (TokenUsage(), None)
     learned_from = getattr(local, "learned_from", {})  # only a learned scorer has evidence behind it
     facts = RunFacts(announce_date=day, papers_read=len(papers), scorer=local.name,
+                     announced=dict(Counter(p.announce_type for p in papers)),
                      profile_version=profile.version, learned_from=learned_from, model=model,
                      llm_scorer=llm_name, llm_judged=len(llm_j), tokens=tokens,
                      started_at=started, finished_at=now(), timings=clock.timings,

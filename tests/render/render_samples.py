@@ -63,6 +63,9 @@ _JUDGED = {  # id -> (score, field, recommended)
 }
 
 
+ANNOUNCED = {"new": 4, "replace": 1, "cross": 1}  # the announce types of papers()
+
+
 def entries(language: str, scorer: str, day: date = DAY) -> tuple[DigestEntry, ...]:
     reasons = _ZH_REASONS if language == "zh" else _EN_REASONS
     rows = []
@@ -75,7 +78,8 @@ def entries(language: str, scorer: str, day: date = DAY) -> tuple[DigestEntry, .
 def llm_zh_digest() -> Digest:
     """An LLM-judged Chinese day with a failed batch and more picks in one field than max_per_field."""
     llm = "llm:doubao-seed-1-6-thinking-250715"
-    facts = RunFacts(DAY, papers_read=6, scorer="learned:v3:0123456789ab", model="doubao-seed-1-6-thinking-250715",
+    facts = RunFacts(DAY, papers_read=6, scorer="learned:v3:0123456789ab", announced=ANNOUNCED,
+                     model="doubao-seed-1-6-thinking-250715",
                      learned_from={"dislike": 1, "like": 3, "llm": 120, "shown": 250},
                      llm_scorer=llm, llm_judged=4, tokens=TokenUsage(12000, 3400, 2100),
                      started_at=datetime(2026, 2, 5, 5, 20, tzinfo=UTC), finished_at=NOW,
@@ -85,7 +89,7 @@ def llm_zh_digest() -> Digest:
 
 def local_en_digest(day: date = date(2026, 2, 6)) -> Digest:
     """A local-only English day in Berlin time; the profile names a model, but no LLM ran."""
-    facts = RunFacts(day, papers_read=6, scorer="learned:v3:0123456789ab", model="gpt-4o-mini",
+    facts = RunFacts(day, papers_read=6, scorer="learned:v3:0123456789ab", announced=ANNOUNCED, model="gpt-4o-mini",
                      learned_from={"like": 1, "shown": 40},
                      finished_at=datetime(2026, 2, 6, 6, 0, tzinfo=UTC))
     return Digest(day, profile("en", "Europe/Berlin", max_per_field=None), entries("en", "embedded:usem3", day), facts)

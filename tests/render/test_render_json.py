@@ -35,7 +35,8 @@ def test_every_paper_read_is_there_with_its_judgement() -> None:
 def test_facts_of_the_run() -> None:
     facts = json.loads(render_json(llm_zh_digest()))["facts"]
     assert facts == {
-        "papers_read": 6, "recommended": 5, "scorer": "learned:v3:0123456789ab",
+        "papers_read": 6, "announced": {"cross": 1, "new": 4, "replace": 1}, "recommended": 5,
+        "scorer": "learned:v3:0123456789ab",
         "learned_from": {"dislike": 1, "like": 3, "llm": 120, "shown": 250}, "model": "doubao-seed-1-6-thinking-250715",
         "llm_scorer": "llm:doubao-seed-1-6-thinking-250715", "llm_judged": 4,
         "tokens": {"prompt": 12000, "completion": 3400, "reasoning": 2100, "total": 15400, "unreported_requests": 0},

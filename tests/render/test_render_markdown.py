@@ -24,7 +24,7 @@ def _quote_lines(md: str) -> list[str]:
 def test_llm_header_names_model_and_tokens_in_chinese() -> None:
     lines = _quote_lines(render_markdown(llm_zh_digest(), NOW))
     assert lines[0] == "更新于北京时间：2026-02-05 13:25:47"
-    assert lines[1] == "已自动阅读了 6 篇最新的论文，推荐其中 5 篇。"
+    assert lines[1] == "已自动阅读了 6 篇最新的论文（新论文 4 篇，交叉列出 1 篇，新版本 1 篇），推荐其中 5 篇。"
     assert lines[2] == "本地评分器 learned:v3:0123456789ab 为全部论文打分。"
     assert lines[3] == "它学习了你喜欢的 3 篇、你不喜欢的 1 篇、推荐过而你没有标为喜欢的 250 篇和由 LLM 评审过的 120 篇论文。"
     assert lines[4] == ("LLM doubao-seed-1-6-thinking-250715 评审了其中 4 篇论文 | 消耗 Tokens：15400"
@@ -180,7 +180,7 @@ def test_english_counts_read_naturally() -> None:
 
 def test_one_paper_read_is_one_paper_in_english() -> None:
     digest = local_en_digest()
-    one = _with_facts(dataclasses.replace(digest, entries=digest.entries[:1]), papers_read=1)
+    one = _with_facts(dataclasses.replace(digest, entries=digest.entries[:1]), papers_read=1, announced={"new": 1})
     assert "Read 1 new paper automatically; 1 recommended." in _quote_lines(render_markdown(one, NOW))
     unpicked = dataclasses.replace(one, entries=(dataclasses.replace(one.entries[0], recommended=False),))
     assert "\nNone of the 1 paper read for this digest reached the recommendation threshold (7.0).\n" in (
@@ -203,3 +203,16 @@ def test_a_replacement_or_cross_list_says_so_beside_its_date(language: str, repl
     assert f"- **Published:** 2026-02-05 ({replaced})\n" in md
     assert f"- **Published:** 2026-02-05 ({crossed})\n" in md
     assert f"- **Published:** 2026-02-05 ({both.replace('v3', 'v4')})\n" in md
+
+
+@pytest.mark.parametrize(("language", "read"), [
+    ("zh", "已自动阅读了 6 篇最新的论文（新论文 3 篇，交叉列出 1 篇，新版本 2 篇），推荐其中 5 篇。"),
+    ("en", "Read 6 papers automatically (3 new, 1 cross-list, 2 new versions); 5 recommended."),
+])
+def test_a_day_with_replacements_or_cross_lists_does_not_call_them_all_new(language: str, read: str) -> None:
+    digest = dataclasses.replace(llm_zh_digest(), profile=profile(language))
+    lines = _quote_lines(render_markdown(_with_facts(digest, announced={"new": 3, "cross": 1, "replace": 1,
+                                                                       "replace-cross": 1}), NOW))
+    assert lines[1] == read
+    assert _quote_lines(render_markdown(_with_facts(digest, announced={"new": 6}), NOW))[1] == (
+        "已自动阅读了 6 篇最新的论文，推荐其中 5 篇。" if language == "zh" else "Read 6 new papers automatically; 5 recommended.")

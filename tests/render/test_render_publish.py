@@ -136,7 +136,7 @@ def test_rerunning_an_older_day_rewrites_it_and_its_neighbours_not_the_readme(
                                       "site/index.html"]  # index.html stays a copy of the newest day's page
     assert (tmp_path / "README.md").read_bytes() == readme
     assert (tmp_path / "site/index.html").read_text() == (tmp_path / "site/2026-02-07.html").read_text()
-    assert "Read 6 new papers automatically; 2 recommended." in (tmp_path / "history/2026-02-06.md").read_text()
+    assert "Read 6 papers automatically (4 new, 1 cross-list, 1 new version); 2 recommended." in (tmp_path / "history/2026-02-06.md").read_text()
     assert '<a href="2026-02-06.html">2026-02-06</a> (2)' in (tmp_path / "site/archive.html").read_text()
     assert json.loads((tmp_path / "json/2026-02-06.json").read_text())["facts"]["recommended"] == 2
 

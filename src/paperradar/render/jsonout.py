@@ -42,6 +42,7 @@ def _paper(e: DigestEntry) -> dict[str, Any]:
 def _facts(f: RunFacts, recommended: int) -> dict[str, Any]:
     return {
         "papers_read": f.papers_read,
+        "announced": dict(sorted(f.announced.items())),
         "recommended": recommended,
         "scorer": f.scorer,
         "learned_from": dict(f.learned_from),

@@ -16,6 +16,11 @@ _TEXT: dict[Language, dict[str, str]] = {
         "updated_beijing": "更新于北京时间：{time}",
         "updated_zone": "更新于 {zone} 时间：{time}",
         "read": "已自动阅读了 {read} 篇最新的论文，推荐其中 {picked} 篇。",
+        "read_kinds": "已自动阅读了 {read} 篇最新的论文（{kinds}），推荐其中 {picked} 篇。",
+        "kind_new": "新论文 {n} 篇",
+        "kind_cross": "交叉列出 {n} 篇",
+        "kind_replaced": "新版本 {n} 篇",
+        "kind_other": "公布类型 {kind} {n} 篇",
         "local": "本地评分器 {scorer} 为全部论文打分。",
         "learned": "它学习了{parts}论文。",
         "learned_like": "你喜欢的 {n} 篇",
@@ -57,6 +62,11 @@ _TEXT: dict[Language, dict[str, str]] = {
         "updated_beijing": "Updated {time} Beijing time",
         "updated_zone": "Updated {time} ({zone})",
         "read": "Read {read} new {papers} automatically; {picked} recommended.",
+        "read_kinds": "Read {read} {papers} automatically ({kinds}); {picked} recommended.",
+        "kind_new": "{n} new",
+        "kind_cross": "{n} cross-list{s}",
+        "kind_replaced": "{n} new version{s}",
+        "kind_other": "{n} announced as {kind}",
         "local": "Local scorer {scorer} scored every paper.",
         "learned": "It learned from {parts}.",
         "learned_like": "{n} {papers} you liked",
@@ -143,8 +153,7 @@ def header_lines(digest: Digest, now: datetime) -> list[str]:
     lang, facts = digest.profile.language, digest.facts
     lines = [updated_line(lang, digest.profile.timezone, now)]
     if not is_empty_day(digest):
-        lines.append(text(lang, "read", read=facts.papers_read, papers=_papers(facts.papers_read),
-                          picked=len(digest.recommended)))
+        lines.append(_read_line(lang, facts, len(digest.recommended)))
         lines.append(text(lang, "local", scorer=facts.scorer))
         if facts.learned_from:
             lines.append(learned_line(lang, facts.learned_from))
@@ -169,6 +178,25 @@ def failure_text(language: Language, failed: FailedBatches, shown: int = 3) -> s
         ids = text(language, "failure_ids_more", ids=ids, more=n - shown)
     batches = text(language, "failure_batches", n=failed.batches) if failed.batches > 1 else ""
     return text(language, "failure", failure=failed.failure, batches=batches, n=n, papers=_papers(n), ids=ids)
+
+
+def _read_line(language: Language, facts: RunFacts, picked: int) -> str:
+    """How many papers were read; of what kinds, when not all of them were new (replacements, cross-lists)."""
+    kinds = _kinds(language, facts.announced)
+    key = "read_kinds" if kinds else "read"
+    return text(language, key, read=facts.papers_read, papers=_papers(facts.papers_read), picked=picked, kinds=kinds)
+
+
+def _kinds(language: Language, announced: dict[str, int]) -> str:
+    """'3 new, 1 cross-list, 2 new versions' (a replace-cross is a new version); '' when all were new."""
+    if set(announced) <= {"new"}:
+        return ""
+    counts = {"new": announced.get("new", 0), "cross": announced.get("cross", 0),
+              "replaced": announced.get("replace", 0) + announced.get("replace-cross", 0)}
+    parts = [text(language, f"kind_{k}", n=n, s="" if n == 1 else "s") for k, n in counts.items() if n]
+    parts += [text(language, "kind_other", n=n, kind=k) for k, n in sorted(announced.items())
+              if k not in ("new", "cross", "replace", "replace-cross") and n]
+    return _TEXT[language]["clause_sep"].join(parts)
 
 
 def body_note(digest: Digest) -> str | None:

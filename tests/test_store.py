@@ -53,6 +53,49 @@ def test_not_a_database(tmp_path: Path) -> None:
         Store.open(tmp_path)
 
 
+def _hold_write_lock(path: Path) -> sqlite3.Connection:
+    """Another program (a sqlite3 shell, a DB browser) in the middle of a write: it holds the database's lock."""
+    other = sqlite3.connect(path, isolation_level=None)
+    other.execute("BEGIN EXCLUSIVE")
+    return other
+
+
+def test_a_database_another_program_keeps_locked_is_named_as_locked(tmp_path: Path,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(Store, "BUSY_TIMEOUT_S", 0.2)
+    path = tmp_path / "paperradar.db"
+    store = Store(path)
+    other = _hold_write_lock(path)
+    locked = rf"{path}: locked by another program for over 0.2 s .*close it, then run again"
+    with pytest.raises(StoreError, match=locked):
+        store.add_feedback(["2602.04074"], "like", "cli")
+    with pytest.raises(StoreError, match=locked):  # a run's first write
+        store.start_run("a listing", DAY)
+    other.rollback()
+    store.add_feedback(["2602.04074"], "like", "cli")
+    assert store.words() == {"2602.04074": "like"}
+    store.close()
+
+
+def test_a_locked_database_with_a_migration_to_apply_is_locked_not_unusable(tmp_path: Path,
+                                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(Store, "BUSY_TIMEOUT_S", 0.2)
+    path = tmp_path / "paperradar.db"
+    Store(path).close()
+    older = sqlite3.connect(path, isolation_level=None)  # as an older paperradar left it: schema 2
+    older.execute("DROP TABLE unknown_ids")
+    older.execute("DELETE FROM migrations WHERE id = 3")
+    older.close()
+    other = _hold_write_lock(path)
+    with pytest.raises(StoreError, match="locked by another program") as caught:
+        Store(path)
+    assert "not a usable" not in str(caught.value)
+    other.rollback()
+    store = Store(path)
+    assert store.unknown_ids() == set()
+    store.close()
+
+
 def test_a_file_where_the_data_folder_should_be_is_named(tmp_path: Path) -> None:
     (tmp_path / "home").write_text("not a folder")
     with pytest.raises(StoreError, match=r"home/data \(a file is in the way\): set PAPERRADAR_HOME"):

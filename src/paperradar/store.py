@@ -8,6 +8,8 @@ Schema changes go through the numbered migrations below, recorded in the `migrat
 from __future__ import annotations
 
 import contextlib
+import functools
+import inspect
 import json
 import os
 import sqlite3
@@ -86,6 +88,7 @@ def _now() -> str:
 
 class Store:
     FILENAME = "paperradar.db"
+    BUSY_TIMEOUT_S = 5.0  # how long a write waits for another program's lock before saying so
 
     def __init__(self, path: Path):
         self.path = path
@@ -98,11 +101,19 @@ class Store:
         try:
             self.db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
             self.db.execute("PRAGMA journal_mode=WAL")
-            self.db.execute("PRAGMA busy_timeout=5000")
+            self.db.execute(f"PRAGMA busy_timeout={int(self.BUSY_TIMEOUT_S * 1000)}")
             self._migrate()
         except sqlite3.DatabaseError as e:
-            raise StoreError(f"{path}: not a usable paperradar database ({e})") from e
+            raise self._plainly(e) or StoreError(f"{path}: not a usable paperradar database ({e})") from e
         self.db.row_factory = sqlite3.Row
+
+    def _plainly(self, e: sqlite3.DatabaseError) -> StoreError | None:
+        """What the reader can do about an SQLite error that is not paperradar's bug, or None for one that is."""
+        if e.sqlite_errorname.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")):
+            return StoreError(f"{self.path}: locked by another program for over {self.BUSY_TIMEOUT_S:g} s (a sqlite3 "
+                              f"shell or a database browser in the middle of a change?): close it, then run again; "
+                              f"what was saved before is kept")
+        return None
 
     @classmethod
     def open(cls, directory: Path | None = None) -> Store:
@@ -400,6 +411,25 @@ class Store:
         with self._transaction():
             self.db.executemany("INSERT OR REPLACE INTO vectors VALUES (?,?,?)",
                                 [(model, k, np.asarray(v, dtype=np.float32).tobytes()) for k, v in vectors.items()])
+
+
+def _said_plainly(method: Callable) -> Callable:
+    """`method`, raising a StoreError the reader can act on (see Store._plainly) in place of such an SQLite error."""
+    @functools.wraps(method)
+    def wrapper(self: Store, *args, **kwargs):  # type: ignore[no-untyped-def]
+        try:
+            return method(self, *args, **kwargs)
+        except sqlite3.DatabaseError as e:
+            if (plain := self._plainly(e)) is None:
+                raise
+            raise plain from e
+    return wrapper
+
+
+# every public method: a lock or a damaged file can stop any of them, and each reads its rows before returning
+for _name, _method in list(vars(Store).items()):
+    if not _name.startswith("_") and inspect.isfunction(_method):
+        setattr(Store, _name, _said_plainly(_method))
 
 
 def _chunks(items: list, size: int) -> Iterable[list]:

@@ -96,6 +96,28 @@ def test_a_locked_database_with_a_migration_to_apply_is_locked_not_unusable(tmp_
     store.close()
 
 
+def test_a_damaged_database_is_named_as_damaged_and_left_as_it_was(tmp_path: Path) -> None:
+    store = Store.open(tmp_path)
+    papers = read_jsonl(SAMPLE_DAY)
+    store.upsert_papers(papers)
+    store.add_feedback([papers[0].id], "like", "cli")
+    root = store.db.execute("SELECT rootpage FROM sqlite_master WHERE name = 'papers'").fetchone()[0]
+    page = store.db.execute("PRAGMA page_size").fetchone()[0]
+    store.close()  # the last connection's close folds the WAL into the file
+    with open(store.path, "r+b") as f:  # a disk error, a copy cut short: the papers table's first page is garbage
+        f.seek((root - 1) * page)
+        f.write(b"\xff" * page)
+    damaged = store.path.read_bytes()
+    store = Store.open(tmp_path)
+    with pytest.raises(StoreError, match=rf"{store.path}: the database file is damaged \(database disk image is "
+                                         r"malformed\); keep a copy of it: sqlite3's .recover command"):
+        store.feedback()
+    with pytest.raises(StoreError, match="damaged"):
+        store.upsert_papers(papers[:1])
+    store.close()
+    assert store.path.read_bytes() == damaged
+
+
 def test_a_file_where_the_data_folder_should_be_is_named(tmp_path: Path) -> None:
     (tmp_path / "home").write_text("not a folder")
     with pytest.raises(StoreError, match=r"home/data \(a file is in the way\): set PAPERRADAR_HOME"):

@@ -113,6 +113,9 @@ class Store:
             return StoreError(f"{self.path}: locked by another program for over {self.BUSY_TIMEOUT_S:g} s (a sqlite3 "
                               f"shell or a database browser in the middle of a change?): close it, then run again; "
                               f"what was saved before is kept")
+        if e.sqlite_errorname.startswith("SQLITE_CORRUPT"):
+            return StoreError(f"{self.path}: the database file is damaged ({e}); keep a copy of it: sqlite3's .recover "
+                              f"command may save what it holds")
         return None
 
     @classmethod

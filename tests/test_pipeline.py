@@ -272,3 +272,25 @@ def test_a_paper_listed_again_as_a_replacement_keeps_each_days_version_and_type(
     papers = json.loads((out / "json" / "2026-02-05.json").read_text(encoding="utf-8"))["papers"]
     assert {(p["announce_type"], p["version"]) for p in papers if p["id"] == revised.id} == {("new", 1)}
     assert "(新版本 v2)" in (out / "history" / "2026-02-06.md").read_text(encoding="utf-8")
+
+
+def test_a_min_score_or_field_name_edit_leaves_the_days_published_before_it_as_they_were(
+        store: Store, day: Listing, tmp_path: Path) -> None:
+    # the profile's version covers what changes a judgement, not the bar for a recommendation or a field's name in
+    # the digest: the next run's re-render of the day before, and `render`, read the day with the profile it was
+    # published with
+    profile, out = _example_profile(), tmp_path / "o"
+    published = run_listing(store, profile, Listing(DAY, day.papers[:150], "day one"), KeywordScorer(), None, out,
+                            publish).digest
+    assert published.recommended
+    as_published = (out / "site" / "index.html").read_text(encoding="utf-8")
+    edited = replace(profile, min_score=profile.min_score + 2,
+                     fields=(replace(profile.fields[0], name="GUI agents"), *profile.fields[1:]))
+    run_listing(store, edited, Listing(date(2026, 2, 6), day.papers[150:], "day two"), KeywordScorer(), None, out,
+                publish)
+    again = load_digest(store, edited, DAY)
+    assert again is not None and again.profile == profile
+    assert [e.paper.id for e in again.recommended] == [e.paper.id for e in published.recommended]
+    page = (out / "site" / "2026-02-05.html").read_text(encoding="utf-8")
+    assert page.count("arxiv.org/abs/") == as_published.count("arxiv.org/abs/")
+    assert profile.fields[0].name in page and "GUI agents" not in page

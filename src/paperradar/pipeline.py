@@ -130,7 +130,7 @@ def _run(store: Store, profile: Profile, listing: Listing, local: Scorer, llm: S
     written = publish(digest, out_dir, dates, neighbours, front=front)
     clock.stage("publish", t)
     store.mark_shown(day, [e.paper.id for e in digest.listed()])  # beyond max_per_field a paper is only counted
-    store.finish_run(run_id, "done", replace(facts, timings=clock.timings))
+    store.finish_run(run_id, "done", replace(facts, timings=clock.timings), profile=profile)
     spent = store.spend_by_run([run_id]).get(run_id, (0, TokenUsage()))[1]
     return Outcome("published", day, digest, tuple(written), pages=day_pages(dates, day, front), spent=spent)
 
@@ -199,10 +199,12 @@ def _recommended(profile: Profile, j: Judgement | None) -> bool:
 
 
 def load_digest(store: Store, profile: Profile, day: date) -> Digest | None:
-    """Rebuild a published day's digest from the store alone."""
+    """Rebuild a published day's digest from the store alone, as it was published: with the profile of its run
+    (`profile` only for a day published before runs recorded theirs)."""
     facts = store.last_facts(day)
     if facts is None:
         return None
+    profile = store.published_profile(day) or profile
     papers = store.listing(day)
     judged_for = facts.profile_version or profile.version  # a day published before the profile was edited
     local = store.judgements(papers, facts.scorer, judged_for)

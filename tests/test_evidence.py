@@ -76,3 +76,30 @@ def test_llm_verdicts_outlive_a_reworded_profile(tmp_path: Path) -> None:
         assert found[papers[2].id][0] == found[papers[3].id][0] == found[papers[4].id][0] == "read"
     finally:
         store.close()
+
+
+def test_capped_evidence_reads_only_the_papers_it_keeps(tmp_path: Path) -> None:
+    # the cap bounds re-training; a year of days must not have every paper ever read loaded to keep 8,000 of them
+    from paperradar.scorers.learned import thin
+    profile = cli._example_profile()
+    papers = read_jsonl(SAMPLE_DAY)
+    days = [date(2026, 1, d) for d in range(5, 10)]
+    store = Store.open(tmp_path)
+    try:
+        for n, day in enumerate(days):
+            listed = [replace(p, announce_date=day) for p in papers[n * 50:(n + 1) * 50]]
+            store.upsert_papers(listed)
+            store.record_listing(day, listed)
+            store.mark_shown(day, [p.id for p in listed[:10]])
+            store.add_feedback([listed[0].id], "like", "test")
+        store.add_feedback([papers[1].id], "dislike", "test")
+        everything = evidence.gather(store, profile)
+        asked: list[str] = []
+        read = store.papers
+        store.papers = lambda ids: (asked.extend(ids), read(ids))[1]  # type: ignore[method-assign]
+        kept = evidence.gather(store, profile, limit=40)
+    finally:
+        store.close()
+    assert len(everything) == 250
+    assert kept == thin(everything, 40)
+    assert sorted(asked) == sorted(e.paper.id for e in kept)

@@ -339,18 +339,19 @@ def _local_scorer(store: Store, profile: Profile, day: date | None, evidence_hom
     from .evidence import gather
     from .embedding import Encoder
     from .scorers.embedded import EmbeddedScorer
+    from .scorers.learned import LearnedScorer, Tuning, learnable
     embedded = EmbeddedScorer(Encoder(cache=store))
+    cap = Tuning().max_evidence  # read only the evidence the ranker keeps, not every paper of the store's year
     if evidence_home is None:
-        evidence = gather(store, profile, before=day)
+        evidence = gather(store, profile, before=day, limit=cap)
     elif Store.exists(evidence_home):
         reader = Store.open(evidence_home)
         try:
-            evidence = gather(reader, profile)
+            evidence = gather(reader, profile, limit=cap)
         finally:
             reader.close()
     else:
         evidence = []
-    from .scorers.learned import LearnedScorer, learnable
     if not learnable(evidence):  # its scores would be the embedded ones: so is its name in the digest
         return embedded
     return LearnedScorer(embedded, evidence)

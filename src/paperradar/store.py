@@ -196,6 +196,15 @@ class Store:
                 out[r["id"]] = _paper(r, date.fromisoformat(listed) if listed else None)
         return out
 
+    def announce_dates(self, ids: Sequence[str]) -> dict[str, date]:
+        """paper id -> its listing date, without reading the papers themselves."""
+        out: dict[str, date] = {}
+        for chunk in _chunks(list(ids), 500):
+            marks = ",".join("?" * len(chunk))
+            for pid, day in self.db.execute(f"SELECT id, announce_date FROM papers WHERE id IN ({marks})", chunk):
+                out[pid] = date.fromisoformat(day)
+        return out
+
     def unchecked_affiliations(self, papers: Sequence[Paper]) -> list[Paper]:
         """The papers whose affiliations were never looked up at their current version."""
         done = {(r[0], r[1]) for r in self.db.execute("SELECT paper_id, version FROM affiliation_checks")}

@@ -31,6 +31,7 @@ from sklearn.decomposition import TruncatedSVD
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 
+from ..evidence import thin
 from ..models import BatchResult, Evidence, Paper, Profile
 from . import calibration
 from .embedded import Analysis, EmbeddedScorer, feature_matrix, judgement_batch
@@ -77,37 +78,6 @@ def resolve(evidence: Sequence[Evidence]) -> list[Evidence]:
         if old is None or _PRIORITY[e.kind] >= _PRIORITY[old.kind]:
             best[e.paper.id] = e
     return list(best.values())
-
-
-def thin(evidence: list[Evidence], limit: int) -> list[Evidence]:
-    """At most `limit` pieces of evidence, kept evenly spread over time (evidence comes oldest first), each
-    kept piece standing for the ones dropped beside it (its weight scaled up by how many it stands for).
-
-    The reader's own likes and dislikes come first: all of them, unless they alone would fill more than
-    half. Then LLM verdicts and papers shown; papers read and not shown, the most numerous and the least
-    telling, fill what room is left. Keeping only the newest shown and LLM evidence instead left the old
-    likes without the papers they were chosen from, which made the old weeks' words look wanted:
-    `paperradar replay` of 17 seed days after 6, capped at 2,100, gave R-precision 0.639 with the old cap
-    (which, by a slicing bug, also dropped evidence under the cap) and 0.646 with this one (0.655 uncapped).
-    """
-    if len(evidence) <= limit:
-        return evidence
-    own = [e for e in evidence if e.kind in ("like", "dislike")]
-    read = [e for e in evidence if e.kind == "read"]
-    rest = [e for e in evidence if e.kind not in ("like", "dislike", "read")]
-    own_room = min(len(own), max(limit // 2, limit - len(rest) - len(read)))
-    rest_room = min(len(rest), limit - own_room)
-    return _spread(own, own_room) + _spread(rest, rest_room) + _spread(read, limit - own_room - rest_room)
-
-
-def _spread(evidence: list[Evidence], room: int) -> list[Evidence]:
-    if len(evidence) <= room:
-        return evidence
-    if room <= 0:
-        return []
-    scale = len(evidence) / room
-    picked = np.unique(np.linspace(0, len(evidence) - 1, room).round().astype(int))
-    return [replace(evidence[i], weight=evidence[i].weight * scale) for i in picked]
 
 
 def learnable(evidence: Sequence[Evidence]) -> bool:

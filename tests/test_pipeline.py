@@ -294,3 +294,15 @@ def test_a_min_score_or_field_name_edit_leaves_the_days_published_before_it_as_t
     page = (out / "site" / "2026-02-05.html").read_text(encoding="utf-8")
     assert page.count("arxiv.org/abs/") == as_published.count("arxiv.org/abs/")
     assert profile.fields[0].name in page and "GUI agents" not in page
+
+
+def test_a_day_says_it_was_made_when_its_run_finished_so_render_rebuilds_it_unchanged(
+        store: Store, day: Listing, tmp_path: Path) -> None:
+    # the run records when it finished; a page that said the wall clock of publishing, a second or so later,
+    # came out different from `render`, which can only say the recorded time
+    from datetime import datetime, timezone
+    finished = datetime(2026, 2, 5, 1, 30, 0, tzinfo=timezone.utc)
+    out = tmp_path / "o"
+    run_listing(store, _example_profile(), day, KeywordScorer(), None, out, publish, now=lambda: finished)
+    assert "2026-02-05 09:30:00" in (out / "README.md").read_text(encoding="utf-8")  # Beijing time
+    assert "2026-02-05 09:30:00" in (out / "site" / "index.html").read_text(encoding="utf-8")

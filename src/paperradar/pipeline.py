@@ -21,10 +21,10 @@ from .store import Store
 
 class Publisher(Protocol):
     """render.publish.publish: (digest, out_dir, every published date, the digests of the published days just
-    before and after, the day the front page shows) -> the files written."""
+    before and after, the time the day says it was made, the day the front page shows) -> the files written."""
 
     def __call__(self, digest: Digest, out_dir: Path, dates: Sequence[date], neighbours: Sequence[Digest], *,
-                 front: date) -> list[Path]: ...
+                 now: datetime | None, front: date) -> list[Path]: ...
 
 
 # papers -> their authors with the affiliations a source stated, for the papers whose source could be read
@@ -127,7 +127,8 @@ def _run(store: Store, profile: Profile, listing: Listing, local: Scorer, llm: S
     neighbours = [d for d in (load_digest(store, profile, other) for other in neighbour_dates(dates, day))
                   if d is not None]
     front = front_date(dates, store.listing_dates())
-    written = publish(digest, out_dir, dates, neighbours, front=front)
+    # the time the run recorded, which `render` shows too: not the wall clock of publishing, a moment later
+    written = publish(digest, out_dir, dates, neighbours, now=facts.finished_at, front=front)
     clock.stage("publish", t)
     store.mark_shown(day, [e.paper.id for e in digest.listed()])  # beyond max_per_field a paper is only counted
     store.finish_run(run_id, "done", replace(facts, timings=clock.timings), profile=profile)

@@ -245,6 +245,30 @@ def test_the_holiday_feed_gives_an_empty_digest_and_status_0(isolated_home: Path
     assert 'href="2025-12-31.html"' in (out / "site" / "index.html").read_text()
 
 
+def test_a_holiday_run_does_not_say_it_learned_from_anything(isolated_home: Path, tmp_path: Path,
+                                                            monkeypatch: pytest.MonkeyPatch,
+                                                            capsys: pytest.CaptureFixture[str]) -> None:
+    # a like (a paper of the bundled day) and the paper read on 2025-09-18: evidence a learned ranker could use,
+    # but on a day with no papers nothing is judged, so nothing was learned
+    server = ArxivServer().start()
+    out = tmp_path / "o"
+    try:
+        monkeypatch.setenv("PAPERRADAR_ARXIV_RSS_URL", server.rss_url)
+        monkeypatch.setenv("PAPERRADAR_ARXIV_API_URL", server.api_url)
+        _profile(isolated_home)
+        assert main(["feedback", "like", "--offline", "2602.04264"]) == 0
+        assert main(["run", "--no-affiliations", "--out", str(out)]) == 0
+        server.rss = (FIXTURES / "arxiv_rss_empty_holiday_physics_2025-12-31.xml").read_bytes()
+        capsys.readouterr()
+        assert main(["run", "--out", str(out)]) == 0
+    finally:
+        server.stop()
+    said = capsys.readouterr().out
+    assert json.loads((out / "json" / "2025-12-31.json").read_text())["facts"]["scorer"].startswith("learned:")
+    assert said.splitlines()[0] == "2025-12-31: no new papers announced"
+    assert "learned" not in said
+
+
 def test_no_network_is_one_clear_line(isolated_home: Path, monkeypatch: pytest.MonkeyPatch,
                                       capsys: pytest.CaptureFixture[str]) -> None:
     with socket.socket() as s:  # a port nobody listens on

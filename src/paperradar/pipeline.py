@@ -114,7 +114,8 @@ def _run(store: Store, profile: Profile, listing: Listing, local: Scorer, llm: S
         clock.stage("affiliations", t)
 
     tokens, model = store.spend(day) if llm_name is not None else (TokenUsage(), None)
-    learned_from = getattr(local, "learned_from", {})  # only a learned scorer has evidence behind it
+    # only a learned scorer has evidence behind it, and it learns only when there are papers to judge
+    learned_from = getattr(local, "learned_from", {}) if papers else {}
     facts = RunFacts(announce_date=day, papers_read=len(papers), scorer=local.name,
                      announced=dict(Counter(p.announce_type for p in papers)),
                      profile_version=profile.version, learned_from=learned_from, model=model,

@@ -269,6 +269,32 @@ def test_a_holiday_run_does_not_say_it_learned_from_anything(isolated_home: Path
     assert "learned" not in said
 
 
+def test_a_run_that_was_killed_is_not_shown_running_for_ever(isolated_home: Path, tmp_path: Path,
+                                                             monkeypatch: pytest.MonkeyPatch,
+                                                             capsys: pytest.CaptureFixture[str]) -> None:
+    from datetime import date as day
+    from paperradar.store import Store
+    store = Store.open()  # a run the OOM killer or a power cut stopped: its row says "running", no one holds the lock
+    store.start_run("https://rss.arxiv.org/rss/cs.CV", day(2025, 12, 30))
+    store.close()
+    server = ArxivServer()
+    server.rss = (FIXTURES / "arxiv_rss_empty_holiday_physics_2025-12-31.xml").read_bytes()
+    server.start()
+    try:
+        monkeypatch.setenv("PAPERRADAR_ARXIV_RSS_URL", server.rss_url)
+        monkeypatch.setenv("PAPERRADAR_ARXIV_API_URL", server.api_url)
+        _profile(isolated_home)
+        assert main(["run", "--out", str(tmp_path / "o")]) == 0
+    finally:
+        server.stop()
+    capsys.readouterr()
+    assert main(["history"]) == 0
+    rows = capsys.readouterr().out.splitlines()[1:]
+    assert rows[0].split()[:3] == ["2", "2025-12-31", "done"]
+    assert rows[1].split()[:3] == ["1", "2025-12-30", "died"]
+    assert rows[1].endswith("(stopped before it finished: killed, or the machine went down; what it judged is kept)")
+
+
 def test_no_network_is_one_clear_line(isolated_home: Path, monkeypatch: pytest.MonkeyPatch,
                                       capsys: pytest.CaptureFixture[str]) -> None:
     with socket.socket() as s:  # a port nobody listens on

@@ -289,8 +289,11 @@ def _run(profile: Profile, listing, out: Path, use_llm: bool, home: Path | None 
     from .render.wording import failure_text, learned_line
     store = Store.open(home)
     try:
-        with store.one_run_at_a_time(lambda: print(f"  another paperradar run is using {store.path.parent}: waiting "
-                                                   "for it to finish, then judging only what it left", file=sys.stderr)):
+        waiting = (f"  another paperradar run is using {store.path.parent}: waiting for it to finish, then judging "
+                   "only what it left")
+        with store.one_run_at_a_time(lambda: print(waiting, file=sys.stderr)) as lock:
+            if lock is not None:  # no other run holds this store: a run still marked running died
+                store.close_dead_runs()
             local = _local_scorer(store, profile, listing.announce_date, evidence_home)
             llm, budget = (_llm_scorer(store, profile) if use_llm and profile.llm else (None, None))
             outcome = run_listing(store, profile, listing, local, llm, out, publish, llm_budget=budget,

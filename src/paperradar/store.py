@@ -332,6 +332,13 @@ class Store:
                         "announce_date = COALESCE(?, announce_date) WHERE id = ?",
                         (status, _now(), blob, message, kept, day, run_id))
 
+    def close_dead_runs(self) -> None:
+        """Mark the runs still 'running' as died: called while holding the run lock, so no process is running them
+        (the OOM killer, a power cut); without this `paperradar history` showed them running for ever."""
+        said = "stopped before it finished: killed, or the machine went down; what it judged is kept"
+        self.db.execute("UPDATE runs SET status = 'died', finished_at = ?, message = ? WHERE status = 'running'",
+                        (_now(), said))
+
     def last_facts(self, announce_date: date) -> RunFacts | None:
         row = self.db.execute("SELECT facts FROM runs WHERE announce_date = ? AND status = 'done' AND facts "
                               "IS NOT NULL ORDER BY id DESC LIMIT 1", (announce_date.isoformat(),)).fetchone()

@@ -75,6 +75,29 @@ def test_history_help_names_only_the_columns_it_prints(capsys: pytest.CaptureFix
     assert "recommended" in header or "recommended" not in described, (described, header)
 
 
+def test_history_columns_line_up_whatever_the_status(capsys: pytest.CaptureFixture[str]) -> None:
+    # "interrupted" is wider than the 7 columns the status had: every later column of its row moved right
+    from datetime import date
+
+    from paperradar.models import RunFacts
+    from paperradar.store import Store
+    store = Store.open()
+    try:
+        store.finish_run(store.start_run("day.jsonl", date(2026, 2, 4)), "interrupted", message="KeyboardInterrupt")
+        store.finish_run(store.start_run("day.jsonl", date(2026, 2, 5)), "done",
+                         RunFacts(date(2026, 2, 5), papers_read=40, scorer="s"))
+        store.start_run("day.jsonl", date(2026, 2, 6))
+    finally:
+        store.close()
+    assert main(["history"]) == 0
+    header, *rows = capsys.readouterr().out.splitlines()
+    assert len(rows) == 3
+    for row in rows:
+        started = re.search(r"\d{4}-\d\d-\d\dT\d\d:\d\d", row)
+        assert started is not None and started.start() == header.index("started (UTC)"), (header, row)
+        assert row[:header.index("read") + 4].endswith(("40", " -")), (header, row)
+
+
 def test_feedback_without_an_action_shows_its_own_actions(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["feedback"]) == 2
     out = capsys.readouterr().out

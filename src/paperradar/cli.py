@@ -424,12 +424,13 @@ def cmd_history(args: argparse.Namespace) -> int:
     if not rows:
         print(f"no runs yet: `paperradar run` judges today's listing{_NOT_THE_DEMO}")
         return 0
-    print(f"{'run':>4}  {'listing':<10}  {'status':<7}  {'read':>5}  {'llm this run':>12}  {'tokens this run':>15}  "
+    # the status column is as wide as its widest word, "interrupted"
+    print(f"{'run':>4}  {'listing':<10}  {'status':<11}  {'read':>5}  {'llm this run':>12}  {'tokens this run':>15}  "
           "started (UTC)  source")
     for r in rows:
         facts = json.loads(r["facts"]) if r["facts"] else {}
         judged, tokens = spent.get(r["id"], (0, TokenUsage()))
-        print(f"{r['id']:>4}  {r['announce_date'] or '-':<10}  {r['status']:<7}  {facts.get('papers_read', '-'):>5}  "
+        print(f"{r['id']:>4}  {r['announce_date'] or '-':<10}  {r['status']:<11}  {facts.get('papers_read', '-'):>5}  "
               f"{judged:>12}  {tokens.total:>15}  "
               f"{r['started_at'][:16]}  {r['source']}" + (f"  ({r['message']})" if r["message"] else ""))
     return 0

@@ -204,6 +204,17 @@ def test_a_reason_not_in_chinese_counts_as_no_reason(day, profile):
     assert got[day[0].id].reason == "Relevant to the field."
 
 
+def test_a_reason_in_chinese_counts_as_no_reason_in_an_english_profile(day, profile):
+    # only zh was checked: an English digest printed the model's Chinese reasons
+    english = dataclasses.replace(profile, language="en")
+    quoting = "Fits 多模态智能体: a GUI grounding benchmark."  # an English reason may name a field as the profile does
+    policy = by_title({day[0].title: (8, 0), day[1].title: (8, 4)}, reason="与研究方向高度相关。")
+    with FakeOpenAI(lambda papers: [e[:3] + [quoting] if e[0] == 2 else e for e in policy(papers)]) as server:
+        got = judged(run(make_scorer(server.v1_url), day[:3], english))
+    assert got[day[0].id].score == 8 and got[day[0].id].reason == ""
+    assert got[day[1].id].reason == quoting
+
+
 def test_fenced_json_amid_prose_is_read_without_json_mode(day, profile, server):
     server.faults = every("fenced")
     results = run(make_scorer(server.v1_url, json_mode=False), day[:5], profile)

@@ -23,6 +23,7 @@ _FRACTION = re.compile(r"(\d+(?:\.\d+)?)\s*/\s*(\d+(?:\.\d+)?)")
 _VERDICT_LIST = re.compile(r"\[\s*[\[{]")
 _NUMBER_KEYS = ("i", "n", "N", "id")  # how an answer in objects names the paper: the prompt's "#N", or an id
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+_LATIN = re.compile(r"[A-Za-z]")
 _DELIMITER = re.compile(r"<\s*/?\s*papers\s*>", re.IGNORECASE)
 _FENCE = re.compile(r"```(?:json)?\s*(.*?)```", re.DOTALL | re.IGNORECASE)
 _THINKING = re.compile(r"<think>.*?</think>", re.DOTALL | re.IGNORECASE)  # reasoning a model puts inline (R1 distills)
@@ -187,8 +188,11 @@ def _field(value: object, profile: Profile) -> str | None:
 
 
 def _in_language(reason: str, language: Language) -> str:
-    """A reason not in the profile's language counts as no reason (the digest then says so)."""
-    if language == "zh" and not _CJK.search(reason):
+    """A reason not in the profile's language counts as no reason: the digest then gives the local scorer's
+    reason where it names the same field, else no Reason line. An English reason may quote a Chinese field name,
+    so it is Chinese only when it has more Chinese characters than Latin letters."""
+    chinese = len(_CJK.findall(reason))
+    if (language == "zh" and not chinese) or (language == "en" and chinese > len(_LATIN.findall(reason))):
         return ""
     return reason
 

@@ -9,6 +9,7 @@
     ├── ScorerError           a scorer could not run at all
     │   ├── MissingAPIKey     the environment variable named by the profile is empty
     │   └── LLMError          the endpoint failed for good (carries url, status, attempts)
+    │       └── NoCredit      the account behind the key has no quota or balance left: no request will pass
     └── RenderError           a digest could not be written
 """
 
@@ -62,6 +63,10 @@ class LLMError(ScorerError):
     def __init__(self, url: str, detail: str, status: int | None = None, attempts: int = 1):
         self.url, self.status, self.attempts = url, status, attempts
         super().__init__(f"LLM endpoint {url} failed after {attempts} attempt(s): {detail}")
+
+
+class NoCredit(LLMError):
+    """The endpoint refused because the account has nothing left to spend: every other request would be too."""
 
 
 class RenderError(PaperRadarError):

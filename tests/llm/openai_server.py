@@ -11,7 +11,11 @@ batch), "duplicate" (first paper answered twice), "bad_field" (field index not i
 "english" (reasons not in Chinese), "length" (the answer cut in the middle of
 its second half's first verdict, finish_reason "length", as a max_tokens limit cuts it), "refusal" (prose, no JSON), "no_usage" (no usage block), "no_json_mode" (400 to any request with a response_format), "fenced" (JSON inside ```json fences amid prose),
 "reasoning" (reasoning_content + reasoning tokens, as doubao thinking models send), "think" (the reasoning inline in
-the content, in <think> tags, as DeepSeek-R1 distills on Ollama or vLLM without a reasoning parser send it).
+the content, in <think> tags, as DeepSeek-R1 distills on Ollama or vLLM without a reasoning parser send it),
+"reasoning_only" (a thinking model that spent its whole output limit reasoning: 4096 reasoning tokens, empty content,
+finish_reason "length"), "english_fields" (field names in English instead of the profile's),
+"quota" (OpenAI's 429 insufficient_quota), "balance" (DeepSeek's 402 Insufficient Balance),
+"overdue" (Volcengine Ark's 403 AccountOverdueError).
 """
 
 from __future__ import annotations
@@ -153,6 +157,9 @@ class FakeOpenAI:
     def _reply(self, body: dict, papers: list[AskedPaper], fault: str | None) -> tuple[int, dict[str, str], bytes]:
         if fault == "429":
             return _error(429, "rate limited", {"Retry-After": self.retry_after})
+        if fault in _ACCOUNT_ERRORS:
+            status, message, kind, code = _ACCOUNT_ERRORS[fault]
+            return _error(status, message, code=code, kind=kind)
         if fault == "500":
             return _error(500, "internal error")
         if fault == "no_json_mode" and "response_format" in body:
@@ -166,7 +173,9 @@ class FakeOpenAI:
         entries = _corrupt(self.policy(papers), fault, len(papers))
         content = _content(entries, fault)
         reasoning = "先逐篇阅读摘要，再对照研究方向打分。" * 8 if fault == "reasoning" else None
-        finish = "length" if fault == "length" else "stop"
+        if fault == "reasoning_only":
+            content, reasoning = "", "先逐篇阅读摘要，再对照研究方向逐条权衡。" * 820  # about 4,100 tokens, as a 4096-token limit cuts it
+        finish = "length" if fault in ("length", "reasoning_only") else "stop"
         completion = self._completion(body, content, reasoning, finish)
         if fault == "no_usage":
             del completion["usage"]
@@ -201,6 +210,8 @@ def _corrupt(entries: list[Entry], fault: str | None, count: int) -> list[Entry]
         entries[0] = [entries[0][0], 8, 99, "领域编号不存在。"]
     elif fault == "english":
         entries = [e[:3] + ["Relevant to the field."] if len(e) > 3 else e for e in entries]
+    elif fault == "english_fields":
+        entries = [e[:2] + ["Multimodal agents"] + e[3:] if len(e) > 2 else e for e in entries]
     return entries
 
 
@@ -230,8 +241,19 @@ def _message_content(raw: bytes) -> str:
     return choices[0].get("message", {}).get("content") or ""
 
 
-def _error(status: int, message: str, headers: dict[str, str] | None = None) -> tuple[int, dict[str, str], bytes]:
-    body = json.dumps({"error": {"message": message, "type": "server_error", "code": str(status)}}).encode()
+# fault -> (status, message, type, code) as each service words an account with nothing left to spend
+_ACCOUNT_ERRORS = {
+    "quota": (429, "You exceeded your current quota, please check your plan and billing details.",
+              "insufficient_quota", "insufficient_quota"),
+    "balance": (402, "Insufficient Balance", "unknown_error", "invalid_request_error"),
+    "overdue": (403, "The request failed because your account has an overdue balance. Request id: 0217",
+                "Forbidden", "AccountOverdueError"),
+}
+
+
+def _error(status: int, message: str, headers: dict[str, str] | None = None, *, code: str | None = None,
+           kind: str = "server_error") -> tuple[int, dict[str, str], bytes]:
+    body = json.dumps({"error": {"message": message, "type": kind, "code": code or str(status)}}).encode()
     return status, {"Content-Type": "application/json", **(headers or {})}, body
 
 

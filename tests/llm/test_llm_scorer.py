@@ -72,6 +72,23 @@ def test_429_waits_out_retry_after_then_succeeds(day, profile):
     assert len(judged(results)) == 5
 
 
+@pytest.mark.parametrize("fault, said", [("quota", "HTTP 429: You exceeded your current quota"),
+                                         ("balance", "HTTP 402: Insufficient Balance"),
+                                         ("overdue", "HTTP 403: The request failed because your account has an overdue")])
+def test_an_account_with_nothing_left_to_spend_stops_the_day_at_once_saying_what_to_do(day, profile, fault, said):
+    # OpenAI's 429 insufficient_quota was retried 5 times per batch (40 requests, 38 s), DeepSeek's 402 said nothing
+    # to do, and Ark's overdue account was told to check its key
+    with FakeOpenAI(faults=every(fault)) as server:
+        results = run(make_scorer(server.v1_url, concurrency=1, batch_size=5, max_retries=4), day[:20], profile)
+    assert len(server.received) == 1
+    failures = set(failed(results).values())
+    assert len(failed(results)) == 20 and len(failures) == 1
+    failure = failures.pop()
+    assert said in failure and "check the key" not in failure
+    assert failure.endswith("(the account has no quota or balance left: top it up or raise its limit with the "
+                            "provider, then run again)")
+
+
 def test_500s_are_retried_a_bounded_number_of_times_then_the_batch_fails(day, profile, server):
     server.faults = every("500")
     results = run(make_scorer(server.v1_url, max_retries=2), day[:5], profile)

@@ -3,7 +3,8 @@ Ollama, vLLM), robustly and cheaply.
 
 Batches run on a pool of `concurrency` threads and are yielded as they complete, so the pipeline commits
 each one at once. Retries live in exactly one place (`_Endpoint.complete`): exponential backoff with
-jitter on 429, 5xx, timeouts and connection errors, honouring Retry-After, bounded. Papers an answer left
+jitter on 429, 5xx, timeouts and connection errors, honouring Retry-After, bounded; an account with no quota or
+balance left stops the whole run at once, since no request would pass. Papers an answer left
 out (or answered invalidly) are asked again in smaller batches, a bounded number of times; what still has
 no verdict comes back as a failed BatchResult, never as an exception that would lose the rest of the day.
 """
@@ -23,7 +24,7 @@ from email.utils import parsedate_to_datetime
 
 import openai
 
-from ..errors import LLMError, MissingAPIKey
+from ..errors import LLMError, MissingAPIKey, NoCredit
 from ..models import BatchResult, Judgement, LLMSettings, Paper, Profile, TokenUsage
 from ..tokens import count_tokens
 from . import prompt
@@ -34,6 +35,9 @@ MAX_REASK_ROUNDS = 2  # re-asks of unanswered papers, each in batches half the s
 COMPLETION_TOKENS_PER_PAPER = 12  # budget estimate before the answer is known (verdicts; reasons for some)
 _RETRY_STATUSES = {408, 409, 425, 429} | set(range(500, 600))
 _WHAT_TO_CHECK = {401: "the key in {key_env}", 403: "the key in {key_env}", 404: "llm.base_url and llm.model"}
+# how services say the account has nothing left: OpenAI's 429 code, Volcengine Ark's 403 code (DeepSeek: HTTP 402)
+_NO_CREDIT_CODES = {"insufficient_quota", "AccountOverdueError"}
+_TOP_UP = " (the account has no quota or balance left: top it up or raise its limit with the provider, then run again)"
 # what the client sends where the profile names no key: endpoints without authentication ignore it
 _NO_KEY = "no-key"
 INTERRUPTED = "interrupted before it was sent"
@@ -73,10 +77,11 @@ class LLMScorer:
             return
         budget = _Budget(budget_remaining)
         stop = threading.Event()
+        run = _Run()
         batches = plan_batches(papers, self.settings.batch_size, self.settings.concurrency)
         pool = ThreadPoolExecutor(max_workers=self.settings.concurrency, thread_name_prefix="llm")
         futures: list[Future[list[BatchResult]]] = [
-            pool.submit(self._judge_batch, batch, profile, budget, stop) for batch in batches]
+            pool.submit(self._judge_batch, batch, profile, budget, run, stop) for batch in batches]
         handed: set[Future[list[BatchResult]]] = set()
         try:
             for done in as_completed(futures):
@@ -94,7 +99,7 @@ class LLMScorer:
             stop.set()
             pool.shutdown(wait=True, cancel_futures=True)  # a consumer that stops early sends nothing more
 
-    def _judge_batch(self, batch: Sequence[Paper], profile: Profile, budget: _Budget,
+    def _judge_batch(self, batch: Sequence[Paper], profile: Profile, budget: _Budget, run: _Run,
                      stop: threading.Event) -> list[BatchResult]:
         tally = _Tally(stop=stop)
         missing = list(batch)
@@ -103,7 +108,7 @@ class LLMScorer:
             chunks = [missing[i:i + size] for i in range(0, len(missing), size)]
             missing = []
             for chunk in chunks:
-                missing += self._ask(chunk, profile, budget, tally)
+                missing += self._ask(chunk, profile, budget, run, tally)
             if not missing or tally.gave_up:
                 break
         if missing:
@@ -111,10 +116,14 @@ class LLMScorer:
             tally.fail(missing, f"no valid verdict after {round_no + 1} tries: " + "; ".join(problems[-3:]))
         return tally.results(batch, self.name, profile)
 
-    def _ask(self, chunk: list[Paper], profile: Profile, budget: _Budget, tally: _Tally) -> list[Paper]:
+    def _ask(self, chunk: list[Paper], profile: Profile, budget: _Budget, run: _Run,
+             tally: _Tally) -> list[Paper]:
         """Ask about one chunk; record verdicts and spend in the tally; return the papers left unanswered."""
         if tally.stop.is_set():
             tally.fail(chunk, INTERRUPTED)
+            return []
+        if run.gave_up:  # no request of this run would fare better
+            tally.fail(chunk, run.gave_up)
             return []
         if tally.gave_up:  # the endpoint failed for good or the budget ran out: don't ask again
             tally.fail(chunk, tally.gave_up)
@@ -128,7 +137,7 @@ class LLMScorer:
             reply = self._endpoint.complete(messages)
         except LLMError as e:
             budget.settle(estimate, 0)
-            tally.fail(chunk, str(e))
+            tally.fail(chunk, run.give_up(str(e)) if isinstance(e, NoCredit) else str(e))
             return []
         budget.settle(estimate, estimate if reply.usage.unreported else reply.usage.total)
         tally.spend(reply.usage, reply.model)
@@ -184,6 +193,8 @@ class _Endpoint:
                 if e.status_code == 400 and self.json_mode and "response_format" in str(e.message):
                     self.json_mode = False  # the endpoint has no JSON mode: the prompt alone asks for JSON
                     return self.complete(messages)
+                if e.status_code == 402 or e.code in _NO_CREDIT_CODES:
+                    raise NoCredit(self.settings.base_url, _detail(e) + _TOP_UP, e.status_code, attempt + 1) from e
                 if e.status_code not in _RETRY_STATUSES:
                     raise LLMError(self.settings.base_url, _detail(e) + self._what_to_check(e.status_code),
                                    e.status_code, attempt + 1) from e
@@ -249,6 +260,20 @@ def _detail(e: BaseException) -> str:
         message = str(e.message).removeprefix(f"Error code: {e.status_code}").removeprefix(" - ")  # openai's prefix
         return f"HTTP {e.status_code}" + (f": {message[:200]}" if message else "")
     return f"{type(e).__name__}: {e}"
+
+
+class _Run:
+    """What the batches of one run learn about the endpoint, shared by the worker threads."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.gave_up = ""  # why this run sends no more requests
+
+    def give_up(self, why: str) -> str:
+        """Send no more; the first reason stays the run's, so every batch it stops fails in the same words."""
+        with self.lock:
+            self.gave_up = self.gave_up or why
+            return self.gave_up
 
 
 class _Budget:

@@ -8,7 +8,7 @@
     ├── StoreError            the SQLite store is unusable (e.g. written by a newer paperradar)
     ├── ScorerError           a scorer could not run at all
     │   ├── MissingAPIKey     the environment variable named by the profile is empty
-    │   └── LLMError          the endpoint failed for good (carries url, status, attempts)
+    │   └── LLMError          the endpoint failed for good (carries url, status, attempts, timed_out)
     │       └── NoCredit      the account behind the key has no quota or balance left: no request will pass
     └── RenderError           a digest could not be written
 """
@@ -60,8 +60,9 @@ class MissingAPIKey(ScorerError):
 
 
 class LLMError(ScorerError):
-    def __init__(self, url: str, detail: str, status: int | None = None, attempts: int = 1):
+    def __init__(self, url: str, detail: str, status: int | None = None, attempts: int = 1, timed_out: int = 0):
         self.url, self.status, self.attempts = url, status, attempts
+        self.timed_out = timed_out  # attempts we stopped waiting for: the endpoint may still have billed them
         super().__init__(f"LLM endpoint {url} failed after {attempts} attempt(s): {detail}")
 
 

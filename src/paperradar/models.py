@@ -150,7 +150,7 @@ class TokenUsage:
     prompt: int = 0
     completion: int = 0
     reasoning: int = 0  # part of completion for thinking models; counted separately for the header
-    unreported: int = 0  # requests the endpoint answered without a usage block: their tokens are unknown
+    unreported: int = 0  # requests of unknown tokens: answered without a usage block, or timed out (maybe billed)
 
     def __add__(self, other: TokenUsage) -> TokenUsage:
         return TokenUsage(self.prompt + other.prompt, self.completion + other.completion,

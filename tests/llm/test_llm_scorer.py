@@ -112,11 +112,24 @@ def test_a_hang_past_the_timeout_is_retried(day, profile):
     assert elapsed < 1.4  # it did not wait for the hung answer
 
 
-def test_an_endpoint_that_keeps_timing_out_names_the_setting_that_waits(day, profile):
+def test_a_second_timeout_stops_the_run_and_every_timed_out_request_is_counted(day, profile):
+    # each batch was asked 5 times (40 requests, 82 s on a slow endpoint), each request possibly finished and billed
+    # by the endpoint after we stopped waiting, and none of them recorded anywhere
     with FakeOpenAI(faults=every("hang"), hang_s=1.0) as server:
-        results = run(make_scorer(server.v1_url, timeout_s=0.3, max_retries=1), day[:5], profile)
-    assert len(server.received) == 2
-    assert results[0].failure.endswith("(llm.timeout_s is 0.3 s: raise it for a slow endpoint or model)")
+        results = run(make_scorer(server.v1_url, timeout_s=0.3, max_retries=4, concurrency=1, batch_size=5),
+                      day[:20], profile)
+    assert len(server.received) == 2  # the first timeout of the run is asked again: a stall; the second stops it
+    assert len(failed(results)) == 20 and len(set(failed(results).values())) == 1
+    assert results[0].failure.endswith("timed out again (llm.timeout_s is 0.3 s: raise it for a slow endpoint or "
+                                       "model); no more requests were sent, as the endpoint may still finish and "
+                                       "bill each one we stop waiting for")
+    assert sum(r.usage.unreported for r in results) == 2
+
+
+def test_a_request_that_timed_out_before_one_that_answered_is_counted(day, profile):
+    with FakeOpenAI(faults=first_faults("hang"), hang_s=1.0) as server:
+        results = run(make_scorer(server.v1_url, timeout_s=0.3), day[:5], profile)
+    assert len(judged(results)) == 5 and results[0].usage.unreported == 1 and results[0].usage.total > 0
 
 
 def test_an_endpoint_that_asks_for_no_key_needs_none(day, profile):

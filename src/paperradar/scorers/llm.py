@@ -4,7 +4,9 @@ Ollama, vLLM), robustly and cheaply.
 Batches run on a pool of `concurrency` threads and are yielded as they complete, so the pipeline commits
 each one at once. Retries live in exactly one place (`_Endpoint.complete`): exponential backoff with
 jitter on 429, 5xx, timeouts and connection errors, honouring Retry-After, bounded; an account with no quota or
-balance left stops the whole run at once, since no request would pass. Papers an answer left
+balance left stops the whole run at once, since no request would pass, and so does a second timeout, since the
+endpoint may bill each request it finishes after we stop waiting (each one is counted as unreported usage). Papers
+an answer left
 out (or answered invalidly) are asked again in smaller batches, a bounded number of times; what still has
 no verdict comes back as a failed BatchResult, never as an exception that would lose the rest of the day.
 """
@@ -19,7 +21,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor, as_completed
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from email.utils import parsedate_to_datetime
 
 import openai
@@ -134,12 +136,13 @@ class LLMScorer:
             tally.fail(chunk, BUDGET_REACHED)
             return []
         try:
-            reply = self._endpoint.complete(messages)
+            reply = self._endpoint.complete(messages, run)
         except LLMError as e:
-            budget.settle(estimate, 0)
-            tally.fail(chunk, run.give_up(str(e)) if isinstance(e, NoCredit) else str(e))
+            budget.settle(estimate, estimate * e.timed_out)  # a request we stopped waiting for may still be billed
+            tally.spend(TokenUsage(unreported=e.timed_out), None)
+            tally.fail(chunk, self._failure(e, run))
             return []
-        budget.settle(estimate, estimate if reply.usage.unreported else reply.usage.total)
+        budget.settle(estimate, reply.usage.total + estimate * reply.usage.unreported)
         tally.spend(reply.usage, reply.model)
         try:
             answer = prompt.read_answer(reply.content, len(chunk), profile)
@@ -152,6 +155,18 @@ class LLMScorer:
             tally.judgements[paper.id] = Judgement(paper.id, verdict.score, verdict.field, verdict.reason,
                                                    self.name, paper.version, profile.version)
         return [p for n, p in enumerate(chunk, 1) if n not in answer.verdicts]
+
+
+    def _failure(self, e: LLMError, run: _Run) -> str:
+        """Why a chunk failed; a failure that every other request would meet too stops the run, in one wording."""
+        if isinstance(e, NoCredit):
+            return run.give_up(str(e))
+        if e.timed_out and run.timeouts > 1:
+            return run.give_up(f"LLM endpoint {self.settings.base_url} timed out again (llm.timeout_s is "
+                               f"{self.settings.timeout_s:g} s: raise it for a slow endpoint or model); no more "
+                               "requests were sent, as the endpoint may still finish and bill each one we stop "
+                               "waiting for")
+        return str(e)
 
 
 def plan_batches(papers: Sequence[Paper], batch_size: int, concurrency: int) -> list[list[Paper]]:
@@ -182,17 +197,27 @@ class _Endpoint:
         self.client = openai.OpenAI(api_key=key, base_url=settings.base_url, timeout=settings.timeout_s,
                                     max_retries=0)
 
-    def complete(self, messages: list[dict[str, str]]) -> _Reply:
+    def complete(self, messages: list[dict[str, str]], run: _Run) -> _Reply:
         attempts = self.settings.max_retries + 1
+        timed_out = 0
+        failure: BaseException
+        retry_after: float | None
+        status: int | None
         for attempt in range(attempts):
             try:
-                return self._once(messages)
-            except (openai.APITimeoutError, openai.APIConnectionError) as e:
+                reply = self._once(messages)
+                return replace(reply, usage=reply.usage + TokenUsage(unreported=timed_out))
+            except openai.APITimeoutError as e:
+                timed_out += 1
+                failure, retry_after, status = e, None, None
+                if run.timed_out() > 1:  # not a stall but a slow endpoint: asking again would pay again
+                    break
+            except openai.APIConnectionError as e:
                 failure, retry_after, status = e, None, None
             except openai.APIStatusError as e:
                 if e.status_code == 400 and self.json_mode and "response_format" in str(e.message):
                     self.json_mode = False  # the endpoint has no JSON mode: the prompt alone asks for JSON
-                    return self.complete(messages)
+                    return self.complete(messages, run)
                 if e.status_code == 402 or e.code in _NO_CREDIT_CODES:
                     raise NoCredit(self.settings.base_url, _detail(e) + _TOP_UP, e.status_code, attempt + 1) from e
                 if e.status_code not in _RETRY_STATUSES:
@@ -201,11 +226,15 @@ class _Endpoint:
                 failure, retry_after, status = e, _retry_after(e.response.headers), e.status_code
             except (openai.APIError, json.JSONDecodeError) as e:  # e.g. a gateway's HTML page: worth another try
                 failure, retry_after, status = e, None, None
-            if attempt + 1 < attempts:
-                self.sleep(self.backoff.delay(attempt, retry_after))
+            if attempt + 1 == attempts or run.gave_up:
+                break
+            self.sleep(self.backoff.delay(attempt, retry_after))
+            if run.gave_up:  # while it waited
+                break
         slow = (f" (llm.timeout_s is {self.settings.timeout_s:g} s: raise it for a slow endpoint or model)"
                 if isinstance(failure, openai.APITimeoutError) else "")
-        raise LLMError(self.settings.base_url, _detail(failure) + slow, status, attempts) from failure
+        raise LLMError(self.settings.base_url, _detail(failure) + slow, status, attempt + 1,
+                       timed_out) from failure
 
     def _what_to_check(self, status: int) -> str:
         """A refusal that no retry will change: what in the profile or environment to fix."""
@@ -268,6 +297,13 @@ class _Run:
     def __init__(self) -> None:
         self.lock = threading.Lock()
         self.gave_up = ""  # why this run sends no more requests
+        self.timeouts = 0  # requests of this run that timed out
+
+    def timed_out(self) -> int:
+        """Count one more request that timed out; how many have so far."""
+        with self.lock:
+            self.timeouts += 1
+            return self.timeouts
 
     def give_up(self, why: str) -> str:
         """Send no more; the first reason stays the run's, so every batch it stops fails in the same words."""

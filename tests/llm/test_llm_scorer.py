@@ -274,6 +274,17 @@ def test_reasoning_tokens_are_reported(day, profile, server):
     assert len(judged(results)) == 5
 
 
+def test_an_answer_of_reasoning_alone_says_the_model_thought_to_its_limit_and_what_to_change(day, profile, server):
+    # a thinking model that spent max_tokens reasoning left content empty: the line said only "no JSON in the answer: ''"
+    server.faults = every("reasoning_only")
+    results = run(make_scorer(server.v1_url), day[:4], profile)
+    assert set(failed(results)) == {p.id for p in day[:4]}
+    assert ("the model spent its whole output limit reasoning and wrote no answer (finish_reason=length, 4100 "
+            "reasoning tokens): set llm.model to a model without thinking, or lower llm.batch_size"
+            in results[-1].failure)
+    assert "no JSON" not in results[-1].failure
+
+
 def test_requests_overlap_and_batches_arrive_as_they_complete(day, profile):
     slow = {day[0].title}
     plan = lambda k, papers: "hang" if any(p.title in slow for p in papers) else None  # noqa: E731

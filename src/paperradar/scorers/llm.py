@@ -144,6 +144,9 @@ class LLMScorer:
             return []
         budget.settle(estimate, reply.usage.total + estimate * reply.usage.unreported)
         tally.spend(reply.usage, reply.model)
+        if not reply.content.strip():
+            tally.problems.append(_no_answer(reply))
+            return chunk
         try:
             answer = prompt.read_answer(reply.content, len(chunk), profile)
         except AnswerUnreadable as e:
@@ -185,6 +188,17 @@ class _Reply:
     content: str
     usage: TokenUsage
     model: str | None
+    finish_reason: str | None = None
+    reasoned: bool = False  # the message carried reasoning_content (doubao, DeepSeek thinking models)
+
+
+def _no_answer(reply: _Reply) -> str:
+    """Why a completion came back empty, and what to change when the profile can change it."""
+    if reply.finish_reason == "length" and (reply.reasoned or reply.usage.reasoning):
+        spent = f", {reply.usage.reasoning} reasoning tokens" if reply.usage.reasoning else ""
+        return (f"the model spent its whole output limit reasoning and wrote no answer (finish_reason=length{spent}): "
+                "set llm.model to a model without thinking, or lower llm.batch_size")
+    return f"the answer was empty (finish_reason={reply.finish_reason})"
 
 
 class _Endpoint:
@@ -247,8 +261,11 @@ class _Endpoint:
         extra = {"response_format": {"type": "json_object"}} if self.json_mode else {}
         response = self.client.chat.completions.create(model=self.settings.model, messages=messages,  # type: ignore[arg-type]
                                                        **extra)  # type: ignore[call-overload]
-        content = (response.choices[0].message.content or "") if response.choices else ""
-        return _Reply(content, _usage(response), response.model or None)
+        if not response.choices:
+            return _Reply("", _usage(response), response.model or None)
+        choice = response.choices[0]
+        return _Reply(choice.message.content or "", _usage(response), response.model or None, choice.finish_reason,
+                      bool(getattr(choice.message, "reasoning_content", None)))
 
 
 def _usage(response: object) -> TokenUsage:

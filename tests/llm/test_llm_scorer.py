@@ -172,13 +172,23 @@ def test_an_unreadable_answer_is_asked_again_in_smaller_batches(day, profile, se
         assert [len(s.papers) for s in server.received] == [10, 10]
 
 
-def test_answers_that_stay_unreadable_fail_after_bounded_tries(day, profile, server):
+def test_answers_that_stay_unreadable_are_not_asked_a_third_time(day, profile, server):
+    # both halves unreadable again: not a paper that provokes a refusal but a model that answers in prose
     server.faults = every("refusal")
     results = run(make_scorer(server.v1_url, concurrency=1), day[:8], profile)
-    assert len(server.received) == 1 + 2 + 4 and MAX_REASK_ROUNDS == 2
+    assert len(server.received) == 1 + 2 and MAX_REASK_ROUNDS == 2
     assert set(failed(results)) == {p.id for p in day[:8]} and not judged(results)
-    assert "no valid verdict after 3 tries" in results[-1].failure
+    assert results[-1].failure == ("no JSON in the answer: 'I am sorry, but I cannot rate these papers.' (again when "
+                                   "asked again, so not asked a third time)")
     assert sum(r.usage.total for r in results) > 0  # the tokens of failed tries are still reported
+
+
+def test_a_refusal_one_half_of_the_batch_provokes_is_asked_again_in_smaller_batches(day, profile, server):
+    provoking = {day[0].title}
+    server.faults = lambda k, papers: "refusal" if any(p.title in provoking for p in papers) else None
+    results = run(make_scorer(server.v1_url, concurrency=1), day[:8], profile)
+    assert [len(s.papers) for s in server.received] == [8, 4, 4, 2, 2]  # the third round isolates it
+    assert set(failed(results)) == {day[0].id, day[1].id} and len(judged(results)) == 6
 
 
 def test_a_missing_paper_is_asked_again_alone(day, profile, server):
@@ -222,6 +232,17 @@ def test_a_field_not_in_the_profile_is_rejected_and_asked_again(day, profile, se
     assert len(got) == 6 and all(j.field in profile.field_names for j in got.values() if j.score >= 7)
     assert got[day[0].id].field is None and got[day[0].id].score == 3  # the fresh answer: a low score, no field
     assert [p.title for p in server.received[1].papers] == [day[0].title]
+
+
+def test_field_names_that_are_wrong_again_when_asked_again_are_not_asked_a_third_time(day, profile):
+    # every verdict that named a field named it in English: each was asked twice more, and the day failed them anyway
+    picks = {p.title: (8, 4) for p in (day[1], day[4], day[7], day[11], day[14])}
+    with FakeOpenAI(by_title(picks), faults=every("english_fields")) as server:
+        results = run(make_scorer(server.v1_url, concurrency=1, batch_size=10), day[:20], profile)
+    assert [len(s.papers) for s in server.received] == [10, 3, 10]  # the second batch asks nothing again
+    why = "field 'Multimodal agents' is not a profile field (again when asked again, so not asked a third time)"
+    assert failed(results) == {day[i].id: why for i in (1, 4, 7, 11, 14)}
+    assert len(judged(results)) == 15
 
 
 def test_a_reason_not_in_chinese_counts_as_no_reason(day, profile):
@@ -283,6 +304,16 @@ def test_an_answer_of_reasoning_alone_says_the_model_thought_to_its_limit_and_wh
             "reasoning tokens): set llm.model to a model without thinking, or lower llm.batch_size"
             in results[-1].failure)
     assert "no JSON" not in results[-1].failure
+
+
+def test_a_model_that_thinks_to_its_limit_again_in_smaller_batches_stops_the_run(day, profile, server):
+    # every batch asked 3 times in ever smaller batches: a seed day cost 56 requests and 211,705 tokens for nothing
+    server.faults = every("reasoning_only")
+    results = run(make_scorer(server.v1_url, concurrency=1, batch_size=10), day[:40], profile)
+    assert [len(s.papers) for s in server.received] == [10, 5, 5]
+    assert len(failed(results)) == 40 and len(set(failed(results).values())) == 1
+    assert results[-1].failure.endswith("lower llm.batch_size (again in smaller batches, so this run sent no more "
+                                        "requests)")
 
 
 def test_requests_overlap_and_batches_arrive_as_they_complete(day, profile):

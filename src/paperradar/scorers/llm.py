@@ -5,10 +5,11 @@ Batches run on a pool of `concurrency` threads and are yielded as they complete,
 each one at once. Retries live in exactly one place (`_Endpoint.complete`): exponential backoff with
 jitter on 429, 5xx, timeouts and connection errors, honouring Retry-After, bounded; an account with no quota or
 balance left stops the whole run at once, since no request would pass, and so does a second timeout, since the
-endpoint may bill each request it finishes after we stop waiting (each one is counted as unreported usage). Papers
-an answer left
-out (or answered invalidly) are asked again in smaller batches, a bounded number of times; what still has
-no verdict comes back as a failed BatchResult, never as an exception that would lose the rest of the day.
+endpoint may bill each request it finishes after we stop waiting (each one is counted as unreported usage).
+Papers an answer left out (or answered invalidly) are asked again in smaller batches, a bounded number of times,
+unless every paper asked again met the same problem again: that is how the model answers, not a slip, and a third
+ask would meet it too. What still has no verdict comes back as a failed BatchResult, never as an exception that
+would lose the rest of the day.
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ from ..models import BatchResult, Judgement, LLMSettings, Paper, Profile, TokenU
 from ..tokens import count_tokens
 from . import prompt
 from .base import BUDGET_REACHED
-from .prompt import PROMPT_VERSION, AnswerUnreadable
+from .prompt import PROMPT_VERSION, AnswerUnreadable, Rejection
 
 MAX_REASK_ROUNDS = 2  # re-asks of unanswered papers, each in batches half the size of the round before
 COMPLETION_TOKENS_PER_PAPER = 12  # budget estimate before the answer is known (verdicts; reasons for some)
@@ -43,6 +44,10 @@ _TOP_UP = " (the account has no quota or balance left: top it up or raise its li
 # what the client sends where the profile names no key: endpoints without authentication ignore it
 _NO_KEY = "no-key"
 INTERRUPTED = "interrupted before it was sent"
+# problems a smaller batch cannot cure once it has met them again (a slip or a provoking paper does not come back
+# for every paper asked again); papers left out or answered twice can be, so they keep all their tries
+_SYSTEMATIC = {"score", "scale", "field", "unreadable", "thought"}
+_THOUGHT = "thought"  # whole answers lost to reasoning: every other request of the run would be lost the same way
 
 
 @dataclass(frozen=True)
@@ -107,10 +112,13 @@ class LLMScorer:
         missing = list(batch)
         for round_no in range(MAX_REASK_ROUNDS + 1):
             size = max(1, math.ceil(len(batch) / 2 ** round_no))
+            before = {p.id: tally.rejected.pop(p.id, None) for p in missing}  # each paper's problem last round
             chunks = [missing[i:i + size] for i in range(0, len(missing), size)]
             missing = []
             for chunk in chunks:
-                missing += self._ask(chunk, profile, budget, run, tally)
+                if chunk := _worth_asking(chunk, before, run, tally):
+                    missing += self._ask(chunk, profile, budget, run, tally)
+            run.learn(before, tally.rejected)
             if not missing or tally.gave_up:
                 break
         if missing:
@@ -145,14 +153,13 @@ class LLMScorer:
         budget.settle(estimate, reply.usage.total + estimate * reply.usage.unreported)
         tally.spend(reply.usage, reply.model)
         if not reply.content.strip():
-            tally.problems.append(_no_answer(reply))
-            return chunk
+            return tally.reject(chunk, _no_answer(reply))
         try:
             answer = prompt.read_answer(reply.content, len(chunk), profile)
         except AnswerUnreadable as e:
-            tally.problems.append(str(e))
-            return chunk
+            return tally.reject(chunk, Rejection("unreadable", str(e)))
         tally.problems += answer.problems
+        tally.rejected.update({chunk[n - 1].id: why for n, why in answer.rejected.items()})
         for number, verdict in answer.verdicts.items():
             paper = chunk[number - 1]
             tally.judgements[paper.id] = Judgement(paper.id, verdict.score, verdict.field, verdict.reason,
@@ -192,13 +199,28 @@ class _Reply:
     reasoned: bool = False  # the message carried reasoning_content (doubao, DeepSeek thinking models)
 
 
-def _no_answer(reply: _Reply) -> str:
+def _no_answer(reply: _Reply) -> Rejection:
     """Why a completion came back empty, and what to change when the profile can change it."""
     if reply.finish_reason == "length" and (reply.reasoned or reply.usage.reasoning):
         spent = f", {reply.usage.reasoning} reasoning tokens" if reply.usage.reasoning else ""
-        return (f"the model spent its whole output limit reasoning and wrote no answer (finish_reason=length{spent}): "
-                "set llm.model to a model without thinking, or lower llm.batch_size")
-    return f"the answer was empty (finish_reason={reply.finish_reason})"
+        return Rejection(_THOUGHT, "the model spent its whole output limit reasoning and wrote no answer "
+                         f"(finish_reason=length{spent}): set llm.model to a model without thinking, or lower "
+                         "llm.batch_size")
+    return Rejection("empty", f"the answer was empty (finish_reason={reply.finish_reason})")
+
+
+def _worth_asking(chunk: list[Paper], before: Mapping[str, Rejection | None], run: _Run,
+                  tally: _Tally) -> list[Paper]:
+    """The papers of a chunk to ask about; one whose last problem proved systematic fails with it instead."""
+    out = []
+    for p in chunk:
+        last = before.get(p.id)
+        why = run.systematic.get(last.kind) if last else None
+        if why:
+            tally.fail([p], why)
+        else:
+            out.append(p)
+    return out
 
 
 class _Endpoint:
@@ -315,12 +337,28 @@ class _Run:
         self.lock = threading.Lock()
         self.gave_up = ""  # why this run sends no more requests
         self.timeouts = 0  # requests of this run that timed out
+        self.systematic: dict[str, str] = {}  # kind of problem -> why papers that met it are not asked again
 
     def timed_out(self) -> int:
         """Count one more request that timed out; how many have so far."""
         with self.lock:
             self.timeouts += 1
             return self.timeouts
+
+    def learn(self, before: Mapping[str, Rejection | None], after: Mapping[str, Rejection]) -> None:
+        """A problem that every paper asked again about met again, two papers at least, is systematic: a third
+        ask would meet it too. Reasoning that ate the whole answer again stops the run: so would every request."""
+        for kind in {r.kind for r in before.values() if r and r.kind in _SYSTEMATIC} - set(self.systematic):
+            again = [after.get(pid) for pid, r in before.items() if r and r.kind == kind]
+            if len(again) < 2 or not all(a and a.kind == kind for a in again):
+                continue
+            detail = next(a.detail for a in again if a)
+            if kind == _THOUGHT:
+                why = self.give_up(f"{detail} (again in smaller batches, so this run sent no more requests)")
+            else:
+                why = f"{detail} (again when asked again, so not asked a third time)"
+            with self.lock:
+                self.systematic.setdefault(kind, why)
 
     def give_up(self, why: str) -> str:
         """Send no more; the first reason stays the run's, so every batch it stops fails in the same words."""
@@ -364,6 +402,7 @@ class _Tally:
     usage: TokenUsage = TokenUsage()
     model: str | None = None
     problems: list[str] = field(default_factory=list)
+    rejected: dict[str, Rejection] = field(default_factory=dict)  # paper id -> why the last answer about it failed
     failures: dict[str, list[str]] = field(default_factory=dict)  # why -> paper ids
     gave_up: str = ""  # why this batch stopped asking
     stop: threading.Event = field(default_factory=threading.Event)  # set when the run is interrupted
@@ -371,6 +410,12 @@ class _Tally:
     def spend(self, usage: TokenUsage, model: str | None) -> None:
         self.usage += usage
         self.model = model or self.model
+
+    def reject(self, chunk: list[Paper], why: Rejection) -> list[Paper]:
+        """A whole answer lost: every paper of the chunk is left to ask again."""
+        self.problems.append(why.detail)
+        self.rejected.update({p.id: why for p in chunk})
+        return chunk
 
     def fail(self, papers: Sequence[Paper], why: str) -> None:
         self.failures.setdefault(why, []).extend(p.id for p in papers)

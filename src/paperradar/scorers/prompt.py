@@ -11,7 +11,8 @@ import json
 import re
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from ..models import Field, Language, Paper, Profile
 
@@ -40,10 +41,18 @@ class Verdict:
     reason: str
 
 
+class Rejection(NamedTuple):
+    """Why a paper's verdict was rejected: its kind ("score", "scale", "field") and the words for it."""
+
+    kind: str
+    detail: str
+
+
 @dataclass(frozen=True)
 class Answer:
     verdicts: dict[int, Verdict]  # paper number (1-based, as in the prompt) -> verdict
     problems: tuple[str, ...]  # what was rejected, for the failure message if papers stay unanswered
+    rejected: dict[int, Rejection] = field(default_factory=dict)  # paper number -> why its verdict was rejected
 
 
 def system_prompt(profile: Profile) -> str:
@@ -123,9 +132,13 @@ def read_answer(text: str, count: int, profile: Profile) -> Answer:
     entries = _entries(extract_json(text))
     problems: list[str] = []
     numbered: list[tuple[int, Verdict | None]] = []
+    rejected: dict[int, Rejection] = {}
     for entry in entries:
         number, verdict, problem = _read_entry(entry, profile)
-        if problem:
+        if isinstance(problem, Rejection) and number is not None:
+            rejected[number] = problem
+            problems.append(f"paper #{number}: {problem.detail}")
+        elif isinstance(problem, str):
             problems.append(problem)
         if number is not None:
             numbered.append((number, verdict))
@@ -140,7 +153,8 @@ def read_answer(text: str, count: int, profile: Profile) -> Answer:
             verdicts[number] = verdict
     if unanswered := sum(1 for n in range(1, count + 1) if n not in seen):
         problems.append(f"{unanswered} of {count} papers not answered")
-    return Answer(verdicts, tuple(dict.fromkeys(problems)))
+    rejected = {n: r for n, r in rejected.items() if 1 <= n <= count and seen[n] == 1}
+    return Answer(verdicts, tuple(dict.fromkeys(problems)), rejected)
 
 
 def _entries(data: object) -> list[object]:
@@ -154,8 +168,8 @@ def _entries(data: object) -> list[object]:
     return data
 
 
-def _read_entry(entry: object, profile: Profile) -> tuple[int | None, Verdict | None, str | None]:
-    """(paper number, verdict or None if invalid, problem)."""
+def _read_entry(entry: object, profile: Profile) -> tuple[int | None, Verdict | None, str | Rejection | None]:
+    """(paper number, verdict or None if invalid, problem: a Rejection where the paper is known)."""
     if isinstance(entry, dict):
         number = next((entry[k] for k in _NUMBER_KEYS if k in entry), None)
         entry = [number, entry.get("s", entry.get("score")),
@@ -167,14 +181,14 @@ def _read_entry(entry: object, profile: Profile) -> tuple[int | None, Verdict | 
         return None, None, f"verdict without a paper number: {entry!r:.60}"
     score = _as_score(entry[1])
     if score is None:
-        return number, None, f"paper #{number}: score {entry[1]!r:.20} is not a number"
+        return number, None, Rejection("score", f"score {entry[1]!r:.20} is not a number")
     if not 0 <= score <= 10:  # another scale (out of 100, say): clamping it would recommend every paper
-        return number, None, f"paper #{number}: score {_fmt(score)} is outside 0-10"
-    field = _field(entry[2] if len(entry) > 2 else None, profile)
-    if field is None and score >= profile.min_score:
-        return number, None, f"paper #{number}: field {entry[2] if len(entry) > 2 else None!r:.30} is not a profile field"
+        return number, None, Rejection("scale", f"score {_fmt(score)} is outside 0-10")
+    name = _field(entry[2] if len(entry) > 2 else None, profile)
+    if name is None and score >= profile.min_score:
+        return number, None, Rejection("field", f"field {entry[2] if len(entry) > 2 else None!r:.30} is not a profile field")
     reason = entry[3] if len(entry) > 3 and isinstance(entry[3], str) else ""
-    return number, Verdict(score, field, _in_language(reason.strip(), profile.language)), None
+    return number, Verdict(score, name, _in_language(reason.strip(), profile.language)), None
 
 
 def _field(value: object, profile: Profile) -> str | None:

@@ -166,7 +166,6 @@ class LLMScorer:
                                                    self.name, paper.version, profile.version)
         return [p for n, p in enumerate(chunk, 1) if n not in answer.verdicts]
 
-
     def _failure(self, e: LLMError, run: _Run) -> str:
         """Why a chunk failed; a failure that every other request would meet too stops the run, in one wording."""
         if isinstance(e, NoCredit):

@@ -572,3 +572,13 @@ def test_a_long_wait_for_arxiv_is_one_line_on_stderr(isolated_home: Path) -> Non
     assert done.returncode == 0 and "read 1 paper(s) from the arXiv API" in done.stdout
     host = server.url.removeprefix("http://")
     assert done.stderr == f"arXiv at {host} answered HTTP 503: waiting 5 s before asking again (attempt 2 of 4)\n"
+
+
+def test_python_dash_m_paperradar_is_the_paperradar_command(tmp_path: Path) -> None:
+    # where the venv's scripts are not on PATH, `python -m paperradar` is what people type
+    env = {**os.environ, "PAPERRADAR_HOME": str(tmp_path)}
+    done = subprocess.run([sys.executable, "-m", "paperradar", "history"], env=env, capture_output=True, text=True,
+                          timeout=60, check=False)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == subprocess.run([sys.executable, "-m", "paperradar.cli", "history"], env=env,
+                                         capture_output=True, text=True, timeout=60, check=False).stdout

@@ -231,3 +231,24 @@ def test_a_score_means_the_same_whatever_the_evidence_is_made_of(embedded: Embed
     alone = int((embedded.analyse(day.papers, profile, reasons=False).score >= 7).sum())
     assert learned.learned_weight == pytest.approx(0.5)
     assert abs(int((learned.score >= 7).sum()) - alone) <= 0.15 * alone
+
+
+def test_a_field_the_learned_model_chose_is_not_called_the_closest_in_meaning(embedded: EmbeddedScorer,
+                                                                             profile: Profile, day: SeedDay) -> None:
+    """Where the field model moved a paper out of the field the profile finds closest, the reason says where it was
+    filed, not that the paper is closest in meaning to that field (the profile said another one was)."""
+    target = profile.field_names[4]
+    ev = [replace(e, field=target) if e.label else e for e in evidence_of(day, list(day.papers[:120]))]
+    scorer = LearnedScorer(embedded, ev, Tuning(field_k=1.0))
+    papers = list(day.papers[120:200])
+    a = scorer.analyse(papers, profile)
+    reasons = [j.reason for j in next(scorer.judge(papers, profile)).judgements]
+    alone = [j.reason for j in next(embedded.judge(papers, profile)).judgements]
+    moved = [i for i in range(len(papers)) if a.field_idx[i] != a.base.field_idx[i]]
+    assert moved
+    for i in range(len(papers)):
+        if i in moved:
+            assert reasons[i].startswith(f"归入「{profile.field_names[a.field_idx[i]]}」"), reasons[i]
+            assert "语义最接近" not in reasons[i] and "匹配" not in reasons[i]
+        else:
+            assert reasons[i] == alone[i]

@@ -45,6 +45,12 @@ def test_reason_without_matched_terms_says_closeness_only() -> None:
     assert "匹配" not in reason
 
 
+def test_a_field_chosen_by_evidence_claims_no_closeness_and_no_match() -> None:
+    assert write_reason(QUANT, EFFICIENT, ["quantization"], "zh", closest=False).startswith("归入「高效大模型训练与推理」。论文要点：")
+    reason = write_reason(QUANT, EFFICIENT, ["quantization"], "en", avoided="医疗健康", closest=False)
+    assert reason.startswith("Filed under “高效大模型训练与推理”; leans to “医疗健康”, scored down. Key claim: In this work")
+
+
 def test_avoid_note_is_in_profile_language() -> None:
     assert "偏向「医疗健康」" in write_reason(QUANT, EFFICIENT, [], "zh", avoided="医疗健康")
     assert "leans to “医疗健康”" in write_reason(QUANT, EFFICIENT, [], "en", avoided="医疗健康")

@@ -129,8 +129,9 @@ class LearnedScorer:
             return
         a = self.analyse(papers, profile)
         # the embedded scorer's matched terms belong to its field: shown only where the learned field is the same
-        matched = [m if int(b) == int(f) else () for m, b, f in zip(a.base.matched, a.base.field_idx, a.field_idx)]
-        yield judgement_batch(self.name, papers, profile, a.score, a.field_idx, matched, a.base.avoided)
+        closest = a.base.field_idx == a.field_idx
+        matched = [m if same else () for m, same in zip(a.base.matched, closest)]
+        yield judgement_batch(self.name, papers, profile, a.score, a.field_idx, matched, a.base.avoided, closest)
 
     def rank(self, papers: Sequence[Paper], profile: Profile) -> np.ndarray:
         """A continuous score per paper, higher first: what the LLM prefilter keeps the top of."""

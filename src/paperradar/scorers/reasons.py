@@ -66,17 +66,27 @@ def term_pattern(term: str) -> str:
 
 
 def write_reason(paper: Paper, field: Field, matched: list[str], language: Language,
-                 avoided: str | None = None) -> str:
-    """E.g. 与「高效大模型训练与推理」相关（匹配：KV cache、quantization）。论文要点：We propose ..."""
-    terms = found_terms(paper, matched)[:MAX_TERMS]
+                 avoided: str | None = None, closest: bool = True) -> str:
+    """E.g. 与「高效大模型训练与推理」相关（匹配：KV cache、quantization）。论文要点：We propose ...
+
+    `closest`: the field is the one the profile finds closest; where evidence filed the paper elsewhere, the reason
+    says only that it was filed there."""
     claim = key_claim(detex(paper.abstract))  # shown as the title is: Padé, not Pad\'e
+    head = _head(field, found_terms(paper, matched)[:MAX_TERMS] if closest else None, language)
     if language == "zh":
-        head = f"与「{field.name}」相关（匹配：{'、'.join(terms)}）" if terms else f"与「{field.name}」语义最接近"
         note = f"；偏向「{avoided}」，已降分" if avoided else ""
         line = f"{head}{note}。论文要点：{claim}" if claim else f"{head}{note}。"
     else:
-        head = f"Related to “{field.name}” (matched: {', '.join(terms)})" if terms \
-            else f"Closest in meaning to “{field.name}”"
         note = f"; leans to “{avoided}”, scored down" if avoided else ""
         line = f"{head}{note}. Key claim: {claim}" if claim else f"{head}{note}."
     return " ".join(line.split())
+
+
+def _head(field: Field, terms: list[str] | None, language: Language) -> str:
+    """`terms` None: the field is not the closest one, so no closeness and no match is claimed."""
+    if terms is None:
+        return f"归入「{field.name}」" if language == "zh" else f"Filed under “{field.name}”"
+    if language == "zh":
+        return f"与「{field.name}」相关（匹配：{'、'.join(terms)}）" if terms else f"与「{field.name}」语义最接近"
+    return f"Related to “{field.name}” (matched: {', '.join(terms)})" if terms \
+        else f"Closest in meaning to “{field.name}”"

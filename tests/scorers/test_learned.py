@@ -252,3 +252,31 @@ def test_a_field_the_learned_model_chose_is_not_called_the_closest_in_meaning(em
             assert "语义最接近" not in reasons[i] and "匹配" not in reasons[i]
         else:
             assert reasons[i] == alone[i]
+
+
+def test_a_paper_the_learning_lifted_names_the_liked_paper_it_resembles(embedded: EmbeddedScorer, profile: Profile,
+                                                                       day: SeedDay) -> None:
+    """A paper recommended because it resembles what the reader liked says so, naming the paper: only where what the
+    ranker learned raised its score, and only a liked paper it is nearer to than 99% of ordinary papers are."""
+    robots = [p for p in day.papers if "cs.RO" in p.categories]
+    liked, later = robots[:10], robots[10:]
+    ev = [Evidence(p, 1, 1.0, "like") for p in liked] + \
+        [Evidence(p, 0, 0.25, "shown") for p in day.papers[:200] if p not in robots]
+    scorer = LearnedScorer(embedded, ev)
+    papers = later + list(day.papers[200:260]) + liked[:2]
+    a = scorer.analyse(papers, profile)
+    reasons = [j.reason for j in next(scorer.judge(papers, profile)).judgements]
+    bg = embedded.bg.vectors
+    named = 0
+    for i, (p, reason) in enumerate(zip(papers, reasons)):
+        said = [q for q in liked if f"与你喜欢的 {q.id} 相近" in reason]
+        assert len(said) <= 1
+        if said:
+            named += 1
+            near = embedded.encoder.encode([said[0].text])[0]
+            assert a.score[i] > a.base.score[i] and said[0].id != p.id
+            assert a.base.vectors[i] @ near >= np.percentile(bg @ near, 99)
+    assert named >= 3, reasons
+    # the reason of a paper nobody liked anything like stays what it was
+    alone = {j.paper_id: j.reason for j in next(embedded.judge(papers, profile)).judgements}
+    assert all(r == alone[p.id] for p, r in zip(papers, reasons) if "你喜欢的" not in r)

@@ -51,6 +51,14 @@ def test_a_field_chosen_by_evidence_claims_no_closeness_and_no_match() -> None:
     assert reason.startswith("Filed under “高效大模型训练与推理”; leans to “医疗健康”, scored down. Key claim: In this work")
 
 
+def test_a_liked_paper_it_resembles_is_named_in_the_profiles_language() -> None:
+    assert write_reason(QUANT, EFFICIENT, ["pruning"], "zh", resembles="2602.01234").startswith(
+        "与「高效大模型训练与推理」语义最接近；与你喜欢的 2602.01234 相近。论文要点：In this work")
+    assert write_reason(QUANT, EFFICIENT, ["pruning"], "en", resembles="2602.01234", avoided="医疗健康").startswith(
+        "Closest in meaning to “高效大模型训练与推理”; like 2602.01234, which you liked; leans to “医疗健康”, scored"
+        " down. Key claim: In this work")
+
+
 def test_avoid_note_is_in_profile_language() -> None:
     assert "偏向「医疗健康」" in write_reason(QUANT, EFFICIENT, [], "zh", avoided="医疗健康")
     assert "leans to “医疗健康”" in write_reason(QUANT, EFFICIENT, [], "en", avoided="医疗健康")

@@ -24,6 +24,7 @@ import json
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
+from functools import cached_property
 
 import numpy as np
 from scipy import sparse
@@ -38,6 +39,7 @@ from .embedded import Analysis, EmbeddedScorer, feature_matrix, judgement_batch
 
 VERSION = "v4"  # v2: topics and the profile block; v3: fields from words too; v4: scores on the background's scale
 _NO_INDEX = np.zeros(0, dtype=int)  # no fields, no columns: read, never written
+LIKE_CLOSENESS = 99.0  # a liked paper is named only for papers nearer to it than this percentile of ordinary papers
 _PRIORITY = {"like": 3, "dislike": 3, "llm": 2, "shown": 1, "read": 0}  # the reader's own word beats an LLM verdict
 
 
@@ -131,7 +133,8 @@ class LearnedScorer:
         # the embedded scorer's matched terms belong to its field: shown only where the learned field is the same
         closest = a.base.field_idx == a.field_idx
         matched = [m if same else () for m, same in zip(a.base.matched, closest)]
-        yield judgement_batch(self.name, papers, profile, a.score, a.field_idx, matched, a.base.avoided, closest)
+        yield judgement_batch(self.name, papers, profile, a.score, a.field_idx, matched, a.base.avoided, closest,
+                              self._resembled(papers, a))
 
     def rank(self, papers: Sequence[Paper], profile: Profile) -> np.ndarray:
         """A continuous score per paper, higher first: what the LLM prefilter keeps the top of."""
@@ -150,6 +153,28 @@ class LearnedScorer:
         score = (1 - w) * base.score + w * learned
         rank_value = (1 - w) * _rank_value(base.score, base.relevance) + w * _rank_value(learned, z)
         return LearnedAnalysis(base, rank_value, score, self._fields(model, base, x), w)
+
+    def _resembled(self, papers: Sequence[Paper], a: LearnedAnalysis) -> list[str | None]:
+        """Per paper, the liked paper it is most like, where what the ranker learned raised its score and the paper
+        is nearer to that liked paper than 99% of ordinary papers are; else None."""
+        ids, bar, vectors = self._liked
+        if not ids:
+            return [None] * len(papers)
+        sims = a.base.vectors @ vectors.T
+        sims[(sims < bar) | (np.array([p.id for p in papers])[:, None] == np.array(ids)[None, :])] = -np.inf
+        best = sims.argmax(axis=1)
+        lifted = a.score > a.base.score
+        return [ids[j] if up and np.isfinite(sims[i, j]) else None for i, (j, up) in enumerate(zip(best, lifted))]
+
+    @cached_property
+    def _liked(self) -> tuple[list[str], np.ndarray, np.ndarray]:
+        """The liked papers' ids, how close a paper must be to each to be called like it, and their vectors."""
+        liked = [e.paper for e in self.evidence if e.kind == "like"]
+        if not liked or not learnable(self.evidence):
+            return [], np.zeros(0), np.zeros((0, 0))
+        vectors = self.embedded.encoder.encode([p.text for p in liked])
+        bar = np.percentile(self.embedded.bg.vectors @ vectors.T, LIKE_CLOSENESS, axis=0)
+        return [p.id for p in liked], bar, vectors
 
     # ---- training -------------------------------------------------------------------------------
 

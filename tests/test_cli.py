@@ -349,6 +349,18 @@ def test_an_unexpected_failure_is_one_line_and_says_how_to_see_more(isolated_hom
         main(["history"])
 
 
+def test_a_dislike_with_nothing_wanted_to_learn_against_says_it_waits_for_a_like(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """Dislikes alone teach the ranker nothing (it needs papers wanted and unwanted): the reader is told so once, not
+    left to find the next digest unchanged."""
+    hint = "paperradar learns from dislikes once it also knows papers you want: `paperradar feedback like ID...`"
+    assert main(["feedback", "dislike", "--offline", "2602.03878"]) == 0
+    assert hint in capsys.readouterr().out
+    assert main(["feedback", "like", "--offline", "2602.04074"]) == 0
+    assert main(["feedback", "dislike", "--offline", "2602.04028"]) == 0
+    assert hint not in capsys.readouterr().out
+
+
 def test_feedback_like_list_undo_and_import(isolated_home: Path, tmp_path: Path,
                                             capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["feedback", "like", "--offline", "2602.04074", "https://arxiv.org/abs/2602.04028v2"]) == 0

@@ -457,6 +457,10 @@ def cmd_feedback_say(args: argparse.Namespace) -> int:
         print(f"{args.kind}d {n} paper(s)")
         _say_changed(before, ids, args.kind)
         _read_unknown(store, ids, offline=args.offline)
+        # no like and no LLM verdict: nothing wanted to set the dislikes against, so the ranker cannot learn yet
+        if args.kind == "dislike" and "like" not in store.words().values() and not store.llm_verdicts("", None):
+            print("  paperradar learns from dislikes once it also knows papers you want: `paperradar feedback like "
+                  "ID...`")
     finally:
         store.close()
     return 0

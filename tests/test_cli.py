@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import fcntl
 import json
 import os
@@ -12,6 +13,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -244,22 +246,42 @@ def test_run_reads_arxiv_and_dates_the_digest_by_the_feed(isolated_home: Path, t
     assert "2025-09-18: 1 paper read, 0 recommended" in said.out
 
 
+HOLIDAY_FEED = FIXTURES / "arxiv_rss_empty_holiday_physics_2025-12-31.xml"  # arXiv's real feed of a day without papers
+
+
+@contextlib.contextmanager
+def _local_arxiv(monkeypatch: pytest.MonkeyPatch, rss: Path | None = None) -> Iterator[ArxivServer]:
+    """arXiv on 127.0.0.1 (its day 2025-09-18, or the feed `rss`), where paperradar's RSS and API URLs point."""
+    server = ArxivServer()
+    if rss is not None:
+        server.rss = rss.read_bytes()
+    server.start()
+    monkeypatch.setenv("PAPERRADAR_ARXIV_RSS_URL", server.rss_url)
+    monkeypatch.setenv("PAPERRADAR_ARXIV_API_URL", server.api_url)
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+def _a_day_then_the_holiday(home: Path, out: Path, monkeypatch: pytest.MonkeyPatch,
+                            capsys: pytest.CaptureFixture[str], before: Callable[[], object] = lambda: None) -> str:
+    """Runs the local arXiv's day (2025-09-18), then its real holiday feed; what the holiday's run printed."""
+    with _local_arxiv(monkeypatch) as server:
+        _profile(home)
+        before()
+        assert main(["run", "--no-affiliations", "--out", str(out)]) == 0
+        server.rss = HOLIDAY_FEED.read_bytes()
+        capsys.readouterr()
+        assert main(["run", "--out", str(out)]) == 0
+    return capsys.readouterr().out
+
+
 def test_the_holiday_feed_gives_an_empty_digest_and_status_0(isolated_home: Path, tmp_path: Path,
                                                              monkeypatch: pytest.MonkeyPatch,
                                                              capsys: pytest.CaptureFixture[str]) -> None:
-    server = ArxivServer().start()
     out = tmp_path / "o"
-    try:
-        monkeypatch.setenv("PAPERRADAR_ARXIV_RSS_URL", server.rss_url)
-        monkeypatch.setenv("PAPERRADAR_ARXIV_API_URL", server.api_url)
-        _profile(isolated_home)
-        assert main(["run", "--no-affiliations", "--out", str(out)]) == 0  # a day with papers: 2025-09-18
-        server.rss = (FIXTURES / "arxiv_rss_empty_holiday_physics_2025-12-31.xml").read_bytes()
-        capsys.readouterr()
-        assert main(["run", "--out", str(out)]) == 0
-    finally:
-        server.stop()
-    said = capsys.readouterr().out
+    said = _a_day_then_the_holiday(isolated_home, out, monkeypatch, capsys)
     assert "2025-12-31: no new papers announced" in said
     assert f"digest: {out / 'history' / '2025-12-31.md'}  site: {out / 'site' / '2025-12-31.html'}" in said
     # the last digest keeps the front page through the holiday
@@ -273,20 +295,9 @@ def test_a_holiday_run_does_not_say_it_learned_from_anything(isolated_home: Path
                                                             capsys: pytest.CaptureFixture[str]) -> None:
     # a like (a paper of the bundled day) and the paper read on 2025-09-18: evidence a learned ranker could use,
     # but on a day with no papers nothing is judged, so nothing was learned
-    server = ArxivServer().start()
     out = tmp_path / "o"
-    try:
-        monkeypatch.setenv("PAPERRADAR_ARXIV_RSS_URL", server.rss_url)
-        monkeypatch.setenv("PAPERRADAR_ARXIV_API_URL", server.api_url)
-        _profile(isolated_home)
-        assert main(["feedback", "like", "--offline", "2602.04264"]) == 0
-        assert main(["run", "--no-affiliations", "--out", str(out)]) == 0
-        server.rss = (FIXTURES / "arxiv_rss_empty_holiday_physics_2025-12-31.xml").read_bytes()
-        capsys.readouterr()
-        assert main(["run", "--out", str(out)]) == 0
-    finally:
-        server.stop()
-    said = capsys.readouterr().out
+    said = _a_day_then_the_holiday(isolated_home, out, monkeypatch, capsys,
+                                   before=lambda: main(["feedback", "like", "--offline", "2602.04264"]))
     assert json.loads((out / "json" / "2025-12-31.json").read_text())["facts"]["scorer"].startswith("learned:")
     assert said.splitlines()[0] == "2025-12-31: no new papers announced"
     assert "learned" not in said
@@ -300,16 +311,9 @@ def test_a_run_that_was_killed_is_not_shown_running_for_ever(isolated_home: Path
     store = Store.open()  # a run the OOM killer or a power cut stopped: its row says "running", no one holds the lock
     store.start_run("https://rss.arxiv.org/rss/cs.CV", day(2025, 12, 30))
     store.close()
-    server = ArxivServer()
-    server.rss = (FIXTURES / "arxiv_rss_empty_holiday_physics_2025-12-31.xml").read_bytes()
-    server.start()
-    try:
-        monkeypatch.setenv("PAPERRADAR_ARXIV_RSS_URL", server.rss_url)
-        monkeypatch.setenv("PAPERRADAR_ARXIV_API_URL", server.api_url)
+    with _local_arxiv(monkeypatch, rss=HOLIDAY_FEED):
         _profile(isolated_home)
         assert main(["run", "--out", str(tmp_path / "o")]) == 0
-    finally:
-        server.stop()
     capsys.readouterr()
     assert main(["history"]) == 0
     rows = capsys.readouterr().out.splitlines()[1:]
@@ -418,18 +422,11 @@ def test_a_run_reads_the_papers_liked_while_offline(isolated_home: Path, tmp_pat
                                                     monkeypatch: pytest.MonkeyPatch,
                                                     capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["feedback", "like", "--offline", "2104.12255", "2104.99999"]) == 0  # the second: a typo
-    server = ArxivServer()
-    server.rss = (FIXTURES / "arxiv_rss_empty_holiday_physics_2025-12-31.xml").read_bytes()
-    server.start()
-    try:
-        monkeypatch.setenv("PAPERRADAR_ARXIV_RSS_URL", server.rss_url)
-        monkeypatch.setenv("PAPERRADAR_ARXIV_API_URL", server.api_url)
+    with _local_arxiv(monkeypatch, rss=HOLIDAY_FEED) as server:
         _profile(isolated_home)
         assert main(["run", "--out", str(tmp_path / "o")]) == 0
         said = capsys.readouterr()
         assert main(["run", "--out", str(tmp_path / "o")]) == 0  # the typo is not asked again at every run
-    finally:
-        server.stop()
     assert "read 1 paper(s) from the arXiv API" in said.out
     assert "arXiv does not know 1 of these id(s) (2104.99999)" in said.err
     assert said.err.count("2104.99999") == 1, said.err  # once, with what to do about it

@@ -80,6 +80,9 @@ MIGRATIONS: list[tuple[str, str]] = [
 ]
 
 
+# a stored paper's date: its first listing's, or where no listing read it, the date its source stated (the API's
+# submission date of a paper liked before it was listed); `papers` and `announce_dates` must agree on it
+_DATED = "COALESCE((SELECT MIN(l.announce_date) FROM listings l WHERE l.paper_id = p.id), p.announce_date)"
 PAGE_SIZE = 16384  # 2,000 vectors took 4,217 bytes each on disk with 4 KB pages, 2,580 with these
 
 def data_dir() -> Path:
@@ -190,10 +193,8 @@ class Store:
         out: dict[str, Paper] = {}
         for chunk in _chunks(list(ids), 500):
             marks = ",".join("?" * len(chunk))
-            for r in self.db.execute("SELECT p.*, (SELECT MIN(l.announce_date) FROM listings l WHERE l.paper_id = "
-                                     f"p.id) AS first_listed FROM papers p WHERE p.id IN ({marks})", chunk):
-                listed = r["first_listed"]
-                out[r["id"]] = _paper(r, date.fromisoformat(listed) if listed else None)
+            for r in self.db.execute(f"SELECT p.*, {_DATED} AS dated FROM papers p WHERE p.id IN ({marks})", chunk):
+                out[r["id"]] = _paper(r, date.fromisoformat(r["dated"]))
         return out
 
     def announce_dates(self, ids: Sequence[str]) -> dict[str, date]:
@@ -201,9 +202,7 @@ class Store:
         out: dict[str, date] = {}
         for chunk in _chunks(list(ids), 500):
             marks = ",".join("?" * len(chunk))
-            for pid, day in self.db.execute(
-                    "SELECT p.id, COALESCE((SELECT MIN(l.announce_date) FROM listings l WHERE l.paper_id = p.id), "
-                    f"p.announce_date) FROM papers p WHERE p.id IN ({marks})", chunk):
+            for pid, day in self.db.execute(f"SELECT p.id, {_DATED} FROM papers p WHERE p.id IN ({marks})", chunk):
                 out[pid] = date.fromisoformat(day)
         return out
 
@@ -487,12 +486,12 @@ def _keep_affiliations(new: Paper, old: Paper | None) -> Paper:
     return replace(new, authors=old.authors)
 
 
-def _paper(r: sqlite3.Row, listed_on: date | None = None) -> Paper:
-    """A stored paper, dated `listed_on` when a listing dates it, else by the date its source stated."""
+def _paper(r: sqlite3.Row, dated: date) -> Paper:
+    """A stored paper, dated as its caller reads it: by a listing (see `_DATED`), not by its stored column alone."""
     authors = tuple(Author(a["name"], tuple(a.get("affiliations") or ())) for a in json.loads(r["authors"]))
     return Paper(id=r["id"], title=r["title"], authors=authors, abstract=r["abstract"],
                  categories=tuple(json.loads(r["categories"])),
-                 announce_date=listed_on or date.fromisoformat(r["announce_date"]),
+                 announce_date=dated,
                  announce_type=r["announce_type"], comment=r["comment"], version=r["version"])
 
 

@@ -341,15 +341,18 @@ class Store:
                         (_now(), said))
 
     def last_facts(self, announce_date: date) -> RunFacts | None:
-        row = self.db.execute("SELECT facts FROM runs WHERE announce_date = ? AND status = 'done' AND facts "
-                              "IS NOT NULL ORDER BY id DESC LIMIT 1", (announce_date.isoformat(),)).fetchone()
-        return _facts_from_json(json.loads(row[0])) if row else None
+        row = self._last_published(announce_date)
+        return _facts_from_json(json.loads(row["facts"])) if row else None
 
     def published_profile(self, announce_date: date) -> Profile | None:
         """The profile the day's last published run used; None for a day published before runs recorded it."""
-        row = self.db.execute("SELECT profile FROM runs WHERE announce_date = ? AND status = 'done' AND facts "
-                              "IS NOT NULL ORDER BY id DESC LIMIT 1", (announce_date.isoformat(),)).fetchone()
-        return _profile_from_json(json.loads(row[0])) if row and row[0] else None
+        row = self._last_published(announce_date)
+        return _profile_from_json(json.loads(row["profile"])) if row and row["profile"] else None
+
+    def _last_published(self, announce_date: date) -> sqlite3.Row | None:
+        """The day's last run that published it: its facts and profile are what the day's pages show."""
+        return self.db.execute("SELECT facts, profile FROM runs WHERE announce_date = ? AND status = 'done' AND facts "
+                               "IS NOT NULL ORDER BY id DESC LIMIT 1", (announce_date.isoformat(),)).fetchone()
 
     def runs(self, limit: int = 30) -> list[sqlite3.Row]:
         return list(self.db.execute("SELECT * FROM runs ORDER BY id DESC LIMIT ?", (limit,)))

@@ -326,12 +326,13 @@ def summary(outcome: Outcome) -> str:
     f = d.facts
     if f.empty_listing:
         return f"{d.announce_date}: no new papers announced"
-    read = f"{f.papers_read} paper{'' if f.papers_read == 1 else 's'} read"
+    from .render.wording import plural
+    read = f"{f.papers_read} {plural(f.papers_read, 'paper')} read"
     line = f"{d.announce_date}: {read}, {len(d.recommended)} recommended"
     if f.llm_judged:
         this_run = "" if outcome.spent.total == f.tokens.total else f", {outcome.spent.total} of them by this run"
         n = f.tokens.unreported
-        unreported = f"; no usage reported for {n} request{'' if n == 1 else 's'}" if n else ""
+        unreported = f"; no usage reported for {n} {plural(n, 'request')}" if n else ""
         line += f", {f.llm_judged} judged by {f.model or 'the LLM'} ({f.tokens.total} tokens{this_run}{unreported})"
     return line
 

@@ -143,8 +143,7 @@ def _llm_line(language: Language, facts: RunFacts) -> str | None:
                 total=tokens.total,
                 prompt=tokens.prompt, completion=tokens.completion, reasoning=tokens.reasoning)
     if tokens.unreported:
-        requests = "request" if tokens.unreported == 1 else "requests"
-        line += text(language, "unreported", n=tokens.unreported, requests=requests)
+        line += text(language, "unreported", n=tokens.unreported, requests=plural(tokens.unreported, "request"))
     return line
 
 
@@ -234,8 +233,13 @@ def announced_as(language: Language, paper: Paper) -> str | None:
     return _TEXT[language]["clause_sep"].join(parts) or text(language, "other_type", kind=kind)
 
 
+def plural(n: int, word: str) -> str:
+    """`word` as English counts `n` of it; Chinese has no plural, and the zh texts ignore it."""
+    return word if n == 1 else word + "s"
+
+
 def _papers(n: int) -> str:
-    return "paper" if n == 1 else "papers"  # Chinese has no plural; the zh texts ignore it
+    return plural(n, "paper")
 
 
 def more_note(language: Language, more: int, limit: int) -> str:

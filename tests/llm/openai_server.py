@@ -15,7 +15,8 @@ the content, in <think> tags, as DeepSeek-R1 distills on Ollama or vLLM without 
 "reasoning_only" (a thinking model that spent its whole output limit reasoning: 4096 reasoning tokens, empty content,
 finish_reason "length"), "english_fields" (field names in English instead of the profile's),
 "quota" (OpenAI's 429 insufficient_quota), "balance" (DeepSeek's 402 Insufficient Balance),
-"overdue" (Volcengine Ark's 403 AccountOverdueError).
+"overdue" (Volcengine Ark's 403 AccountOverdueError), "echo_key" (a 401 whose message repeats the Authorization header
+it got, as some gateways do).
 """
 
 from __future__ import annotations
@@ -146,7 +147,7 @@ class FakeOpenAI:
         try:
             if self.latency is not None:
                 time.sleep(self.latency(len(papers)))
-            status, reply_headers, raw = self._reply(body, papers, fault)
+            status, reply_headers, raw = self._reply(body, papers, fault, seen.authorization)
             seen.completion = _message_content(raw) if status == 200 else ""
             return status, reply_headers, raw
         finally:
@@ -154,7 +155,10 @@ class FakeOpenAI:
                 self.in_flight -= 1
                 seen.finished = time.monotonic()
 
-    def _reply(self, body: dict, papers: list[AskedPaper], fault: str | None) -> tuple[int, dict[str, str], bytes]:
+    def _reply(self, body: dict, papers: list[AskedPaper], fault: str | None,
+               authorization: str = "") -> tuple[int, dict[str, str], bytes]:
+        if fault == "echo_key":
+            return _error(401, f"Incorrect API key provided: {authorization}")
         if fault == "429":
             return _error(429, "rate limited", {"Retry-After": self.retry_after})
         if fault in _ACCOUNT_ERRORS:

@@ -191,3 +191,26 @@ def test_an_endpoint_that_reports_no_usage_gets_no_invented_token_count(tmp_path
     assert digest.facts.tokens == TokenUsage(unreported=3) and outcome.spent == TokenUsage(unreported=3)
     assert "消耗 Tokens：0（输入 0 / 输出 0，其中推理 0）；另有 3 次请求的用量端点未报告" in render_markdown(digest, DAY_END)
     assert summary(outcome).endswith("30 judged by fake-model (0 tokens; no usage reported for 3 requests)")
+
+
+def test_a_key_the_endpoint_repeats_in_its_error_reaches_no_line_store_or_digest(tmp_path: Path, day, profile, capsys):
+    # a gateway that answers 401 with the Authorization header it got put the reader's key into the failure line,
+    # the store (the batches' failure, the run's facts) and every digest file, which a reader may push to GitHub
+    from paperradar.cli import main
+    from paperradar.render.publish import publish
+    key = "sk-live-4f9e2b7c1d8a6035"
+    with FakeOpenAI(faults=every("echo_key")) as server:
+        settings = dataclasses.replace(make_scorer(server.v1_url).settings, max_retries=0)
+        scorer = LLMScorer(settings, environ={"PAPERRADAR_TEST_LLM_KEY": key})
+        profile = dataclasses.replace(profile, llm=dataclasses.replace(settings, prefilter_keep_rate=1.0))
+        store = Store.open()
+        outcome = run_listing(store, profile, Listing(DAY, tuple(day[:10]), "test listing"), TitleLengthScorer(),
+                              scorer, tmp_path / "out", publish)
+        store.close()
+    assert server.received[0].authorization == f"Bearer {key}"
+    failure = outcome.digest.facts.failed_batches[0].failure
+    assert failure.startswith(f"LLM endpoint {server.v1_url} failed after 1 attempt(s): HTTP 401: Incorrect API key "
+                              "provided: Bearer ***")
+    assert main(["history"]) == 0 and key not in capsys.readouterr().out
+    written = [p for p in (tmp_path / "out").rglob("*") if p.is_file()] + list(store.path.parent.glob("*"))
+    assert len(written) > 5 and not [p for p in written if key.encode() in p.read_bytes()]

@@ -227,6 +227,7 @@ class _Endpoint:
 
     def __init__(self, settings: LLMSettings, key: str, backoff: Backoff, sleep: Callable[[float], None]):
         self.settings, self.backoff, self.sleep = settings, backoff, sleep
+        self._secret = "" if key == _NO_KEY else key
         self.json_mode = settings.json_mode
         # Retries are ours (max_retries=0) so that backoff and its bound live in one place.
         self.client = openai.OpenAI(api_key=key, base_url=settings.base_url, timeout=settings.timeout_s,
@@ -254,9 +255,10 @@ class _Endpoint:
                     self.json_mode = False  # the endpoint has no JSON mode: the prompt alone asks for JSON
                     return self.complete(messages, run)
                 if e.status_code == 402 or e.code in _NO_CREDIT_CODES:
-                    raise NoCredit(self.settings.base_url, _detail(e) + _TOP_UP, e.status_code, attempt + 1) from e
+                    raise NoCredit(self.settings.base_url, self._said(e) + _TOP_UP, e.status_code,
+                                   attempt + 1) from e
                 if e.status_code not in _RETRY_STATUSES:
-                    raise LLMError(self.settings.base_url, _detail(e) + self._what_to_check(e.status_code),
+                    raise LLMError(self.settings.base_url, self._said(e) + self._what_to_check(e.status_code),
                                    e.status_code, attempt + 1) from e
                 failure, retry_after, status = e, _retry_after(e.response.headers), e.status_code
             except (openai.APIError, json.JSONDecodeError) as e:  # e.g. a gateway's HTML page: worth another try
@@ -268,8 +270,12 @@ class _Endpoint:
                 break
         slow = (f" (llm.timeout_s is {self.settings.timeout_s:g} s: raise it for a slow endpoint or model)"
                 if isinstance(failure, openai.APITimeoutError) else "")
-        raise LLMError(self.settings.base_url, _detail(failure) + slow, status, attempt + 1,
+        raise LLMError(self.settings.base_url, self._said(failure) + slow, status, attempt + 1,
                        timed_out) from failure
+
+    def _said(self, e: BaseException) -> str:
+        """The failure in one line, without the key: some gateways repeat the Authorization header they got."""
+        return _detail(e, self._secret)
 
     def _what_to_check(self, status: int) -> str:
         """A refusal that no retry will change: what in the profile or environment to fix."""
@@ -318,15 +324,18 @@ def _retry_after(headers: Mapping[str, str]) -> float | None:
         return None
 
 
-def _detail(e: BaseException) -> str:
+def _detail(e: BaseException, secret: str = "") -> str:
+    """The failure in one line; `secret` (the key) is masked before anything is cut, so no part of it shows."""
+    def said(text: str) -> str:
+        return text.replace(secret, "***") if secret else text
     if isinstance(e, openai.APITimeoutError):
         return "timed out"
     if isinstance(e, json.JSONDecodeError):
-        return f"the answer was not JSON: {e.doc[:80]!r}"
+        return f"the answer was not JSON: {said(e.doc)[:80]!r}"
     if isinstance(e, openai.APIStatusError):
         message = str(e.message).removeprefix(f"Error code: {e.status_code}").removeprefix(" - ")  # openai's prefix
-        return f"HTTP {e.status_code}" + (f": {message[:200]}" if message else "")
-    return f"{type(e).__name__}: {e}"
+        return f"HTTP {e.status_code}" + (f": {said(message)[:200]}" if message else "")
+    return said(f"{type(e).__name__}: {e}")
 
 
 class _Run:

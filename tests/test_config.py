@@ -211,3 +211,20 @@ def test_the_example_llm_table_is_valid_once_uncommented() -> None:
              if line.startswith("# ") and not line.startswith("#  ")]
     llm = parse_profile(tomllib.loads(head + "\n".join(lines))).llm
     assert llm is not None and llm.base_url.endswith("/api/v3") and llm.api_key_env == "ARK_API_KEY"
+
+
+@pytest.mark.parametrize("url, said", [
+    ("https://reader:hunter2secret@gateway.example/v1", "has a user name or password in it"),
+    ("reader:hunter2secret@gateway.example/v1", "has a user name or password in it"),
+    ("https://gateway.example/v1?token=hunter2secret", "has a query string"),
+])
+def test_a_base_url_carrying_a_secret_is_refused_without_repeating_it(tmp_path: Path, url: str, said: str,
+                                                                      capsys: pytest.CaptureFixture[str]) -> None:
+    # the client sent user:password@ as Basic auth in place of the key, and asked .../v1/?token=...chat/completions;
+    # every failure line, the store and the digest repeated the URL with its secret
+    path = tmp_path / "profile.toml"
+    path.write_text(GOOD + f"[llm]\nbase_url = '{url}'\nmodel = 'm'\napi_key_env = 'ARK_API_KEY'\n", encoding="utf-8")
+    assert main(["run", "--profile", str(path), "--from-jsonl", str(path)]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith(f"paperradar: error: {path}: llm.base_url: {said}") and len(err.splitlines()) == 1
+    assert "hunter2secret" not in err and "llm.api_key_env" in err

@@ -7,6 +7,7 @@ import tomllib
 from importlib import resources
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from .errors import ProfileError
@@ -176,6 +177,23 @@ def _named_like_other(names: dict[str, str], language: Any) -> list[str]:
             "this field another name" for name, where in names.items() if name.casefold() == other.casefold()]
 
 
+def _base_url_problems(url: str) -> list[str]:
+    """What is wrong with llm.base_url; a URL that carries a secret is never repeated, since the line would print it."""
+    try:
+        parts = urlsplit(url if "//" in url else "//" + url)
+    except ValueError as e:  # an unclosed [IPv6] bracket
+        return [f"llm.base_url: not a URL ({e})"]
+    if "@" in parts.netloc:  # the client would send it as a password instead of the key, and errors would show it
+        return ["llm.base_url: has a user name or password in it (user:password@host): remove it; the key goes in "
+                "an environment variable, named in llm.api_key_env"]
+    if parts.query:  # the client asks .../v1/?token=...chat/completions: no request would reach the endpoint
+        return ["llm.base_url: has a query string (?...), which the OpenAI client cannot keep apart from the path "
+                "it asks for: remove it; a key goes in an environment variable, named in llm.api_key_env"]
+    if not url.startswith(("http://", "https://")):
+        return [f"llm.base_url: must start with http:// or https://, not {url!r}"]
+    return []
+
+
 def _parse_llm(value: Any, problems: list[str]) -> LLMSettings | None:
     if not isinstance(value, dict):
         problems.append("llm: must be a table [llm]")
@@ -187,8 +205,8 @@ def _parse_llm(value: Any, problems: list[str]) -> LLMSettings | None:
     if "api_key_env" in value and (not isinstance(value["api_key_env"], str) or not value["api_key_env"].strip()):
         problems.append("llm.api_key_env: name the environment variable that holds the key, or leave the key out "
                         "for an endpoint that asks for none (Ollama, vLLM)")
-    if isinstance(value.get("base_url"), str) and not value["base_url"].startswith(("http://", "https://")):
-        problems.append(f"llm.base_url: must start with http:// or https://, not {value['base_url']!r}")
+    if isinstance(value.get("base_url"), str):
+        problems += _base_url_problems(value["base_url"])
     if isinstance(value.get("api_key_env"), str) and value["api_key_env"].startswith(("sk-", "ak-")):
         problems.append("llm.api_key_env: name the environment variable that holds the key, not the key itself")
     ints = {"concurrency": (1, 64), "batch_size": (1, 200), "max_retries": (0, 10),

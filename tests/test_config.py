@@ -228,3 +228,38 @@ def test_a_base_url_carrying_a_secret_is_refused_without_repeating_it(tmp_path: 
     err = capsys.readouterr().err
     assert err.startswith(f"paperradar: error: {path}: llm.base_url: {said}") and len(err.splitlines()) == 1
     assert "hunter2secret" not in err and "llm.api_key_env" in err
+
+
+@pytest.mark.parametrize("line, said", [
+    ("api_key_env = '3f2a9c1e-7b4d-4e8a-9c21-5d6f7a8b9c0d'", "llm.api_key_env: name the environment variable that "
+     "holds the key (letters, digits and _, such as ARK_API_KEY), not the key itself"),  # a Volcengine Ark key
+    ("api_key_env = 'gsk_Ab3dEf9hIjK2mNoPq5rStU8vWxYz1a2B3c4D5e6F7g8H9i0J'", "llm.api_key_env: name the environment"),
+    ("api_key_env = 'K'\napi_key = '3f2a9c1e-7b4d-4e8a-9c21-5d6f7a8b9c0d'", "llm.api_key: a key does not go in the "
+     "profile: put it in an environment variable (export ARK_API_KEY=...) and name that variable in llm.api_key_env"),
+    ("token = '3f2a9c1e-7b4d-4e8a-9c21-5d6f7a8b9c0d'", "llm.token: a key does not go in the profile"),
+])
+def test_a_key_written_into_the_profile_is_refused_without_repeating_it(tmp_path: Path, line: str, said: str,
+                                                                         capsys: pytest.CaptureFixture[str]) -> None:
+    # a key that does not start with sk- went through as the name of a variable, and the run then said "set the
+    # environment variable 3f2a9c1e-...": the key itself, in the cron log
+    path = tmp_path / "profile.toml"
+    path.write_text(GOOD + f"[llm]\nbase_url = 'http://127.0.0.1:9/v1'\nmodel = 'm'\n{line}\n", encoding="utf-8")
+    assert main(["run", "--profile", str(path), "--from-jsonl", str(path)]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith(f"paperradar: error: {path}: {said}") and len(err.splitlines()) == 1
+    assert "9c0d" not in err and "0J" not in err
+
+
+@pytest.mark.parametrize("name", ["ARK_API_KEY", "deepseek_key", "OPENAI_API_KEY_2", "MyKey"])
+def test_names_of_variables_are_not_taken_for_keys(tmp_path: Path, name: str) -> None:
+    path = tmp_path / "profile.toml"
+    path.write_text(GOOD + f"[llm]\nbase_url = 'http://x/v1'\nmodel = 'm'\napi_key_env = '{name}'\n", encoding="utf-8")
+    assert load_profile(path).llm.api_key_env == name
+
+
+def test_an_unknown_key_that_holds_no_secret_is_only_unknown(tmp_path: Path) -> None:
+    path = tmp_path / "profile.toml"
+    path.write_text(GOOD + "[llm]\nbase_url = 'http://x/v1'\nmodel = 'm'\nmax_tokens = 2048\n", encoding="utf-8")
+    with pytest.raises(ProfileError) as err:
+        load_profile(path)
+    assert err.value.problems == ["llm.max_tokens: unknown key"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import re
 import tomllib
 from importlib import resources
 from pathlib import Path
@@ -19,6 +20,9 @@ _FIELD_KEYS = {"name", "about", "description"}
 _LLM_KEYS = {"base_url", "model", "api_key_env", "concurrency", "batch_size", "timeout_s", "max_retries",
              "prefilter_keep_rate", "daily_token_budget", "json_mode"}
 _ANNOUNCE_TYPES = {"new", "cross", "replace", "replace-cross"}
+# an unknown [llm] key whose string value is a secret, not the name of its variable (max_tokens = 2048 is not one)
+_SECRET_WORDS = re.compile(r"key|token|secret|password", re.IGNORECASE)
+_VARIABLE_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
 def example_profile_text() -> str:
@@ -194,11 +198,24 @@ def _base_url_problems(url: str) -> list[str]:
     return []
 
 
+def _looks_like_a_key(name: str) -> bool:
+    """Not the name of an environment variable but a key: one with characters no variable name has (sk-..., an Ark
+    key's UUID), or a long mix of capitals, small letters and digits (gsk_..., AIza...), as variables are not named."""
+    if not _VARIABLE_NAME.fullmatch(name):
+        return True
+    return len(name) >= 32 and not name.isupper() and not name.islower() and any(c.isdigit() for c in name)
+
+
 def _parse_llm(value: Any, problems: list[str]) -> LLMSettings | None:
     if not isinstance(value, dict):
         problems.append("llm: must be a table [llm]")
         return None
-    problems += _unknown_keys(value, _LLM_KEYS, "llm.")
+    secrets = sorted(k for k, v in value.items()
+                     if k not in _LLM_KEYS and _SECRET_WORDS.search(k) and isinstance(v, str))
+    problems += [f"llm.{k}: a key does not go in the profile: put it in an environment variable (export "
+                 f"ARK_API_KEY=...) and name that variable in llm.api_key_env (api_key_env = \"ARK_API_KEY\")"
+                 for k in secrets]
+    problems += _unknown_keys({k: v for k, v in value.items() if k not in secrets}, _LLM_KEYS, "llm.")
     for k in ("base_url", "model"):
         if not isinstance(value.get(k), str) or not value[k].strip():
             problems.append(f"llm.{k}: missing; give the endpoint's {k.replace('_', ' ')}")
@@ -207,8 +224,10 @@ def _parse_llm(value: Any, problems: list[str]) -> LLMSettings | None:
                         "for an endpoint that asks for none (Ollama, vLLM)")
     if isinstance(value.get("base_url"), str):
         problems += _base_url_problems(value["base_url"])
-    if isinstance(value.get("api_key_env"), str) and value["api_key_env"].startswith(("sk-", "ak-")):
-        problems.append("llm.api_key_env: name the environment variable that holds the key, not the key itself")
+    key_env = value.get("api_key_env")
+    if isinstance(key_env, str) and key_env.strip() and _looks_like_a_key(key_env.strip()):
+        problems.append("llm.api_key_env: name the environment variable that holds the key (letters, digits and _, "
+                        "such as ARK_API_KEY), not the key itself")
     ints = {"concurrency": (1, 64), "batch_size": (1, 200), "max_retries": (0, 10),
             "daily_token_budget": (1, 10**10)}
     for k, (lo, hi) in ints.items():

@@ -16,7 +16,8 @@ the content, in <think> tags, as DeepSeek-R1 distills on Ollama or vLLM without 
 finish_reason "length"), "english_fields" (field names in English instead of the profile's),
 "quota" (OpenAI's 429 insufficient_quota), "balance" (DeepSeek's 402 Insufficient Balance),
 "overdue" (Volcengine Ark's 403 AccountOverdueError), "echo_key" (a 401 whose message repeats the Authorization header
-it got, as some gateways do).
+it got, as some gateways do), "deep" (JSON nested 100,000 lists deep), "looping" (a model stuck repeating '["' until
+its limit, 64,000 characters).
 """
 
 from __future__ import annotations
@@ -229,6 +230,10 @@ def _content(entries: list[Entry], fault: str | None) -> str:
         return '{"r":[' + "".join(r + "," for r in rows[:half]) + rows[half][:len(rows[half]) // 2]
     if fault == "refusal":
         return "I am sorry, but I cannot rate these papers."
+    if fault == "deep":
+        return '{"r":' + "[" * 100_000 + "]" * 100_000 + "}"
+    if fault == "looping":
+        return '["' * 32_000
     if fault == "fenced":
         return f"Here are the verdicts:\n```json\n{text}\n```\nHope this helps."
     if fault == "think":

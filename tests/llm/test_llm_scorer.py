@@ -425,3 +425,12 @@ def test_verdicts_as_objects_keyed_by_id_are_read(day, profile):
     assert len(server.received) == 1 and not failed(results)
     got = judged(results)
     assert (got[day[0].id].score, got[day[0].id].field, got[day[1].id].score) == (8, profile.field_names[4], 3)
+
+
+def test_an_answer_nested_deeper_than_the_stack_is_unreadable_not_the_end_of_the_run(day, profile, server):
+    # json raised RecursionError, which no one caught: the run died with "unexpected RecursionError ... a bug",
+    # its other batches lost
+    server.faults = first_faults("deep")
+    results = run(make_scorer(server.v1_url, concurrency=1), day[:10], profile)
+    assert [len(s.papers) for s in server.received] == [10, 5, 5]  # asked again in halves, as any unreadable answer
+    assert len(judged(results)) == 10 and not failed(results)

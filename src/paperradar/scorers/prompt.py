@@ -96,13 +96,13 @@ def extract_json(text: str) -> object:
     for candidate in (text, *_FENCE.findall(text)):
         try:
             return json.loads(candidate)
-        except json.JSONDecodeError:
+        except (json.JSONDecodeError, RecursionError):  # nested deeper than Python's stack: no verdicts in it
             pass
     decoder = json.JSONDecoder()
     for m in re.finditer(r"[\[{]", text):
         try:
             return decoder.raw_decode(text, m.start())[0]
-        except json.JSONDecodeError:
+        except (json.JSONDecodeError, RecursionError):
             if completed := _completed_verdicts(text, m.start(), decoder):
                 return completed
     raise AnswerUnreadable(f"no JSON in the answer: {text[:120]!r}")
@@ -118,7 +118,7 @@ def _completed_verdicts(text: str, start: int, decoder: json.JSONDecoder) -> lis
     while True:
         try:
             verdict, end = decoder.raw_decode(rest := rest.lstrip())
-        except json.JSONDecodeError:
+        except (json.JSONDecodeError, RecursionError):
             return out
         out.append(verdict)
         rest = rest[end:].lstrip()

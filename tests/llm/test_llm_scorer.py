@@ -434,3 +434,14 @@ def test_an_answer_nested_deeper_than_the_stack_is_unreadable_not_the_end_of_the
     results = run(make_scorer(server.v1_url, concurrency=1), day[:10], profile)
     assert [len(s.papers) for s in server.received] == [10, 5, 5]  # asked again in halves, as any unreadable answer
     assert len(judged(results)) == 10 and not failed(results)
+
+
+def test_a_model_stuck_repeating_brackets_to_its_limit_costs_no_minutes_to_read(day, profile, server):
+    # every '[' of '["["["...' was tried as the start of the JSON and read to the end: 25 s of CPU an answer, a day of
+    # 12 papers 2 min 45 s
+    server.faults = every("looping")
+    started = time.monotonic()
+    results = run(make_scorer(server.v1_url, concurrency=1), day[:8], profile)
+    assert time.monotonic() - started < 10
+    assert len(server.received) == 3 and set(failed(results)) == {p.id for p in day[:8]}
+    assert next(iter(failed(results).values())).startswith("""no JSON in the answer: '["["[""")

@@ -7,6 +7,7 @@ papers at or above the profile's min_score carry a field and a reason (completio
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 from collections import Counter
@@ -18,6 +19,7 @@ from ..models import Field, Language, Paper, Profile
 
 PROMPT_VERSION = "p4"
 DESCRIPTION_MAX_CHARS = 120
+MAX_JSON_STARTS = 64  # brackets amid an answer's prose tried as the start of its JSON
 REASON_MAX_CHARS = {"zh": 20, "en": 14}  # zh: characters; en: words
 _LANGUAGE_NAME = {"zh": "Chinese (简体中文)", "en": "English"}
 _FRACTION = re.compile(r"(\d+(?:\.\d+)?)\s*/\s*(\d+(?:\.\d+)?)")
@@ -91,7 +93,10 @@ def messages(papers: Sequence[Paper], profile: Profile) -> list[dict[str, str]]:
 def extract_json(text: str) -> object:
     """The first JSON object or array in a completion: bare, inside ```json fences, or amid prose; never inside
     the <think> block of reasoning, whose drafts are not the answer. An answer cut short (finish_reason
-    "length") gives the verdicts it completed: they are paid for, and only the rest need asking again."""
+    "length") gives the verdicts it completed: they are paid for, and only the rest need asking again.
+
+    Amid prose, only the first MAX_JSON_STARTS brackets are tried: a model stuck repeating `["` to its limit
+    made every bracket a start, each read to the end (25 s of CPU for a 64,000-character answer)."""
     text = _THINKING.sub("", text)
     for candidate in (text, *_FENCE.findall(text)):
         try:
@@ -99,7 +104,7 @@ def extract_json(text: str) -> object:
         except (json.JSONDecodeError, RecursionError):  # nested deeper than Python's stack: no verdicts in it
             pass
     decoder = json.JSONDecoder()
-    for m in re.finditer(r"[\[{]", text):
+    for m in itertools.islice(re.finditer(r"[\[{]", text), MAX_JSON_STARTS):
         try:
             return decoder.raw_decode(text, m.start())[0]
         except (json.JSONDecodeError, RecursionError):

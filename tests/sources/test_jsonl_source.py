@@ -160,3 +160,12 @@ def test_a_day_saved_with_a_utf8_bom_and_crlf_is_read(tmp_path: Path):
     path.write_bytes(b"\xef\xbb\xbf" + "\r\n".join(lines).encode("utf-8") + b"\r\n")
     assert [(p.id, p.title) for p in read_jsonl(path)] == [("2511.11633", "A title spread over lines"),
                                                            ("2511.11643", "Caf\u00e9")]
+
+
+def test_a_line_separator_kept_as_it_is_in_a_title_does_not_cut_its_line(tmp_path: Path):
+    # JSON needs no escape for U+2028, U+2029 or U+0085 (json.dumps(..., ensure_ascii=False) writes them as they
+    # are), and the file was cut into lines at them: "hostile.jsonl:1: not valid JSON (Unterminated string ...)"
+    line = json.dumps(record(title="Grasping\u2028with a line separator", abstract="A\u0085B\u2029C"),
+                      ensure_ascii=False)
+    [paper] = read_jsonl(write(tmp_path, line))
+    assert paper.title == "Grasping with a line separator" and paper.abstract == "A B C"

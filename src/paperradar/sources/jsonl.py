@@ -136,7 +136,9 @@ def read_jsonl(path: str | Path, announce_date: date | None = None, default_date
         raw = path.read_bytes()
         if raw[:2] == b"\x1f\x8b":  # gzip, as the year-long corpus ships its days
             raw = gzip.decompress(raw)
-        lines = raw.decode("utf-8-sig").splitlines()  # a BOM, as Windows tools write, is still UTF-8
+        # a BOM, as Windows tools write, is still UTF-8; lines end at \n alone: a title may hold U+2028 or U+0085 as
+        # it is (JSON needs no escape for them), and splitlines() would cut its line there
+        lines = raw.decode("utf-8-sig").split("\n")
     except OSError as e:  # gzip.BadGzipFile is one
         raise BadInputFile(str(path), None, e.strerror or str(e)) from e
     except (UnicodeDecodeError, EOFError) as e:

@@ -169,3 +169,14 @@ def test_a_line_separator_kept_as_it_is_in_a_title_does_not_cut_its_line(tmp_pat
                       ensure_ascii=False)
     [paper] = read_jsonl(write(tmp_path, line))
     assert paper.title == "Grasping with a line separator" and paper.abstract == "A B C"
+
+
+def test_a_lone_surrogate_names_its_line_and_field_not_a_bug(tmp_path: Path, capsys):
+    # "\ud800" is valid JSON but no character: the store refused it mid-run, "unexpected UnicodeEncodeError: 'utf-8'
+    # codec can't encode character '\ud800' ... (a bug in paperradar: please report it ...)"
+    from paperradar.cli import main
+    path = write(tmp_path, json.dumps(record()), json.dumps(record(id="2511.11634", abstract="Robots \ud800 grasp.")))
+    assert main(["run", "--profile", str(Path(__file__).parents[2] / "src/paperradar/data/example-profile.toml"),
+                 "--from-jsonl", str(path)]) == 1
+    assert capsys.readouterr().err == (f"paperradar: error: {path}:2: not a paper record: abstract holds '\\ud800', "
+                                       "half of a UTF-16 surrogate pair and no character: fix or remove it\n")

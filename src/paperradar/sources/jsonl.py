@@ -13,6 +13,7 @@ from pathlib import Path
 from ..errors import BadInputFile
 from ..models import Author, Paper, split_version
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
 _REQUIRED = ("id", "title", "authors")  # an abstract may be missing: the title is still read
 _ACCENTS = {"'": "\u0301", "`": "\u0300", "^": "\u0302", '"': "\u0308", "~": "\u0303", "=": "\u0304",
             ".": "\u0307", "u": "\u0306", "v": "\u030c", "H": "\u030b", "c": "\u0327", "k": "\u0328",
@@ -95,6 +96,11 @@ def paper_from_record(rec: dict, announce_date: date | None = None, default_date
     missing = [k for k in _REQUIRED if not rec.get(k)]
     if missing:
         raise ValueError(f"missing {', '.join(missing)}")
+    for key, value in rec.items():  # "\ud800" is valid JSON, but no text: SQLite and every renderer refuse it
+        for text in (value if isinstance(value, list) else [value]):
+            if isinstance(text, str) and (half := _SURROGATE.search(text)):
+                raise ValueError(f"{key} holds {ascii(half.group())}, half of a UTF-16 surrogate pair and no "
+                                 "character: fix or remove it")
     pid, stated = split_version(str(rec["id"]))
     version = int(rec.get("version") or stated or 1)
     listed_on = rec.get("published") or rec.get("date")

@@ -221,3 +221,15 @@ def test_user_agent_names_paperradar_and_an_optional_contact(arxiv_server: Arxiv
     assert user_agent() == f"paperradar/{__version__}"
     fast_client(arxiv_server, mailto="me@example.org").get(arxiv_server.rss_url + "cs.AI")
     assert arxiv_server.seen[0].headers["User-Agent"] == f"paperradar/{__version__} (+mailto:me@example.org)"
+
+
+def test_an_answer_larger_than_any_arxiv_page_is_not_read_whole(arxiv_server: ArxivServer):
+    # a 400 MB answer was read whole (860 MB of memory) before the feed parser said it was not XML
+    arxiv_server.script.append(Reply(200, body=b"<rss>" + b" " * 3 * 2**20 + b"</rss>"))
+    client = fast_client(arxiv_server, transport=UrllibTransport(max_bytes=2**20))
+    with pytest.raises(ArxivUnavailable) as caught:
+        client.get(arxiv_server.rss_url + "cs.AI")
+    assert len(arxiv_server.seen) == 1  # the same answer again would be no smaller
+    assert str(caught.value) == (f"arXiv could not be reached at {arxiv_server.rss_url}cs.AI after 1 attempt(s): the "
+                                 "answer was larger than 1 MB, more than any arXiv feed or page: stopped reading it")
+    assert fast_client(arxiv_server, transport=UrllibTransport(max_bytes=2**20)).get(arxiv_server.rss_url + "cs.AI")

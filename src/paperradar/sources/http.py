@@ -29,7 +29,7 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
 from datetime import datetime, timezone
-from typing import Protocol
+from typing import IO, Protocol
 
 from .. import __version__
 from ..errors import ArxivUnavailable
@@ -43,6 +43,7 @@ MAILTO_ENV = "PAPERRADAR_MAILTO"
 PACE_FILE_ENV = "PAPERRADAR_ARXIV_PACE_FILE"
 
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
+MAX_ANSWER_BYTES = 64 * 2**20  # the largest RSS listing is a few MB, the largest paper's HTML page tens of MB
 NOTICE_WAIT = 5.0  # seconds: a command silent for longer while it waits for arXiv looks hung at a terminal
 
 log = logging.getLogger(__name__)
@@ -124,16 +125,19 @@ class Transport(Protocol):
 
 
 class UrllibTransport:
-    """The real transport: stdlib urllib, one connection per request."""
+    """The real transport: stdlib urllib, one connection per request, reading at most `max_bytes` of an answer."""
+
+    def __init__(self, max_bytes: int = MAX_ANSWER_BYTES):
+        self.max_bytes = max_bytes
 
     def get(self, url: str, headers: Mapping[str, str], timeout: float) -> Response:
         request = urllib.request.Request(url, headers=dict(headers), method="GET")
         try:
             with urllib.request.urlopen(request, timeout=timeout) as answer:
-                return Response(answer.status, dict(answer.headers.items()), answer.read())
+                return Response(answer.status, dict(answer.headers.items()), self._read(answer))
         except urllib.error.HTTPError as e:
             with e:
-                return Response(e.code, dict(e.headers.items()) if e.headers else {}, e.read())
+                return Response(e.code, dict(e.headers.items()) if e.headers else {}, self._read(e))
         except (TimeoutError, socket.timeout):
             raise TransportError(f"no answer within {timeout:g} s") from None
         except urllib.error.URLError as e:
@@ -148,6 +152,14 @@ class UrllibTransport:
             raise TransportError(_one_line(f"connection failed: {reason}")) from None
         except (OSError, http.client.HTTPException) as e:  # refused, reset, or a body cut short
             raise TransportError(_one_line(f"connection failed: {e}")) from None
+
+    def _read(self, answer: IO[bytes]) -> bytes:
+        """The body, unless it is larger than any arXiv feed or page: a 400 MB answer took 860 MB of memory."""
+        body = answer.read(self.max_bytes + 1)
+        if len(body) > self.max_bytes:
+            raise TransportError(f"the answer was larger than {self.max_bytes / 2**20:g} MB, more than any arXiv "
+                                 "feed or page: stopped reading it", retry=False)
+        return body
 
 
 def retry_after_seconds(value: str | None, now: datetime | None = None) -> float | None:

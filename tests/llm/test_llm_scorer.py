@@ -445,3 +445,22 @@ def test_a_model_stuck_repeating_brackets_to_its_limit_costs_no_minutes_to_read(
     assert time.monotonic() - started < 10
     assert len(server.received) == 3 and set(failed(results)) == {p.id for p in day[:8]}
     assert next(iter(failed(results).values())).startswith("""no JSON in the answer: '["["[""")
+
+
+@pytest.mark.parametrize("key, said", [("sk-4f9e2b7c\u2019", "U+2019 at character 12"),
+                                       ("sk-4f9e\n2b7c", "a line break at character 8"),
+                                       ("sk-4f9e 2b7c", "a space at character 8")])
+def test_a_key_with_a_character_no_header_carries_is_named_not_sent(key, said, capsys, tmp_path, monkeypatch):
+    # a curly quote pasted with the key: "unexpected UnicodeEncodeError ... (a bug in paperradar ...)"; a line break
+    # inside it: every request 'APIConnectionError: Connection error.', retried
+    from paperradar.cli import main
+    profile = tmp_path / "profile.toml"
+    profile.write_text("language = 'en'\n[[fields]]\nname = 'Robots'\n[llm]\nbase_url = 'http://127.0.0.1:9/v1'\n"
+                       "model = 'm'\napi_key_env = 'PAPERRADAR_TEST_LLM_KEY'\n", encoding="utf-8")
+    monkeypatch.setenv("PAPERRADAR_TEST_LLM_KEY", key)
+    day = tmp_path / "day.jsonl"
+    day.write_text('{"id": "2602.00001", "title": "Robots", "authors": "A B", "categories": ["cs.RO"], '
+                   '"published": "2026-02-05"}\n', encoding="utf-8")
+    assert main(["run", "--profile", str(profile), "--from-jsonl", str(day), "--out", str(tmp_path / "out")]) == 1
+    assert capsys.readouterr().err == (f"paperradar: error: the LLM API key in PAPERRADAR_TEST_LLM_KEY has {said}, "
+                                       "which no key has: set the variable again with the key copied exactly\n")

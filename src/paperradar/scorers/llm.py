@@ -27,7 +27,7 @@ from email.utils import parsedate_to_datetime
 
 import openai
 
-from ..errors import LLMError, MissingAPIKey, NoCredit
+from ..errors import LLMError, MissingAPIKey, NoCredit, ScorerError
 from ..models import BatchResult, Judgement, LLMSettings, Paper, Profile, TokenUsage
 from ..tokens import count_tokens
 from . import prompt
@@ -73,6 +73,7 @@ class LLMScorer:
             key = (os.environ if environ is None else environ).get(settings.api_key_env, "").strip()
             if not key:
                 raise MissingAPIKey(settings.api_key_env)
+            _check_key(key, settings.api_key_env)
         self.settings = settings
         self.name = f"llm:{settings.model}:{PROMPT_VERSION}"
         self._endpoint = _Endpoint(settings, key, backoff, sleep)
@@ -176,6 +177,17 @@ class LLMScorer:
                                "requests were sent, as the endpoint may still finish and bill each one we stop "
                                "waiting for")
         return str(e)
+
+
+def _check_key(key: str, env_var: str) -> None:
+    """A key goes in an HTTP header: a character no header carries (a curly quote or a line break pasted with it)
+    failed every request as a bug (UnicodeEncodeError) or as 'Connection error.', retried; it is named, not shown."""
+    bad = next(((n, c) for n, c in enumerate(key, 1) if not "!" <= c <= "~"), None)
+    if bad is not None:
+        n, c = bad
+        what = {" ": "a space", "\n": "a line break", "\r": "a line break", "\t": "a tab"}.get(c, f"U+{ord(c):04X}")
+        raise ScorerError(f"the LLM API key in {env_var} has {what} at character {n}, which no key has: set the "
+                          "variable again with the key copied exactly")
 
 
 def plan_batches(papers: Sequence[Paper], batch_size: int, concurrency: int) -> list[list[Paper]]:

@@ -118,3 +118,11 @@ def test_fetch_listing_of_a_holiday(arxiv_server: ArxivServer, client: ArxivClie
     arxiv_server.rss = HOLIDAY
     listing = fetch_listing(("physics",), ("new",), client)
     assert listing.announce_date == date(2025, 12, 31) and listing.papers == ()
+
+
+def test_control_characters_in_a_feeds_text_are_left_out():
+    # XML 1.0 allows the C1 controls (&#x9b; is CSI to a terminal that reads 8-bit controls), and the text went as
+    # it was to the store, the digest and `paperradar feedback list`
+    title = FIRST_ITEM[FIRST_ITEM.index(b"<title>") + 7:FIRST_ITEM.index(b"</title>")]
+    listing = parse_rss(SAMPLE.replace(title, b"Judges&#x9b;31m in red&#x9b;0m&#x85;again", 1), ("new",))
+    assert listing.papers[0].title == "Judges31m in red0m again"

@@ -180,3 +180,13 @@ def test_a_lone_surrogate_names_its_line_and_field_not_a_bug(tmp_path: Path, cap
                  "--from-jsonl", str(path)]) == 1
     assert capsys.readouterr().err == (f"paperradar: error: {path}:2: not a paper record: abstract holds '\\ud800', "
                                        "half of a UTF-16 surrogate pair and no character: fix or remove it\n")
+
+
+def test_control_characters_in_a_saved_days_text_are_left_out(tmp_path: Path):
+    # an ESC sequence in a title reached the terminal as it was: `feedback list` turned its line red (or worse: OSC
+    # sequences set the window's title, or the clipboard), and NUL, BEL and backspaces went into every digest file
+    path = write(tmp_path, json.dumps(record(title="Robots \x1b[31min red\x1b[0m\x07", abstract="A\x00B\x08 C",
+                                             authors="Mallory\x1b]0;owned\x07 Evil, Bob", comment="\x9b2J10 pages")))
+    [paper] = read_jsonl(path)
+    assert (paper.title, paper.abstract, paper.comment) == ("Robots [31min red[0m", "AB C", "2J10 pages")
+    assert paper.authors == (Author("Mallory]0;owned Evil"), Author("Bob"))

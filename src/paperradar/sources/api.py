@@ -18,7 +18,7 @@ from datetime import date
 from ..errors import ArxivUnavailable, SourceError
 from ..models import ARXIV_ID, Author, Paper, versionless
 from .http import ArxivClient, ArxivRefused, reporter
-from .jsonl import detex
+from .jsonl import detex, one_line
 
 log = logging.getLogger(__name__)
 
@@ -170,12 +170,12 @@ def _paper(entry: ET.Element, announce_date: date | None) -> Paper:
     cats = [c.get("term", "") for c in entry.findall("atom:category", _NS) if c.get("term")]
     if primary is not None and primary.get("term"):
         cats = [primary.get("term", "")] + [c for c in cats if c != primary.get("term")]
-    comment = " ".join(entry.findtext("arxiv:comment", "", _NS).split())
+    comment = one_line(entry.findtext("arxiv:comment", "", _NS))
     return Paper(
         id=m.group("id"),
-        title=" ".join(detex(entry.findtext("atom:title", "", _NS)).split()),
+        title=one_line(detex(entry.findtext("atom:title", "", _NS))),
         authors=tuple(_author(a) for a in entry.findall("atom:author", _NS)),
-        abstract=" ".join(entry.findtext("atom:summary", "", _NS).split()),
+        abstract=one_line(entry.findtext("atom:summary", "", _NS)),
         categories=tuple(cats),
         announce_date=announce_date or date.fromisoformat(published[:10]),
         comment=comment or None,
@@ -184,9 +184,9 @@ def _paper(entry: ET.Element, announce_date: date | None) -> Paper:
 
 
 def _author(element: ET.Element) -> Author:
-    name = " ".join(detex(element.findtext("atom:name", "", _NS)).split())
-    affiliations = tuple(" ".join(a.text.split()) for a in element.findall("arxiv:affiliation", _NS)
-                         if a.text and a.text.strip())
+    name = one_line(detex(element.findtext("atom:name", "", _NS)))
+    affiliations = tuple(one_line(a.text) for a in element.findall("arxiv:affiliation", _NS)
+                         if a.text and one_line(a.text))
     return Author(name, affiliations)
 
 

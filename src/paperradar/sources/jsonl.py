@@ -14,6 +14,9 @@ from ..errors import BadInputFile
 from ..models import Author, Paper, split_version
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
+# control characters that are not whitespace (ESC, BEL, NUL, backspace, C1): no paper's text has them, and an ESC in a
+# title drove the terminal `feedback list` printed it to
+_CONTROL = re.compile("[\x00-\x08\x0e-\x1b\x7f-\x84\x86-\x9f]")
 _REQUIRED = ("id", "title", "authors")  # an abstract may be missing: the title is still read
 _ACCENTS = {"'": "\u0301", "`": "\u0300", "^": "\u0302", '"': "\u0308", "~": "\u0303", "=": "\u0304",
             ".": "\u0307", "u": "\u0306", "v": "\u030c", "H": "\u030b", "c": "\u0327", "k": "\u0328",
@@ -33,6 +36,11 @@ _FORMAT_RE = re.compile(r"\\(?:emph|text(?:it|bf|tt|sc|rm|sf|sl|up|md|normal|sup
 _SIZE_RE = re.compile(r"\\(?:tiny|scriptsize|footnotesize|small|normalsize|large|Large|LARGE|huge|Huge)(?![A-Za-z])\s*")
 # \, \; \: \  are spaces; \& \% \$ \# \_ \{ \} the characters themselves
 _SYMBOL_RE = re.compile(r"\\([,;: ]|[&%$#_{}])")
+
+
+def one_line(text: str) -> str:
+    """A paper's text as one line: each run of whitespace one space, control characters left out."""
+    return " ".join(_CONTROL.sub("", text).split())
 
 
 def detex(text: str) -> str:
@@ -85,7 +93,7 @@ def split_authors(authors: str | list[str]) -> tuple[Author, ...]:
         names.append("".join(cur))
         names = [re.sub(r"^\s*and\s+", "", n) for n in names]
     # a `~` left after the accents is TeX's unbreakable space between names ("Juan-Manuel~P\\'erez")
-    return tuple(Author(" ".join(detex(n).replace("~", " ").split())) for n in names if n.strip())
+    return tuple(Author(one_line(detex(n).replace("~", " "))) for n in names if one_line(n))
 
 
 def paper_from_record(rec: dict, announce_date: date | None = None, default_date: date | None = None) -> Paper:
@@ -115,13 +123,13 @@ def paper_from_record(rec: dict, announce_date: date | None = None, default_date
         cats.insert(0, primary)
     return Paper(
         id=pid,
-        title=" ".join(detex(rec["title"]).split()),
+        title=one_line(detex(rec["title"])),
         authors=split_authors(rec["authors"]),
-        abstract=" ".join((rec.get("abstract") or "").split()),
+        abstract=one_line(rec.get("abstract") or ""),
         categories=tuple(cats),
         announce_date=day,
         announce_type=rec.get("announce_type") or "new",
-        comment=rec.get("comment") or None,
+        comment=one_line(rec.get("comment") or "") or None,
         version=version,
     )
 

@@ -17,7 +17,7 @@ from email.utils import parsedate_to_datetime
 from ..errors import SourceError
 from ..models import ARXIV_ID, Paper
 from .http import ArxivClient
-from .jsonl import detex, split_authors
+from .jsonl import detex, one_line, split_authors
 
 _NS = {"arxiv": "http://arxiv.org/schemas/atom", "dc": "http://purl.org/dc/elements/1.1/"}
 _ID_RE = re.compile(rf"(?:oai:arXiv\.org:|arXiv:)?(?P<id>{ARXIV_ID})(?:v(?P<v>\d+))?")
@@ -107,13 +107,13 @@ def _paper(item: ET.Element, day: date) -> Paper:
                or "").strip()
     return Paper(
         id=m.group("id"),
-        title=" ".join(detex(item.findtext("title") or "").split()),
+        title=one_line(detex(item.findtext("title") or "")),
         authors=split_authors(item.findtext("dc:creator", namespaces=_NS) or ""),
-        abstract=" ".join(_PREFIX_RE.sub("", description).split()),
+        abstract=one_line(_PREFIX_RE.sub("", description)),
         categories=tuple(c.text.strip() for c in item.findall("category") if c.text and c.text.strip()),
         announce_date=day,
         announce_type=announce_type,
-        comment=" ".join(comment.split()) or None,
+        comment=one_line(comment) or None,
         version=int(m.group("v") or 1),
     )
 

@@ -263,3 +263,13 @@ def test_an_unknown_key_that_holds_no_secret_is_only_unknown(tmp_path: Path) -> 
     with pytest.raises(ProfileError) as err:
         load_profile(path)
     assert err.value.problems == ["llm.max_tokens: unknown key"]
+
+
+def test_a_profile_nested_thousands_deep_is_one_line_not_a_bug(tmp_path: Path,
+                                                               capsys: pytest.CaptureFixture[str]) -> None:
+    # tomllib reads by recursion: "unexpected RecursionError: maximum recursion depth exceeded (a bug in paperradar...)"
+    path = tmp_path / "profile.toml"
+    path.write_text("categories = " + "[" * 100_000 + "]" * 100_000 + "\n" + GOOD, encoding="utf-8")
+    assert main(["run", "--profile", str(path), "--from-jsonl", str(path)]) == 1
+    assert capsys.readouterr().err == (f"paperradar: error: {path}: not valid TOML for a profile: arrays or tables "
+                                       "nested thousands deep\n")

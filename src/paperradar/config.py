@@ -41,6 +41,8 @@ def load_profile(path: str | Path) -> Profile:
         raise ProfileError(str(path), [f"a folder: give a profile TOML file, e.g. {path / 'profile.toml'}"]) from None
     except tomllib.TOMLDecodeError as e:
         raise ProfileError(str(path), [f"not valid TOML: {e}"]) from None
+    except RecursionError:  # tomllib reads nested arrays and tables by recursion
+        raise ProfileError(str(path), ["not valid TOML for a profile: arrays or tables nested thousands deep"]) from None
     except UnicodeDecodeError as e:  # a Chinese Windows editor's "ANSI" is GBK
         problem = f"not UTF-8 text (byte {e.object[e.start]:#x} at position {e.start}): save it as UTF-8"
         raise ProfileError(str(path), [problem]) from None

@@ -388,3 +388,14 @@ def test_bibtex_that_opens_with_a_comment_is_told_by_its_first_entry(tmp_path: P
     result = import_ids(tmp_path / "library.txt")
     assert result.ids == ids_from_bibtex(BIBTEX).ids
     assert [p.where for p in result.problems] == ["entry he2016deep (line 60)", "entry smith2021trial (line 68)"]
+
+
+def test_csl_json_nested_thousands_deep_is_one_line_not_a_bug(tmp_path, capsys):
+    # json reads by recursion: "unexpected RecursionError: maximum recursion depth exceeded while decoding a JSON
+    # array from a unicode string (a bug in paperradar ...)"
+    from paperradar.cli import main
+    path = tmp_path / "library.json"
+    path.write_text("[" * 100_000 + "]" * 100_000, encoding="utf-8")
+    assert main(["feedback", "import", str(path), "--offline"]) == 1
+    assert capsys.readouterr().err == (f"paperradar: error: {path}: not CSL JSON: lists or objects nested thousands "
+                                       "deep\n")

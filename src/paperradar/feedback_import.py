@@ -248,6 +248,8 @@ def ids_from_csl_json(text: str, path: str = "CSL-JSON") -> ImportResult:
         data = json.loads(text)
     except json.JSONDecodeError as e:
         raise BadInputFile(path, e.lineno, f"not valid JSON ({e.msg})") from e
+    except RecursionError:  # json reads nested lists by recursion
+        raise BadInputFile(path, None, "not CSL JSON: lists or objects nested thousands deep") from None
     items = data.get("items", []) if isinstance(data, dict) else data
     if not isinstance(items, list):
         raise BadInputFile(path, None, "CSL-JSON must be a list of items")

@@ -591,3 +591,31 @@ def test_python_dash_m_paperradar_is_the_paperradar_command(tmp_path: Path) -> N
     assert done.returncode == 0, done.stderr
     assert done.stdout == subprocess.run([sys.executable, "-m", "paperradar.cli", "history"], env=env,
                                          capture_output=True, text=True, timeout=60, check=False).stdout
+
+
+def test_a_folder_that_is_not_a_digests_own_is_refused_before_any_work(tmp_path: Path, isolated_home: Path,
+                                                                       capsys: pytest.CaptureFixture[str]) -> None:
+    # `--out .` in a project replaced its README.md with the day's digest, without a word
+    profile = _profile(isolated_home)
+    sample = Path(cli.__file__).parent / "data" / "sample-2026-02-05.jsonl"
+    project = tmp_path / "thesis"
+    project.mkdir()
+    (project / "README.md").write_text("# My thesis\n", encoding="utf-8")
+    assert main(["run", "--local-only", "--profile", str(profile), "--from-jsonl", str(sample),
+                 "--out", str(project)]) == 1
+    assert capsys.readouterr().err == (f"paperradar: error: {project} holds README.md that no paperradar digest wrote, "
+                                       "which publishing would replace: give --out a folder of the digest's own, or "
+                                       "move them away\n")
+    assert (project / "README.md").read_text(encoding="utf-8") == "# My thesis\n"
+    assert not (isolated_home / "paperradar.db").exists()  # refused before the store, the judging and the LLM
+    assert main(["run", "--local-only", "--profile", str(profile), "--from-jsonl", str(sample),
+                 "--out", str(project / "README.md")]) == 1
+    said = capsys.readouterr().err
+    assert said == f"paperradar: error: --out {project / 'README.md'} is a file: give a folder for the digest\n"
+    from paperradar.errors import RenderError
+    with pytest.raises(RenderError, match="is the root of the file system"):  # not run: as root it wrote into /
+        cli._digest_folder(Path("/"))
+    digest = tmp_path / "digest"  # a digest's own folder, README.md and all, is published again
+    for _ in range(2):
+        assert main(["run", "--local-only", "--profile", str(profile), "--from-jsonl", str(sample),
+                     "--out", str(digest)]) == 0

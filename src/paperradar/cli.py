@@ -203,6 +203,7 @@ def cmd_init(args: argparse.Namespace) -> int:
 def cmd_run(args: argparse.Namespace) -> int:
     from .sources.rss import Listing
     profile = _profile(args)
+    out = _digest_folder(args.out or data_dir() / "digest")
     if args.from_jsonl:
         from .sources.jsonl import read_jsonl
         papers = _in_profile(read_jsonl(args.from_jsonl), profile, args.from_jsonl)
@@ -211,7 +212,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         listing = _fetch_arxiv(profile, enrich=not args.no_enrich)
         _read_feedback_papers()
     lookup = None if args.from_jsonl or args.no_affiliations else _affiliation_lookup
-    return _run(profile, listing, args.out or data_dir() / "digest", use_llm=not args.local_only,
+    return _run(profile, listing, out, use_llm=not args.local_only,
                 affiliations=lookup)
 
 
@@ -228,6 +229,7 @@ def _affiliation_lookup(papers):
 
 def cmd_demo(args: argparse.Namespace) -> int:
     from .sources.rss import Listing
+    _digest_folder(args.out)
     papers = _sample_day()
     listing = Listing(papers[0].announce_date, tuple(papers), "bundled sample day (arXiv cs.CV/cs.LG/cs.AI/cs.RO)")
     # its own store, so the sample day never enters your history; but it ranks with what paperradar knows of you
@@ -280,6 +282,22 @@ def _fetch_arxiv(profile: Profile, enrich: bool):
     for line in problems:
         print(f"  {line}", file=sys.stderr)
     return replace(got, papers=papers)
+
+
+def _digest_folder(out: Path) -> Path:
+    """`out`, refused before any paper is judged where publishing would replace what is not a digest: the digest
+    writes README.md, site/, json/ and history/ (history/ is how a digest's folder is known)."""
+    from .errors import RenderError
+    if out.exists() and not out.is_dir():
+        raise RenderError(f"--out {out} is a file: give a folder for the digest")
+    if out.resolve() == Path(out.resolve().anchor):
+        raise RenderError(f"--out {out} is the root of the file system: give a folder of the digest's own, e.g. "
+                          f"{out / 'digest'}")
+    if out.is_dir() and not (out / "history").is_dir():
+        if foreign := [name for name in ("README.md", "site", "json") if (out / name).exists()]:
+            raise RenderError(f"{out} holds {' and '.join(foreign)} that no paperradar digest wrote, which publishing "
+                              "would replace: give --out a folder of the digest's own, or move them away")
+    return out
 
 
 def _run(profile: Profile, listing, out: Path, use_llm: bool, home: Path | None = None,
@@ -385,7 +403,7 @@ def cmd_render(args: argparse.Namespace) -> int:
     from .pipeline import load_digest
     from .render.publish import front_date, neighbour_dates, publish, publish_all
     profile = _profile(args)
-    out = args.out or data_dir() / "digest"
+    out = _digest_folder(args.out or data_dir() / "digest")
     store = Store.open()
     try:
         dates = store.published_dates()

@@ -12,6 +12,8 @@ batch), "duplicate" (first paper answered twice), "bad_field" (field index not i
 its second half's first verdict, finish_reason "length", as a max_tokens limit cuts it), "refusal" (prose, no JSON), "no_usage" (no usage block), "no_json_mode" (400 to any request with a response_format), "fenced" (JSON inside ```json fences amid prose),
 "reasoning" (reasoning_content + reasoning tokens, as doubao thinking models send), "think" (the reasoning inline in
 the content, in <think> tags, as DeepSeek-R1 distills on Ollama or vLLM without a reasoning parser send it),
+"think_open" (the same with only the closing </think>, where the chat template already opened the tag), "think_cut"
+(an unclosed <think> cut by the output limit, finish_reason "length", with a draft verdict inside),
 "reasoning_only" (a thinking model that spent its whole output limit reasoning: 4096 reasoning tokens, empty content,
 finish_reason "length"), "english_fields" (field names in English instead of the profile's),
 "quota" (OpenAI's 429 insufficient_quota), "balance" (DeepSeek's 402 Insufficient Balance),
@@ -180,7 +182,7 @@ class FakeOpenAI:
         reasoning = "先逐篇阅读摘要，再对照研究方向打分。" * 8 if fault == "reasoning" else None
         if fault == "reasoning_only":
             content, reasoning = "", "先逐篇阅读摘要，再对照研究方向逐条权衡。" * 820  # about 4,100 tokens, as a 4096-token limit cuts it
-        finish = "length" if fault in ("length", "reasoning_only") else "stop"
+        finish = "length" if fault in ("length", "reasoning_only", "think_cut") else "stop"
         completion = self._completion(body, content, reasoning, finish)
         if fault == "no_usage":
             del completion["usage"]
@@ -239,6 +241,12 @@ def _content(entries: list[Entry], fault: str | None) -> str:
     if fault == "think":
         draft = json.dumps([[e[0], 9, 0] for e in entries][:1])
         return f"<think>先逐篇阅读摘要。第一篇也许是 {draft}，再对照研究方向确认。</think>\n{text}"
+    if fault == "think_open":  # the chat template opened the <think> tag, so the answer starts inside it
+        draft = json.dumps([[e[0], 9, 0] for e in entries][:1])
+        return f"先逐篇阅读摘要。第一篇也许是 {draft}，再对照研究方向确认。\n</think>\n\n{text}"
+    if fault == "think_cut":  # reasoning cut by the output limit before the answer began
+        draft = json.dumps([[e[0], 9, 0] for e in entries][:1])
+        return f"<think>先逐篇阅读摘要。第一篇也许是 {draft}，再对照研究方向逐条权衡" + "。再想想" * 600
     return text
 
 

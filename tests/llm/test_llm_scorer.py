@@ -280,6 +280,23 @@ def test_reasoning_inline_in_think_tags_is_not_read_as_the_answer(day, profile, 
     assert {j.score for j in judged(results).values()} == {3}  # the answer's scores, not the draft's 9
 
 
+def test_reasoning_whose_think_tag_the_chat_template_opened_is_not_read_as_the_answer(day, profile, server):
+    # content "draft [[1,9,0]] ...</think> answer": the draft was read as the answer, 52 papers of a seed day judged 9
+    server.faults = every("think_open")
+    results = run(make_scorer(server.v1_url), day[:5], profile)
+    assert len(server.received) == 1 and not failed(results)
+    assert {j.score for j in judged(results).values()} == {3}
+
+
+def test_reasoning_cut_by_the_output_limit_inside_think_tags_is_no_answer(day, profile, server):
+    # an unclosed <think> cut at max_tokens: its draft verdict was read as the answer, the rest asked again 3 times
+    server.faults = every("think_cut")
+    results = run(make_scorer(server.v1_url, batch_size=4), day[:4], profile)
+    assert not judged(results) and set(failed(results)) == {p.id for p in day[:4]}
+    assert ("the model spent its whole output limit reasoning and wrote no answer (finish_reason=length): set "
+            "llm.model to a model without thinking, or lower llm.batch_size" in results[-1].failure)
+
+
 def test_an_endpoint_without_json_mode_is_asked_without_it(day, profile, server):
     server.faults = every("no_json_mode")
     results = run(make_scorer(server.v1_url, batch_size=5), day[:10], profile)

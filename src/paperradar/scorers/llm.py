@@ -153,7 +153,7 @@ class LLMScorer:
             return []
         budget.settle(estimate, reply.usage.total + estimate * reply.usage.unreported)
         tally.spend(reply.usage, reply.model)
-        if not reply.content.strip():
+        if not prompt.without_thinking(reply.content).strip():
             return tally.reject(chunk, _no_answer(reply))
         try:
             answer = prompt.read_answer(reply.content, len(chunk), profile)
@@ -207,7 +207,7 @@ class _Reply:
     usage: TokenUsage
     model: str | None
     finish_reason: str | None = None
-    reasoned: bool = False  # the message carried reasoning_content (doubao, DeepSeek thinking models)
+    reasoned: bool = False  # the message carried reasoning_content (doubao, DeepSeek thinking models), or <think>
 
 
 def _no_answer(reply: _Reply) -> Rejection:
@@ -303,8 +303,9 @@ class _Endpoint:
         if not response.choices:
             return _Reply("", _usage(response), response.model or None)
         choice = response.choices[0]
-        return _Reply(choice.message.content or "", _usage(response), response.model or None, choice.finish_reason,
-                      bool(getattr(choice.message, "reasoning_content", None)))
+        content = choice.message.content or ""
+        reasoned = bool(getattr(choice.message, "reasoning_content", None)) or "think>" in content.lower()
+        return _Reply(content, _usage(response), response.model or None, choice.finish_reason, reasoned)
 
 
 def _usage(response: object) -> TokenUsage:

@@ -29,7 +29,8 @@ _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 _LATIN = re.compile(r"[A-Za-z]")
 _DELIMITER = re.compile(r"<\s*/?\s*papers\s*>", re.IGNORECASE)
 _FENCE = re.compile(r"```(?:json)?\s*(.*?)```", re.DOTALL | re.IGNORECASE)
-_THINKING = re.compile(r"<think>.*?</think>", re.DOTALL | re.IGNORECASE)  # reasoning a model puts inline (R1 distills)
+# reasoning a model puts inline (R1 distills): a whole block, the end of one the chat template opened, or one cut short
+_THINKING = re.compile(r"<think>.*?</think>|^.*</think>|<think>.*", re.DOTALL | re.IGNORECASE)
 
 
 class AnswerUnreadable(ValueError):
@@ -90,14 +91,20 @@ def messages(papers: Sequence[Paper], profile: Profile) -> list[dict[str, str]]:
             {"role": "user", "content": user_prompt(papers)}]
 
 
+def without_thinking(text: str) -> str:
+    """A completion without the reasoning written inline, whose drafts are not the answer: <think> blocks, all
+    before a lone </think> (templates of R1 distills open the tag themselves), all after a <think> never closed."""
+    return _THINKING.sub("", text)
+
+
 def extract_json(text: str) -> object:
     """The first JSON object or array in a completion: bare, inside ```json fences, or amid prose; never inside
-    the <think> block of reasoning, whose drafts are not the answer. An answer cut short (finish_reason
-    "length") gives the verdicts it completed: they are paid for, and only the rest need asking again.
+    the reasoning written inline (see without_thinking). An answer cut short (finish_reason "length") gives the
+    verdicts it completed: they are paid for, and only the rest need asking again.
 
     Amid prose, only the first MAX_JSON_STARTS brackets are tried: a model stuck repeating `["` to its limit
     made every bracket a start, each read to the end (25 s of CPU for a 64,000-character answer)."""
-    text = _THINKING.sub("", text)
+    text = without_thinking(text)
     for candidate in (text, *_FENCE.findall(text)):
         try:
             return json.loads(candidate)

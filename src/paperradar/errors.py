@@ -9,7 +9,8 @@
     ├── ScorerError           a scorer could not run at all
     │   ├── MissingAPIKey     the environment variable named by the profile is empty
     │   └── LLMError          the endpoint failed for good (carries url, status, attempts, timed_out)
-    │       └── NoCredit      the account behind the key has no quota or balance left: no request will pass
+    │       ├── NoCredit      the account behind the key has no quota or balance left: no request will pass
+    │       └── PromptTooLong the batch is longer than the model's context (carries its limit and our count)
     └── RenderError           a digest could not be written
 """
 
@@ -68,6 +69,15 @@ class LLMError(ScorerError):
 
 class NoCredit(LLMError):
     """The endpoint refused because the account has nothing left to spend: every other request would be too."""
+
+
+class PromptTooLong(LLMError):
+    """The endpoint refused a prompt longer than the model's context: the same papers fit in smaller batches."""
+
+    def __init__(self, url: str, detail: str, status: int | None = None, limit: int | None = None,
+                 requested: int | None = None):
+        self.limit, self.requested = limit, requested  # tokens, as the endpoint said (None where it did not)
+        super().__init__(url, detail, status)
 
 
 class RenderError(PaperRadarError):

@@ -19,7 +19,11 @@ finish_reason "length"), "english_fields" (field names in English instead of the
 "quota" (OpenAI's 429 insufficient_quota), "balance" (DeepSeek's 402 Insufficient Balance),
 "overdue" (Volcengine Ark's 403 AccountOverdueError), "echo_key" (a 401 whose message repeats the Authorization header
 it got, as some gateways do), "deep" (JSON nested 100,000 lists deep), "looping" (a model stuck repeating '["' until
-its limit, 64,000 characters).
+its limit, 64,000 characters),
+"too_long" / "too_long_vllm" / "too_long_deepseek" (a 400 for a prompt longer than `context_tokens`, as OpenAI, vLLM
+and DeepSeek word it; shorter prompts are answered), "truncated" (Ollama past its num_ctx: the prompt silently cut to
+its last `context_tokens` tokens, the papers still in it answered 9 (the instructions were cut off) and numbered as
+they were, prompt_tokens the cut length).
 """
 
 from __future__ import annotations
@@ -99,8 +103,8 @@ class FakeOpenAI:
 
     def __init__(self, policy: Policy = low_scores, faults: FaultPlan = planned(), *, model: str = "fake-model",
                  retry_after: str = "1", hang_s: float = 3.0, latency: Callable[[int], float] | None = None,
-                 count: Callable[[str], int] = lambda text: max(1, len(text) // 4)):
-        self.policy, self.faults, self.model = policy, faults, model
+                 count: Callable[[str], int] = lambda text: max(1, len(text) // 4), context_tokens: int = 4096):
+        self.policy, self.faults, self.model, self.context_tokens = policy, faults, model, context_tokens
         self.retry_after, self.hang_s, self.latency, self.count = retry_after, hang_s, latency, count
         self.received: list[Received] = []
         self.in_flight = 0
@@ -139,8 +143,7 @@ class FakeOpenAI:
 
     def answer(self, path: str, headers: dict[str, str], body: dict) -> tuple[int, dict[str, str], bytes]:
         """(status, headers, body) for one request; records it and tracks how many overlap."""
-        user = next((m["content"] for m in body.get("messages", []) if m.get("role") == "user"), "")
-        papers = read_papers(user)
+        papers = read_papers(_user(body))
         with self.lock:
             fault = self.faults(len(self.received), papers)
             seen = Received(path, headers.get("authorization", ""), body, papers, fault, time.monotonic())
@@ -173,20 +176,45 @@ class FakeOpenAI:
             return _error(400, "response_format json_object is not supported by this model")
         if fault == "401":
             return _error(401, "invalid api key")
+        prompt_tokens = sum(self.count(m.get("content", "")) for m in body.get("messages", []))
+        if fault in _TOO_LONG and prompt_tokens > self.context_tokens:
+            message, kind, code = _TOO_LONG[fault]
+            return _error(400, message.format(limit=self.context_tokens, asked=prompt_tokens), code=code, kind=kind,
+                          bare=fault == "too_long_vllm")
+        cut = fault == "truncated" and prompt_tokens > self.context_tokens
+        if cut:
+            papers = self._kept(body, papers)
         if fault == "hang":
             time.sleep(self.hang_s)
         if fault == "not_json":
             return 200, {"Content-Type": "application/json"}, b"<html>upstream gateway said no</html>"
         entries = _corrupt(self.policy(papers), fault, len(papers))
+        if cut:  # the instructions were cut off with the start of the prompt: the answer is a guess
+            entries = [[p.n, 9, 0, "模型没有读到评分说明。"] for p in papers]
         content = _content(entries, fault)
         reasoning = "先逐篇阅读摘要，再对照研究方向打分。" * 8 if fault == "reasoning" else None
         if fault == "reasoning_only":
             content, reasoning = "", "先逐篇阅读摘要，再对照研究方向逐条权衡。" * 820  # about 4,100 tokens, as a 4096-token limit cuts it
         finish = "length" if fault in ("length", "reasoning_only", "think_cut") else "stop"
         completion = self._completion(body, content, reasoning, finish)
+        if fault == "truncated":
+            usage = completion["usage"]
+            usage["prompt_tokens"] = min(usage["prompt_tokens"], self.context_tokens)
+            usage["total_tokens"] = usage["prompt_tokens"] + usage["completion_tokens"]
         if fault == "no_usage":
             del completion["usage"]
         return 200, {"Content-Type": "application/json"}, json.dumps(completion, ensure_ascii=False).encode()
+
+    def _kept(self, body: dict, papers: list[AskedPaper]) -> list[AskedPaper]:
+        """The papers whose line is whole within the prompt's last `context_tokens` tokens, as Ollama keeps it."""
+        room = self.context_tokens - self.count(_user(body).split("</papers>", 1)[-1])
+        kept: list[AskedPaper] = []
+        for p in reversed(papers):
+            room -= self.count(f"#{p.n} {p.title} :: {p.abstract}\n")
+            if room < 0:
+                break
+            kept.insert(0, p)
+        return kept
 
     def _completion(self, body: dict, content: str, reasoning: str | None, finish: str = "stop") -> dict:
         prompt_tokens = sum(self.count(m.get("content", "")) for m in body.get("messages", []))
@@ -203,6 +231,10 @@ class FakeOpenAI:
                       "total_tokens": prompt_tokens + completion_tokens,
                       "completion_tokens_details": {"reasoning_tokens": reasoning_tokens}},
         }
+
+
+def _user(body: dict) -> str:
+    return next((m["content"] for m in body.get("messages", []) if m.get("role") == "user"), "")
 
 
 def _corrupt(entries: list[Entry], fault: str | None, count: int) -> list[Entry]:
@@ -268,9 +300,25 @@ _ACCOUNT_ERRORS = {
 }
 
 
+# fault -> (message, type, code) as each service words a prompt longer than the model's context
+_TOO_LONG = {
+    "too_long": ("This model's maximum context length is {limit} tokens. However, your messages resulted in {asked} "
+                 "tokens. Please reduce the length of the messages.", "invalid_request_error",
+                 "context_length_exceeded"),
+    "too_long_vllm": ("This model's maximum context length is {limit} tokens. However, you requested {asked} tokens "
+                      "({asked} in the messages, 0 in the completion). Please reduce the length of the messages or "
+                      "completion.", "BadRequestError", "400"),
+    "too_long_deepseek": ("This model's maximum context length is {limit} tokens. However, you requested {asked} "
+                          "tokens ({asked} in the messages, 0 in the completion). Please reduce the length of the "
+                          "messages or completion.", "invalid_request_error", "invalid_request_error"),
+}
+
+
 def _error(status: int, message: str, headers: dict[str, str] | None = None, *, code: str | None = None,
-           kind: str = "server_error") -> tuple[int, dict[str, str], bytes]:
-    body = json.dumps({"error": {"message": message, "type": kind, "code": code or str(status)}}).encode()
+           kind: str = "server_error", bare: bool = False) -> tuple[int, dict[str, str], bytes]:
+    """An error body as OpenAI words it ({"error": {...}}), or `bare` as vLLM does ({"object": "error", ...})."""
+    error = {"message": message, "type": kind, "code": code or str(status)}
+    body = json.dumps({"object": "error", **error, "code": status} if bare else {"error": error}).encode()
     return status, {"Content-Type": "application/json", **(headers or {})}, body
 
 

@@ -214,3 +214,30 @@ def test_a_key_the_endpoint_repeats_in_its_error_reaches_no_line_store_or_digest
     assert main(["history"]) == 0 and key not in capsys.readouterr().out
     written = [p for p in (tmp_path / "out").rglob("*") if p.is_file()] + list(store.path.parent.glob("*"))
     assert len(written) > 5 and not [p for p in written if key.encode() in p.read_bytes()]
+
+
+def llm_profile(tmp_path: Path, base_url: str, batch_size: int) -> Path:
+    """The reader's profile with an [llm] table naming a local endpoint that asks for no key."""
+    from conftest import SHARED
+    text = (SHARED / "profiles" / "seed-interests.toml").read_text(encoding="utf-8")
+    path = tmp_path / "profile.toml"
+    path.write_text(text + f'\n[llm]\nbase_url = "{base_url}"\nmodel = "fake-model"\nbatch_size = {batch_size}\n'
+                    "concurrency = 2\nprefilter_keep_rate = 1.0\n", encoding="utf-8")
+    return path
+
+
+def test_a_run_whose_batches_outgrow_the_models_context_says_once_what_batch_size_fits(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]):
+    # a 400 "maximum context length is 4096 tokens" failed every batch of the day, in one line each
+    from conftest import SAMPLE_DAY
+    from paperradar.cli import main
+    jsonl = tmp_path / "day.jsonl"
+    jsonl.write_text("".join(SAMPLE_DAY.read_text(encoding="utf-8").splitlines(keepends=True)[:40]), encoding="utf-8")
+    with FakeOpenAI(faults=every("too_long_vllm"), context_tokens=4096) as server:
+        assert main(["run", "--profile", str(llm_profile(tmp_path, server.v1_url, 20)), "--from-jsonl", str(jsonl),
+                     "--no-enrich", "--no-affiliations", "--out", str(tmp_path / "out")]) == 0
+    out = capsys.readouterr().out
+    assert "40 judged by fake-model" in out and "failed" not in out
+    advice = [line for line in out.splitlines() if "llm.batch_size" in line]
+    assert len(advice) == 1 and advice[0].startswith("  batches of 20 papers were longer than the model's context "
+                                                     "(4096 tokens); they were asked in batches of ")

@@ -333,6 +333,41 @@ def test_a_model_that_thinks_to_its_limit_again_in_smaller_batches_stops_the_run
                                         "requests)")
 
 
+@pytest.mark.parametrize("fault", ["too_long", "too_long_vllm", "too_long_deepseek"])
+def test_a_batch_longer_than_the_models_context_is_asked_in_batches_that_fit(day, profile, fault):
+    # a 400 "maximum context length is 4096 tokens" failed every batch of a seed day (8 requests, 0 papers judged)
+    with FakeOpenAI(faults=every(fault), context_tokens=4096) as server:
+        scorer = make_scorer(server.v1_url, batch_size=20)
+        results = run(scorer, day[:40], profile)
+    assert len(judged(results)) == 40 and not failed(results)
+    sizes = [len(s.papers) for s in server.received]
+    assert sizes[0] == 20 and max(sizes[1:]) <= 10 and len(sizes) <= 7  # the second batch starts at the size that fit
+    assert scorer.advice.startswith("batches of 20 papers were longer than the model's context (4096 tokens); they "
+                                    "were asked in batches of ")
+    assert "set llm.batch_size = " in scorer.advice
+
+
+def test_a_paper_alone_longer_than_the_models_context_fails_alone(day, profile):
+    with FakeOpenAI(faults=every("too_long_vllm"), context_tokens=700) as server:
+        short = sorted(day[:20], key=lambda p: len(p.abstract))
+        results = run(make_scorer(server.v1_url, batch_size=4), [short[-1], short[0], short[1]], profile)
+    assert set(judged(results)) == {short[0].id, short[1].id}  # the papers after it are still asked
+    assert failed(results)[short[-1].id] == ("this paper alone is longer than the model's context (700 tokens): set "
+                                             "llm.model to a model with a longer context")
+
+
+def test_a_prompt_the_endpoint_cut_to_its_context_gives_no_verdicts_and_is_asked_in_batches_that_fit(day, profile):
+    # Ollama past num_ctx keeps the prompt's end: the model answered for the last papers without the instructions,
+    # the others were asked again in ever smaller batches (17 requests for a seed day) and nobody was told
+    with FakeOpenAI(faults=every("truncated"), context_tokens=4096) as server:
+        scorer = make_scorer(server.v1_url, batch_size=20)
+        results = run(scorer, day[:40], profile)
+    assert len(judged(results)) == 40 and not failed(results)
+    assert {j.score for j in judged(results).values()} == {3}  # none of the cut prompts' guesses
+    assert "as Ollama does past num_ctx, so their verdicts were dropped" in scorer.advice
+    assert scorer.advice.endswith("or give the model a longer context (Ollama: OLLAMA_CONTEXT_LENGTH or num_ctx)")
+
+
 def test_requests_overlap_and_batches_arrive_as_they_complete(day, profile):
     slow = {day[0].title}
     plan = lambda k, papers: "hang" if any(p.title in slow for p in papers) else None  # noqa: E731

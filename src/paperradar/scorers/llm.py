@@ -18,6 +18,7 @@ import json
 import math
 import os
 import random
+import re
 import threading
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -27,7 +28,7 @@ from email.utils import parsedate_to_datetime
 
 import openai
 
-from ..errors import LLMError, MissingAPIKey, NoCredit, ScorerError
+from ..errors import LLMError, MissingAPIKey, NoCredit, PromptTooLong, ScorerError
 from ..models import BatchResult, Judgement, LLMSettings, Paper, Profile, TokenUsage
 from ..tokens import count_tokens
 from . import prompt
@@ -48,6 +49,14 @@ INTERRUPTED = "interrupted before it was sent"
 # for every paper asked again); papers left out or answered twice can be, so they keep all their tries
 _SYSTEMATIC = {"score", "scale", "field", "unreadable", "thought"}
 _THOUGHT = "thought"  # whole answers lost to reasoning: every other request of the run would be lost the same way
+# how OpenAI, vLLM and DeepSeek refuse a prompt longer than the model's context (400), and the two numbers they give
+_TOO_LONG_CODES = {"context_length_exceeded"}
+_TOO_LONG = re.compile(r"maximum context length is (\d+) tokens.*?(?:resulted in|requested) (\d+) tokens|"
+                       r"context length|context window", re.IGNORECASE | re.DOTALL)
+# an endpoint that counted fewer prompt tokens than this share of ours cut the prompt to its context (Ollama past
+# num_ctx), dropping its start: the instructions and the first papers (tokenizers differ less on this text)
+_CUT_RATIO = 0.85
+_FIT_MARGIN = 0.8  # share of the context a smaller batch fills: room for the answer, and for other tokenizers
 
 
 @dataclass(frozen=True)
@@ -76,6 +85,7 @@ class LLMScorer:
             _check_key(key, settings.api_key_env)
         self.settings = settings
         self.name = f"llm:{settings.model}:{PROMPT_VERSION}"
+        self.advice = ""  # what the last run found to change in the profile (a batch size that fits), if anything
         self._endpoint = _Endpoint(settings, key, backoff, sleep)
 
     def judge(self, papers: Sequence[Paper], profile: Profile,
@@ -106,6 +116,7 @@ class LLMScorer:
         finally:
             stop.set()
             pool.shutdown(wait=True, cancel_futures=True)  # a consumer that stops early sends nothing more
+            self.advice = run.advice
 
     def _judge_batch(self, batch: Sequence[Paper], profile: Profile, budget: _Budget, run: _Run,
                      stop: threading.Event) -> list[BatchResult]:
@@ -139,6 +150,8 @@ class LLMScorer:
         if tally.gave_up:  # the endpoint failed for good or the budget ran out: don't ask again
             tally.fail(chunk, tally.gave_up)
             return []
+        if len(chunk) > run.fits:  # a batch this long was longer than the model's context: ask in batches that fit
+            return self._in_parts(chunk, run.fits, profile, budget, run, tally)
         messages = prompt.messages(chunk, profile)
         estimate = budget.estimate(messages, len(chunk))
         if not budget.reserve(estimate):
@@ -146,6 +159,10 @@ class LLMScorer:
             return []
         try:
             reply = self._endpoint.complete(messages, run)
+        except PromptTooLong as e:
+            budget.settle(estimate, 0)  # refused before the model read it
+            return self._too_long(chunk, e.limit, e.requested or _prompt_tokens(messages), profile, budget, run,
+                                  tally)
         except LLMError as e:
             budget.settle(estimate, estimate * e.timed_out)  # a request we stopped waiting for may still be billed
             tally.spend(TokenUsage(unreported=e.timed_out), None)
@@ -153,6 +170,8 @@ class LLMScorer:
             return []
         budget.settle(estimate, reply.usage.total + estimate * reply.usage.unreported)
         tally.spend(reply.usage, reply.model)
+        if (cut := _cut_to(reply, messages, run.context)) is not None:  # the instructions went first: no answer is
+            return self._too_long(chunk, *cut, profile, budget, run, tally, cut_by_endpoint=True)  # valid
         if not prompt.without_thinking(reply.content).strip():
             return tally.reject(chunk, _no_answer(reply))
         try:
@@ -166,6 +185,37 @@ class LLMScorer:
             tally.judgements[paper.id] = Judgement(paper.id, verdict.score, verdict.field, verdict.reason,
                                                    self.name, paper.version, profile.version)
         return [p for n, p in enumerate(chunk, 1) if n not in answer.verdicts]
+
+    def _too_long(self, chunk: list[Paper], limit: int | None, requested: int, profile: Profile, budget: _Budget,
+                  run: _Run, tally: _Tally, cut_by_endpoint: bool = False) -> list[Paper]:
+        """A chunk longer than the model's context is asked again in parts that fit, and the run remembers the size;
+        a single paper too long for the model fails alone."""
+        context = f" ({limit} tokens)" if limit else ""
+        if len(chunk) == 1:
+            cut = ", and the endpoint cut it, so its verdict was dropped" if cut_by_endpoint else ""
+            tally.fail(chunk, f"this paper alone is longer than the model's context{context}{cut}: set llm.model to "
+                              "a model with a longer context")
+            return []
+        size = len(chunk) // 2
+        if limit:  # as much of the context as leaves room for the answer (and for our count being low)
+            size = max(1, min(len(chunk) - 1, math.floor(len(chunk) * limit * _FIT_MARGIN / max(requested, limit))))
+        what = (f"the endpoint cut prompts of {len(chunk)} papers to its context{context}, as Ollama does past "
+                "num_ctx, so their verdicts were dropped" if cut_by_endpoint
+                else f"batches of {len(chunk)} papers were longer than the model's context{context}")
+        longer = (" or give the model a longer context (Ollama: OLLAMA_CONTEXT_LENGTH or num_ctx)"
+                  if cut_by_endpoint else "")
+        if cut_by_endpoint:
+            run.context = run.context or limit
+        run.shorten(size, what + "; they were asked in batches of {size}: set llm.batch_size = {size} in the profile "
+                          "to ask so from the start" + longer)
+        return self._in_parts(chunk, run.fits, profile, budget, run, tally)
+
+    def _in_parts(self, chunk: list[Paper], size: int, profile: Profile, budget: _Budget, run: _Run,
+                  tally: _Tally) -> list[Paper]:
+        parts = math.ceil(len(chunk) / size)
+        bounds = [round(i * len(chunk) / parts) for i in range(parts + 1)]
+        return [p for a, b in zip(bounds, bounds[1:])
+                for p in self._ask(chunk[a:b], profile, budget, run, tally)]
 
     def _failure(self, e: LLMError, run: _Run) -> str:
         """Why a chunk failed; a failure that every other request would meet too stops the run, in one wording."""
@@ -220,6 +270,20 @@ def _no_answer(reply: _Reply) -> Rejection:
     return Rejection("empty", f"the answer was empty (finish_reason={reply.finish_reason})")
 
 
+def _prompt_tokens(messages: list[dict[str, str]]) -> int:
+    return sum(count_tokens(m["content"]) for m in messages)
+
+
+def _cut_to(reply: _Reply, messages: list[dict[str, str]], context: int | None) -> tuple[int, int] | None:
+    """(the endpoint's prompt tokens, ours) where it cut the prompt: it counted far fewer than were sent, or as many
+    as the context it cut an earlier prompt to (only a prompt cut to fit fills it to the last token)."""
+    if not reply.usage.prompt:
+        return None
+    ours = _prompt_tokens(messages)
+    cut = reply.usage.prompt < _CUT_RATIO * ours or (context is not None and reply.usage.prompt >= context)
+    return (reply.usage.prompt, ours) if cut else None
+
+
 def _worth_asking(chunk: list[Paper], before: Mapping[str, Rejection | None], run: _Run,
                   tally: _Tally) -> list[Paper]:
     """The papers of a chunk to ask about; one whose last problem proved systematic fails with it instead."""
@@ -266,6 +330,10 @@ class _Endpoint:
                 if e.status_code == 400 and self.json_mode and "response_format" in str(e.message):
                     self.json_mode = False  # the endpoint has no JSON mode: the prompt alone asks for JSON
                     return self.complete(messages, run)
+                if e.status_code == 400 and (e.code in _TOO_LONG_CODES or _TOO_LONG.search(_message(e))):
+                    numbers = _TOO_LONG.search(_message(e))
+                    limit, requested = (int(numbers[1]), int(numbers[2])) if numbers and numbers[1] else (None, None)
+                    raise PromptTooLong(self.settings.base_url, _detail(e), e.status_code, limit, requested) from e
                 if e.status_code == 402 or e.code in _NO_CREDIT_CODES:
                     raise NoCredit(self.settings.base_url, self._said(e) + _TOP_UP, e.status_code,
                                    attempt + 1) from e
@@ -346,9 +414,20 @@ def _detail(e: BaseException, secret: str = "") -> str:
     if isinstance(e, json.JSONDecodeError):
         return f"the answer was not JSON: {said(e.doc)[:80]!r}"
     if isinstance(e, openai.APIStatusError):
-        message = str(e.message).removeprefix(f"Error code: {e.status_code}").removeprefix(" - ")  # openai's prefix
+        message = _message(e)
         return f"HTTP {e.status_code}" + (f": {said(message)[:200]}" if message else "")
     return said(f"{type(e).__name__}: {e}")
+
+
+def _message(e: openai.APIStatusError) -> str:
+    """What the endpoint said: its error's message where the body has one (openai 1.x puts the whole body in
+    e.message), else the body's text, else nothing."""
+    body = e.body
+    if isinstance(body, Mapping) and isinstance(body.get("message"), str):
+        return " ".join(body["message"].split())
+    if isinstance(body, str):
+        return " ".join(body.split())
+    return str(e.message).removeprefix(f"Error code: {e.status_code}").removeprefix(" - ")  # openai's prefix
 
 
 class _Run:
@@ -359,6 +438,18 @@ class _Run:
         self.gave_up = ""  # why this run sends no more requests
         self.timeouts = 0  # requests of this run that timed out
         self.systematic: dict[str, str] = {}  # kind of problem -> why papers that met it are not asked again
+        self.fits = 10**6  # papers a batch may hold: fewer once a longer one was longer than the model's context
+        self.context: int | None = None  # the prompt tokens the endpoint cut a prompt to (Ollama's num_ctx)
+        self._advice = ""  # what to change in the profile, said once for the run, with {size} to fill in
+
+    def shorten(self, size: int, advice: str) -> None:
+        with self.lock:
+            self.fits = min(self.fits, size)
+            self._advice = self._advice or advice
+
+    @property
+    def advice(self) -> str:
+        return self._advice.format(size=self.fits)
 
     def timed_out(self) -> int:
         """Count one more request that timed out; how many have so far."""

@@ -196,6 +196,15 @@ def test_an_endpoint_without_a_key_needs_no_api_key_env() -> None:
     assert llm is not None and llm.api_key_env is None
 
 
+def test_a_base_url_ending_in_chat_completions_says_to_leave_it_out() -> None:
+    # the client appends /chat/completions: the run met a 404 for .../chat/completions/chat/completions
+    raw = tomllib.loads(GOOD + "[llm]\nbase_url = 'https://api.deepseek.com/v1/chat/completions/'\nmodel = 'x'\n")
+    with pytest.raises(ProfileError) as e:
+        parse_profile(raw)
+    assert e.value.problems == ["llm.base_url: leave out /chat/completions, which the client adds itself: "
+                                "'https://api.deepseek.com/v1'"]
+
+
 def test_profile_version_changes_with_fields_only() -> None:
     a = parse_profile(tomllib.loads(GOOD))
     b = parse_profile(tomllib.loads(GOOD.replace("optimizer", "optimiser")))

@@ -10,6 +10,7 @@
     │   ├── MissingAPIKey     the environment variable named by the profile is empty
     │   └── LLMError          the endpoint failed for good (carries url, status, attempts, timed_out)
     │       ├── NoCredit      the account behind the key has no quota or balance left: no request will pass
+    │       ├── NotServed     nothing serves chat completions at llm.base_url, or no model llm.model: nor will it
     │       └── PromptTooLong the batch is longer than the model's context (carries its limit and our count)
     └── RenderError           a digest could not be written
 """
@@ -69,6 +70,10 @@ class LLMError(ScorerError):
 
 class NoCredit(LLMError):
     """The endpoint refused because the account has nothing left to spend: every other request would be too."""
+
+
+class NotServed(LLMError):
+    """The endpoint has no chat completions at the profile's base_url, or no model of its name: no request will pass."""
 
 
 class PromptTooLong(LLMError):

@@ -1,5 +1,8 @@
 """A real chat-completions server on 127.0.0.1 for tests and benchmarks, with faults injectable per request.
 
+Given `serves`, it refuses other models and lists these at GET .../models; `not_found` ("openai", "ollama", "vllm",
+"ark", "deepseek") is how it words a 404 for a path it has no route for, and the refusal of a model it does not serve.
+
 It answers on /v1/chat/completions (OpenAI, DeepSeek, vLLM, Ollama) and /api/v3/chat/completions
 (Volcengine Ark). It reads the papers of a request out of paperradar's prompt ("#N title :: abstract"
 lines between <papers> and </papers>), asks a pluggable policy for a verdict on each, and answers in
@@ -103,8 +106,12 @@ class FakeOpenAI:
 
     def __init__(self, policy: Policy = low_scores, faults: FaultPlan = planned(), *, model: str = "fake-model",
                  retry_after: str = "1", hang_s: float = 3.0, latency: Callable[[int], float] | None = None,
-                 count: Callable[[str], int] = lambda text: max(1, len(text) // 4), context_tokens: int = 4096):
+                 count: Callable[[str], int] = lambda text: max(1, len(text) // 4), context_tokens: int = 4096,
+                 serves: Sequence[str] | None = None, not_found: str = "openai"):
         self.policy, self.faults, self.model, self.context_tokens = policy, faults, model, context_tokens
+        self.serves, self.not_found = serves, not_found  # the models it knows (None: any), how it words a 404
+        self.queries: list[str] = []  # the query string of each chat-completions request
+        self.refused = 0  # requests for a path it has no route for, or a model it does not serve
         self.retry_after, self.hang_s, self.latency, self.count = retry_after, hang_s, latency, count
         self.received: list[Received] = []
         self.in_flight = 0
@@ -322,6 +329,35 @@ def _error(status: int, message: str, headers: dict[str, str] | None = None, *, 
     return status, {"Content-Type": "application/json", **(headers or {})}, body
 
 
+def _not_found(style: str, path: str) -> tuple[int, dict[str, str], bytes]:
+    """A 404 for a path the server has no route for, as each server words it."""
+    if style == "ollama":  # Go's router
+        return 404, {"Content-Type": "text/plain"}, b"404 page not found"
+    if style == "vllm":  # FastAPI
+        return 404, {"Content-Type": "application/json"}, b'{"detail":"Not Found"}'
+    if style == "ark":  # a gateway's HTML page
+        page = b"<html><head><title>404 Not Found</title></head><body><center><h1>404 Not Found</h1></center></body></html>"
+        return 404, {"Content-Type": "text/html"}, page
+    if style == "openai":
+        return _error(404, f"Invalid URL (POST {path})", kind="invalid_request_error")
+    return _error(404, f"no route {path}")
+
+
+def _no_model(style: str, model: str) -> tuple[int, dict[str, str], bytes]:
+    """The refusal of a model the server does not serve, as each service words it."""
+    if style == "ollama":
+        return _error(404, f'model "{model}" not found, try pulling it first', kind="api_error")
+    if style == "vllm":
+        return _error(404, f"The model `{model}` does not exist.", kind="NotFoundError", bare=True)
+    if style == "ark":
+        return _error(404, f"The model or endpoint {model} does not exist or you do not have access to it. Request "
+                      "id: 0217", kind="NotFound", code="InvalidEndpointOrModel.NotFound")
+    if style == "deepseek":
+        return _error(400, "Model Not Exist", kind="invalid_request_error", code="invalid_request_error")
+    return _error(404, f"The model `{model}` does not exist or you do not have access to it.",
+                  kind="invalid_request_error", code="model_not_found")
+
+
 def _handler(server: FakeOpenAI) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
@@ -329,11 +365,28 @@ def _handler(server: FakeOpenAI) -> type[BaseHTTPRequestHandler]:
         def do_POST(self) -> None:  # noqa: N802 (the stdlib's name)
             length = int(self.headers.get("Content-Length") or 0)
             raw = self.rfile.read(length)
-            if self.path not in PATHS:
-                self._send(*_error(404, f"no route {self.path}"))
+            path, _, query = self.path.partition("?")
+            if path not in PATHS:
+                server.refused += 1
+                self._send(*_not_found(server.not_found, path))
                 return
+            server.queries.append(query)
             headers = {k.lower(): v for k, v in self.headers.items()}
-            self._send(*server.answer(self.path, headers, json.loads(raw)))
+            body = json.loads(raw)
+            if server.serves is not None and body.get("model") not in server.serves:
+                server.refused += 1
+                self._send(*_no_model(server.not_found, str(body.get("model"))))
+                return
+            self._send(*server.answer(path, headers, body))
+
+        def do_GET(self) -> None:  # noqa: N802 (the stdlib's name)
+            path = self.path.partition("?")[0]
+            if path.removesuffix("/models") + "/chat/completions" not in PATHS:
+                self._send(*_not_found(server.not_found, path))
+                return
+            models = [{"id": m, "object": "model", "created": 0, "owned_by": "test"} for m in server.serves or ()]
+            self._send(200, {"Content-Type": "application/json"},
+                       json.dumps({"object": "list", "data": models}).encode())
 
         def _send(self, status: int, headers: dict[str, str], body: bytes) -> None:
             try:

@@ -368,6 +368,45 @@ def test_a_prompt_the_endpoint_cut_to_its_context_gives_no_verdicts_and_is_asked
     assert scorer.advice.endswith("or give the model a longer context (Ollama: OLLAMA_CONTEXT_LENGTH or num_ctx)")
 
 
+@pytest.mark.parametrize("style", ["ollama", "vllm", "ark", "openai"])
+def test_a_base_url_without_its_v1_says_to_add_it_and_sends_nothing_more(day, profile, style):
+    # Ollama's "404 page not found", vLLM's {"detail": "Not Found"}, a gateway's HTML page: the line said only
+    # "HTTP 404 (check llm.base_url and llm.model)", once a batch, each batch sending its request
+    with FakeOpenAI(not_found=style) as server:
+        results = run(make_scorer(server.base, batch_size=5), day[:20], profile)
+    assert not judged(results) and len(set(failed(results).values())) == 1 and server.refused == 1
+    assert results[0].failure.endswith(f"nothing serves chat completions there: set llm.base_url to {server.base}/v1 "
+                                       "(Ollama, vLLM and most servers answer under /v1, Volcengine Ark under /api/v3)")
+    assert "<" not in results[0].failure  # no HTML
+
+
+@pytest.mark.parametrize(("base_url", "fix"), [
+    ("https://ark.cn-beijing.volces.com", "https://ark.cn-beijing.volces.com/api/v3 (Volcengine Ark's API)"),
+    ("http://gpu-box:8000/", "http://gpu-box:8000/v1 (Ollama, vLLM"),
+    ("http://localhost:11434/v1/chat/completions", "http://localhost:11434/v1 (the client adds /chat/completions"),
+])
+def test_a_404_names_the_base_url_the_provider_answers_at(base_url, fix):
+    from paperradar.scorers.llm import _other_base_url
+    assert _other_base_url(base_url).startswith(f"nothing serves chat completions there: set llm.base_url to {fix}")
+
+
+@pytest.mark.parametrize(("style", "hint"), [
+    ("ollama", "run `ollama pull qwen3:8b`, or set llm.model to one it has: llama3.1:8b, qwen3:4b"),
+    ("vllm", "set llm.model to one it serves: llama3.1:8b, qwen3:4b"),
+    ("deepseek", "set llm.model to one it serves: llama3.1:8b, qwen3:4b"),
+    ("openai", "set llm.model to one it serves: llama3.1:8b, qwen3:4b"),
+    ("ark", "set llm.model to a model ID activated in the Ark console (such as doubao-seed-1-6-251015) or to the ID "
+            "of your inference endpoint (ep-...)"),
+])
+def test_a_model_the_endpoint_does_not_serve_says_which_it_does_and_sends_nothing_more(day, profile, style, hint):
+    # DeepSeek's 400 "Model Not Exist" said only that; the 404s said "check llm.base_url and llm.model"
+    with FakeOpenAI(serves=("qwen3:4b", "llama3.1:8b"), not_found=style) as server:
+        results = run(make_scorer(server.v1_url, model="qwen3:8b", batch_size=5), day[:20], profile)
+    assert not judged(results) and len(set(failed(results).values())) == 1 and server.refused == 1
+    assert f"llm.model 'qwen3:8b' is not served there: {hint}" in results[0].failure
+    assert results[0].failure.endswith("(did you mean 'qwen3:4b'?)")
+
+
 def test_requests_overlap_and_batches_arrive_as_they_complete(day, profile):
     slow = {day[0].title}
     plan = lambda k, papers: "hang" if any(p.title in slow for p in papers) else None  # noqa: E731

@@ -14,6 +14,7 @@ would lose the rest of the day.
 
 from __future__ import annotations
 
+import difflib
 import json
 import math
 import os
@@ -25,10 +26,11 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field, replace
 from email.utils import parsedate_to_datetime
+from urllib.parse import urlsplit
 
 import openai
 
-from ..errors import LLMError, MissingAPIKey, NoCredit, PromptTooLong, ScorerError
+from ..errors import LLMError, MissingAPIKey, NoCredit, NotServed, PromptTooLong, ScorerError
 from ..models import BatchResult, Judgement, LLMSettings, Paper, Profile, TokenUsage
 from ..tokens import count_tokens
 from . import prompt
@@ -38,7 +40,7 @@ from .prompt import PROMPT_VERSION, AnswerUnreadable, Rejection
 MAX_REASK_ROUNDS = 2  # re-asks of unanswered papers, each in batches half the size of the round before
 COMPLETION_TOKENS_PER_PAPER = 12  # budget estimate before the answer is known (verdicts; reasons for some)
 _RETRY_STATUSES = {408, 409, 425, 429} | set(range(500, 600))
-_WHAT_TO_CHECK = {401: "the key in {key_env}", 403: "the key in {key_env}", 404: "llm.base_url and llm.model"}
+_WHAT_TO_CHECK = {401: "the key in {key_env}", 403: "the key in {key_env}"}
 # how services say the account has nothing left: OpenAI's 429 code, Volcengine Ark's 403 code (DeepSeek: HTTP 402)
 _NO_CREDIT_CODES = {"insufficient_quota", "AccountOverdueError"}
 _TOP_UP = " (the account has no quota or balance left: top it up or raise its limit with the provider, then run again)"
@@ -49,6 +51,9 @@ INTERRUPTED = "interrupted before it was sent"
 # for every paper asked again); papers left out or answered twice can be, so they keep all their tries
 _SYSTEMATIC = {"score", "scale", "field", "unreadable", "thought"}
 _THOUGHT = "thought"  # whole answers lost to reasoning: every other request of the run would be lost the same way
+# how a service says it has no model of that name: OpenAI's and Ark's codes; Ollama's, vLLM's, DeepSeek's words
+_NO_MODEL_CODES = {"model_not_found", "InvalidEndpointOrModel.NotFound"}
+_NO_MODEL = re.compile(r"\bmodel\b.*\b(?:not found|not exist|does not exist)", re.IGNORECASE | re.DOTALL)
 # how OpenAI, vLLM and DeepSeek refuse a prompt longer than the model's context (400), and the two numbers they give
 _TOO_LONG_CODES = {"context_length_exceeded"}
 _TOO_LONG = re.compile(r"maximum context length is (\d+) tokens.*?(?:resulted in|requested) (\d+) tokens|"
@@ -219,7 +224,7 @@ class LLMScorer:
 
     def _failure(self, e: LLMError, run: _Run) -> str:
         """Why a chunk failed; a failure that every other request would meet too stops the run, in one wording."""
-        if isinstance(e, NoCredit):
+        if isinstance(e, (NoCredit, NotServed)):
             return run.give_up(str(e))
         if e.timed_out and run.timeouts > 1:
             return run.give_up(f"LLM endpoint {self.settings.base_url} timed out again (llm.timeout_s is "
@@ -333,10 +338,16 @@ class _Endpoint:
                 if e.status_code == 400 and (e.code in _TOO_LONG_CODES or _TOO_LONG.search(_message(e))):
                     numbers = _TOO_LONG.search(_message(e))
                     limit, requested = (int(numbers[1]), int(numbers[2])) if numbers and numbers[1] else (None, None)
-                    raise PromptTooLong(self.settings.base_url, _detail(e), e.status_code, limit, requested) from e
+                    raise PromptTooLong(self.settings.base_url, self._said(e), e.status_code, limit, requested) from e
                 if e.status_code == 402 or e.code in _NO_CREDIT_CODES:
                     raise NoCredit(self.settings.base_url, self._said(e) + _TOP_UP, e.status_code,
                                    attempt + 1) from e
+                if e.code in _NO_MODEL_CODES or (e.status_code in (400, 404) and _NO_MODEL.search(_message(e))):
+                    raise NotServed(self.settings.base_url, f"{self._said(e).rstrip('.')}: {self._other_model(e)}", e.status_code,
+                                    attempt + 1) from e
+                if e.status_code == 404:
+                    raise NotServed(self.settings.base_url, f"{self._said(e).rstrip('.')}: {_other_base_url(self.settings.base_url)}",
+                                    e.status_code, attempt + 1) from e
                 if e.status_code not in _RETRY_STATUSES:
                     raise LLMError(self.settings.base_url, self._said(e) + self._what_to_check(e.status_code),
                                    e.status_code, attempt + 1) from e
@@ -356,6 +367,28 @@ class _Endpoint:
     def _said(self, e: BaseException) -> str:
         """The failure in one line, without the key: some gateways repeat the Authorization header they got."""
         return _detail(e, self._secret)
+
+    def _other_model(self, e: openai.APIStatusError) -> str:
+        """What to set llm.model to: the provider's way to get the model, and the models the endpoint lists."""
+        model = self.settings.model
+        served = self._served()
+        close = difflib.get_close_matches(model, served, n=1, cutoff=0.6)
+        listed = ", ".join(served[:8]) + (f" and {len(served) - 8} more" if len(served) > 8 else "")
+        if "pull" in _message(e):  # Ollama
+            hint = f"run `ollama pull {model}`" + (f", or set llm.model to one it has: {listed}" if served else "")
+        elif e.code == "InvalidEndpointOrModel.NotFound" or _host(self.settings.base_url).endswith("volces.com"):
+            hint = ("set llm.model to a model ID activated in the Ark console (such as doubao-seed-1-6-251015) or "
+                    "to the ID of your inference endpoint (ep-...)")
+        else:
+            hint = f"set llm.model to one it serves: {listed}" if served else "set llm.model to a model it serves"
+        return f"llm.model {model!r} is not served there: {hint}" + (f" (did you mean {close[0]!r}?)" if close else "")
+
+    def _served(self) -> list[str]:
+        """The models the endpoint lists at GET /models, where it lists them (one request, after a refusal)."""
+        try:
+            return sorted(m.id for m in self.client.models.list())
+        except (openai.APIError, json.JSONDecodeError, TypeError, AttributeError):
+            return []
 
     def _what_to_check(self, status: int) -> str:
         """A refusal that no retry will change: what in the profile or environment to fix."""
@@ -419,14 +452,34 @@ def _detail(e: BaseException, secret: str = "") -> str:
     return said(f"{type(e).__name__}: {e}")
 
 
+def _other_base_url(base_url: str) -> str:
+    """What to set llm.base_url to, when nothing answers chat completions under it."""
+    url = urlsplit(base_url.rstrip("/"))
+    def to(path: str) -> str:
+        return url._replace(path=path).geturl()
+    if url.path.endswith("/chat/completions"):
+        return (f"nothing serves chat completions there: set llm.base_url to "
+                f"{to(url.path.removesuffix('/chat/completions'))} (the client adds /chat/completions itself)")
+    if _host(base_url).endswith("volces.com") and not url.path.startswith("/api/"):
+        return f"nothing serves chat completions there: set llm.base_url to {to('/api/v3')} (Volcengine Ark's API)"
+    if not re.search(r"/v\d+$", url.path):
+        return (f"nothing serves chat completions there: set llm.base_url to {to(url.path + '/v1')} (Ollama, vLLM "
+                "and most servers answer under /v1, Volcengine Ark under /api/v3)")
+    return "nothing serves chat completions there: set llm.base_url to the OpenAI-compatible URL the provider documents"
+
+
+def _host(url: str) -> str:
+    return (urlsplit(url).hostname or "").lower()
+
+
 def _message(e: openai.APIStatusError) -> str:
     """What the endpoint said: its error's message where the body has one (openai 1.x puts the whole body in
     e.message), else the body's text, else nothing."""
     body = e.body
     if isinstance(body, Mapping) and isinstance(body.get("message"), str):
         return " ".join(body["message"].split())
-    if isinstance(body, str):
-        return " ".join(body.split())
+    if isinstance(body, str):  # a plain-text page, or a gateway's HTML one: its words
+        return " ".join(re.sub(r"<title>.*?</title>|<[^>]*>", " ", body, flags=re.IGNORECASE | re.DOTALL).split())
     return str(e.message).removeprefix(f"Error code: {e.status_code}").removeprefix(" - ")  # openai's prefix
 
 

@@ -380,6 +380,13 @@ def test_a_base_url_without_its_v1_says_to_add_it_and_sends_nothing_more(day, pr
     assert "<" not in results[0].failure  # no HTML
 
 
+def test_a_base_url_with_a_query_keeps_its_path_and_sends_the_query_with_every_request(day, profile, server):
+    # Azure's and some gateways' '.../v1?api-version=2024-10-21': the client appended /chat/completions to the
+    # query, posted to /v1/ and met a 404 for every batch
+    results = run(make_scorer(server.v1_url + "?api-version=2024-10-21", batch_size=5), day[:10], profile)
+    assert len(judged(results)) == 10 and server.queries == ["api-version=2024-10-21"] * 2
+
+
 @pytest.mark.parametrize(("base_url", "fix"), [
     ("https://ark.cn-beijing.volces.com", "https://ark.cn-beijing.volces.com/api/v3 (Volcengine Ark's API)"),
     ("http://gpu-box:8000/", "http://gpu-box:8000/v1 (Ollama, vLLM"),

@@ -26,7 +26,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field, replace
 from email.utils import parsedate_to_datetime
-from urllib.parse import urlsplit
+from urllib.parse import parse_qsl, urlsplit
 
 import openai
 
@@ -310,9 +310,11 @@ class _Endpoint:
         self.settings, self.backoff, self.sleep = settings, backoff, sleep
         self._secret = "" if key == _NO_KEY else key
         self.json_mode = settings.json_mode
+        # A gateway's query (Azure's ?api-version=) goes on every request: the client would append its paths after it.
+        url = urlsplit(settings.base_url)
         # Retries are ours (max_retries=0) so that backoff and its bound live in one place.
-        self.client = openai.OpenAI(api_key=key, base_url=settings.base_url, timeout=settings.timeout_s,
-                                    max_retries=0)
+        self.client = openai.OpenAI(api_key=key, base_url=url._replace(query="").geturl(), timeout=settings.timeout_s,
+                                    max_retries=0, default_query=dict(parse_qsl(url.query)) or None)
 
     def complete(self, messages: list[dict[str, str]], run: _Run) -> _Reply:
         attempts = self.settings.max_retries + 1

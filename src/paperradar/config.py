@@ -230,9 +230,10 @@ def _parse_llm(value: Any, problems: list[str]) -> LLMSettings | None:
     if isinstance(key_env, str) and key_env.strip() and _looks_like_a_key(key_env.strip()):
         problems.append("llm.api_key_env: name the environment variable that holds the key (letters, digits and _, "
                         "such as ARK_API_KEY), not the key itself")
-    if isinstance(value.get("base_url"), str) and value["base_url"].split("?")[0].rstrip("/").endswith("/chat/completions"):
+    path = value["base_url"].split("?")[0].rstrip("/") if isinstance(value.get("base_url"), str) else ""
+    if path.endswith("/chat/completions"):
         problems.append("llm.base_url: leave out /chat/completions, which the client adds itself: "
-                        f"{value['base_url'].split('?')[0].rstrip('/').removesuffix('/chat/completions')!r}")
+                        f"{path.removesuffix('/chat/completions')!r}")
     ints = {"concurrency": (1, 64), "batch_size": (1, 200), "max_retries": (0, 10),
             "daily_token_budget": (1, 10**10)}
     for k, (lo, hi) in ints.items():

@@ -345,11 +345,9 @@ class _Endpoint:
                     raise NoCredit(self.settings.base_url, self._said(e) + _TOP_UP, e.status_code,
                                    attempt + 1) from e
                 if e.code in _NO_MODEL_CODES or (e.status_code in (400, 404) and _NO_MODEL.search(_message(e))):
-                    raise NotServed(self.settings.base_url, f"{self._said(e).rstrip('.')}: {self._other_model(e)}", e.status_code,
-                                    attempt + 1) from e
+                    raise self._not_served(e, attempt, self._other_model(e)) from e
                 if e.status_code == 404:
-                    raise NotServed(self.settings.base_url, f"{self._said(e).rstrip('.')}: {_other_base_url(self.settings.base_url)}",
-                                    e.status_code, attempt + 1) from e
+                    raise self._not_served(e, attempt, _other_base_url(self.settings.base_url)) from e
                 if e.status_code not in _RETRY_STATUSES:
                     raise LLMError(self.settings.base_url, self._said(e) + self._what_to_check(e.status_code),
                                    e.status_code, attempt + 1) from e
@@ -369,6 +367,9 @@ class _Endpoint:
     def _said(self, e: BaseException) -> str:
         """The failure in one line, without the key: some gateways repeat the Authorization header they got."""
         return _detail(e, self._secret)
+
+    def _not_served(self, e: openai.APIStatusError, attempt: int, what_to_set: str) -> NotServed:
+        return NotServed(self.settings.base_url, f"{self._said(e).rstrip('.')}: {what_to_set}", e.status_code, attempt + 1)
 
     def _other_model(self, e: openai.APIStatusError) -> str:
         """What to set llm.model to: the provider's way to get the model, and the models the endpoint lists."""

@@ -18,7 +18,8 @@ the content, in <think> tags, as DeepSeek-R1 distills on Ollama or vLLM without 
 "think_open" (the same with only the closing </think>, where the chat template already opened the tag), "think_cut"
 (an unclosed <think> cut by the output limit, finish_reason "length", with a draft verdict inside),
 "reasoning_only" (a thinking model that spent its whole output limit reasoning: 4096 reasoning tokens, empty content,
-finish_reason "length"), "english_fields" (field names in English instead of the profile's),
+finish_reason "length"), "reasoning_field_only" (the same in a "reasoning" field with no count of reasoning tokens,
+as Ollama's /v1 sends it), "english_fields" (field names in English instead of the profile's),
 "quota" (OpenAI's 429 insufficient_quota), "balance" (DeepSeek's 402 Insufficient Balance),
 "overdue" (Volcengine Ark's 403 AccountOverdueError), "echo_key" (a 401 whose message repeats the Authorization header
 it got, as some gateways do), "deep" (JSON nested 100,000 lists deep), "looping" (a model stuck repeating '["' until
@@ -200,14 +201,18 @@ class FakeOpenAI:
             entries = [[p.n, 9, 0, "模型没有读到评分说明。"] for p in papers]
         content = _content(entries, fault)
         reasoning = "先逐篇阅读摘要，再对照研究方向打分。" * 8 if fault == "reasoning" else None
-        if fault == "reasoning_only":
+        if fault in ("reasoning_only", "reasoning_field_only"):
             content, reasoning = "", "先逐篇阅读摘要，再对照研究方向逐条权衡。" * 820  # about 4,100 tokens, as a 4096-token limit cuts it
-        finish = "length" if fault in ("length", "reasoning_only", "think_cut") else "stop"
+        finish = "length" if fault in ("length", "reasoning_only", "reasoning_field_only", "think_cut") else "stop"
         completion = self._completion(body, content, reasoning, finish)
         if fault == "truncated":
             usage = completion["usage"]
             usage["prompt_tokens"] = min(usage["prompt_tokens"], self.context_tokens)
             usage["total_tokens"] = usage["prompt_tokens"] + usage["completion_tokens"]
+        if fault == "reasoning_field_only":  # Ollama's /v1 names it "reasoning" and counts no reasoning tokens
+            message = completion["choices"][0]["message"]
+            message["reasoning"] = message.pop("reasoning_content")
+            del completion["usage"]["completion_tokens_details"]
         if fault == "no_usage":
             del completion["usage"]
         return 200, {"Content-Type": "application/json"}, json.dumps(completion, ensure_ascii=False).encode()

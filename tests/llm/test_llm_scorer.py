@@ -323,6 +323,17 @@ def test_an_answer_of_reasoning_alone_says_the_model_thought_to_its_limit_and_wh
     assert "no JSON" not in results[-1].failure
 
 
+def test_reasoning_in_ollamas_reasoning_field_that_eats_the_answer_says_so_and_stops_the_run(day, profile, server):
+    # Ollama's /v1 sends the thinking as "reasoning", with no count of reasoning tokens: the line said "the answer was
+    # empty (finish_reason=length)" and each batch was asked 3 times (a seed day: 56 requests)
+    server.faults = every("reasoning_field_only")
+    results = run(make_scorer(server.v1_url, concurrency=1, batch_size=10), day[:40], profile)
+    assert [len(s.papers) for s in server.received] == [10, 5, 5]
+    assert len(failed(results)) == 40 and len(set(failed(results).values())) == 1
+    assert results[-1].failure.startswith("the model spent its whole output limit reasoning and wrote no answer "
+                                          "(finish_reason=length): set llm.model to a model without thinking")
+
+
 def test_a_model_that_thinks_to_its_limit_again_in_smaller_batches_stops_the_run(day, profile, server):
     # every batch asked 3 times in ever smaller batches: a seed day cost 56 requests and 211,705 tokens for nothing
     server.faults = every("reasoning_only")

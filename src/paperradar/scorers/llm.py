@@ -50,6 +50,8 @@ INTERRUPTED = "interrupted before it was sent"
 # problems a smaller batch cannot cure once it has met them again (a slip or a provoking paper does not come back
 # for every paper asked again); papers left out or answered twice can be, so they keep all their tries
 _SYSTEMATIC = {"score", "scale", "field", "unreadable", "thought"}
+# where a message carries its reasoning: DeepSeek's and Ark's (doubao) reasoning_content, Ollama's and vLLM's reasoning
+_REASONING_FIELDS = ("reasoning_content", "reasoning")
 _THOUGHT = "thought"  # whole answers lost to reasoning: every other request of the run would be lost the same way
 # how a service says it has no model of that name: OpenAI's and Ark's codes; Ollama's, vLLM's, DeepSeek's words
 _NO_MODEL_CODES = {"model_not_found", "InvalidEndpointOrModel.NotFound"}
@@ -262,7 +264,7 @@ class _Reply:
     usage: TokenUsage
     model: str | None
     finish_reason: str | None = None
-    reasoned: bool = False  # the message carried reasoning_content (doubao, DeepSeek thinking models), or <think>
+    reasoned: bool = False  # the message carried reasoning (a field of _REASONING_FIELDS, or <think> in its content)
 
 
 def _no_answer(reply: _Reply) -> Rejection:
@@ -408,7 +410,8 @@ class _Endpoint:
             return _Reply("", _usage(response), response.model or None)
         choice = response.choices[0]
         content = choice.message.content or ""
-        reasoned = bool(getattr(choice.message, "reasoning_content", None)) or "think>" in content.lower()
+        reasoned = (any(getattr(choice.message, f, None) for f in _REASONING_FIELDS)
+                    or "think>" in content.lower())
         return _Reply(content, _usage(response), response.model or None, choice.finish_reason, reasoned)
 
 

@@ -27,7 +27,8 @@ its limit, 64,000 characters),
 "too_long" / "too_long_vllm" / "too_long_deepseek" (a 400 for a prompt longer than `context_tokens`, as OpenAI, vLLM
 and DeepSeek word it; shorter prompts are answered), "truncated" (Ollama past its num_ctx: the prompt silently cut to
 its last `context_tokens` tokens, the papers still in it answered 9 (the instructions were cut off) and numbered as
-they were, prompt_tokens the cut length).
+they were, prompt_tokens the cut length), "uncounted_prefix" (prompt_tokens leaves out the system message, as a
+server that does not count a cached prefix would).
 """
 
 from __future__ import annotations
@@ -213,6 +214,10 @@ class FakeOpenAI:
             message = completion["choices"][0]["message"]
             message["reasoning"] = message.pop("reasoning_content")
             del completion["usage"]["completion_tokens_details"]
+        if fault == "uncounted_prefix":  # the instructions every batch repeats were cached, and not counted
+            usage = completion["usage"]
+            usage["prompt_tokens"] = self.count(_user(body))
+            usage["total_tokens"] = usage["prompt_tokens"] + usage["completion_tokens"]
         if fault == "no_usage":
             del completion["usage"]
         return 200, {"Content-Type": "application/json"}, json.dumps(completion, ensure_ascii=False).encode()

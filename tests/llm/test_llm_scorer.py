@@ -13,6 +13,7 @@ from paperradar.errors import MissingAPIKey
 from paperradar.models import BatchResult, Judgement, LLMSettings, Paper, Profile
 from paperradar.scorers.llm import BUDGET_REACHED, MAX_REASK_ROUNDS, LLMScorer, plan_batches
 from paperradar.scorers.prompt import PROMPT_VERSION
+from paperradar.tokens import count_tokens
 
 
 def run(scorer: LLMScorer, papers: list[Paper], profile: Profile, **kw: object) -> list[BatchResult]:
@@ -423,6 +424,14 @@ def test_a_model_the_endpoint_does_not_serve_says_which_it_does_and_sends_nothin
     assert not judged(results) and len(set(failed(results).values())) == 1 and server.refused == 1
     assert f"llm.model 'qwen3:8b' is not served there: {hint}" in results[0].failure
     assert results[0].failure.endswith("(did you mean 'qwen3:4b'?)")
+
+
+def test_an_endpoint_that_leaves_a_cached_prefix_out_of_its_count_is_not_taken_for_one_that_cut_the_prompt(
+        day, profile):
+    with FakeOpenAI(faults=every("uncounted_prefix"), count=count_tokens) as server:
+        scorer = make_scorer(server.v1_url, batch_size=2)
+        results = run(scorer, day[:6], profile)
+    assert len(judged(results)) == 6 and len(server.received) == 3 and not scorer.advice
 
 
 def test_requests_overlap_and_batches_arrive_as_they_complete(day, profile):

@@ -60,8 +60,8 @@ _NO_MODEL = re.compile(r"\bmodel\b.*\b(?:not found|not exist|does not exist)", r
 _TOO_LONG_CODES = {"context_length_exceeded"}
 _TOO_LONG = re.compile(r"maximum context length is (\d+) tokens.*?(?:resulted in|requested) (\d+) tokens|"
                        r"context length|context window", re.IGNORECASE | re.DOTALL)
-# an endpoint that counted fewer prompt tokens than this share of ours cut the prompt to its context (Ollama past
-# num_ctx), dropping its start: the instructions and the first papers (tokenizers differ less on this text)
+# an endpoint that counted fewer prompt tokens than this share of our count of the papers cut the prompt to its
+# context (Ollama past num_ctx), dropping its start: the instructions and the first papers (tokenizers differ less)
 _CUT_RATIO = 0.85
 _FIT_MARGIN = 0.8  # share of the context a smaller batch fills: room for the answer, and for other tokenizers
 
@@ -282,13 +282,14 @@ def _prompt_tokens(messages: list[dict[str, str]]) -> int:
 
 
 def _cut_to(reply: _Reply, messages: list[dict[str, str]], context: int | None) -> tuple[int, int] | None:
-    """(the endpoint's prompt tokens, ours) where it cut the prompt: it counted far fewer than were sent, or as many
+    """(the endpoint's prompt tokens, ours) where it cut the prompt: it counted far fewer than the papers alone (an
+    endpoint may leave out a cached prefix, the instructions every batch repeats, but never the papers), or as many
     as the context it cut an earlier prompt to (only a prompt cut to fit fills it to the last token)."""
     if not reply.usage.prompt:
         return None
-    ours = _prompt_tokens(messages)
-    cut = reply.usage.prompt < _CUT_RATIO * ours or (context is not None and reply.usage.prompt >= context)
-    return (reply.usage.prompt, ours) if cut else None
+    papers = count_tokens(messages[-1]["content"])
+    cut = reply.usage.prompt < _CUT_RATIO * papers or (context is not None and reply.usage.prompt >= context)
+    return (reply.usage.prompt, _prompt_tokens(messages)) if cut else None
 
 
 def _worth_asking(chunk: list[Paper], before: Mapping[str, Rejection | None], run: _Run,

@@ -1,7 +1,8 @@
 """A real chat-completions server on 127.0.0.1 for tests and benchmarks, with faults injectable per request.
 
 Given `serves`, it refuses other models and lists these at GET .../models; `not_found` ("openai", "ollama", "vllm",
-"ark", "deepseek") is how it words a 404 for a path it has no route for, and the refusal of a model it does not serve.
+"ark", "ark_not_open", "deepseek") is how it words a 404 for a path it has no route for, and the refusal of a model
+it does not serve.
 
 It answers on /v1/chat/completions (OpenAI, DeepSeek, vLLM, Ollama) and /api/v3/chat/completions
 (Volcengine Ark). It reads the papers of a request out of paperradar's prompt ("#N title :: abstract"
@@ -359,6 +360,9 @@ def _no_model(style: str, model: str) -> tuple[int, dict[str, str], bytes]:
         return _error(404, f'model "{model}" not found, try pulling it first', kind="api_error")
     if style == "vllm":
         return _error(404, f"The model `{model}` does not exist.", kind="NotFoundError", bare=True)
+    if style == "ark_not_open":
+        return _error(404, f"Your account 2100 has not activated the model {model}. Please activate the model service "
+                      "in the Ark Console. Request id: 0217", kind="NotFound", code="ModelNotOpen")
     if style == "ark":
         return _error(404, f"The model or endpoint {model} does not exist or you do not have access to it. Request "
                       "id: 0217", kind="NotFound", code="InvalidEndpointOrModel.NotFound")

@@ -399,10 +399,21 @@ def test_a_base_url_with_a_query_keeps_its_path_and_sends_the_query_with_every_r
     assert len(judged(results)) == 10 and server.queries == ["api-version=2024-10-21"] * 2
 
 
+def test_a_model_the_ark_account_has_not_activated_says_to_activate_it(day, profile):
+    # Ark's 404 ModelNotOpen said "check llm.base_url and llm.model", though both were right
+    with FakeOpenAI(serves=("doubao-seed-1-6-flash-250828",), not_found="ark_not_open") as server:
+        results = run(make_scorer(server.ark_url, model="doubao-seed-1-6-251015", batch_size=5), day[:10], profile)
+    assert not judged(results) and server.refused == 1
+    assert results[0].failure.endswith(": llm.model 'doubao-seed-1-6-251015' is not activated for this account: "
+                                       "activate it in the Ark console (开通管理), or set llm.model to a model the "
+                                       "account has activated")
+
+
 @pytest.mark.parametrize(("base_url", "fix"), [
     ("https://ark.cn-beijing.volces.com", "https://ark.cn-beijing.volces.com/api/v3 (Volcengine Ark's API)"),
     ("http://gpu-box:8000/", "http://gpu-box:8000/v1 (Ollama, vLLM"),
     ("http://localhost:11434/v1/chat/completions", "http://localhost:11434/v1 (the client adds /chat/completions"),
+    ("http://localhost:11434/api", "http://localhost:11434/v1 (Ollama's OpenAI-compatible API is under /v1"),
 ])
 def test_a_404_names_the_base_url_the_provider_answers_at(base_url, fix):
     from paperradar.scorers.llm import _other_base_url

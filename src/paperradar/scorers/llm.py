@@ -53,8 +53,9 @@ _SYSTEMATIC = {"score", "scale", "field", "unreadable", "thought"}
 # where a message carries its reasoning: DeepSeek's and Ark's (doubao) reasoning_content, Ollama's and vLLM's reasoning
 _REASONING_FIELDS = ("reasoning_content", "reasoning")
 _THOUGHT = "thought"  # whole answers lost to reasoning: every other request of the run would be lost the same way
-# how a service says it has no model of that name: OpenAI's and Ark's codes; Ollama's, vLLM's, DeepSeek's words
-_NO_MODEL_CODES = {"model_not_found", "InvalidEndpointOrModel.NotFound"}
+# how a service says it has no model of that name: OpenAI's and Ark's codes (Ark's ModelNotOpen: a model the
+# account has not activated); Ollama's, vLLM's and DeepSeek's words
+_NO_MODEL_CODES = {"model_not_found", "InvalidEndpointOrModel.NotFound", "ModelNotOpen"}
 _NO_MODEL = re.compile(r"\bmodel\b.*\b(?:not found|not exist|does not exist)", re.IGNORECASE | re.DOTALL)
 # how OpenAI, vLLM and DeepSeek refuse a prompt longer than the model's context (400), and the two numbers they give
 _TOO_LONG_CODES = {"context_length_exceeded"}
@@ -377,6 +378,9 @@ class _Endpoint:
     def _other_model(self, e: openai.APIStatusError) -> str:
         """What to set llm.model to: the provider's way to get the model, and the models the endpoint lists."""
         model = self.settings.model
+        if e.code == "ModelNotOpen":  # Ark knows the model: the account has not switched it on
+            return (f"llm.model {model!r} is not activated for this account: activate it in the Ark console (开通管理), "
+                    "or set llm.model to a model the account has activated")
         served = self._served()
         close = difflib.get_close_matches(model, served, n=1, cutoff=0.6)
         listed = ", ".join(served[:8]) + (f" and {len(served) - 8} more" if len(served) > 8 else "")
@@ -469,6 +473,9 @@ def _other_base_url(base_url: str) -> str:
                 f"{to(url.path.removesuffix('/chat/completions'))} (the client adds /chat/completions itself)")
     if _host(base_url).endswith("volces.com") and not url.path.startswith("/api/"):
         return f"nothing serves chat completions there: set llm.base_url to {to('/api/v3')} (Volcengine Ark's API)"
+    if url.path == "/api" or url.path.startswith("/api/"):  # Ollama's own API, not its OpenAI-compatible one
+        return (f"nothing serves chat completions there: set llm.base_url to {to('/v1')} (Ollama's OpenAI-compatible "
+                "API is under /v1, not /api)")
     if not re.search(r"/v\d+$", url.path):
         return (f"nothing serves chat completions there: set llm.base_url to {to(url.path + '/v1')} (Ollama, vLLM "
                 "and most servers answer under /v1, Volcengine Ark under /api/v3)")

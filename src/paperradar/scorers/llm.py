@@ -178,8 +178,9 @@ class LLMScorer:
             return []
         budget.settle(estimate, reply.usage.total + estimate * reply.usage.unreported)
         tally.spend(reply.usage, reply.model)
-        if (cut := _cut_to(reply, messages, run.context)) is not None:  # the instructions went first: no answer is
-            return self._too_long(chunk, *cut, profile, budget, run, tally, cut_by_endpoint=True)  # valid
+        # a prompt cut to the context lost its start, the instructions first: whatever the model answered is a guess
+        if (cut := _cut_to(reply, messages, run.context)) is not None:
+            return self._too_long(chunk, *cut, profile, budget, run, tally, cut_by_endpoint=True)
         if not prompt.without_thinking(reply.content).strip():
             return tally.reject(chunk, _no_answer(reply))
         try:

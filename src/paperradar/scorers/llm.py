@@ -339,7 +339,7 @@ class _Endpoint:
             except openai.APIConnectionError as e:
                 failure, retry_after, status = e, None, None
             except openai.APIStatusError as e:
-                if e.status_code == 400 and self.json_mode and "response_format" in str(e.message):
+                if e.status_code in (400, 422) and self.json_mode and "response_format" in _message(e):
                     self.json_mode = False  # the endpoint has no JSON mode: the prompt alone asks for JSON
                     return self.complete(messages, run)
                 if e.status_code == 400 and (e.code in _TOO_LONG_CODES or _TOO_LONG.search(_message(e))):

@@ -314,6 +314,15 @@ def test_an_endpoint_refusing_json_mode_with_a_plain_text_422_is_asked_without_i
     assert ["response_format" in s.body for s in server.received] == [True, False, False]
 
 
+def test_requests_in_flight_when_json_mode_is_refused_are_all_asked_again_without_it(day, profile):
+    # with 4 requests in flight, the first refusal turned JSON mode off and the other three, refused too, failed
+    # their batches (a seed day: 3 of 8 batches, 61 papers)
+    with FakeOpenAI(faults=every("no_json_mode"), latency=lambda n: 0.3) as server:
+        results = run(make_scorer(server.v1_url, batch_size=5, concurrency=4), day[:20], profile)
+    assert len(judged(results)) == 20 and not failed(results)
+    assert sum("response_format" in s.body for s in server.received) == 4 and len(server.received) == 8
+
+
 def test_reasoning_tokens_are_reported(day, profile, server):
     server.faults = every("reasoning")
     results = run(make_scorer(server.v1_url), day[:5], profile)

@@ -328,8 +328,9 @@ class _Endpoint:
         retry_after: float | None
         status: int | None
         for attempt in range(attempts):
+            json_mode = self.json_mode  # as this request asks: another thread may turn it off meanwhile
             try:
-                reply = self._once(messages)
+                reply = self._once(messages, json_mode)
                 return replace(reply, usage=reply.usage + TokenUsage(unreported=timed_out))
             except openai.APITimeoutError as e:
                 timed_out += 1
@@ -339,7 +340,7 @@ class _Endpoint:
             except openai.APIConnectionError as e:
                 failure, retry_after, status = e, None, None
             except openai.APIStatusError as e:
-                if e.status_code in (400, 422) and self.json_mode and "response_format" in _message(e):
+                if e.status_code in (400, 422) and json_mode and "response_format" in _message(e):
                     self.json_mode = False  # the endpoint has no JSON mode: the prompt alone asks for JSON
                     return self.complete(messages, run)
                 if e.status_code == 400 and (e.code in _TOO_LONG_CODES or _TOO_LONG.search(_message(e))):
@@ -408,8 +409,8 @@ class _Endpoint:
         check = _WHAT_TO_CHECK.get(status)
         return f" (check {check.format(key_env=self.settings.api_key_env)})" if check else ""
 
-    def _once(self, messages: list[dict[str, str]]) -> _Reply:
-        extra = {"response_format": {"type": "json_object"}} if self.json_mode else {}
+    def _once(self, messages: list[dict[str, str]], json_mode: bool) -> _Reply:
+        extra = {"response_format": {"type": "json_object"}} if json_mode else {}
         response = self.client.chat.completions.create(model=self.settings.model, messages=messages,  # type: ignore[arg-type]
                                                        **extra)  # type: ignore[call-overload]
         if not response.choices:

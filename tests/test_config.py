@@ -225,7 +225,8 @@ def test_the_example_llm_table_is_valid_once_uncommented() -> None:
 @pytest.mark.parametrize("url, said", [
     ("https://reader:hunter2secret@gateway.example/v1", "has a user name or password in it"),
     ("reader:hunter2secret@gateway.example/v1", "has a user name or password in it"),
-    ("https://gateway.example/v1?token=hunter2secret", "has a query string"),
+    ("https://gateway.example/v1?token=hunter2secret", "has a key or token in its query string"),
+    ("https://gateway.example/v1?api-version=2024-10-21&api_key=hunter2secret", "has a key or token in its query"),
 ])
 def test_a_base_url_carrying_a_secret_is_refused_without_repeating_it(tmp_path: Path, url: str, said: str,
                                                                       capsys: pytest.CaptureFixture[str]) -> None:
@@ -237,6 +238,15 @@ def test_a_base_url_carrying_a_secret_is_refused_without_repeating_it(tmp_path: 
     err = capsys.readouterr().err
     assert err.startswith(f"paperradar: error: {path}: llm.base_url: {said}") and len(err.splitlines()) == 1
     assert "hunter2secret" not in err and "llm.api_key_env" in err
+
+
+def test_a_base_url_whose_query_holds_no_secret_is_kept(tmp_path: Path) -> None:
+    # Azure's and some gateways' '.../v1?api-version=...': sent with every request (tests/llm: test_llm_scorer)
+    path = tmp_path / "profile.toml"
+    url = "https://example.openai.azure.com/openai/v1?api-version=2024-10-21"
+    path.write_text(GOOD + f"[llm]\nbase_url = '{url}'\nmodel = 'm'\napi_key_env = 'AZURE_KEY'\n", encoding="utf-8")
+    llm = load_profile(path).llm
+    assert llm is not None and llm.base_url == url
 
 
 @pytest.mark.parametrize("line, said", [

@@ -8,7 +8,7 @@ import tomllib
 from importlib import resources
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import parse_qsl, urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from .errors import ProfileError
@@ -192,9 +192,10 @@ def _base_url_problems(url: str) -> list[str]:
     if "@" in parts.netloc:  # the client would send it as a password instead of the key, and errors would show it
         return ["llm.base_url: has a user name or password in it (user:password@host): remove it; the key goes in "
                 "an environment variable, named in llm.api_key_env"]
-    if parts.query:  # the client asks .../v1/?token=...chat/completions: no request would reach the endpoint
-        return ["llm.base_url: has a query string (?...), which the OpenAI client cannot keep apart from the path "
-                "it asks for: remove it; a key goes in an environment variable, named in llm.api_key_env"]
+    if any(_SECRET_WORDS.search(name) for name, _ in parse_qsl(parts.query, keep_blank_values=True)):
+        # Azure's ?api-version= is sent with every request; a token there would be repeated in every failure line
+        return ["llm.base_url: has a key or token in its query string (?...): remove it; a key goes in an "
+                "environment variable, named in llm.api_key_env"]
     if not url.startswith(("http://", "https://")):
         return [f"llm.base_url: must start with http:// or https://, not {url!r}"]
     return []

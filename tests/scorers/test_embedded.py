@@ -10,7 +10,7 @@ import pytest
 
 from paperradar.config import load_profile
 from paperradar.embedding import Encoder, MemoryVectorCache
-from paperradar.models import Paper, Profile
+from paperradar.models import Field, Paper, Profile
 from paperradar.scorers.embedded import EmbeddedScorer
 from paperradar.sources.jsonl import read_jsonl
 from tests._paths import REPO, SAMPLE_DAY
@@ -90,7 +90,7 @@ def test_judge_gives_one_judgement_per_paper_with_honest_reasons(scorer: Embedde
     assert [j.paper_id for j in js] == [p.id for p in day]
     for p, j in zip(day, js):
         assert j.score == round(j.score, 1) and 0 <= j.score <= 10
-        assert j.field in profile.field_names and j.scorer == scorer.name == "embedded:usem3-v2"
+        assert j.field in profile.field_names and j.scorer == scorer.name == "embedded:usem3-v3"
         assert j.profile_version == profile.version and j.paper_version == p.version
         assert j.reason.startswith(f"与「{j.field}」") and "\n" not in j.reason
         assert "Score:" not in j.reason and "Field:" not in j.reason
@@ -137,3 +137,16 @@ def test_reasons_name_description_terms_not_words_cut_out_of_them(scorer: Embedd
     assert "residual connection" in matched and "loss landscape" in matched and "adam" in matched
     assert not {"connection", "principled", "theory"} & set(matched)  # loose words of longer terms, or common
     assert "residual connections" in batch.judgements[0].reason  # named as the paper spells it
+
+
+def test_a_profile_of_one_narrow_field_recommends_a_few_papers_not_a_fifth_of_the_day(
+        scorer: EmbeddedScorer, profile: Profile) -> None:
+    rl_theory = Profile(fields=(Field(
+        "Reinforcement learning theory", ("regret bound", "sample complexity", "Markov decision process"),
+        "Theoretical analysis of reinforcement learning: regret and sample complexity bounds for MDPs and bandits, "
+        "provably efficient exploration, convergence of policy gradient methods."),), language="en")
+    day = read_jsonl(SAMPLE_DAY)
+    narrow = scorer.analyse(day, rl_theory, reasons=False).score >= 7
+    broad = scorer.analyse(day, profile, reasons=False).score >= 7
+    assert narrow.sum() <= len(day) * 0.06  # every profile recommended a fifth of the day: 66 of 287 papers
+    assert 0.15 < broad.mean() < 0.3  # seven broad fields still about a fifth: 75 of 287

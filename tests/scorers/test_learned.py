@@ -9,7 +9,7 @@ import pytest
 
 from paperradar.config import load_profile
 from paperradar.embedding import Encoder, MemoryVectorCache
-from paperradar.models import Evidence, Paper, Profile
+from paperradar.models import Evidence, Field, Paper, Profile
 from paperradar.scorers.embedded import EmbeddedScorer
 from paperradar.scorers.learned import LearnedScorer, Tuning, resolve
 from paperradar.seeddays import SeedDay, load_day
@@ -44,7 +44,7 @@ def test_without_evidence_the_scores_are_exactly_the_embedded_ones(embedded: Emb
     base = next(embedded.judge(papers, profile)).judgements
     mine = next(LearnedScorer(embedded, []).judge(papers, profile)).judgements
     assert [(j.score, j.field, j.reason) for j in mine] == [(j.score, j.field, j.reason) for j in base]
-    assert mine[0].scorer.startswith("learned:v4:")
+    assert mine[0].scorer.startswith("learned:v5:")
 
 
 def test_only_likes_is_not_enough_to_learn_and_changes_nothing(embedded: EmbeddedScorer, profile: Profile,
@@ -280,3 +280,21 @@ def test_a_paper_the_learning_lifted_names_the_liked_paper_it_resembles(embedded
     # the reason of a paper nobody liked anything like stays what it was
     alone = {j.paper_id: j.reason for j in next(embedded.judge(papers, profile)).judgements}
     assert all(r == alone[p.id] for p, r in zip(papers, reasons) if "你喜欢的" not in r)
+
+
+def test_a_narrow_profile_keeps_its_few_recommendations_once_it_learns(embedded: EmbeddedScorer,
+                                                                        day: SeedDay) -> None:
+    """The learned scores are placed among ordinary papers at the profile's own share (a few percent for one narrow
+    field), not at the fifth of them that seven broad fields take."""
+    narrow = Profile(fields=(Field("Reinforcement learning theory", ("regret bound", "sample complexity"),
+                                   "Regret and sample complexity bounds for MDPs and bandits, convergence of policy "
+                                   "gradient methods."),), language="en")
+    earlier = load_day(SEED_DAYS / "2025-12-19")
+    rl = [p for p in earlier.papers if "reinforcement learning" in p.text.lower()][:20]
+    others = [p for p in earlier.papers if "reinforcement learning" not in p.text.lower()][:20]
+    evidence = [Evidence(p, 1, 1.0, "like") for p in rl] + [Evidence(p, 0, 1.0, "dislike") for p in others]
+    learned = LearnedScorer(embedded, evidence).analyse(day.papers, narrow, reasons=False)
+    alone = int((embedded.analyse(day.papers, narrow, reasons=False).score >= 7).sum())
+    assert learned.learned_weight > 0.3
+    assert alone <= 0.06 * len(day.papers)
+    assert int((learned.score >= 7).sum()) <= 2 * alone

@@ -2,8 +2,10 @@
 
 The yardstick is a bundled sample of ordinary papers (a year of cs.CV/cs.LG/cs.AI/cs.RO submissions):
 each profile's relevance is computed on it too, and a paper's score says where it stands among them.
-A paper better than all but `RECOMMEND_SHARE` of ordinary papers scores 7; the best of them score 10.
-The day being scored never moves the scale, so a quiet day recommends few papers and a rich day many.
+A paper better than all but `share` of ordinary papers scores 7; the best of them score 10. The share is
+the part of ordinary papers that are of the profile's fields (`EmbeddedScorer.recommend_share`), so one
+narrow field recommends a few papers a day and seven broad ones a fifth of the day. The day being scored
+never moves the scale, so a quiet day recommends few papers and a rich day many.
 """
 
 from __future__ import annotations
@@ -12,9 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-# Share of ordinary papers that reach 7, set on the 23 seed days so that the median number of
-# papers recommended per day matches the median number the reader's previous system picked.
-RECOMMEND_SHARE = 0.22
+MIN_SHARE = 0.005  # a profile of which no ordinary paper is still recommends its very best papers
 THRESHOLD = 7.0
 
 
@@ -29,7 +29,7 @@ class Calibration:
         return np.interp(relevance, self.knots, self.scores)
 
 
-def fit(background_relevance: np.ndarray, share: float = RECOMMEND_SHARE) -> Calibration:
+def fit(background_relevance: np.ndarray, share: float) -> Calibration:
     """Knots at every percentile of the background; its top `share` maps linearly onto 7-10."""
     if background_relevance.size < 10:
         raise ValueError(f"a calibration needs a background of at least 10 papers, got {background_relevance.size}")

@@ -24,7 +24,8 @@ from ..models import BatchResult, Field, Judgement, Paper, Profile, paper_text
 from . import calibration, lexical
 from .reasons import sentences, write_reason
 
-VERSION = "v2"  # v2: reasons name description terms, not loose words; richer theory description
+VERSION = "v3"  # v2: reasons name description terms, not loose words; richer theory description; v3: 7 is reached
+#                by as many ordinary papers as are of the profile's fields, not by a fifth of them for every profile
 SHOWN_WORD_IDF = 4.0  # a single description term is named in a reason only if under ~2% of papers use it
 MAX_TERM_WORDS = 4  # longer description clauses are prose, not terms
 _TERM_SPLIT = re.compile(r"[,;:()/.]|\band\b|\bor\b|\bsuch as\b|\bincluding\b", re.IGNORECASE)
@@ -38,6 +39,9 @@ class Tuning:
     field_temperature: float = 0.5  # soft maximum over fields: a paper close to two fields ranks higher
     avoid_weight: float = 1.0  # how hard an avoid area pulls a paper down
     strong_field: float = 3.0  # a paper this close to a field (z) is never pulled down
+    in_field: float = 2.0  # an ordinary paper this far above the others in a field (SD) is of it: the share of
+    #                        ordinary papers that are, and aren't pulled down, is the share that scores 7 (0.222 for
+    #                        the example profile's seven fields, 0.039 for one narrow field)
 
 
 @dataclass(frozen=True)
@@ -131,7 +135,7 @@ class EmbeddedScorer:
         cost more than the rest of the analysis."""
         vectors = self.encoder.encode([p.text for p in papers])
         fields, avoid, raw = self._papers_raw(papers, profile, vectors)
-        cal = calibration.fit(self._background_raw(profile).relevance)
+        cal = calibration.fit(self._background_raw(profile).relevance, self.recommend_share(profile))
         matched = (tuple(self._matched(p, fields[i]) for p, i in zip(papers, raw.field_idx)) if reasons
                    else ((),) * len(papers))
         return Analysis(vectors, raw.field_sims, raw.lexical, raw.avoid_sims, raw.relevance,
@@ -151,6 +155,15 @@ class EmbeddedScorer:
         """`profile_features` of the bundled background's ordinary papers: the learned ranker's yardstick too."""
         raw = self._background_raw(profile)
         return feature_matrix(raw.field_sims, raw.lexical, raw.avoid_sims, raw.relevance)
+
+    def recommend_share(self, profile: Profile) -> float:
+        """The share of ordinary papers that are of the profile's fields: well above the others in one of them, and
+        not pulled down by an avoid area. One narrow field takes a few percent, seven broad ones a fifth."""
+        raw = self._background_raw(profile)
+        combined = self.field_preference(raw.field_sims, raw.lexical)
+        z = (combined - combined.mean(axis=0)) / (combined.std(axis=0) + 1e-6)
+        of_fields = (z > self.tuning.in_field).any(axis=1) & np.array([a is None for a in raw.avoided])
+        return max(float(of_fields.mean()), calibration.MIN_SHARE)
 
     def field_preference(self, field_sims: np.ndarray, lex: np.ndarray) -> np.ndarray:
         """(N, F): how strongly each paper belongs to each field; its argmax is the paper's field."""

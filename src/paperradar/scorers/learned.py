@@ -37,7 +37,8 @@ from ..models import BatchResult, Evidence, Paper, Profile
 from . import calibration
 from .embedded import Analysis, EmbeddedScorer, feature_matrix, judgement_batch
 
-VERSION = "v4"  # v2: topics and the profile block; v3: fields from words too; v4: scores on the background's scale
+VERSION = "v5"  # v2: topics and the profile block; v3: fields from words too; v4: scores on the background's scale;
+#                v5: at the profile's own share of 7s
 _NO_INDEX = np.zeros(0, dtype=int)  # no fields, no columns: read, never written
 LIKE_CLOSENESS = 99.0  # a liked paper is named only for papers nearer to it than this percentile of ordinary papers
 _PRIORITY = {"like": 3, "dislike": 3, "llm": 2, "shown": 1, "read": 0}  # the reader's own word beats an LLM verdict
@@ -210,7 +211,7 @@ class LearnedScorer:
         bg = self.embedded.bg
         bg_x = self._features(fitted, (), bg.vectors, self.embedded.background_features(profile),
                               vectorizer.transform(bg.texts))
-        scale = calibration.fit(relevance.decision_function(bg_x))
+        scale = calibration.fit(relevance.decision_function(bg_x), self.embedded.recommend_share(profile))
         fields, classes, columns, n_fielded = self._train_fields(ev, self._field_features(x, vectors), profile)
         return _Model(vectorizer, topics, fitted.profile_mean, fitted.profile_std, relevance, scale,
                       fields, classes, columns, float(weights[labels == 1].sum()), n_fielded)

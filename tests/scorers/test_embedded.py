@@ -150,3 +150,11 @@ def test_a_profile_of_one_narrow_field_recommends_a_few_papers_not_a_fifth_of_th
     broad = scorer.analyse(day, profile, reasons=False).score >= 7
     assert narrow.sum() <= len(day) * 0.06  # every profile recommended a fifth of the day: 66 of 287 papers
     assert 0.15 < broad.mean() < 0.3  # seven broad fields still about a fifth: 75 of 287
+
+
+def test_english_terms_in_a_chinese_description_are_named_in_reasons(scorer: EmbeddedScorer) -> None:
+    """Chinese between them parts English terms as a comma does; they were read as one term of all of them
+    ('kv cache speculative decoding'), which no paper contains, so the reason named none."""
+    zh = Profile(fields=(Field("高效推理", (), "大模型推理加速，包括 KV cache 压缩和 speculative decoding，以及量化。"),))
+    [batch] = scorer.judge([QUANT], zh)
+    assert batch.judgements[0].reason.startswith("与「高效推理」相关（匹配：KV Cache）")

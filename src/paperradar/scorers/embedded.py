@@ -28,7 +28,9 @@ VERSION = "v3"  # v2: reasons name description terms, not loose words; richer th
 #                by as many ordinary papers as are of the profile's fields, not by a fifth of them for every profile
 SHOWN_WORD_IDF = 4.0  # a single description term is named in a reason only if under ~2% of papers use it
 MAX_TERM_WORDS = 4  # longer description clauses are prose, not terms
-_TERM_SPLIT = re.compile(r"[,;:()/.]|\band\b|\bor\b|\bsuch as\b|\bincluding\b", re.IGNORECASE)
+# Chinese between English terms parts them too: "基于 diffusion model 的图像生成，以及 KV cache 压缩"
+_TERM_SPLIT = re.compile(r"[,;:()/.\u3000-\u303f\u3400-\u9fff\uff00-\uffef]|\band\b|\bor\b|\bsuch as\b|\bincluding\b",
+                         re.IGNORECASE)
 
 
 @dataclass(frozen=True)

@@ -96,3 +96,14 @@ def test_the_claim_shows_tex_accents_as_letters() -> None:
     reason = write_reason(ran, Field("深度学习理论", ("network architecture",)), [], "en")
     assert "Key claim: We propose the Rational-ANOVA Network (RAN)" in reason
     assert "Padé-style rational approximation" in reason and "\\" not in reason
+
+
+def test_a_longer_term_found_later_takes_the_place_of_the_shorter_one_it_contains() -> None:
+    """A keyword then the description's longer term with it read 'matched: Vision-Language-Action,
+    Vision-Language-Action model'."""
+    vla = paper("A Vision-Language-Action Model for Bimanual Robots",
+                "We train a vision-language-action model on teleoperation data for bimanual manipulation.")
+    assert found_terms(vla, ["vision-language-action", "teleoperation", "vision-language-action model"]) == \
+        ["Vision-Language-Action Model", "teleoperation"]
+    assert found_terms(vla, ["vision-language-action model", "vision-language-action"]) == \
+        ["Vision-Language-Action Model"]

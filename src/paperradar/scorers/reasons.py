@@ -54,8 +54,12 @@ def found_terms(paper: Paper, terms: list[str]) -> list[str]:
     shown: list[str] = []
     for term in terms:
         m = re.search(rf"(?<!\w){term_pattern(term)}(?!\w)", text, re.IGNORECASE)
-        if m and not any(m.group(0).lower() in s.lower() for s in shown):  # "GUI" adds nothing to "GUI agent"
-            shown.append(m.group(0))
+        if not m or any(m.group(0).lower() in s.lower() for s in shown):  # "GUI" adds nothing to "GUI agent"
+            continue
+        # nor "VLA" beside "VLA model", which takes its place
+        inside = [s for s in shown if s.lower() in m.group(0).lower()]
+        shown = [m.group(0) if s == inside[0] else s for s in shown if s not in inside[1:]] if inside \
+            else [*shown, m.group(0)]
     return shown
 
 

@@ -158,3 +158,15 @@ def test_english_terms_in_a_chinese_description_are_named_in_reasons(scorer: Emb
     zh = Profile(fields=(Field("高效推理", (), "大模型推理加速，包括 KV cache 压缩和 speculative decoding，以及量化。"),))
     [batch] = scorer.judge([QUANT], zh)
     assert batch.judgements[0].reason.startswith("与「高效推理」相关（匹配：KV Cache）")
+
+
+def test_a_field_given_by_its_name_alone_matches_its_words(scorer: EmbeddedScorer) -> None:
+    """A hurried reader writes only field names after `paperradar init`: the name was embedded but its words
+    never matched, so a paper titled with them was only 'closest in meaning' and ranked by the sentence vector
+    alone (41 papers saying 'diffusion model' on 2026-03-10: 21 recommended, against 31 now)."""
+    named = Profile(fields=(Field("Graph neural networks"), Field("Diffusion models")), language="en")
+    gnn = paper("2603.90001", "Message Passing Graph Neural Networks for Molecules",
+                "We propose a graph neural network that passes messages along chemical bonds and improves property "
+                "prediction on molecular benchmarks.")
+    [batch] = scorer.judge([gnn], named)
+    assert batch.judgements[0].reason.startswith("Related to “Graph neural networks” (matched: Graph Neural Networks)")

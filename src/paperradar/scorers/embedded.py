@@ -13,7 +13,7 @@ import gzip
 import json
 import re
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from importlib.resources import files
 
@@ -95,6 +95,8 @@ def background() -> Background:
 
 
 def field_texts(f: Field, encoder: Encoder) -> FieldTexts:
+    if not f.about and not f.description:  # a field given by its name alone: the name is its keyword
+        f = replace(f, about=(f.name,))
     clauses = [c.strip() for s in sentences(f.description) for c in re.split(r"[:;]", s) if len(c.strip()) > 3]
     desc = " ".join(f.description.split())
     texts = (*f.about, *([desc] if desc else []), *clauses) or (f.name,)

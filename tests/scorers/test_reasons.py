@@ -107,3 +107,11 @@ def test_a_longer_term_found_later_takes_the_place_of_the_shorter_one_it_contain
         ["Vision-Language-Action Model", "teleoperation"]
     assert found_terms(vla, ["vision-language-action model", "vision-language-action"]) == \
         ["Vision-Language-Action Model"]
+
+
+def test_a_plural_keyword_is_found_in_the_singular_and_the_other_way_round() -> None:
+    """The scorer compares words by their stem, so a reader's 'Diffusion models' matched a paper on 'a diffusion
+    model', yet the reason dropped it as absent and said only 'Closest in meaning'."""
+    one = paper("A Diffusion Model for Graphs", "We train a diffusion model with a learned policy.")
+    assert found_terms(one, ["diffusion models", "policies", "graph"]) == ["Diffusion Model", "policy", "Graphs"]
+    assert found_terms(QUANT, ["large language model"]) == ["Large Language Models"]

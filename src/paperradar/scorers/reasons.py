@@ -7,6 +7,7 @@ import re
 
 from ..models import Field, Language, Paper
 from ..sources.jsonl import detex
+from .lexical import stem
 
 MAX_CLAIM_CHARS = 220
 MAX_TERMS = 4
@@ -64,9 +65,14 @@ def found_terms(paper: Paper, terms: list[str]) -> list[str]:
 
 
 def term_pattern(term: str) -> str:
-    """A regex for a term that tolerates hyphen/space variants and a plural 's'."""
-    words = [re.escape(w) for w in re.split(r"[\s\-]+", term.strip()) if w]
-    return r"[\s\-]?".join(words) + r"(?:e?s)?"
+    """A regex for a term that tolerates hyphen/space variants and a plural or singular last word (the scorer
+    matched 'Diffusion models' in a paper on 'a diffusion model': words are compared by their stem)."""
+    words = [w for w in re.split(r"[\s\-]+", term.strip()) if w]
+    if not words:
+        return ""
+    last = stem(words[-1])
+    plural = f"{re.escape(last[:-1])}(?:y|ies)" if last.endswith("y") else f"{re.escape(last)}(?:e?s)?"
+    return r"[\s\-]?".join([*map(re.escape, words[:-1]), plural])
 
 
 def write_reason(paper: Paper, field: Field, matched: list[str], language: Language,

@@ -240,6 +240,15 @@ def test_a_base_url_carrying_a_secret_is_refused_without_repeating_it(tmp_path: 
     assert "hunter2secret" not in err and "llm.api_key_env" in err
 
 
+def test_the_name_of_the_keys_variable_is_read_without_the_spaces_around_it(tmp_path: Path) -> None:
+    # api_key_env = " ARK_API_KEY" passed the profile's checks, then the run said ' ARK_API_KEY' was not set
+    path = tmp_path / "profile.toml"
+    path.write_text(GOOD + "[llm]\nbase_url = 'https://ark.cn-beijing.volces.com/api/v3'\nmodel = 'm'\n"
+                    "api_key_env = ' ARK_API_KEY '\n", encoding="utf-8")
+    llm = load_profile(path).llm
+    assert llm is not None and llm.api_key_env == "ARK_API_KEY"
+
+
 def test_a_base_url_whose_query_holds_no_secret_is_kept(tmp_path: Path) -> None:
     # Azure's and some gateways' '.../v1?api-version=...': sent with every request (tests/llm: test_llm_scorer)
     path = tmp_path / "profile.toml"

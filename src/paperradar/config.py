@@ -252,4 +252,7 @@ def _parse_llm(value: Any, problems: list[str]) -> LLMSettings | None:
         problems.append(f"llm.json_mode: must be true or false, not {j!r}")
     if any(p.startswith("llm") for p in problems):
         return None
-    return LLMSettings(**{k: value[k] for k in _LLM_KEYS if k in value})
+    settings = {k: value[k] for k in _LLM_KEYS if k in value}
+    if "api_key_env" in settings:  # ' ARK_API_KEY' names no variable, and the run would say it is not set
+        settings["api_key_env"] = settings["api_key_env"].strip()
+    return LLMSettings(**settings)

@@ -185,6 +185,28 @@ def test_demo_publishes_the_bundled_day_truthfully(tmp_path: Path, capsys: pytes
     assert again == papers
 
 
+def test_the_demo_judges_with_your_own_profile_once_you_wrote_one(tmp_path: Path, isolated_home: Path,
+                                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    # it always used the example profile, so a robotics reader trying it saw a Chinese LLM reader's seven fields
+    (tmp_path / "robot.toml").write_text(
+        'language = "en"\n[[fields]]\nname = "Robot manipulation"\n'
+        'about = ["robotic manipulation", "grasping", "dexterous hand"]\n', encoding="utf-8")
+    assert main(["init"]) == 0
+    mine = isolated_home / "profile.toml"
+    mine.write_text((tmp_path / "robot.toml").read_text(encoding="utf-8"), encoding="utf-8")
+    capsys.readouterr()
+    assert main(["demo", "--out", str(tmp_path / "demo")]) == 0
+    assert capsys.readouterr().out.startswith(f"profile: {mine}\n")
+    fields = {p["field"] for p in json.loads((tmp_path / "demo" / "json" / "2026-02-05.json").read_text(
+        encoding="utf-8"))["papers"]}
+    assert fields == {"Robot manipulation"}
+    mine.unlink()
+    assert main(["demo", "--out", str(tmp_path / "demo")]) == 0
+    assert capsys.readouterr().out.startswith("profile: the bundled example")
+    assert "大模型新技术" in {p["field"] for p in json.loads((tmp_path / "demo" / "json" / "2026-02-05.json").read_text(
+        encoding="utf-8"))["papers"]}
+
+
 def test_the_demo_learns_from_what_you_say_of_its_papers(tmp_path: Path, isolated_home: Path,
                                                          capsys: pytest.CaptureFixture[str]) -> None:
     from paperradar.store import Store

@@ -96,11 +96,14 @@ def build_parser() -> argparse.ArgumentParser:
     c.set_defaults(func=cmd_run, on_interrupt=JUDGED_SO_FAR)
 
     c = sub.add_parser("demo", help="the bundled real day (2026-02-05), offline, ranked with what paperradar knows "
-                       "of you", description="Judge the bundled real arXiv day 2026-02-05 (287 papers) with the "
-                       "example profile: no network, no key. It ranks with the embedded model until paperradar has "
+                       "of you", description="Judge the bundled real arXiv day 2026-02-05 (287 papers) with your "
+                       "profile (DATA_DIR/profile.toml, once `paperradar init` wrote it), else the bundled example "
+                       "profile: no network, no key. It ranks with the embedded model until paperradar has "
                        "evidence of papers you want and papers you don't (your likes and dislikes, an LLM's verdicts, "
                        "the papers your runs showed and read), then with the learned ranker trained on it, as "
                        "`paperradar run` does. The day stays in the demo's own store, never in your history.")
+    c.add_argument("--profile", type=Path, help="profile TOML (default: DATA_DIR/profile.toml if you wrote one, "
+                   "else the bundled example profile)")
     _out_arg(c, default=Path("paperradar-demo"))
     c.set_defaults(func=cmd_demo, on_interrupt=JUDGED_SO_FAR)
 
@@ -234,7 +237,15 @@ def cmd_demo(args: argparse.Namespace) -> int:
     listing = Listing(papers[0].announce_date, tuple(papers), "bundled sample day (arXiv cs.CV/cs.LG/cs.AI/cs.RO)")
     # its own store, so the sample day never enters your history; but it ranks with what paperradar knows of you
     _read_feedback_papers(offline=True)
-    return _run(_example_profile(), listing, args.out, use_llm=False, home=data_dir() / "demo",
+    # a reader who wrote a profile previews their own digest: the example's seven fields are somebody else's
+    yours = args.profile or data_dir() / "profile.toml"
+    if args.profile is None and not yours.exists():
+        profile = _example_profile()
+        print("profile: the bundled example (paperradar init writes one of your own to edit)")
+    else:
+        profile = load_profile(yours)
+        print(f"profile: {yours}")
+    return _run(profile, listing, args.out, use_llm=False, home=data_dir() / "demo",
                 evidence_home=data_dir())
 
 

@@ -220,7 +220,7 @@ def test_the_demo_learns_from_what_you_say_of_its_papers(tmp_path: Path, isolate
     assert main(["demo", "--out", str(out)]) == 0
     assert "It learned from 2 papers you liked and 1 paper you disliked." in capsys.readouterr().out
     readme = (out / "README.md").read_text(encoding="utf-8")
-    assert "本地评分器 learned:v5:" in readme and "它学习了你喜欢的 2 篇和你不喜欢的 1 篇论文。" in readme
+    assert "本地评分器 learned:v6:" in readme and "它学习了你喜欢的 2 篇和你不喜欢的 1 篇论文。" in readme
     with pytest.raises(SystemExit):  # its help said it ranks "on the embedded model"
         main(["demo", "--help"])
     assert "then with the learned ranker" in " ".join(capsys.readouterr().out.split())
@@ -229,7 +229,7 @@ def test_the_demo_learns_from_what_you_say_of_its_papers(tmp_path: Path, isolate
     assert main(["feedback", "undo", shown[2]["id"]]) == 0
     assert main(["demo", "--out", str(out)]) == 0
     readme = (out / "README.md").read_text(encoding="utf-8")
-    assert "本地评分器 embedded:" in readme and "learned:v5" not in readme and "它学习了" not in readme
+    assert "本地评分器 embedded:" in readme and "learned:v6" not in readme and "它学习了" not in readme
     store = Store.open()  # the reader's own store holds the feedback and its papers, never the demo's day
     try:
         assert store.published_dates() == [] and len(store.papers([p["id"] for p in shown])) == 3
@@ -377,14 +377,40 @@ def test_an_unexpected_failure_is_one_line_and_says_how_to_see_more(isolated_hom
 
 def test_a_dislike_with_nothing_wanted_to_learn_against_says_it_waits_for_a_like(
         capsys: pytest.CaptureFixture[str]) -> None:
-    """Dislikes alone teach the ranker nothing (it needs papers wanted and unwanted): the reader is told so once, not
-    left to find the next digest unchanged."""
-    hint = "paperradar learns from dislikes once it also knows papers you want: `paperradar feedback like ID...`"
+    """Dislikes alone teach the ranker's model nothing (it needs papers wanted and unwanted), though papers like them
+    already score lower: the reader is told both once."""
+    hint = ("papers like it score lower from the next run on; paperradar learns more from dislikes once it also knows "
+            "papers you want: `paperradar feedback like ID...`")
     assert main(["feedback", "dislike", "--offline", "2602.03878"]) == 0
     assert hint in capsys.readouterr().out
     assert main(["feedback", "like", "--offline", "2602.04074"]) == 0
     assert main(["feedback", "dislike", "--offline", "2602.04028"]) == 0
     assert hint not in capsys.readouterr().out
+
+
+def test_a_first_dislike_sinks_the_demo_paper_and_the_papers_like_it(tmp_path: Path, isolated_home: Path,
+                                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    """'dislike 2602.04224' with nothing else said: the next digest leaves that paper out and shows the ones like it 2
+    points lower, each saying why, and every other paper as it was (the dislike once changed nothing at all)."""
+    out = tmp_path / "demo"
+
+    def papers() -> dict[str, dict]:
+        day = json.loads((out / "json" / "2026-02-05.json").read_text(encoding="utf-8"))
+        return {p["id"]: p for p in day["papers"]}
+
+    assert main(["demo", "--out", str(out)]) == 0
+    before = papers()
+    assert main(["feedback", "dislike", "--offline", "2602.04224"]) == 0
+    capsys.readouterr()
+    assert main(["demo", "--out", str(out)]) == 0
+    assert "It learned from 1 paper you disliked." in capsys.readouterr().out
+    after = papers()
+    lower = {i for i in after if after[i]["score"] < before[i]["score"]}
+    assert "2602.04224" in lower and len(lower) >= 3
+    assert all(after[i]["score"] == before[i]["score"] for i in after if i not in lower)
+    assert "；你不喜欢这篇，已降分。" in after["2602.04224"]["reason"] and not after["2602.04224"]["recommended"]
+    assert all("；与你不喜欢的 2602.04224 相近，已降分。" in after[i]["reason"] for i in lower - {"2602.04224"})
+    assert all(before[i]["score"] - after[i]["score"] == pytest.approx(2.0, abs=0.11) for i in lower - {"2602.04224"})
 
 
 def test_feedback_like_list_undo_and_import(isolated_home: Path, tmp_path: Path,

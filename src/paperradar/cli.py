@@ -101,7 +101,8 @@ def build_parser() -> argparse.ArgumentParser:
                        "profile: no network, no key. It ranks with the embedded model until paperradar has "
                        "evidence of papers you want and papers you don't (your likes and dislikes, an LLM's verdicts, "
                        "the papers your runs showed and read), then with the learned ranker trained on it, as "
-                       "`paperradar run` does. The day stays in the demo's own store, never in your history.")
+                       "`paperradar run` does; papers like one you disliked score lower from your first dislike on. "
+                       "The day stays in the demo's own store, never in your history.")
     c.add_argument("--profile", type=Path, help="profile TOML (default: DATA_DIR/profile.toml if you wrote one, "
                    "else the bundled example profile)")
     _out_arg(c, default=Path("paperradar-demo"))
@@ -374,7 +375,7 @@ def _local_scorer(store: Store, profile: Profile, day: date | None, evidence_hom
     from .evidence import gather
     from .embedding import Encoder
     from .scorers.embedded import EmbeddedScorer
-    from .scorers.learned import LearnedScorer, Tuning, learnable
+    from .scorers.learned import LearnedScorer, Tuning, heeded
     embedded = EmbeddedScorer(Encoder(cache=store))
     cap = Tuning().max_evidence  # read only the evidence the ranker keeps, not every paper of the store's year
     if evidence_home is None:
@@ -387,7 +388,7 @@ def _local_scorer(store: Store, profile: Profile, day: date | None, evidence_hom
             reader.close()
     else:
         evidence = []
-    if not learnable(evidence):  # its scores would be the embedded ones: so is its name in the digest
+    if not heeded(evidence):  # its scores would be the embedded ones: so is its name in the digest
         return embedded
     return LearnedScorer(embedded, evidence)
 
@@ -491,8 +492,8 @@ def cmd_feedback_say(args: argparse.Namespace) -> int:
         _read_unknown(store, ids, offline=args.offline)
         # no like and no LLM verdict: nothing wanted to set the dislikes against, so the ranker cannot learn yet
         if args.kind == "dislike" and "like" not in store.words().values() and not store.llm_verdicts("", None):
-            print("  paperradar learns from dislikes once it also knows papers you want: `paperradar feedback like "
-                  "ID...`")
+            print("  papers like it score lower from the next run on; paperradar learns more from dislikes once it "
+                  "also knows papers you want: `paperradar feedback like ID...`")
     finally:
         store.close()
     return 0

@@ -59,6 +59,17 @@ def test_a_liked_paper_it_resembles_is_named_in_the_profiles_language() -> None:
         " down. Key claim: In this work")
 
 
+def test_a_disliked_paper_it_is_like_is_named_and_the_drop_said() -> None:
+    assert write_reason(QUANT, EFFICIENT, ["pruning"], "zh", disliked="2602.01234").startswith(
+        "与「高效大模型训练与推理」语义最接近；与你不喜欢的 2602.01234 相近，已降分。论文要点：In this work")
+    assert write_reason(QUANT, EFFICIENT, ["pruning"], "en", resembles="2602.04321", disliked="2602.01234").startswith(
+        "Closest in meaning to “高效大模型训练与推理”; like 2602.04321, which you liked; like 2602.01234, which you "
+        "disliked, scored down. Key claim: In this work")
+    # the disliked paper itself, listed again (a new version): it says so rather than that it is like itself
+    assert "；你不喜欢这篇，已降分。" in write_reason(QUANT, EFFICIENT, [], "zh", disliked=QUANT.id)
+    assert "; you disliked it, scored down." in write_reason(QUANT, EFFICIENT, [], "en", disliked=QUANT.id)
+
+
 def test_avoid_note_is_in_profile_language() -> None:
     assert "偏向「医疗健康」" in write_reason(QUANT, EFFICIENT, [], "zh", avoided="医疗健康")
     assert "leans to “医疗健康”" in write_reason(QUANT, EFFICIENT, [], "en", avoided="医疗健康")

@@ -12,7 +12,9 @@ among the evidence papers instead (v3), a 7 followed the evidence's share of lik
 2025-12-19 took 2026-02-05 from 74 recommended papers (profile alone) to 109, where v4 recommends 73. It is
 then blended with the embedded score with weight n / (n + k), n = wanted papers in the evidence: with no
 evidence the scores are exactly the embedded scorer's, and with much evidence the profile speaks through the
-model's features. Fields come
+model's features. A paper like one the reader disliked (nearer to it, in meaning and in words, than 99% of
+the bundled ordinary papers are) then loses `Tuning.dislike_drop` points for each such dislike, however much
+other evidence there is: one dislike among thousands of weak negatives moved no score by 0.01. Fields come
 from a second logistic regression over the same features and the sentence vector, trained on evidence
 that names a field, blended the same way with the embedded field closeness.
 """
@@ -24,7 +26,7 @@ import json
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
-from functools import cached_property
+from functools import cache, cached_property
 
 import numpy as np
 from scipy import sparse
@@ -37,10 +39,12 @@ from ..models import BatchResult, Evidence, Paper, Profile
 from . import calibration
 from .embedded import Analysis, EmbeddedScorer, feature_matrix, judgement_batch
 
-VERSION = "v5"  # v2: topics and the profile block; v3: fields from words too; v4: scores on the background's scale;
+VERSION = "v6"  # v2: topics and the profile block; v3: fields from words too; v4: scores on the background's scale;
 #                v5: at the profile's own share of 7s
+#                v6: papers like a disliked one score lower
 _NO_INDEX = np.zeros(0, dtype=int)  # no fields, no columns: read, never written
 LIKE_CLOSENESS = 99.0  # a liked paper is named only for papers nearer to it than this percentile of ordinary papers
+DISLIKE_CLOSENESS = 99.0  # a paper is like a disliked one past this percentile of ordinary papers, in both measures
 _PRIORITY = {"like": 3, "dislike": 3, "llm": 2, "shown": 1, "read": 0}  # the reader's own word beats an LLM verdict
 
 
@@ -61,6 +65,7 @@ class Tuning:
     field_k: float = 100.0  # field-labelled evidence at which the learned field counts as much as the profile's
     min_df: int = 2
     max_evidence: int = 8000  # evidence kept, evenly spread over time: bounds re-training at ~20 s on 2 cores
+    dislike_drop: float = 2.0  # points a paper loses for each disliked paper it is like (see `_Exemplars`)
 
 
 @dataclass(frozen=True)
@@ -70,6 +75,7 @@ class LearnedAnalysis:
     score: np.ndarray  # (N,) 0-10
     field_idx: np.ndarray  # (N,) index into profile.fields
     learned_weight: float  # 0 with no evidence, towards 1 as evidence accumulates
+    disliked: tuple[str | None, ...] = ()  # per paper: the disliked paper it is most like, which lowered its score
 
 
 def resolve(evidence: Sequence[Evidence]) -> list[Evidence]:
@@ -86,6 +92,12 @@ def resolve(evidence: Sequence[Evidence]) -> list[Evidence]:
 def learnable(evidence: Sequence[Evidence]) -> bool:
     """Wanted and unwanted papers both, with some weight: what a model needs before it can say anything."""
     return len({e.label for e in evidence}) == 2 and sum(e.weight for e in evidence) > 0
+
+
+def heeded(evidence: Sequence[Evidence]) -> bool:
+    """Whether the evidence changes any score: a model can learn from it, or the reader disliked a paper (papers
+    like it score lower even before there is a model)."""
+    return learnable(evidence) or any(e.kind == "dislike" for e in evidence)
 
 
 def evidence_hash(evidence: Sequence[Evidence]) -> str:
@@ -122,9 +134,9 @@ class LearnedScorer:
     @property
     def learned_from(self) -> dict[str, int]:
         """Papers of each kind of evidence the model learns from ('like', 'dislike', 'llm', 'shown', 'read'); empty
-        while the evidence can't train a model and the scores are the profile-only ones."""
+        while the evidence changes no score. Before a model can learn, only the dislikes count."""
         if not learnable(self.evidence):
-            return {}
+            return dict(Counter(e.kind for e in self.evidence if e.kind == "dislike"))
         return dict(sorted(Counter(e.kind for e in self.evidence).items()))
 
     def judge(self, papers: Sequence[Paper], profile: Profile) -> Iterator[BatchResult]:
@@ -135,7 +147,7 @@ class LearnedScorer:
         closest = a.base.field_idx == a.field_idx
         matched = [m if same else () for m, same in zip(a.base.matched, closest)]
         yield judgement_batch(self.name, papers, profile, a.score, a.field_idx, matched, a.base.avoided, closest,
-                              self._resembled(papers, a))
+                              self._resembled(papers, a), a.disliked or None)
 
     def rank(self, papers: Sequence[Paper], profile: Profile) -> np.ndarray:
         """A continuous score per paper, higher first: what the LLM prefilter keeps the top of."""
@@ -145,15 +157,33 @@ class LearnedScorer:
         base = self.embedded.analyse(papers, profile, reasons)
         model = self._model(profile)
         if model.relevance is None:
-            return LearnedAnalysis(base, _rank_value(base.score, base.relevance), base.score, base.field_idx, 0.0)
-        w = self.tuning.max_learned_weight * model.n_wanted / (model.n_wanted + self.tuning.blend_k)
-        x = self._features(model, papers, base.vectors, _profile_block(base))
-        z = model.relevance.decision_function(x)
-        assert model.scale is not None
-        learned = model.scale.score(z)
-        score = (1 - w) * base.score + w * learned
-        rank_value = (1 - w) * _rank_value(base.score, base.relevance) + w * _rank_value(learned, z)
-        return LearnedAnalysis(base, rank_value, score, self._fields(model, base, x), w)
+            a = LearnedAnalysis(base, _rank_value(base.score, base.relevance), base.score, base.field_idx, 0.0)
+        else:
+            w = self.tuning.max_learned_weight * model.n_wanted / (model.n_wanted + self.tuning.blend_k)
+            x = self._features(model, papers, base.vectors, _profile_block(base))
+            z = model.relevance.decision_function(x)
+            assert model.scale is not None
+            learned = model.scale.score(z)
+            score = (1 - w) * base.score + w * learned
+            rank_value = (1 - w) * _rank_value(base.score, base.relevance) + w * _rank_value(learned, z)
+            a = LearnedAnalysis(base, rank_value, score, self._fields(model, base, x), w)
+        return self._after_dislikes(papers, a)
+
+    def _after_dislikes(self, papers: Sequence[Paper], a: LearnedAnalysis) -> LearnedAnalysis:
+        """Each paper like a disliked one loses `dislike_drop` points per such dislike, outside the model: its weight
+        does not shrink as other evidence grows. A disliked paper listed again (a new version) scores 0."""
+        disliked = self._disliked
+        if not disliked.ids or not self.tuning.dislike_drop:
+            return a
+        vectorizer, _ = _background_words(self.embedded.bg.texts)
+        near = disliked.near(a.base.vectors, vectorizer.transform([p.text for p in papers]))
+        itself = np.array([p.id in disliked.ids for p in papers], dtype=bool)
+        drop = np.where(itself, 10.0 + np.ptp(a.rank_value), self.tuning.dislike_drop * near.sum(axis=1))
+        closeness = np.where(near, a.base.vectors @ disliked.vectors.T, -np.inf)
+        named = [p.id if own else disliked.ids[j] if hit.any() else None
+                 for p, own, j, hit in zip(papers, itself, closeness.argmax(axis=1), near)]
+        return replace(a, score=np.clip(a.score - drop, 0.0, 10.0), rank_value=a.rank_value - drop,
+                       disliked=tuple(named))
 
     def _resembled(self, papers: Sequence[Paper], a: LearnedAnalysis) -> list[str | None]:
         """Per paper, the liked paper it is most like, where what the ranker learned raised its score and the paper
@@ -166,6 +196,10 @@ class LearnedScorer:
         best = sims.argmax(axis=1)
         lifted = a.score > a.base.score
         return [ids[j] if up and np.isfinite(sims[i, j]) else None for i, (j, up) in enumerate(zip(best, lifted))]
+
+    @cached_property
+    def _disliked(self) -> _Exemplars:
+        return _Exemplars.of([e.paper for e in self.evidence if e.kind == "dislike"], self.embedded, DISLIKE_CLOSENESS)
 
     @cached_property
     def _liked(self) -> tuple[list[str], np.ndarray, np.ndarray]:
@@ -275,6 +309,43 @@ class LearnedScorer:
             learned[:, model.field_classes] = model.fields.predict_proba(features)
         w = model.n_fielded / (model.n_fielded + self.tuning.field_k)
         return np.argmax((1 - w) * prior + w * learned, axis=1)
+
+
+@dataclass(frozen=True)
+class _Exemplars:
+    """Papers the reader named, and how near another paper must come to each, in meaning (the sentence vector) and
+    in words (TF-IDF over the background's vocabulary), to be called like it: nearer than `percentile` of ordinary
+    papers in both. Either alone was looser: near a random shown paper that the seed days' LLM did not pick, 0.49
+    (vector) and 0.47 (words) of the next day's shown papers were picks, 0.44 near in both, against 0.54 overall."""
+
+    ids: tuple[str, ...]
+    vectors: np.ndarray  # (K, D)
+    words: sparse.csr_matrix  # (K, V)
+    vector_bar: np.ndarray  # (K,)
+    word_bar: np.ndarray  # (K,)
+
+    @classmethod
+    def of(cls, papers: Sequence[Paper], embedded: EmbeddedScorer, percentile: float) -> _Exemplars:
+        if not papers:
+            return cls((), np.zeros((0, 0)), sparse.csr_matrix((0, 0)), np.zeros(0), np.zeros(0))
+        vectorizer, bg_words = _background_words(embedded.bg.texts)
+        vectors = embedded.encoder.encode([p.text for p in papers])
+        words = vectorizer.transform([p.text for p in papers])
+        return cls(tuple(p.id for p in papers), vectors, words,
+                   np.percentile(embedded.bg.vectors @ vectors.T, percentile, axis=0),
+                   np.percentile((bg_words @ words.T).toarray(), percentile, axis=0))
+
+    def near(self, vectors: np.ndarray, words: sparse.csr_matrix) -> np.ndarray:
+        """(N, K): whether each paper is like each exemplar."""
+        return (vectors @ self.vectors.T >= self.vector_bar) & ((words @ self.words.T).toarray() >= self.word_bar)
+
+
+@cache
+def _background_words(texts: tuple[str, ...]) -> tuple[TfidfVectorizer, sparse.csr_matrix]:
+    """A TF-IDF of the ordinary papers, and their rows: the same yardstick whatever the evidence."""
+    vectorizer = TfidfVectorizer(sublinear_tf=True, ngram_range=(1, 2), min_df=2, max_df=0.5, stop_words="english",
+                                 dtype=np.float32)
+    return vectorizer, vectorizer.fit_transform(texts)
 
 
 def _profile_block(base: Analysis) -> np.ndarray:

@@ -76,22 +76,39 @@ def term_pattern(term: str) -> str:
 
 
 def write_reason(paper: Paper, field: Field, matched: list[str], language: Language,
-                 avoided: str | None = None, closest: bool = True, resembles: str | None = None) -> str:
+                 avoided: str | None = None, closest: bool = True, resembles: str | None = None,
+                 disliked: str | None = None) -> str:
     """E.g. 与「高效大模型训练与推理」相关（匹配：KV cache、quantization）。论文要点：We propose ...
 
     `closest`: the field is the one the profile finds closest; where evidence filed the paper elsewhere, the reason
     says only that it was filed there. `resembles`: the id of a liked paper this one is like, e.g.
-    与「大模型新技术」语义最接近；与你喜欢的 2602.01234 相近。论文要点：..."""
+    与「大模型新技术」语义最接近；与你喜欢的 2602.01234 相近。论文要点：... `disliked`: the id of a disliked paper
+    this one is like, which lowered its score (the paper's own id where the reader disliked this very paper)."""
     claim = key_claim(detex(paper.abstract))  # shown as the title is: Padé, not Pad\'e
     head = _head(field, found_terms(paper, matched)[:MAX_TERMS] if closest else None, language)
+    note = _liked_note(resembles, language) + _disliked_note(paper, disliked, language)
     if language == "zh":
-        note = (f"；与你喜欢的 {resembles} 相近" if resembles else "") + (f"；偏向「{avoided}」，已降分" if avoided else "")
+        note += f"；偏向「{avoided}」，已降分" if avoided else ""
         line = f"{head}{note}。论文要点：{claim}" if claim else f"{head}{note}。"
     else:
-        note = (f"; like {resembles}, which you liked" if resembles else "") + \
-            (f"; leans to “{avoided}”, scored down" if avoided else "")
+        note += f"; leans to “{avoided}”, scored down" if avoided else ""
         line = f"{head}{note}. Key claim: {claim}" if claim else f"{head}{note}."
     return " ".join(line.split())
+
+
+def _liked_note(resembles: str | None, language: Language) -> str:
+    if not resembles:
+        return ""
+    return f"；与你喜欢的 {resembles} 相近" if language == "zh" else f"; like {resembles}, which you liked"
+
+
+def _disliked_note(paper: Paper, disliked: str | None, language: Language) -> str:
+    if not disliked:
+        return ""
+    if disliked == paper.id:
+        return "；你不喜欢这篇，已降分" if language == "zh" else "; you disliked it, scored down"
+    return f"；与你不喜欢的 {disliked} 相近，已降分" if language == "zh" \
+        else f"; like {disliked}, which you disliked, scored down"
 
 
 def _head(field: Field, terms: list[str] | None, language: Language) -> str:

@@ -102,7 +102,7 @@ def build_parser() -> argparse.ArgumentParser:
                        "evidence of papers you want and papers you don't (your likes and dislikes, an LLM's verdicts, "
                        "the papers your runs showed and read), then with the learned ranker trained on it, as "
                        "`paperradar run` does; papers like one you disliked score lower from your first dislike on. "
-                       "The day stays in the demo's own store, never in your history.")
+                       "The day stays in the demo's own store, never in your history.", epilog=DATA_DIR_IS)
     c.add_argument("--profile", type=Path, help="profile TOML (default: DATA_DIR/profile.toml if you wrote one, "
                    "else the bundled example profile)")
     _out_arg(c, default=Path("paperradar-demo"))

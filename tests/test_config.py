@@ -232,29 +232,38 @@ def test_a_base_url_carrying_a_secret_is_refused_without_repeating_it(tmp_path: 
                                                                       capsys: pytest.CaptureFixture[str]) -> None:
     # the client sent user:password@ as Basic auth in place of the key, and asked .../v1/?token=...chat/completions;
     # every failure line, the store and the digest repeated the URL with its secret
+    path = _with_llm(tmp_path, f"base_url = '{url}'\nmodel = 'm'\napi_key_env = 'ARK_API_KEY'\n")
+    err = _refusal(path, capsys)
+    assert err.startswith(f"paperradar: error: {path}: llm.base_url: {said}")
+    assert "hunter2secret" not in err and "llm.api_key_env" in err
+
+
+def _with_llm(tmp_path: Path, llm_table: str) -> Path:
+    """A profile file: the good fields and this [llm] table."""
     path = tmp_path / "profile.toml"
-    path.write_text(GOOD + f"[llm]\nbase_url = '{url}'\nmodel = 'm'\napi_key_env = 'ARK_API_KEY'\n", encoding="utf-8")
+    path.write_text(GOOD + "[llm]\n" + llm_table, encoding="utf-8")
+    return path
+
+
+def _refusal(path: Path, capsys: pytest.CaptureFixture[str]) -> str:
+    """What `paperradar run` says of a profile it refuses: one line."""
     assert main(["run", "--profile", str(path), "--from-jsonl", str(path)]) == 1
     err = capsys.readouterr().err
-    assert err.startswith(f"paperradar: error: {path}: llm.base_url: {said}") and len(err.splitlines()) == 1
-    assert "hunter2secret" not in err and "llm.api_key_env" in err
+    assert len(err.splitlines()) == 1
+    return err
 
 
 def test_the_name_of_the_keys_variable_is_read_without_the_spaces_around_it(tmp_path: Path) -> None:
     # api_key_env = " ARK_API_KEY" passed the profile's checks, then the run said ' ARK_API_KEY' was not set
-    path = tmp_path / "profile.toml"
-    path.write_text(GOOD + "[llm]\nbase_url = 'https://ark.cn-beijing.volces.com/api/v3'\nmodel = 'm'\n"
-                    "api_key_env = ' ARK_API_KEY '\n", encoding="utf-8")
-    llm = load_profile(path).llm
+    llm = load_profile(_with_llm(tmp_path, "base_url = 'https://ark.cn-beijing.volces.com/api/v3'\nmodel = 'm'\n"
+                                           "api_key_env = ' ARK_API_KEY '\n")).llm
     assert llm is not None and llm.api_key_env == "ARK_API_KEY"
 
 
 def test_a_base_url_whose_query_holds_no_secret_is_kept(tmp_path: Path) -> None:
     # Azure's and some gateways' '.../v1?api-version=...': sent with every request (tests/llm: test_llm_scorer)
-    path = tmp_path / "profile.toml"
     url = "https://example.openai.azure.com/openai/v1?api-version=2024-10-21"
-    path.write_text(GOOD + f"[llm]\nbase_url = '{url}'\nmodel = 'm'\napi_key_env = 'AZURE_KEY'\n", encoding="utf-8")
-    llm = load_profile(path).llm
+    llm = load_profile(_with_llm(tmp_path, f"base_url = '{url}'\nmodel = 'm'\napi_key_env = 'AZURE_KEY'\n")).llm
     assert llm is not None and llm.base_url == url
 
 
@@ -270,26 +279,21 @@ def test_a_key_written_into_the_profile_is_refused_without_repeating_it(tmp_path
                                                                          capsys: pytest.CaptureFixture[str]) -> None:
     # a key that does not start with sk- went through as the name of a variable, and the run then said "set the
     # environment variable 3f2a9c1e-...": the key itself, in the cron log
-    path = tmp_path / "profile.toml"
-    path.write_text(GOOD + f"[llm]\nbase_url = 'http://127.0.0.1:9/v1'\nmodel = 'm'\n{line}\n", encoding="utf-8")
-    assert main(["run", "--profile", str(path), "--from-jsonl", str(path)]) == 1
-    err = capsys.readouterr().err
-    assert err.startswith(f"paperradar: error: {path}: {said}") and len(err.splitlines()) == 1
+    path = _with_llm(tmp_path, f"base_url = 'http://127.0.0.1:9/v1'\nmodel = 'm'\n{line}\n")
+    err = _refusal(path, capsys)
+    assert err.startswith(f"paperradar: error: {path}: {said}")
     assert "9c0d" not in err and "0J" not in err
 
 
 @pytest.mark.parametrize("name", ["ARK_API_KEY", "deepseek_key", "OPENAI_API_KEY_2", "MyKey"])
 def test_names_of_variables_are_not_taken_for_keys(tmp_path: Path, name: str) -> None:
-    path = tmp_path / "profile.toml"
-    path.write_text(GOOD + f"[llm]\nbase_url = 'http://x/v1'\nmodel = 'm'\napi_key_env = '{name}'\n", encoding="utf-8")
-    assert load_profile(path).llm.api_key_env == name
+    llm = load_profile(_with_llm(tmp_path, f"base_url = 'http://x/v1'\nmodel = 'm'\napi_key_env = '{name}'\n")).llm
+    assert llm is not None and llm.api_key_env == name
 
 
 def test_an_unknown_key_that_holds_no_secret_is_only_unknown(tmp_path: Path) -> None:
-    path = tmp_path / "profile.toml"
-    path.write_text(GOOD + "[llm]\nbase_url = 'http://x/v1'\nmodel = 'm'\nmax_tokens = 2048\n", encoding="utf-8")
     with pytest.raises(ProfileError) as err:
-        load_profile(path)
+        load_profile(_with_llm(tmp_path, "base_url = 'http://x/v1'\nmodel = 'm'\nmax_tokens = 2048\n"))
     assert err.value.problems == ["llm.max_tokens: unknown key"]
 
 

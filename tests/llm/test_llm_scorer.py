@@ -342,25 +342,19 @@ def test_an_answer_of_reasoning_alone_says_the_model_thought_to_its_limit_and_wh
     assert "no JSON" not in results[-1].failure
 
 
-def test_reasoning_in_ollamas_reasoning_field_that_eats_the_answer_says_so_and_stops_the_run(day, profile, server):
+@pytest.mark.parametrize("fault", ["reasoning_only", "reasoning_field_only"])
+def test_a_model_that_thinks_to_its_limit_again_in_smaller_batches_stops_the_run(day, profile, server, fault):
+    # every batch asked 3 times in ever smaller batches: a seed day cost 56 requests and 211,705 tokens for nothing.
     # Ollama's /v1 sends the thinking as "reasoning", with no count of reasoning tokens: the line said "the answer was
-    # empty (finish_reason=length)" and each batch was asked 3 times (a seed day: 56 requests)
-    server.faults = every("reasoning_field_only")
+    # empty (finish_reason=length)", and the run went on asking
+    server.faults = every(fault)
     results = run(make_scorer(server.v1_url, concurrency=1, batch_size=10), day[:40], profile)
     assert [len(s.papers) for s in server.received] == [10, 5, 5]
     assert len(failed(results)) == 40 and len(set(failed(results).values())) == 1
     assert results[-1].failure.startswith("the model spent its whole output limit reasoning and wrote no answer "
-                                          "(finish_reason=length): set llm.model to a model without thinking")
-
-
-def test_a_model_that_thinks_to_its_limit_again_in_smaller_batches_stops_the_run(day, profile, server):
-    # every batch asked 3 times in ever smaller batches: a seed day cost 56 requests and 211,705 tokens for nothing
-    server.faults = every("reasoning_only")
-    results = run(make_scorer(server.v1_url, concurrency=1, batch_size=10), day[:40], profile)
-    assert [len(s.papers) for s in server.received] == [10, 5, 5]
-    assert len(failed(results)) == 40 and len(set(failed(results).values())) == 1
-    assert results[-1].failure.endswith("lower llm.batch_size (again in smaller batches, so this run sent no more "
-                                        "requests)")
+                                          "(finish_reason=length")
+    assert results[-1].failure.endswith("set llm.model to a model without thinking, or lower llm.batch_size (again "
+                                        "in smaller batches, so this run sent no more requests)")
 
 
 @pytest.mark.parametrize("fault", ["too_long", "too_long_vllm", "too_long_deepseek"])

@@ -13,6 +13,7 @@ from datetime import date, datetime, timezone
 from pathlib import Path
 
 import pytest
+from _paths import SAMPLE_DAY, SHARED
 from conftest import make_scorer
 from openai_server import FakeOpenAI, by_title, every
 
@@ -218,7 +219,6 @@ def test_a_key_the_endpoint_repeats_in_its_error_reaches_no_line_store_or_digest
 
 def llm_profile(tmp_path: Path, base_url: str, batch_size: int) -> Path:
     """The reader's profile with an [llm] table naming a local endpoint that asks for no key."""
-    from conftest import SHARED
     text = (SHARED / "profiles" / "seed-interests.toml").read_text(encoding="utf-8")
     path = tmp_path / "profile.toml"
     path.write_text(text + f'\n[llm]\nbase_url = "{base_url}"\nmodel = "fake-model"\nbatch_size = {batch_size}\n'
@@ -229,7 +229,6 @@ def llm_profile(tmp_path: Path, base_url: str, batch_size: int) -> Path:
 def test_a_run_whose_batches_outgrow_the_models_context_says_once_what_batch_size_fits(
         tmp_path: Path, capsys: pytest.CaptureFixture[str]):
     # a 400 "maximum context length is 4096 tokens" failed every batch of the day, in one line each
-    from conftest import SAMPLE_DAY
     from paperradar.cli import main
     jsonl = tmp_path / "day.jsonl"
     jsonl.write_text("".join(SAMPLE_DAY.read_text(encoding="utf-8").splitlines(keepends=True)[:40]), encoding="utf-8")

@@ -11,7 +11,7 @@ from paperradar.config import load_profile
 from paperradar.embedding import Encoder, MemoryVectorCache
 from paperradar.models import Evidence, Field, Paper, Profile
 from paperradar.scorers.embedded import EmbeddedScorer
-from paperradar.scorers.learned import LearnedScorer, Tuning, resolve
+from paperradar.scorers.learned import LearnedScorer, Tuning, _background_words, resolve
 from paperradar.seeddays import SeedDay, load_day
 from tests._paths import REPO, SEED_DAYS
 
@@ -257,7 +257,9 @@ def test_a_field_the_learned_model_chose_is_not_called_the_closest_in_meaning(em
 def test_a_paper_the_learning_lifted_names_the_liked_paper_it_resembles(embedded: EmbeddedScorer, profile: Profile,
                                                                        day: SeedDay) -> None:
     """A paper recommended because it resembles what the reader liked says so, naming the paper: only where what the
-    ranker learned raised its score, and only a liked paper it is nearer to than 99% of ordinary papers are."""
+    ranker learned raised its score, and only a liked paper it is nearer to than 99% of ordinary papers are, in
+    meaning and in words (by meaning alone, 0.58 of the papers near a pick were picks on the seed days; in both,
+    0.65)."""
     robots = [p for p in day.papers if "cs.RO" in p.categories]
     liked, later = robots[:10], robots[10:]
     ev = [Evidence(p, 1, 1.0, "like") for p in liked] + \
@@ -267,6 +269,7 @@ def test_a_paper_the_learning_lifted_names_the_liked_paper_it_resembles(embedded
     a = scorer.analyse(papers, profile)
     reasons = [j.reason for j in next(scorer.judge(papers, profile)).judgements]
     bg = embedded.bg.vectors
+    vectorizer, bg_words = _background_words(embedded.bg.texts)
     named = 0
     for i, (p, reason) in enumerate(zip(papers, reasons)):
         said = [q for q in liked if f"与你喜欢的 {q.id} 相近" in reason]
@@ -276,6 +279,8 @@ def test_a_paper_the_learning_lifted_names_the_liked_paper_it_resembles(embedded
             near = embedded.encoder.encode([said[0].text])[0]
             assert a.score[i] > a.base.score[i] and said[0].id != p.id
             assert a.base.vectors[i] @ near >= np.percentile(bg @ near, 99)
+            words = vectorizer.transform([said[0].text, p.text])
+            assert (words[1] @ words[0].T).toarray()[0, 0] >= np.percentile((bg_words @ words[0].T).toarray(), 99)
     assert named >= 3, reasons
     # the reason of a paper nobody liked anything like stays what it was
     alone = {j.paper_id: j.reason for j in next(embedded.judge(papers, profile)).judgements}

@@ -43,8 +43,9 @@ VERSION = "v6"  # v2: topics and the profile block; v3: fields from words too; v
 #                v5: at the profile's own share of 7s
 #                v6: papers like a disliked one score lower
 _NO_INDEX = np.zeros(0, dtype=int)  # no fields, no columns: read, never written
-LIKE_CLOSENESS = 99.0  # a liked paper is named only for papers nearer to it than this percentile of ordinary papers
-DISLIKE_CLOSENESS = 99.0  # a paper is like a disliked one past this percentile of ordinary papers, in both measures
+# a paper is like a liked or disliked one past this percentile of ordinary papers, in meaning and in words
+LIKE_CLOSENESS = 99.0
+DISLIKE_CLOSENESS = 99.0
 _PRIORITY = {"like": 3, "dislike": 3, "llm": 2, "shown": 1, "read": 0}  # the reader's own word beats an LLM verdict
 
 
@@ -175,41 +176,44 @@ class LearnedScorer:
         disliked = self._disliked
         if not disliked.ids or not self.tuning.dislike_drop:
             return a
-        vectorizer, _ = _background_words(self.embedded.bg.texts)
-        near = disliked.near(a.base.vectors, vectorizer.transform([p.text for p in papers]))
+        closeness = self._closeness(disliked, papers, a)
+        near = np.isfinite(closeness)
         itself = np.array([p.id in disliked.ids for p in papers], dtype=bool)
         drop = np.where(itself, 10.0 + np.ptp(a.rank_value), self.tuning.dislike_drop * near.sum(axis=1))
-        closeness = np.where(near, a.base.vectors @ disliked.vectors.T, -np.inf)
         named = [p.id if own else disliked.ids[j] if hit.any() else None
                  for p, own, j, hit in zip(papers, itself, closeness.argmax(axis=1), near)]
         return replace(a, score=np.clip(a.score - drop, 0.0, 10.0), rank_value=a.rank_value - drop,
                        disliked=tuple(named))
 
+    def _closeness(self, exemplars: _Exemplars, papers: Sequence[Paper], a: LearnedAnalysis) -> np.ndarray:
+        """(N, K): each paper's closeness in meaning to each exemplar it is like (`_Exemplars.near`), else -inf."""
+        vectorizer, _ = _background_words(self.embedded.bg.texts)
+        near = exemplars.near(a.base.vectors, vectorizer.transform([p.text for p in papers]))
+        return np.where(near, a.base.vectors @ exemplars.vectors.T, -np.inf)
+
     def _resembled(self, papers: Sequence[Paper], a: LearnedAnalysis) -> list[str | None]:
         """Per paper, the liked paper it is most like, where what the ranker learned raised its score and the paper
-        is nearer to that liked paper than 99% of ordinary papers are; else None."""
-        ids, bar, vectors = self._liked
-        if not ids:
+        is like that liked paper, by the rule a dislike uses (`_Exemplars`); else None."""
+        liked = self._liked
+        if not liked.ids:
             return [None] * len(papers)
-        sims = a.base.vectors @ vectors.T
-        sims[(sims < bar) | (np.array([p.id for p in papers])[:, None] == np.array(ids)[None, :])] = -np.inf
-        best = sims.argmax(axis=1)
+        closeness = self._closeness(liked, papers, a)
+        closeness[np.array([p.id for p in papers])[:, None] == np.array(liked.ids)[None, :]] = -np.inf
+        best = closeness.argmax(axis=1)
         lifted = a.score > a.base.score
-        return [ids[j] if up and np.isfinite(sims[i, j]) else None for i, (j, up) in enumerate(zip(best, lifted))]
+        return [liked.ids[j] if up and np.isfinite(closeness[i, j]) else None
+                for i, (j, up) in enumerate(zip(best, lifted))]
 
     @cached_property
     def _disliked(self) -> _Exemplars:
         return _Exemplars.of([e.paper for e in self.evidence if e.kind == "dislike"], self.embedded, DISLIKE_CLOSENESS)
 
     @cached_property
-    def _liked(self) -> tuple[list[str], np.ndarray, np.ndarray]:
-        """The liked papers' ids, how close a paper must be to each to be called like it, and their vectors."""
-        liked = [e.paper for e in self.evidence if e.kind == "like"]
-        if not liked or not learnable(self.evidence):
-            return [], np.zeros(0), np.zeros((0, 0))
-        vectors = self.embedded.encoder.encode([p.text for p in liked])
-        bar = np.percentile(self.embedded.bg.vectors @ vectors.T, LIKE_CLOSENESS, axis=0)
-        return [p.id for p in liked], bar, vectors
+    def _liked(self) -> _Exemplars:
+        """The liked papers, once the evidence can teach a model (a liked paper is named only where learning lifted
+        a paper's score)."""
+        liked = [e.paper for e in self.evidence if e.kind == "like"] if learnable(self.evidence) else []
+        return _Exemplars.of(liked, self.embedded, LIKE_CLOSENESS)
 
     # ---- training -------------------------------------------------------------------------------
 

@@ -375,7 +375,8 @@ class _Endpoint:
         return _detail(e, self._secret)
 
     def _not_served(self, e: openai.APIStatusError, attempt: int, what_to_set: str) -> NotServed:
-        return NotServed(self.settings.base_url, f"{self._said(e).rstrip('.')}: {what_to_set}", e.status_code, attempt + 1)
+        return NotServed(self.settings.base_url, f"{self._said(e).rstrip('.')}: {what_to_set}", e.status_code,
+                         attempt + 1)
 
     def _other_model(self, e: openai.APIStatusError) -> str:
         """What to set llm.model to: the provider's way to get the model, and the models the endpoint lists."""
@@ -468,20 +469,17 @@ def _detail(e: BaseException, secret: str = "") -> str:
 def _other_base_url(base_url: str) -> str:
     """What to set llm.base_url to, when nothing answers chat completions under it."""
     url = urlsplit(base_url.rstrip("/"))
-    def to(path: str) -> str:
-        return url._replace(path=path).geturl()
     if url.path.endswith("/chat/completions"):
-        return (f"nothing serves chat completions there: set llm.base_url to "
-                f"{to(url.path.removesuffix('/chat/completions'))} (the client adds /chat/completions itself)")
-    if _host(base_url).endswith("volces.com") and not url.path.startswith("/api/"):
-        return f"nothing serves chat completions there: set llm.base_url to {to('/api/v3')} (Volcengine Ark's API)"
-    if url.path == "/api" or url.path.startswith("/api/"):  # Ollama's own API, not its OpenAI-compatible one
-        return (f"nothing serves chat completions there: set llm.base_url to {to('/v1')} (Ollama's OpenAI-compatible "
-                "API is under /v1, not /api)")
-    if not re.search(r"/v\d+$", url.path):
-        return (f"nothing serves chat completions there: set llm.base_url to {to(url.path + '/v1')} (Ollama, vLLM "
-                "and most servers answer under /v1, Volcengine Ark under /api/v3)")
-    return "nothing serves chat completions there: set llm.base_url to the OpenAI-compatible URL the provider documents"
+        path, why = url.path.removesuffix("/chat/completions"), "the client adds /chat/completions itself"
+    elif _host(base_url).endswith("volces.com") and not url.path.startswith("/api/"):
+        path, why = "/api/v3", "Volcengine Ark's API"
+    elif url.path == "/api" or url.path.startswith("/api/"):  # Ollama's own API, not its OpenAI-compatible one
+        path, why = "/v1", "Ollama's OpenAI-compatible API is under /v1, not /api"
+    elif not re.search(r"/v\d+$", url.path):
+        path, why = url.path + "/v1", "Ollama, vLLM and most servers answer under /v1, Volcengine Ark under /api/v3"
+    else:
+        return "nothing serves chat completions there: set llm.base_url to the OpenAI-compatible URL the provider documents"
+    return f"nothing serves chat completions there: set llm.base_url to {url._replace(path=path).geturl()} ({why})"
 
 
 def _host(url: str) -> str:

@@ -225,6 +225,7 @@ def test_the_example_llm_table_is_valid_once_uncommented() -> None:
 @pytest.mark.parametrize("url, said", [
     ("https://reader:hunter2secret@gateway.example/v1", "has a user name or password in it"),
     ("reader:hunter2secret@gateway.example/v1", "has a user name or password in it"),
+    ("https://reader:hunter2secret@gateway.example/v1/chat/completions", "has a user name or password in it"),
     ("https://gateway.example/v1?token=hunter2secret", "has a key or token in its query string"),
     ("https://gateway.example/v1?api-version=2024-10-21&api_key=hunter2secret", "has a key or token in its query"),
 ])

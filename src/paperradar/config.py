@@ -196,9 +196,12 @@ def _base_url_problems(url: str) -> list[str]:
         # Azure's ?api-version= is sent with every request; a token there would be repeated in every failure line
         return ["llm.base_url: has a key or token in its query string (?...): remove it; a key goes in an "
                 "environment variable, named in llm.api_key_env"]
-    if not url.startswith(("http://", "https://")):
-        return [f"llm.base_url: must start with http:// or https://, not {url!r}"]
-    return []
+    found = [] if url.startswith(("http://", "https://")) else [
+        f"llm.base_url: must start with http:// or https://, not {url!r}"]
+    if (path := url.split("?")[0].rstrip("/")).endswith("/chat/completions"):
+        found.append(f"llm.base_url: leave out /chat/completions, which the client adds itself: "
+                     f"{path.removesuffix('/chat/completions')!r}")
+    return found
 
 
 def _looks_like_a_key(name: str) -> bool:
@@ -231,10 +234,6 @@ def _parse_llm(value: Any, problems: list[str]) -> LLMSettings | None:
     if isinstance(key_env, str) and key_env.strip() and _looks_like_a_key(key_env.strip()):
         problems.append("llm.api_key_env: name the environment variable that holds the key (letters, digits and _, "
                         "such as ARK_API_KEY), not the key itself")
-    path = value["base_url"].split("?")[0].rstrip("/") if isinstance(value.get("base_url"), str) else ""
-    if path.endswith("/chat/completions"):
-        problems.append("llm.base_url: leave out /chat/completions, which the client adds itself: "
-                        f"{path.removesuffix('/chat/completions')!r}")
     ints = {"concurrency": (1, 64), "batch_size": (1, 200), "max_retries": (0, 10),
             "daily_token_budget": (1, 10**10)}
     for k, (lo, hi) in ints.items():

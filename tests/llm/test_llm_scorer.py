@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import socket
 import time
 
 import pytest
@@ -586,6 +587,27 @@ def test_a_model_stuck_repeating_brackets_to_its_limit_costs_no_minutes_to_read(
     assert time.monotonic() - started < 10
     assert len(server.received) == 3 and set(failed(results)) == {p.id for p in day[:8]}
     assert next(iter(failed(results).values())).startswith("""no JSON in the answer: '["["[""")
+
+
+def _closed_port() -> int:
+    with socket.socket() as s:  # bound and closed: nothing listens there
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.mark.parametrize("base_url, said", [
+    (None, "connection refused: nothing listens at 127.0.0.1:{port} (start the server, or set llm.base_url to "
+           "where it listens)"),
+    ("http://ark.cn-beijing.volces.invalid/api/v3", "the host ark.cn-beijing.volces.invalid could not be found ("),
+])
+def test_an_endpoint_that_cannot_be_reached_says_why_and_what_to_set(base_url, said, day, profile):
+    # a server not started (Ollama, vLLM) or a mistyped host: every batch failed with 'APIConnectionError:
+    # Connection error.', which says neither
+    port = _closed_port()
+    results = run(make_scorer(base_url or f"http://127.0.0.1:{port}/v1", max_retries=0), day[:3], profile)
+    why = set(failed(results).values())
+    assert len(why) == 1 and len(failed(results)) == 3
+    assert said.format(port=port) in why.pop()
 
 
 @pytest.mark.parametrize("key, said", [("sk-4f9e2b7c\u2019", "U+2019 at character 12"),

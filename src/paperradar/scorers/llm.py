@@ -20,6 +20,7 @@ import math
 import os
 import random
 import re
+import socket
 import threading
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -463,7 +464,27 @@ def _detail(e: BaseException, secret: str = "") -> str:
     if isinstance(e, openai.APIStatusError):
         message = _message(e)
         return f"HTTP {e.status_code}" + (f": {said(message)[:200]}" if message else "")
+    if isinstance(e, openai.APIConnectionError):
+        return said(_unreached(e))
     return said(f"{type(e).__name__}: {e}")
+
+
+def _unreached(e: openai.APIConnectionError) -> str:
+    """Why no endpoint answered, from the errors the client wraps in its 'Connection error.', and what to set."""
+    url = urlsplit(str(e.request.url))
+    where = f"{url.hostname}:{url.port}" if url.port else str(url.hostname)
+    causes, cause = [], e.__cause__ or e.__context__
+    while cause is not None and len(causes) < 10:
+        causes.append(cause)
+        cause = cause.__cause__ or cause.__context__
+    for c in causes:
+        if isinstance(c, ConnectionRefusedError):
+            return (f"connection refused: nothing listens at {where} (start the server, or set llm.base_url to where "
+                    "it listens)")
+        if isinstance(c, socket.gaierror):
+            return (f"the host {url.hostname} could not be found ({c.strerror}): check llm.base_url, or whether this "
+                    "machine is offline")
+    return f"could not connect to {where}: " + " ".join(str(causes[-1] if causes else e).split())
 
 
 def _other_base_url(base_url: str) -> str:

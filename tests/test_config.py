@@ -182,6 +182,35 @@ def test_a_profile_not_in_utf8_is_one_line_saying_so(tmp_path: Path, capsys: pyt
                                        "save it as UTF-8\n")
 
 
+_ENGLISH_MODE = ", with the input method in English mode"
+
+
+@pytest.mark.parametrize("line, problem", [
+    ('language = “zh”', 'Invalid value (at line 2, column 12): “ is not TOML punctuation: type " instead'
+                        + _ENGLISH_MODE),
+    ("language = ‘zh’", "Invalid value (at line 2, column 12): ‘ is not TOML punctuation: type ' instead"
+                        + _ENGLISH_MODE),
+    ('categories = ["cs.CV"，"cs.RO"]',
+     "Unclosed array (at line 2, column 22): ， is not TOML punctuation: type , instead" + _ENGLISH_MODE),
+    ("min_score ＝ 7", "Expected '=' after a key in a key/value pair (at line 2, column 11): ＝ is not TOML punctuation: "
+                      "type = instead" + _ENGLISH_MODE),
+    ("min_score：7", "Expected '=' after a key in a key/value pair (at line 2, column 10): ： is not TOML punctuation: "
+                    "type = instead" + _ENGLISH_MODE),
+    ("min_score = 7。", "Expected newline or end of document after a statement (at line 2, column 14): 。 is not TOML "
+                       "punctuation: delete it, or put it inside quotes"),
+    ("name = café", "Invalid value (at line 2, column 8)"),  # not punctuation: as tomllib says it
+])
+def test_full_width_punctuation_outside_quotes_is_named_with_what_to_type(tmp_path: Path, line: str,
+                                                                          problem: str) -> None:
+    # typed with a Chinese input method in Chinese mode, a profile got 'not valid TOML: Invalid value (at line 2,
+    # column 12)' or 'Unclosed array', and its reader looked for the mistake in a line that looked right
+    path = tmp_path / "profile.toml"
+    path.write_text("# 我的研究方向，“具身智能”\r\n" + line + "\r\n" + GOOD, encoding="utf-8")
+    with pytest.raises(ProfileError) as e:
+        load_profile(path)
+    assert e.value.problems == [f"not valid TOML: {problem}"]
+
+
 def test_llm_settings_parse() -> None:
     raw = tomllib.loads(GOOD + "[llm]\nbase_url = 'https://ark.cn-beijing.volces.com/api/v3'\n"
                         "model = 'doubao-seed-1-6-thinking-250715'\napi_key_env = 'ARK_API_KEY'\n"

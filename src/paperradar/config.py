@@ -5,6 +5,7 @@ from __future__ import annotations
 import difflib
 import re
 import tomllib
+import unicodedata
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -34,19 +35,40 @@ def load_profile(path: str | Path) -> Profile:
     """Read a profile file; every problem is reported at once as `key: what is wrong`."""
     path = Path(path)
     try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8-sig"))  # Windows editors may start it with a BOM
+        text = path.read_text(encoding="utf-8-sig")  # Windows editors may start it with a BOM
+        raw = tomllib.loads(text)
     except FileNotFoundError:
         raise ProfileError(str(path), ["file not found: create one with `paperradar init`"]) from None
     except IsADirectoryError:
         raise ProfileError(str(path), [f"a folder: give a profile TOML file, e.g. {path / 'profile.toml'}"]) from None
     except tomllib.TOMLDecodeError as e:
-        raise ProfileError(str(path), [f"not valid TOML: {e}"]) from None
+        raise ProfileError(str(path), [f"not valid TOML: {e}{_full_width(str(e), text)}"]) from None
     except RecursionError:  # tomllib reads nested arrays and tables by recursion
         raise ProfileError(str(path), ["not valid TOML for a profile: arrays or tables nested thousands deep"]) from None
     except UnicodeDecodeError as e:  # a Chinese Windows editor's "ANSI" is GBK
         problem = f"not UTF-8 text (byte {e.object[e.start]:#x} at position {e.start}): save it as UTF-8"
         raise ProfileError(str(path), [problem]) from None
     return parse_profile(raw, str(path))
+
+
+# what a Chinese input method types in place of TOML's punctuation; outside quotes TOML reads none of them
+_ASCII_FOR = {"“": '"', "”": '"', "‘": "'", "’": "'", "，": ",", "＝": "=", "：": "=", "［": "[", "］": "]",
+              "｛": "{", "｝": "}"}
+
+
+def _full_width(error: str, text: str) -> str:
+    """What to type instead, where the character tomllib stopped at is a full-width one (else nothing)."""
+    at = re.search(r"at line (\d+), column (\d+)", error)
+    lines = text.split("\n")
+    if not at or int(at[1]) > len(lines):
+        return ""
+    char = lines[int(at[1]) - 1][int(at[2]) - 1:int(at[2])]
+    if char in _ASCII_FOR:
+        ascii_char = _ASCII_FOR[char]
+        return f": {char} is not TOML punctuation: type {ascii_char} instead, with the input method in English mode"
+    if char and unicodedata.east_asian_width(char) in "FW" and not char.isalnum():
+        return f": {char} is not TOML punctuation: delete it, or put it inside quotes"
+    return ""
 
 
 # arXiv's archives: a feed of its own each, and the categories without a dot (quant-ph, hep-th, gr-qc, ...)

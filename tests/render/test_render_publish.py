@@ -166,7 +166,26 @@ def test_days_not_published_here_are_listed_without_invented_numbers(tmp_path: P
     archive = (tmp_path / "site/archive.html").read_text()
     assert "<li>2026-02-06</li>" in archive and "<li>2026-02-05</li>" in archive  # no page, no json: bare dates
     assert '<li><a href="2026-02-07.html">2026-02-07</a> (0)</li>' in archive
-    assert 'rel="prev" href="2026-02-06.html"' in (tmp_path / "site/2026-02-07.html").read_text()
+    assert 'rel="prev"' not in (tmp_path / "site/2026-02-07.html").read_text()  # no page to go back to
+
+
+def test_a_new_output_folder_gets_no_link_to_a_page_it_does_not_have(tmp_path: Path) -> None:
+    # `paperradar run` published the first two days in DATA_DIR/digest, then `run --out ~/digest-repo` the third:
+    # the repository's page of the second day (written for its link to the third) linked back to a first day's page
+    # that only the other folder had
+    _publish_daily(tmp_path / "digest")
+    days = [llm_zh_digest(), local_en_digest(), empty_digest()]
+    repo = tmp_path / "digest-repo"
+    publish(days[2], repo, dates=[FEB5, FEB6], neighbours=days[1:2], now=_when(days[2]))
+    site = repo / "site"
+    assert sorted(p.name for p in site.iterdir()) == ["2026-02-06.html", "2026-02-07.html", "archive.html",
+                                                      "index.html"]
+    for page in site.iterdir():
+        for href in re.findall(r'href="(?!https?:)([^"#]+)', page.read_text()):
+            assert (site / href).exists(), f"{page.name} links to {href}, which the folder does not have"
+    feb6 = (site / "2026-02-06.html").read_text()
+    assert 'rel="next" href="2026-02-07.html"' in feb6 and 'rel="prev"' not in feb6
+    assert 'rel="prev" href="2026-02-06.html"' in (site / "2026-02-07.html").read_text()
 
 
 def test_a_damaged_json_of_another_day_stops_the_publish_with_its_name(tmp_path: Path) -> None:

@@ -14,7 +14,9 @@
                     the digests given or from the head of json/DATE.json (no such file: no number, never a guess;
                     no site/DATE.html: no link);
                     README.md and site/index.html when the digest is the front day (index.html also when the
-                    front day is a neighbour given, so that it stays a copy of that day's page)
+                    front day is a neighbour given, so that it stays a copy of that day's page);
+                    a page links to the previous and next published days only where the folder has their pages
+                    or gets them now (a new --out folder holds none of the days published elsewhere)
         front       the day the front page shows (README.md, site/index.html): front_date() names it; by default
                     the newest date
 
@@ -99,11 +101,11 @@ def _checked_neighbours(digest: Digest, dates: list[date], neighbours: Sequence[
     return others
 
 
-def _archive(out_dir: Path, dates: list[date], known: dict[date, int], written: set[str], language: Language) -> str:
-    """The archive page; counts of days not in `known` are read from the heads of their published JSON files."""
+def _archive(out_dir: Path, dates: list[date], known: dict[date, int], pages: set[str], language: Language) -> str:
+    """The archive page, linking to the `pages` of the site; counts of days not in `known` are read from the heads
+    of their published JSON files."""
     json_dir = os.path.join(out_dir, "json")
     json_files = file_names(Path(json_dir))
-    pages = written | file_names(out_dir / SITE)
     days = []
     for day in dates:  # once a day for every day published: strings, not Paths, and no stat
         iso = day.isoformat()
@@ -123,16 +125,22 @@ def render_day(digest: Digest, out_dir: Path, dates: Sequence[date], neighbours:
     all_dates = sorted({*(d for d in dates if d != day), day, *others})
     neighbours = _checked_neighbours(digest, all_dates, neighbours)
     files = _day_files(digest, now)
-    pages = {page_name(day): render_page(digest, now, *adjacent(all_dates, day))}
+    # a folder that holds only some days (a new --out) gets no link to the pages it lacks
+    on_site = file_names(out_dir / SITE) | {page_name(d.announce_date) for d in [digest, *neighbours]}
+
+    def links(d: date) -> list[date | None]:
+        return [near if near and page_name(near) in on_site else None for near in adjacent(all_dates, d)]
+
+    pages = {page_name(day): render_page(digest, now, *links(day))}
     for n in neighbours:
-        pages[page_name(n.announce_date)] = render_page(n, made_at(n, day, now), *adjacent(all_dates, n.announce_date))
+        pages[page_name(n.announce_date)] = render_page(n, made_at(n, day, now), *links(n.announce_date))
     front = front or all_dates[-1]
     if page_name(front) in pages:
         pages[INDEX] = pages[page_name(front)]
     if front == day:
         files[README] = files[history_page(day)]
     counts = {**(known or {}), **{d.announce_date: len(d.recommended) for d in [digest, *neighbours]}}
-    pages[ARCHIVE] = _archive(out_dir, all_dates, counts, set(pages), digest.profile.language)
+    pages[ARCHIVE] = _archive(out_dir, all_dates, counts, on_site, digest.profile.language)
     files.update({SITE / name: page for name, page in pages.items()})
     return files
 

@@ -46,6 +46,8 @@ def test_every_command_has_help(capsys: pytest.CaptureFixture[str]) -> None:
             "feedback undo", "feedback list", "feedback import", "replay"} <= names
     for name, sub in commands:
         assert sub.description, f"`paperradar {name}` has no description"
+        for arg in sub._actions:  # `feedback import`'s FILE and `replay`'s DAYS_DIR had none
+            assert arg.help or isinstance(arg, argparse._SubParsersAction), f"`paperradar {name}` {arg.dest}: no help"
         with pytest.raises(SystemExit) as done:
             main([*name.split(), "--help"])
         assert done.value.code == 0

@@ -140,7 +140,8 @@ def build_parser() -> argparse.ArgumentParser:
     f.set_defaults(func=cmd_feedback_list)
     f = fsub.add_parser("import", help="import likes from ids/URLs, a BibTeX, RIS or Zotero export, or bookmarks",
                         description=f"Import likes from {IMPORT_READS}.")
-    f.add_argument("file", type=Path)
+    f.add_argument("file", type=Path, help="the file, its format told by its suffix or else by its content; any "
+                   "other text is read as one arXiv id or URL a line")
     _offline_arg(f)
     f.set_defaults(func=cmd_feedback_import, on_interrupt=SAID_SO_FAR)
     c.set_defaults(func=lambda a, feedback=c: (feedback.print_help(), 2)[1])  # `c` is the next parser by then
@@ -149,7 +150,8 @@ def build_parser() -> argparse.ArgumentParser:
                        description="Walk a directory of days in the seed-days format in date order, ranking each "
                        "day with the profile and only the evidence of earlier days; print R-precision, AUC, "
                        "prefilter recall and field agreement. State lives in a throw-away directory.")
-    c.add_argument("days_dir", type=Path)
+    c.add_argument("days_dir", type=Path, help="a folder of day folders, each holding input.jsonl and picks.jsonl "
+                   "(such as ../shared/data/seed-days), or one such day")
     c.add_argument("--warmup", type=Path, metavar="DIR", help="feed the evidence of these earlier days first")
     c.add_argument("--no-feedback", action="store_true", help="profile only: learn nothing from earlier days")
     c.add_argument("--json", type=Path, metavar="FILE", help="also write the per-day figures as JSON")

@@ -346,6 +346,22 @@ def test_a_run_that_was_killed_is_not_shown_running_for_ever(isolated_home: Path
     assert rows[1].endswith("(stopped before it finished: killed, or the machine went down; what it judged is kept)")
 
 
+def test_a_missing_llm_key_is_said_before_arxiv_is_asked(isolated_home: Path, tmp_path: Path,
+                                                         monkeypatch: pytest.MonkeyPatch,
+                                                         capsys: pytest.CaptureFixture[str]) -> None:
+    # it was said only after the listing and its API lookups (a dozen seconds of polite requests online), and
+    # offline the reader met "arXiv could not be reached" first, the key's problem still hidden behind it
+    monkeypatch.delenv("PAPERRADAR_TEST_UNSET_KEY", raising=False)
+    with _local_arxiv(monkeypatch) as server:
+        profile = _profile(isolated_home)
+        profile.write_text(profile.read_text(encoding="utf-8") + "[llm]\nbase_url = 'http://127.0.0.1:9/v1'\n"
+                           "model = 'm'\napi_key_env = 'PAPERRADAR_TEST_UNSET_KEY'\n", encoding="utf-8")
+        assert main(["run", "--out", str(tmp_path / "o")]) == 1
+        assert capsys.readouterr().err == ("paperradar: error: the LLM API key is missing: set the environment "
+                                           "variable PAPERRADAR_TEST_UNSET_KEY\n")
+        assert server.seen == [] and not (tmp_path / "o").exists()
+
+
 def test_no_network_is_one_clear_line(isolated_home: Path, monkeypatch: pytest.MonkeyPatch,
                                       capsys: pytest.CaptureFixture[str]) -> None:
     with socket.socket() as s:  # a port nobody listens on

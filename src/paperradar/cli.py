@@ -210,6 +210,9 @@ def cmd_run(args: argparse.Namespace) -> int:
     from .sources.rss import Listing
     profile = _profile(args)
     out = _digest_folder(args.out or data_dir() / "digest")
+    if profile.llm and not args.local_only:
+        from .scorers.llm import api_key
+        api_key(profile.llm)  # before arXiv is asked: offline, its failure would hide this one
     if args.from_jsonl:
         from .sources.jsonl import read_jsonl
         papers = _in_profile(read_jsonl(args.from_jsonl), profile, args.from_jsonl)

@@ -86,12 +86,7 @@ class LLMScorer:
 
     def __init__(self, settings: LLMSettings, *, environ: Mapping[str, str] | None = None,
                  backoff: Backoff = Backoff(), sleep: Callable[[float], None] = time.sleep):
-        key = _NO_KEY
-        if settings.api_key_env is not None:
-            key = (os.environ if environ is None else environ).get(settings.api_key_env, "").strip()
-            if not key:
-                raise MissingAPIKey(settings.api_key_env)
-            _check_key(key, settings.api_key_env)
+        key = api_key(settings, environ)
         self.settings = settings
         self.name = f"llm:{settings.model}:{PROMPT_VERSION}"
         self.advice = ""  # what the last run found to change in the profile (a batch size that fits), if anything
@@ -237,6 +232,18 @@ class LLMScorer:
                                "requests were sent, as the endpoint may still finish and bill each one we stop "
                                "waiting for")
         return str(e)
+
+
+def api_key(settings: LLMSettings, environ: Mapping[str, str] | None = None) -> str:
+    """The key in the variable llm.api_key_env names (a placeholder where it names none); a missing key, or one
+    that no header can carry, raises."""
+    if settings.api_key_env is None:
+        return _NO_KEY
+    key = (os.environ if environ is None else environ).get(settings.api_key_env, "").strip()
+    if not key:
+        raise MissingAPIKey(settings.api_key_env)
+    _check_key(key, settings.api_key_env)
+    return key
 
 
 def _check_key(key: str, env_var: str) -> None:

@@ -43,6 +43,9 @@ BAD = [
     ("langauge = 'en'\n", "langauge: unknown key: did you mean 'language'?"),
     ("categores = ['cs.LG']\n", "categores: unknown key: did you mean 'categories'?"),
     ("[[fields]]\nname = 'x'\nabuot = ['y']\n", "fields[1].abuot: unknown key: did you mean 'about'?"),
+    # the words another tool's profile, or a first guess, uses for a field's keywords and description
+    ("[[fields]]\nname = 'x'\nkeywords = ['y']\n", "fields[1].keywords: unknown key: did you mean 'about'?"),
+    ("[[avoid]]\nname = 'x'\ndesc = 'y'\n", "avoid[0].desc: unknown key: did you mean 'description'?"),
     ("[llm]\nbase_ur = 'http://x'\nmodel = 'm'\n", "llm.base_ur: unknown key: did you mean 'base_url'?"),
     ("categories = ['cs.LG', 'cs.CV', 'cs.LG']\n", "categories: 'cs.LG' appears twice"),
     ("[[avoid]]\nname = '深度学习理论'\n", "avoid[0].name: '深度学习理论' appears twice, also as fields[0].name"),

@@ -139,11 +139,17 @@ def parse_profile(raw: dict[str, Any], where: str = "profile") -> Profile:
                    min_score=float(min_score), max_per_field=cap, language=language, timezone=timezone, llm=llm)
 
 
+# what another tool's profile, or a first guess, calls a field's keys
+_SAME_AS = {"keywords": "about", "keyword": "about", "tags": "about", "topics": "about", "desc": "description",
+            "summary": "description", "title": "name"}
+
+
 def _unknown_keys(table: dict[str, Any], known: set[str], prefix: str) -> list[str]:
-    """`key: unknown key`, naming the known key of the same table it looks like a misspelling of."""
+    """`key: unknown key`, naming the known key of the same table it looks like a misspelling or a synonym of."""
     problems = []
     for k in sorted(set(table) - known):
-        close = difflib.get_close_matches(k, known, n=1)
+        same = _SAME_AS.get(k.lower())
+        close = [same] if same in known else difflib.get_close_matches(k, known, n=1)
         problems.append(f"{prefix}{k}: unknown key" + (f": did you mean {close[0]!r}?" if close else ""))
     return problems
 

@@ -218,3 +218,12 @@ def test_a_paper_without_its_published_date_is_of_the_day_its_folder_names(tmp_p
     unnamed = day.rename(tmp_path / "latest")
     with pytest.raises(BadInputFile, match=r"input.jsonl:2: not a paper record: missing published \(the listing"):
         load_day(unnamed)
+
+
+def test_one_day_is_counted_as_one_day(days: Path, cache: MemoryVectorCache) -> None:
+    lines: list[str] = []
+    progress: list[str] = []
+    replay(days / "test" / "2026-02-01", warmup_dir=days / "warm" / "2026-01-01", out=lines.append,
+           progress=progress.append, cache=cache)
+    assert lines[0] == "replay of 1 day (warm-up 1 day, then feedback)"
+    assert progress[-1].startswith("2026-02-01: ranked (1 of 1 day, ")

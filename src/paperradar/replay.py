@@ -23,6 +23,7 @@ from .config import example_profile_text, parse_profile
 from .embedding import Encoder, NpzVectorCache, VectorCache, default_cache_dir, encode_and_save
 from .metrics import DayScore, score_day, summary_lines
 from .models import Evidence, Profile
+from .render.wording import plural
 from .scorers.embedded import EmbeddedScorer
 from .scorers.learned import LearnedScorer
 from .seeddays import SeedDay, load_days
@@ -117,7 +118,7 @@ def replay(days_dir: str | Path, warmup_dir: str | Path | None = None, use_feedb
         result, seconds = _score_one(scorer, day, profile, keep_rate)
         scored.append(result)
         timing[day.name] = (seconds, len(evidence))
-        progress(f"{day.name}: ranked ({len(scored)} of {len(days)} days, {seconds:.1f} s)")
+        progress(f"{day.name}: ranked ({len(scored)} of {len(days)} {plural(len(days), 'day')}, {seconds:.1f} s)")
         if use_feedback:
             evidence = evidence + day_evidence(day)
     return _report(days, scored, timing, encoding, warm, use_feedback, json_path, out)
@@ -145,8 +146,8 @@ def _report(days: Sequence[SeedDay], scored: list[DayScore], timing: dict[str, t
         _mean(d.prefilter_recall for d in scored), agree / compared if compared else math.nan,
         largest.name, len(largest.papers), seconds, n_evidence, encoding.encoded, encoding.seconds)
     mode = "profile only" if not use_feedback else (
-        f"warm-up {len(warm)} days, then feedback" if warm else "feedback from earlier days only")
-    out(f"replay of {len(days)} days ({mode})")
+        f"warm-up {len(warm)} {plural(len(warm), 'day')}, then feedback" if warm else "feedback from earlier days only")
+    out(f"replay of {len(days)} {plural(len(days), 'day')} ({mode})")
     for line in summary_lines(scored):
         out(line)
     out(f"paper vectors: {encoding.encoded} of {encoding.papers} encoded before the first day "

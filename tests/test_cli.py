@@ -102,6 +102,28 @@ def test_history_columns_line_up_whatever_the_status(capsys: pytest.CaptureFixtu
         assert row[:header.index("read") + 4].endswith(("40", " -")), (header, row)
 
 
+def test_history_says_which_batches_of_a_done_run_failed(capsys: pytest.CaptureFixture[str]) -> None:
+    # every LLM batch of a run failed: it still published (local scores), and history said only 'done'
+    from datetime import date
+
+    from paperradar.models import FailedBatches, RunFacts
+    from paperradar.store import Store
+    failed = (FailedBatches("HTTP 401: invalid api key", 8, ("2602.00001",) * 164),
+              FailedBatches("timed out", 1, ("2602.00002",)))
+    store = Store.open()
+    try:
+        store.finish_run(store.start_run("day.jsonl", date(2026, 2, 5)), "done",
+                         RunFacts(date(2026, 2, 5), papers_read=287, scorer="s", failed_batches=failed))
+        store.finish_run(store.start_run("day.jsonl", date(2026, 2, 6)), "done",
+                         RunFacts(date(2026, 2, 6), papers_read=40, scorer="s"))
+    finally:
+        store.close()
+    assert main(["history"]) == 0
+    _, newer, older = capsys.readouterr().out.splitlines()
+    assert older.endswith("  (8 batches failed: HTTP 401: invalid api key)  (1 batch failed: timed out)"), older
+    assert newer.endswith("day.jsonl"), newer
+
+
 def test_feedback_without_an_action_shows_its_own_actions(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["feedback"]) == 2
     out = capsys.readouterr().out

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 from . import __version__
 from .config import example_profile_text, load_profile
 from .errors import PaperRadarError, ProfileError
-from .models import IMPORT_READS, Profile
+from .models import IMPORT_READS, FailedBatches, Profile
 from .store import Store, data_dir
 
 if TYPE_CHECKING:  # the pipeline (and what it imports) loads only for the commands that run one
@@ -453,6 +453,7 @@ def cmd_render(args: argparse.Namespace) -> int:
 def cmd_history(args: argparse.Namespace) -> int:
     import json
     from .models import TokenUsage
+    from .store import failed_batches_from_json
     store = Store.open()
     try:
         rows = store.runs(args.n)
@@ -468,10 +469,20 @@ def cmd_history(args: argparse.Namespace) -> int:
     for r in rows:
         facts = json.loads(r["facts"]) if r["facts"] else {}
         judged, tokens = spent.get(r["id"], (0, TokenUsage()))
+        # a run that published is 'done' even where batches failed (their papers kept local scores): say so
+        notes = [r["message"]] if r["message"] else []
+        notes += [_failed_note(failed_batches_from_json(b)) for b in facts.get("failed_batches") or ()]
         print(f"{r['id']:>4}  {r['announce_date'] or '-':<10}  {r['status']:<11}  {facts.get('papers_read', '-'):>5}  "
               f"{judged:>12}  {tokens.total:>15}  "
-              f"{r['started_at'][:16]}  {r['source']}" + (f"  ({r['message']})" if r["message"] else ""))
+              f"{r['started_at'][:16]}  {r['source']}" + "".join(f"  ({n})" for n in notes))
     return 0
+
+
+def _failed_note(failed: FailedBatches) -> str:
+    """'3 batches failed: HTTP 500': a run's failed batches, one note per failure, for `history`."""
+    if not failed.batches:  # recorded as one line by an earlier version
+        return f"failed: {failed.failure}"
+    return f"{failed.batches} batch{'es' if failed.batches > 1 else ''} failed: {failed.failure}"
 
 
 def _ids(values: Sequence[str]) -> list[str]:

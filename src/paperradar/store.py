@@ -507,7 +507,8 @@ def _facts_to_json(f: RunFacts) -> dict:
     return d
 
 
-def _failed_batches(recorded: str | dict) -> FailedBatches:
+def failed_batches_from_json(recorded: str | dict) -> FailedBatches:
+    """One entry of a run's recorded `failed_batches`."""
     if isinstance(recorded, str):  # earlier versions kept one English line per failure
         return FailedBatches(recorded)
     return FailedBatches(recorded["failure"], recorded["batches"], tuple(recorded["paper_ids"]))
@@ -529,5 +530,5 @@ def _facts_from_json(d: dict) -> RunFacts:
     for k in ("started_at", "finished_at"):
         d[k] = datetime.fromisoformat(d[k]) if d.get(k) else None
     d["tokens"] = TokenUsage(**d["tokens"])
-    d["failed_batches"] = tuple(_failed_batches(b) for b in d.get("failed_batches") or ())
+    d["failed_batches"] = tuple(failed_batches_from_json(b) for b in d.get("failed_batches") or ())
     return RunFacts(**d)

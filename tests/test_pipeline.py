@@ -16,8 +16,8 @@ import pytest
 
 from paperradar.cli import _example_profile
 from paperradar.evidence import gather
-from paperradar.models import BatchResult, Judgement, Paper, Profile, TokenUsage
-from paperradar.pipeline import load_digest, run_listing
+from paperradar.models import BatchResult, Judgement, Paper, Profile, RunFacts, TokenUsage
+from paperradar.pipeline import assemble, load_digest, run_listing
 from paperradar.sources import Listing
 from paperradar.render.publish import publish
 from paperradar.sources.api import parse_feed
@@ -306,3 +306,22 @@ def test_a_day_says_it_was_made_when_its_run_finished_so_render_rebuilds_it_unch
     run_listing(store, _example_profile(), day, KeywordScorer(), None, out, publish, now=lambda: finished)
     assert "2026-02-05 09:30:00" in (out / "README.md").read_text(encoding="utf-8")  # Beijing time
     assert "2026-02-05 09:30:00" in (out / "site" / "index.html").read_text(encoding="utf-8")
+
+
+def test_an_llm_verdict_lowered_by_a_dislike_says_so_once_whatever_reason_it_gave(day: Listing) -> None:
+    # no usable reason from the LLM: the local one names the same field and already says why the score is lower
+    profile = _example_profile()
+    p = day.papers[0]
+    safety = profile.fields[5].name
+    mine = Judgement(p.id, 5.4, safety, "与「大模型安全与对齐」语义最接近；与你不喜欢的 2602.04224 相近，已降分。论文要点：X",
+                     "learned:v7:x", p.version, profile.version, "2602.04224", 4.0)
+    facts = RunFacts(DAY, 1, mine.scorer, llm_scorer="llm:m:p4")
+    for verdict, shown in [
+            (Judgement(p.id, 8.0, safety, "", "llm:m:p4", p.version, profile.version), (4.0, mine.reason)),
+            (Judgement(p.id, 2.0, None, "", "llm:m:p4", p.version, profile.version),
+             (0.0, "与你不喜欢的 2602.04224 相近，已降分。")),
+            (Judgement(p.id, 9.5, safety, "安全对齐。", "llm:m:p4", p.version, profile.version),
+             (5.5, "安全对齐；与你不喜欢的 2602.04224 相近，已降分。"))]:
+        [entry] = assemble(profile, [p], {p.id: mine}, {p.id: verdict}, facts).entries
+        assert entry.judgement == replace(verdict, score=shown[0], reason=shown[1], disliked="2602.04224",
+                                          dislike_drop=4.0)

@@ -167,6 +167,16 @@ def test_judgements_are_keyed_by_version_scorer_and_profile(store: Store) -> Non
     assert set(store.judgements(newer, "s1", "pv1")) == {p.id for p in papers[1:]}
 
 
+def test_a_judgement_keeps_the_dislike_that_lowered_it(store: Store) -> None:
+    # the digest takes as many points off the LLM's verdict on the paper, also when `render` rebuilds the day
+    papers = read_jsonl(SAMPLE_DAY)[:2]
+    run = store.start_run("test", DAY)
+    js = (Judgement(papers[0].id, 5.4, "F", "r", "s1", 1, "pv1", disliked="2602.04224", dislike_drop=4.0),
+          Judgement(papers[1].id, 8.0, "F", "r", "s1", 1, "pv1"))
+    store.put_batch(run, DAY, "s1", BatchResult(js))
+    assert tuple(store.judgements(papers, "s1", "pv1")[p.id] for p in papers) == js
+
+
 def test_token_spend_sums_llm_batches(store: Store) -> None:
     run = store.start_run("test", DAY)
     store.put_batch(run, DAY, "llm:m:p1", BatchResult((), TokenUsage(100, 20, 5), model="m-0801"))

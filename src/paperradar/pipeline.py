@@ -15,6 +15,7 @@ from .models import (Author, BatchResult, Digest, DigestEntry, FailedBatches, Ju
                      TokenUsage)
 from .render.publish import day_pages, front_date, neighbour_dates
 from .scorers.base import BUDGET_REACHED, Scorer
+from .scorers.reasons import with_dislike
 from .sources.rss import Listing
 from .store import Store
 
@@ -185,15 +186,29 @@ def assemble(profile: Profile, papers: Sequence[Paper], local: dict[str, Judgeme
     """Every paper read, with its final judgement (the LLM's where it judged, the local one elsewhere)."""
     entries = []
     for p in papers:
-        j = llm.get(p.id) or local.get(p.id)
+        mine, verdict = local.get(p.id), llm.get(p.id)
+        j = mine if verdict is None else verdict if mine is None else _heeding(profile, verdict, mine)
         if j is None:
             continue
-        mine = local.get(p.id)
-        if not j.reason.strip() and mine is not None and mine.field == j.field:
-            j = replace(j, reason=mine.reason)  # the LLM gave no usable reason: the local one names the same field
         entries.append(DigestEntry(p, j, _recommended(profile, j)))
     entries.sort(key=lambda e: (-e.judgement.score, e.paper.id))
     return Digest(facts.announce_date, profile, tuple(entries), facts)
+
+
+def _heeding(profile: Profile, verdict: Judgement, mine: Judgement) -> Judgement:
+    """The LLM's verdict with what only the local judgement knows: the reader's dislikes, which take as many points
+    off it (the reader's word beats an LLM's), and a reason where the LLM gave none for the same field. The stored
+    verdict stays the LLM's own: undoing a dislike gives it back at the next run."""
+    if not verdict.reason.strip() and mine.field == verdict.field:
+        # the LLM gave no usable reason: the local one names the same field, and any dislike already
+        verdict = replace(verdict, reason=mine.reason)
+    elif mine.disliked is not None:
+        verdict = replace(verdict, reason=with_dislike(verdict.reason, verdict.paper_id, mine.disliked,
+                                                       profile.language))
+    if mine.disliked is None:
+        return verdict
+    score = round(min(10.0, max(0.0, verdict.score - mine.dislike_drop)), 1)
+    return replace(verdict, score=score, disliked=mine.disliked, dislike_drop=mine.dislike_drop)
 
 
 def _recommended(profile: Profile, j: Judgement | None) -> bool:

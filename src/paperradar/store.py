@@ -77,6 +77,10 @@ MIGRATIONS: list[tuple[str, str]] = [
     ("record the profile each day was published with", """
         ALTER TABLE runs ADD COLUMN profile TEXT;
     """),
+    ("record which disliked paper lowered a local judgement, and by how many points", """
+        ALTER TABLE judgements ADD COLUMN disliked TEXT;
+        ALTER TABLE judgements ADD COLUMN dislike_drop REAL NOT NULL DEFAULT 0;
+    """),
 ]
 
 
@@ -268,16 +272,17 @@ class Store:
             for r in rows:
                 if r["paper_version"] == versions[r["paper_id"]]:
                     out[r["paper_id"]] = Judgement(r["paper_id"], r["score"], r["field"], r["reason"],
-                                                   r["scorer"], r["paper_version"], r["profile_version"])
+                                                   r["scorer"], r["paper_version"], r["profile_version"],
+                                                   r["disliked"], r["dislike_drop"])
         return out
 
     def put_batch(self, run_id: int, announce_date: date, scorer: str, batch: BatchResult) -> None:
         """Commit one batch's judgements and its token spend together, as soon as it arrives."""
         rows = [(j.paper_id, j.paper_version, j.scorer, j.profile_version, j.score, j.field, j.reason, run_id,
-                 _now()) for j in batch.judgements]
+                 _now(), j.disliked, j.dislike_drop) for j in batch.judgements]
         u = batch.usage
         with self._transaction():
-            self.db.executemany("INSERT OR REPLACE INTO judgements VALUES (?,?,?,?,?,?,?,?,?)", rows)
+            self.db.executemany("INSERT OR REPLACE INTO judgements VALUES (?,?,?,?,?,?,?,?,?,?,?)", rows)
             self.db.execute(
                 "INSERT INTO batches (run_id, announce_date, scorer, model, paper_ids, failure, prompt_tokens, "
                 "completion_tokens, reasoning_tokens, unreported_requests, created_at) VALUES (?,?,?,?,?,?,?,?,?,?,?)",

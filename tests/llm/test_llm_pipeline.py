@@ -4,8 +4,10 @@ re-run sends only what is missing."""
 from __future__ import annotations
 
 import dataclasses
+import json
 import os
 import signal
+import sqlite3
 import threading
 import time
 from collections.abc import Iterator, Sequence
@@ -240,3 +242,59 @@ def test_a_run_whose_batches_outgrow_the_models_context_says_once_what_batch_siz
     advice = [line for line in out.splitlines() if "llm.batch_size" in line]
     assert len(advice) == 1 and advice[0].startswith("  batches of 20 papers were longer than the model's context "
                                                      "(4096 tokens); they were asked in batches of ")
+
+
+DISLIKED = "2602.04224"  # RAPO, safe reasoning: three papers of the sample day are like it
+LIKE_IT = ("2602.04131", "2602.04431", "2602.04448")
+
+
+def _published(out: Path) -> dict[str, dict]:
+    record = json.loads((out / "json" / "2026-02-05.json").read_text(encoding="utf-8"))
+    return {p["id"]: p for p in record["papers"]}
+
+
+def test_an_llm_verdict_on_a_paper_like_one_the_reader_disliked_loses_the_points_a_local_one_does(tmp_path: Path):
+    # the reader disliked 2602.04224 after the LLM judged it and the three papers like it a 9: the local judgements
+    # lost 2 points each (the disliked paper all of them) and said so, the digest showed the LLM's 9s without a word
+    from paperradar.cli import main
+    lines = SAMPLE_DAY.read_text(encoding="utf-8").splitlines(keepends=True)
+    jsonl = tmp_path / "day.jsonl"
+    jsonl.write_text("".join(lines[:20] + [line for line in lines if json.loads(line)["id"] in (DISLIKED, *LIKE_IT)]),
+                     encoding="utf-8")
+    safety = {json.loads(line)["title"]: (9, 5) for line in lines if json.loads(line)["id"] in (DISLIKED, *LIKE_IT)}
+    out = tmp_path / "out"
+    with FakeOpenAI(by_title(safety, reason="论文研究大模型的安全推理。")) as server:
+        profile = str(llm_profile(tmp_path, server.v1_url, 20))
+        run = ["run", "--profile", profile, "--from-jsonl", str(jsonl), "--no-enrich", "--no-affiliations",
+               "--out", str(out)]
+        assert main(run) == 0
+        judged = _published(out)
+        asked = len(server.received)
+        assert main(["feedback", "dislike", DISLIKED, "--offline"]) == 0
+        assert main(run) == 0
+        lowered = _published(out)
+        assert main([*run, "--local-only"]) == 0
+        assert _published(out) == lowered
+        assert main(["render", "--profile", profile, "--out", str(out)]) == 0
+        assert _published(out) == lowered
+        assert (lowered[DISLIKED]["score"], lowered[DISLIKED]["recommended"]) == (0.0, False)
+        assert lowered[DISLIKED]["reason"] == "论文研究大模型的安全推理；你不喜欢这篇，已降分。"
+        for pid in LIKE_IT:
+            assert (judged[pid]["score"], lowered[pid]["score"], lowered[pid]["recommended"]) == (9.0, 7.0, True)
+            assert lowered[pid]["reason"] == f"论文研究大模型的安全推理；与你不喜欢的 {DISLIKED} 相近，已降分。"
+        # nothing else of the LLM's verdicts changed, and what the LLM said is stored as it said it
+        assert {pid: {**p, "score": 0, "reason": "", "recommended": 0} for pid, p in lowered.items()} == {
+            pid: {**p, "score": 0, "reason": "", "recommended": 0} for pid, p in judged.items()}
+        assert all(p["scorer"].startswith("llm:") for p in lowered.values())
+        assert "### [Score: 7.0/10] RASA: Routing-Aware Safety Alignment" in (out / "README.md").read_text("utf-8")
+        html = (out / "site" / "2026-02-05.html").read_text(encoding="utf-8")
+        assert '<span class="score">7.0/10</span> <a href="https://arxiv.org/abs/2602.04448">' in html
+        db = sqlite3.connect(tmp_path / "home" / "paperradar.db")
+        stored = db.execute("SELECT score FROM judgements WHERE scorer LIKE 'llm:%' AND paper_id IN (?,?,?,?)",
+                            (DISLIKED, *LIKE_IT)).fetchall()
+        db.close()
+        assert sorted(stored) == [(9.0,)] * 4
+        # the dislike taken back: the next run shows the LLM's own verdicts again, and asked the LLM nothing
+        assert main(["feedback", "undo", DISLIKED]) == 0
+        assert main(run) == 0
+        assert _published(out) == judged and len(server.received) == asked

@@ -6,7 +6,7 @@ import re
 from datetime import date
 
 from paperradar.models import Field, Paper
-from paperradar.scorers.reasons import found_terms, key_claim, sentences, write_reason
+from paperradar.scorers.reasons import found_terms, key_claim, sentences, with_dislike, write_reason
 from paperradar.sources.jsonl import detex, read_jsonl
 from tests._paths import SAMPLE_DAY
 
@@ -68,6 +68,20 @@ def test_a_disliked_paper_it_is_like_is_named_and_the_drop_said() -> None:
     # the disliked paper itself, listed again (a new version): it says so rather than that it is like itself
     assert "；你不喜欢这篇，已降分。" in write_reason(QUANT, EFFICIENT, [], "zh", disliked=QUANT.id)
     assert "; you disliked it, scored down." in write_reason(QUANT, EFFICIENT, [], "en", disliked=QUANT.id)
+
+
+def test_an_llms_reason_takes_the_dislike_clause_before_its_full_stop() -> None:
+    assert with_dislike("论文研究大模型的安全推理。", "2602.04448", "2602.04224", "zh") == (
+        "论文研究大模型的安全推理；与你不喜欢的 2602.04224 相近，已降分。")
+    assert with_dislike("Proposes safe routing for MoE models. ", "2602.04448", "2602.04224", "en") == (
+        "Proposes safe routing for MoE models; like 2602.04224, which you disliked, scored down.")
+    assert with_dislike("Safety alignment of MoE models", "2602.04224", "2602.04224", "en") == (
+        "Safety alignment of MoE models; you disliked it, scored down.")
+    assert with_dislike("…the routers of MoE models…", "2602.04448", "2602.04224", "zh") == (
+        "…the routers of MoE models…；与你不喜欢的 2602.04224 相近，已降分。")
+    # an LLM verdict below the bar carries no reason: the clause stands alone
+    assert with_dislike("", "2602.04448", "2602.04224", "zh") == "与你不喜欢的 2602.04224 相近，已降分。"
+    assert with_dislike("", "2602.04224", "2602.04224", "en") == "You disliked it, scored down."
 
 
 def test_avoid_note_is_in_profile_language() -> None:

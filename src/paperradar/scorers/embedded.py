@@ -248,20 +248,22 @@ def judgement_batch(scorer: str, papers: Sequence[Paper], profile: Profile, scor
                     field_idx: np.ndarray, matched: Sequence[Sequence[str]],
                     avoided: Sequence[str | None], closest: Sequence[bool] | None = None,
                     resembles: Sequence[str | None] | None = None,
-                    disliked: Sequence[str | None] | None = None) -> BatchResult:
+                    disliked: Sequence[str | None] | None = None,
+                    dislike_drop: Sequence[float] | None = None) -> BatchResult:
     """One batch of a local scorer's verdicts: its score, its field and an honest reason per paper. `closest`: per
     paper, whether its field is the one the profile finds closest (always, unless evidence filed it elsewhere);
     `resembles`: per paper, the id of a liked paper it is like, where that is why it ranks higher; `disliked`: per
-    paper, the id of a disliked paper it is like, which lowered its score."""
+    paper, the id of a disliked paper it is like, which lowered its score by `dislike_drop` points."""
     judgements = []
     for i, p in enumerate(papers):
         f = profile.fields[int(field_idx[i])]
+        named = disliked[i] if disliked is not None else None
         reason = write_reason(p, f, list(matched[i]), profile.language, avoided=avoided[i],
                               closest=closest is None or bool(closest[i]),
-                              resembles=resembles[i] if resembles is not None else None,
-                              disliked=disliked[i] if disliked is not None else None)
+                              resembles=resembles[i] if resembles is not None else None, disliked=named)
+        drop = float(dislike_drop[i]) if named is not None and dislike_drop is not None else 0.0
         judgements.append(Judgement(p.id, round(float(score[i]), 1), f.name, reason, scorer, p.version,
-                                    profile.version))
+                                    profile.version, named, drop))
     return BatchResult(tuple(judgements), paper_ids=tuple(p.id for p in papers))
 
 

@@ -39,9 +39,10 @@ from ..models import BatchResult, Evidence, Paper, Profile
 from . import calibration
 from .embedded import Analysis, EmbeddedScorer, feature_matrix, judgement_batch
 
-VERSION = "v6"  # v2: topics and the profile block; v3: fields from words too; v4: scores on the background's scale;
+VERSION = "v7"  # v2: topics and the profile block; v3: fields from words too; v4: scores on the background's scale;
 #                v5: at the profile's own share of 7s
 #                v6: papers like a disliked one score lower
+#                v7: the judgement names the disliked paper that lowered it and the points taken (scores as in v6)
 _NO_INDEX = np.zeros(0, dtype=int)  # no fields, no columns: read, never written
 # a paper is like a liked or disliked one past this percentile of ordinary papers, in meaning and in words
 LIKE_CLOSENESS = 99.0
@@ -77,6 +78,7 @@ class LearnedAnalysis:
     field_idx: np.ndarray  # (N,) index into profile.fields
     learned_weight: float  # 0 with no evidence, towards 1 as evidence accumulates
     disliked: tuple[str | None, ...] = ()  # per paper: the disliked paper it is most like, which lowered its score
+    dislike_drop: tuple[float, ...] = ()  # per paper: the points its dislikes take (10 off a disliked paper itself)
 
 
 def resolve(evidence: Sequence[Evidence]) -> list[Evidence]:
@@ -148,7 +150,7 @@ class LearnedScorer:
         closest = a.base.field_idx == a.field_idx
         matched = [m if same else () for m, same in zip(a.base.matched, closest)]
         yield judgement_batch(self.name, papers, profile, a.score, a.field_idx, matched, a.base.avoided, closest,
-                              self._resembled(papers, a), a.disliked or None)
+                              self._resembled(papers, a), a.disliked or None, a.dislike_drop or None)
 
     def rank(self, papers: Sequence[Paper], profile: Profile) -> np.ndarray:
         """A continuous score per paper, higher first: what the LLM prefilter keeps the top of."""
@@ -179,11 +181,12 @@ class LearnedScorer:
         closeness = self._closeness(disliked, papers, a)
         near = np.isfinite(closeness)
         itself = np.array([p.id in disliked.ids for p in papers], dtype=bool)
-        drop = np.where(itself, 10.0 + np.ptp(a.rank_value), self.tuning.dislike_drop * near.sum(axis=1))
+        points = np.where(itself, 10.0, self.tuning.dislike_drop * near.sum(axis=1))
+        drop = np.where(itself, 10.0 + np.ptp(a.rank_value), points)  # below every paper not disliked, in rank too
         named = [p.id if own else disliked.ids[j] if hit.any() else None
                  for p, own, j, hit in zip(papers, itself, closeness.argmax(axis=1), near)]
         return replace(a, score=np.clip(a.score - drop, 0.0, 10.0), rank_value=a.rank_value - drop,
-                       disliked=tuple(named))
+                       disliked=tuple(named), dislike_drop=tuple(float(x) for x in points))
 
     def _closeness(self, exemplars: _Exemplars, papers: Sequence[Paper], a: LearnedAnalysis) -> np.ndarray:
         """(N, K): each paper's closeness in meaning to each exemplar it is like (`_Exemplars.near`), else -inf."""

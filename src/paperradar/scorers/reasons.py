@@ -86,7 +86,7 @@ def write_reason(paper: Paper, field: Field, matched: list[str], language: Langu
     this one is like, which lowered its score (the paper's own id where the reader disliked this very paper)."""
     claim = key_claim(detex(paper.abstract))  # shown as the title is: Padé, not Pad\'e
     head = _head(field, found_terms(paper, matched)[:MAX_TERMS] if closest else None, language)
-    note = _liked_note(resembles, language) + _disliked_note(paper, disliked, language)
+    note = _liked_note(resembles, language) + _dislike_clause(paper.id, disliked, language)
     if language == "zh":
         note += f"；偏向「{avoided}」，已降分" if avoided else ""
         line = f"{head}{note}。论文要点：{claim}" if claim else f"{head}{note}。"
@@ -102,13 +102,29 @@ def _liked_note(resembles: str | None, language: Language) -> str:
     return f"；与你喜欢的 {resembles} 相近" if language == "zh" else f"; like {resembles}, which you liked"
 
 
-def _disliked_note(paper: Paper, disliked: str | None, language: Language) -> str:
+def _dislike_clause(paper_id: str, disliked: str | None, language: Language) -> str:
     if not disliked:
         return ""
-    if disliked == paper.id:
+    if disliked == paper_id:
         return "；你不喜欢这篇，已降分" if language == "zh" else "; you disliked it, scored down"
     return f"；与你不喜欢的 {disliked} 相近，已降分" if language == "zh" \
         else f"; like {disliked}, which you disliked, scored down"
+
+
+def with_dislike(reason: str, paper_id: str, disliked: str, language: Language) -> str:
+    """Another scorer's reason (an LLM's) with the clause a local reason gives a paper the reader's dislikes
+    lowered, before its full stop: 'Proposes X; like 2602.01234, which you disliked, scored down.'"""
+    clause = _dislike_clause(paper_id, disliked, language)
+    body = reason.strip()
+    stop = body[-1] if body and body[-1] in _STOPS else ("。" if language == "zh" else ".")
+    body = body.rstrip(_STOPS).rstrip()
+    if not body:  # nothing to append it to: the clause alone, as a sentence
+        clause = clause[1:].lstrip()
+        clause = clause[:1].upper() + clause[1:]
+    return f"{body}{clause}{stop}"
+
+
+_STOPS = "。．."  # a full stop; a reason ending otherwise ("…", "!") keeps its ending
 
 
 def _head(field: Field, terms: list[str] | None, language: Language) -> str:

@@ -97,6 +97,9 @@ def _run(store: Store, profile: Profile, listing: Listing, local: Scorer, llm: S
         t = time.perf_counter()
         keep = prefilter(papers, local_j, profile.llm.prefilter_keep_rate if profile.llm else 1.0)
         llm_j, llm_failed = _judge_missing(store, run_id, day, profile, keep, llm, budget=llm_budget)
+        # and the verdicts it gave on papers the prefilter no longer keeps (a dislike since lowered them): paid for,
+        # and what a --local-only re-run shows
+        llm_j = {**store.judgements(papers, llm.name, profile.version), **llm_j}
         budget_hit = any(b.failure == BUDGET_REACHED for b in llm_failed)
         failed += [b for b in llm_failed if b.failure != BUDGET_REACHED]
         clock.stage("llm", t)

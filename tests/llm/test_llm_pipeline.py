@@ -147,6 +147,45 @@ def test_a_local_only_rerun_keeps_the_llms_verdicts_it_already_has(tmp_path: Pat
     assert f.tokens == first.digest.facts.tokens and again.spent.total == 0  # said as the day's, none by this run
 
 
+class AfterADislike(TitleLengthScorer):
+    """The local scorer once the reader disliked a paper that `lowered` is like: it sinks below the prefilter."""
+
+    name = "local:title-length-after-a-dislike"
+
+    def __init__(self, lowered: str, disliked: str):
+        self.lowered, self.disliked = lowered, disliked
+
+    def judge(self, papers: Sequence[Paper], profile: Profile, budget_remaining: int | None = None
+              ) -> Iterator[BatchResult]:
+        for batch in super().judge(papers, profile):
+            yield dataclasses.replace(batch, judgements=tuple(
+                dataclasses.replace(j, score=0.0, disliked=self.disliked, dislike_drop=2.0)
+                if j.paper_id == self.lowered else j for j in batch.judgements))
+
+
+def test_a_verdict_the_prefilter_no_longer_keeps_is_shown_as_a_local_only_rerun_shows_it(tmp_path: Path, day,
+                                                                                          profile):
+    # on the seed day 2025-12-17 the reader disliked 2512.13705; the re-run's local ranker put 2512.13996, like it and
+    # judged a 9 by the LLM, below the prefilter, and the digest showed its local 3.9 (and paid for a verdict on the
+    # paper that took its place), where a --local-only re-run showed the LLM's 9 less the dislike's 2
+    papers = day[:30]
+    longest = max(papers, key=lambda p: len(p.title))  # first in the prefilter before the dislike
+    with FakeOpenAI(by_title({longest.title: (9, 5)})) as server:
+        scorer, profile, listing = llm_day(server, profile, papers, concurrency=1)
+        profile = dataclasses.replace(profile, llm=dataclasses.replace(profile.llm, prefilter_keep_rate=0.5))
+        store = Store.open(tmp_path / "data")
+        run_listing(store, profile, listing, TitleLengthScorer(), scorer, tmp_path / "out", no_publishing)
+        disliked = AfterADislike(longest.id, "2602.00001")
+        again = run_listing(store, profile, listing, disliked, scorer, tmp_path / "out", no_publishing)
+        local_only = run_listing(store, profile, listing, disliked, None, tmp_path / "out", no_publishing)
+        store.close()
+    assert again.digest is not None and local_only.digest is not None
+    shown = {e.paper.id: e.judgement for e in again.digest.entries}
+    assert (shown[longest.id].score, shown[longest.id].scorer) == (7.0, scorer.name)
+    assert again.digest.entries == local_only.digest.entries
+    assert again.digest.facts.llm_judged == local_only.digest.facts.llm_judged
+
+
 def test_ctrl_c_while_requests_are_in_flight_keeps_the_answers_they_bring(tmp_path: Path, day, profile):
     # Ctrl-C during the second wave of requests: the run waited for the requests in flight, which the endpoint
     # answered (and billed), then dropped their answers, so the re-run paid for the same batches again

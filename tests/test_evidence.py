@@ -49,6 +49,28 @@ def test_every_paper_read_counts_once_as_the_strongest_thing_known_of_it(tmp_pat
         store.close()
 
 
+def test_a_verdict_made_on_a_day_is_not_evidence_for_that_day(tmp_path: Path) -> None:
+    # a paper listed on Monday and again on Tuesday (a new version, a cross-list) that Tuesday's run sent to the LLM:
+    # a re-run of Tuesday learned from Tuesday's own verdict (the day's evidence, and the local scorer, changed)
+    profile = cli._example_profile()
+    papers = [replace(p, announce_date=MON) for p in read_jsonl(SAMPLE_DAY)[:4]]
+    store = Store.open(tmp_path)
+    try:
+        store.upsert_papers(papers)
+        store.record_listing(MON, papers)
+        store.record_listing(TUE, papers[:1])
+        llm = "llm:m"
+        store.put_batch(store.start_run("test", MON), MON, llm, BatchResult(
+            (Judgement(papers[1].id, 8.0, None, "r", llm, 1, profile.version),), TokenUsage(1, 1, 0)))
+        store.put_batch(store.start_run("test", TUE), TUE, llm, BatchResult(
+            (Judgement(papers[0].id, 9.0, None, "r", llm, 1, profile.version),), TokenUsage(1, 1, 0)))
+        on_tuesday = {e.paper.id: e.kind for e in evidence.gather(store, profile, before=TUE)}
+        assert on_tuesday[papers[0].id] == "read" and on_tuesday[papers[1].id] == "llm"
+        assert {e.paper.id: e.kind for e in evidence.gather(store, profile, before=WED)}[papers[0].id] == "llm"
+    finally:
+        store.close()
+
+
 def test_llm_verdicts_outlive_a_reworded_profile(tmp_path: Path) -> None:
     # a reader who adds a keyword keeps what the LLM recommended before, in the fields the profile still has; the
     # newest verdict under this profile wins; the rest of the old verdicts count as papers read

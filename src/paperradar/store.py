@@ -430,14 +430,16 @@ class Store:
         return self.db.execute(f"{sql} WHERE {condition}", (value,)) if value is not None else self.db.execute(sql)
 
     def llm_verdicts(self, profile_version: str, before: date | None) -> dict[str, tuple[float, str | None, str]]:
-        """paper id -> (score, field, profile version) of the LLM judgement of papers listed before `before`: the
-        newest made under `profile_version`, else the newest under an earlier version of the profile."""
+        """paper id -> (score, field, profile version) of the LLM judgement of papers listed before `before`, made
+        by a run of a day before it (a paper listed again on `before` and judged by that day's run is not evidence
+        for that day): the newest made under `profile_version`, else the newest under an earlier version."""
         sql = ("SELECT j.paper_id, j.score, j.field, j.profile_version FROM judgements j WHERE j.scorer LIKE 'llm:%' "
                "AND EXISTS (SELECT 1 FROM listings l WHERE l.paper_id = j.paper_id")
         args: list[str] = []
         if before:
-            sql += " AND l.announce_date < ?"
-            args.append(before.isoformat())
+            sql += (" AND l.announce_date < ?) AND NOT EXISTS (SELECT 1 FROM runs r WHERE r.id = j.run_id "
+                    "AND r.announce_date >= ?")
+            args += [before.isoformat()] * 2
         rows = self.db.execute(sql + ") ORDER BY j.profile_version = ?, j.created_at", [*args, profile_version])
         return {r["paper_id"]: (r["score"], r["field"], r["profile_version"]) for r in rows}  # a paper's last row wins
 

@@ -300,6 +300,19 @@ def test_a_base_url_whose_query_holds_no_secret_is_kept(tmp_path: Path) -> None:
     assert llm is not None and llm.base_url == url
 
 
+def test_an_azure_deployment_without_its_api_version_says_to_add_it(tmp_path: Path,
+                                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    # Azure answers a deployment URL without ?api-version= with a 404 'Resource not found'; the run crashed instead
+    url = "https://example.openai.azure.com/openai/deployments/gpt-4o-mini/"
+    path = _with_llm(tmp_path, f"base_url = '{url}'\nmodel = 'gpt-4o-mini'\napi_key_env = 'AZURE_KEY'\n")
+    assert _refusal(path, capsys) == (
+        f"paperradar: error: {path}: llm.base_url: an Azure OpenAI deployment URL needs its API version: add it, "
+        "as in 'https://example.openai.azure.com/openai/deployments/gpt-4o-mini?api-version=2024-10-21'\n")
+    kept = f"{url}?api-version=2024-10-21"
+    llm = load_profile(_with_llm(tmp_path, f"base_url = '{kept}'\nmodel = 'm'\napi_key_env = 'AZURE_KEY'\n")).llm
+    assert llm is not None and llm.base_url == kept
+
+
 @pytest.mark.parametrize("line, said", [
     ("api_key_env = '3f2a9c1e-7b4d-4e8a-9c21-5d6f7a8b9c0d'", "llm.api_key_env: name the environment variable that "
      "holds the key (letters, digits and _, such as ARK_API_KEY), not the key itself"),  # a Volcengine Ark key

@@ -229,7 +229,16 @@ def _base_url_problems(url: str) -> list[str]:
     if (path := url.split("?")[0].rstrip("/")).endswith("/chat/completions"):
         found.append(f"llm.base_url: leave out /chat/completions, which the client adds itself: "
                      f"{path.removesuffix('/chat/completions')!r}")
+    elif is_azure_deployment(url) and "api-version" not in dict(parse_qsl(parts.query)):
+        found.append(f"llm.base_url: an Azure OpenAI deployment URL needs its API version: add it, as in "
+                     f"'{path}?api-version=2024-10-21'")
     return found
+
+
+def is_azure_deployment(base_url: str) -> bool:
+    """A classic Azure OpenAI deployment (https://NAME.openai.azure.com/openai/deployments/DEPLOYMENT?api-version=...),
+    which wants its key in an api-key header; Azure's /openai/v1 takes it as a Bearer token, as OpenAI does."""
+    return re.search(r"/openai/deployments/[^/]+/?$", urlsplit(base_url).path) is not None
 
 
 def _looks_like_a_key(name: str) -> bool:

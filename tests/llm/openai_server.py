@@ -4,10 +4,13 @@ Given `serves`, it refuses other models and lists these at GET .../models; `not_
 "ark", "ark_not_open", "deepseek") is how it words a 404 for a path it has no route for, and the refusal of a model
 it does not serve.
 
-It answers on /v1/chat/completions (OpenAI, DeepSeek, vLLM, Ollama) and /api/v3/chat/completions
-(Volcengine Ark). It reads the papers of a request out of paperradar's prompt ("#N title :: abstract"
-lines between <papers> and </papers>), asks a pluggable policy for a verdict on each, and answers in
-paperradar's JSON format, unless the fault planned for that request says otherwise.
+It answers on /v1/chat/completions (OpenAI, DeepSeek, vLLM, Ollama), /api/v3/chat/completions
+(Volcengine Ark) and, as classic Azure OpenAI does, /openai/deployments/NAME/chat/completions for each of
+`deployments`: there the key must come in an `api-key` header (a Bearer token is refused with a 401, as Azure refuses
+one that is no Entra ID token) and ?api-version= must be given (else a 404 "Resource not found"). It reads the
+papers of a request out of paperradar's prompt ("#N title :: abstract" lines between <papers> and </papers>), asks a
+pluggable policy for a verdict on each, and answers in paperradar's JSON format, unless the fault planned for that
+request says otherwise.
 
 Faults: "429" (with Retry-After), "500", "401", "hang" (answers after `hang_s`), "malformed" (cut-off JSON),
 "not_json" (an HTTP body that is not JSON), "missing" (last paper left out), "extra" (an id not in the
@@ -44,6 +47,7 @@ from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 PATHS = ("/v1/chat/completions", "/api/v3/chat/completions")
+_AZURE_PATH = re.compile(r"^/openai/deployments/([^/]+)/chat/completions$")
 _ROW = re.compile(r"^#(\d+) (.*?) :: (.*)$")
 
 
@@ -111,7 +115,10 @@ class FakeOpenAI:
     def __init__(self, policy: Policy = low_scores, faults: FaultPlan = planned(), *, model: str = "fake-model",
                  retry_after: str = "1", hang_s: float = 3.0, latency: Callable[[int], float] | None = None,
                  count: Callable[[str], int] = lambda text: max(1, len(text) // 4), context_tokens: int = 4096,
-                 serves: Sequence[str] | None = None, not_found: str = "openai"):
+                 serves: Sequence[str] | None = None, not_found: str = "openai",
+                 deployments: Sequence[str] = ("gpt-4o-mini",)):
+        self.deployments = deployments  # Azure's: the names under /openai/deployments/
+        self.api_keys: list[str] = []  # the api-key header of each request on an Azure path
         self.policy, self.faults, self.model, self.context_tokens = policy, faults, model, context_tokens
         self.serves, self.not_found = serves, not_found  # the models it knows (None: any), how it words a 404
         self.queries: list[str] = []  # the query string of each chat-completions request
@@ -137,6 +144,11 @@ class FakeOpenAI:
     @property
     def ark_url(self) -> str:
         return self.base + "/api/v3"
+
+    def azure_url(self, deployment: str = "gpt-4o-mini", api_version: str | None = "2024-10-21") -> str:
+        """A classic Azure OpenAI base_url, as the portal gives it, on this server."""
+        query = f"?api-version={api_version}" if api_version else ""
+        return f"{self.base}/openai/deployments/{deployment}{query}"
 
     def start(self) -> FakeOpenAI:
         self._thread.start()
@@ -377,6 +389,22 @@ def _no_model(style: str, model: str) -> tuple[int, dict[str, str], bytes]:
                   kind="invalid_request_error", code="model_not_found")
 
 
+def _azure_refusal(deployment: str, query: str, headers: object, server: FakeOpenAI
+                   ) -> tuple[int, dict[str, str], bytes] | None:
+    """Classic Azure OpenAI's refusals, in its words: no ?api-version=, no api-key header, no such deployment."""
+    key = headers.get("api-key")  # type: ignore[attr-defined]
+    server.api_keys.append(key or "")
+    if "api-version=" not in query:
+        return _error(404, "Resource not found", code="404")
+    if not key:
+        return _error(401, "Unauthorized. Access token is missing, invalid, audience is incorrect "
+                      "(https://cognitiveservices.azure.com), or have expired.", code="PermissionDenied")
+    if deployment not in server.deployments:
+        return _error(404, "The API deployment for this resource does not exist. If you created the deployment "
+                      "within the last 5 minutes, please wait a moment and try again.", code="DeploymentNotFound")
+    return None
+
+
 def _handler(server: FakeOpenAI) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
@@ -385,7 +413,12 @@ def _handler(server: FakeOpenAI) -> type[BaseHTTPRequestHandler]:
             length = int(self.headers.get("Content-Length") or 0)
             raw = self.rfile.read(length)
             path, _, query = self.path.partition("?")
-            if path not in PATHS:
+            if azure := _AZURE_PATH.match(path):
+                if (refused := _azure_refusal(azure[1], query, self.headers, server)) is not None:
+                    server.refused += 1
+                    self._send(*refused)
+                    return
+            elif path not in PATHS:
                 server.refused += 1
                 self._send(*_not_found(server.not_found, path))
                 return

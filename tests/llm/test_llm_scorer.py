@@ -412,6 +412,16 @@ def test_a_base_url_with_a_query_keeps_its_path_and_sends_the_query_with_every_r
     assert len(judged(results)) == 10 and server.queries == ["api-version=2024-10-21"] * 2
 
 
+def test_a_classic_azure_deployment_gets_its_key_in_an_api_key_header(day, profile, server):
+    # Azure OpenAI's /openai/deployments/NAME?api-version=... was sent the key as 'Authorization: Bearer', which
+    # Azure reads as an Entra ID token: every batch failed with a 401 that said to check a key that was right
+    results = run(make_scorer(server.azure_url(), batch_size=5), day[:10], profile)
+    assert len(judged(results)) == 10 and not failed(results)
+    assert server.api_keys == ["sk-test"] * 2 and {s.authorization for s in server.received} == {""}
+    assert server.queries == ["api-version=2024-10-21"] * 2
+    assert {s.path for s in server.received} == {"/openai/deployments/gpt-4o-mini/chat/completions"}
+
+
 def test_a_model_the_ark_account_has_not_activated_says_to_activate_it(day, profile):
     # Ark's 404 ModelNotOpen said "check llm.base_url and llm.model", though both were right
     with FakeOpenAI(serves=("doubao-seed-1-6-flash-250828",), not_found="ark_not_open") as server:

@@ -31,6 +31,7 @@ from urllib.parse import parse_qsl, urlsplit
 
 import openai
 
+from ..config import is_azure_deployment
 from ..errors import LLMError, MissingAPIKey, NoCredit, NotServed, PromptTooLong, ScorerError
 from ..models import BatchResult, Judgement, LLMSettings, Paper, Profile, TokenUsage
 from ..tokens import count_tokens
@@ -325,9 +326,16 @@ class _Endpoint:
         self.json_mode = settings.json_mode
         # A gateway's query (Azure's ?api-version=) goes on every request: the client would append its paths after it.
         url = urlsplit(settings.base_url)
+        query = dict(parse_qsl(url.query))
         # Retries are ours (max_retries=0) so that backoff and its bound live in one place.
-        self.client = openai.OpenAI(api_key=key, base_url=url._replace(query="").geturl(), timeout=settings.timeout_s,
-                                    max_retries=0, default_query=dict(parse_qsl(url.query)) or None)
+        base_url, timeout = url._replace(query="").geturl(), settings.timeout_s
+        self.client: openai.OpenAI
+        if is_azure_deployment(settings.base_url):  # classic Azure reads a Bearer token as Entra ID's, not as a key
+            self.client = openai.AzureOpenAI(api_key=key, base_url=base_url, timeout=timeout, max_retries=0,
+                                             api_version=query.pop("api-version", None), default_query=query or None)
+        else:
+            self.client = openai.OpenAI(api_key=key, base_url=base_url, timeout=timeout, max_retries=0,
+                                        default_query=query or None)
 
     def complete(self, messages: list[dict[str, str]], run: _Run) -> _Reply:
         attempts = self.settings.max_retries + 1

@@ -422,6 +422,15 @@ def test_a_classic_azure_deployment_gets_its_key_in_an_api_key_header(day, profi
     assert {s.path for s in server.received} == {"/openai/deployments/gpt-4o-mini/chat/completions"}
 
 
+def test_an_azure_deployment_the_resource_does_not_have_says_to_name_one_it_has(day, profile, server):
+    # Azure's 404 DeploymentNotFound was read as a base_url without its /v1: '.../deployments/gpt4o-mini/v1?...'
+    results = run(make_scorer(server.azure_url("gpt4o-mini"), batch_size=5), day[:10], profile)
+    assert not judged(results) and server.refused == 1
+    assert results[0].failure.endswith(
+        f"this Azure OpenAI resource has no deployment 'gpt4o-mini': set llm.base_url to {server.base}/openai/"
+        "deployments/DEPLOYMENT?api-version=2024-10-21 with a deployment name the Azure portal lists for it")
+
+
 def test_a_model_the_ark_account_has_not_activated_says_to_activate_it(day, profile):
     # Ark's 404 ModelNotOpen said "check llm.base_url and llm.model", though both were right
     with FakeOpenAI(serves=("doubao-seed-1-6-flash-250828",), not_found="ark_not_open") as server:

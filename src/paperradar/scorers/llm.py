@@ -505,6 +505,11 @@ def _unreached(e: openai.APIConnectionError) -> str:
 def _other_base_url(base_url: str) -> str:
     """What to set llm.base_url to, when nothing answers chat completions under it."""
     url = urlsplit(base_url.rstrip("/"))
+    if is_azure_deployment(base_url):  # the resource answers there: the deployment is not one of its own
+        resource, _, name = url.path.rstrip("/").rpartition("/")
+        return (f"this Azure OpenAI resource has no deployment {name!r}: set llm.base_url to "
+                f"{url._replace(path=resource + '/DEPLOYMENT').geturl()} with a deployment name the Azure portal "
+                "lists for it")
     if url.path.endswith("/chat/completions"):
         path, why = url.path.removesuffix("/chat/completions"), "the client adds /chat/completions itself"
     elif _host(base_url).endswith("volces.com") and not url.path.startswith("/api/"):

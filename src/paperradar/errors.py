@@ -62,10 +62,12 @@ class MissingAPIKey(ScorerError):
 
 
 class LLMError(ScorerError):
-    def __init__(self, url: str, detail: str, status: int | None = None, attempts: int = 1, timed_out: int = 0):
+    """`what` is what happened and what to do, as in 'refused the request (HTTP 401: ...): check the key in ...'."""
+
+    def __init__(self, url: str, what: str, status: int | None = None, attempts: int = 1, timed_out: int = 0):
         self.url, self.status, self.attempts = url, status, attempts
         self.timed_out = timed_out  # attempts we stopped waiting for: the endpoint may still have billed them
-        super().__init__(f"LLM endpoint {url} failed after {attempts} attempt(s): {detail}")
+        super().__init__(f"LLM endpoint {url} {what}")
 
 
 class NoCredit(LLMError):
@@ -79,10 +81,10 @@ class NotServed(LLMError):
 class PromptTooLong(LLMError):
     """The endpoint refused a prompt longer than the model's context: the same papers fit in smaller batches."""
 
-    def __init__(self, url: str, detail: str, status: int | None = None, limit: int | None = None,
+    def __init__(self, url: str, what: str, status: int | None = None, limit: int | None = None,
                  requested: int | None = None):
         self.limit, self.requested = limit, requested  # tokens, as the endpoint said (None where it did not)
-        super().__init__(url, detail, status)
+        super().__init__(url, what, status)
 
 
 class RenderError(PaperRadarError):

@@ -251,8 +251,8 @@ def test_a_key_the_endpoint_repeats_in_its_error_reaches_no_line_store_or_digest
         store.close()
     assert server.received[0].authorization == f"Bearer {key}"
     failure = outcome.digest.facts.failed_batches[0].failure
-    assert failure.startswith(f"LLM endpoint {server.v1_url} failed after 1 attempt(s): HTTP 401: Incorrect API key "
-                              "provided: Bearer ***")
+    assert failure.startswith(f"LLM endpoint {server.v1_url} refused the request (HTTP 401: Incorrect API key "
+                              "provided: Bearer ***)")
     assert main(["history"]) == 0 and key not in capsys.readouterr().out
     written = [p for p in (tmp_path / "out").rglob("*") if p.is_file()] + list(store.path.parent.glob("*"))
     assert len(written) > 5 and not [p for p in written if key.encode() in p.read_bytes()]

@@ -86,9 +86,10 @@ def test_an_account_with_nothing_left_to_spend_stops_the_day_at_once_saying_what
     failures = set(failed(results).values())
     assert len(failed(results)) == 20 and len(failures) == 1
     failure = failures.pop()
-    assert said in failure and "check the key" not in failure
-    assert failure.endswith("(the account has no quota or balance left: top it up or raise its limit with the "
-                            "provider, then run again)")
+    assert failure.startswith(f"LLM endpoint {server.v1_url} refused the request ({said}")
+    assert "check the key" not in failure and "attempt" not in failure
+    assert failure.endswith("): the account has no quota or balance left: top it up or raise its limit with the "
+                            "provider, then run again")
 
 
 def test_500s_are_retried_a_bounded_number_of_times_then_the_batch_fails(day, profile, server):
@@ -96,7 +97,23 @@ def test_500s_are_retried_a_bounded_number_of_times_then_the_batch_fails(day, pr
     results = run(make_scorer(server.v1_url, max_retries=2), day[:5], profile)
     assert len(server.received) == 3
     assert failed(results) == {p.id: failed(results)[p.id] for p in day[:5]}
-    assert "HTTP 500" in results[0].failure and "3 attempt" in results[0].failure
+    assert results[0].failure == f"LLM endpoint {server.v1_url} failed after 3 attempts: HTTP 500: internal error"
+
+
+def test_a_rate_limit_met_at_every_try_says_to_lower_the_concurrency(day, profile):
+    with FakeOpenAI(faults=every("429"), retry_after="0") as server:
+        results = run(make_scorer(server.v1_url, max_retries=1, concurrency=4), day[:5], profile)
+    assert results[0].failure == (f"LLM endpoint {server.v1_url} failed after 2 attempts: HTTP 429: rate limited "
+                                  "(llm.concurrency is 4: lower it, or raise the account's rate limit)")
+
+
+def test_an_endpoint_nothing_listens_at_says_so_and_what_to_check(day, profile):
+    # 'failed after 2 attempt(s): APIConnectionError: Connection error.', as Ollama not started met it
+    with FakeOpenAI() as server:
+        url = server.v1_url
+    results = run(make_scorer(url, max_retries=1), day[:5], profile)
+    assert results[0].failure == (f"LLM endpoint {url} could not be reached after 2 attempts ([Errno 111] Connection "
+                                  "refused): check llm.base_url, and that the server there is running")
 
 
 def test_500_once_then_success(day, profile, server):
@@ -147,7 +164,8 @@ def test_an_endpoint_that_wants_a_key_after_all_says_where_to_name_it(day, profi
     with FakeOpenAI(faults=every("401")) as server:
         settings = LLMSettings(base_url=server.v1_url, model="m", timeout_s=5.0, max_retries=0)
         results = run(LLMScorer(settings, environ={}), day[:5], profile)
-    assert results[0].failure.endswith("(the endpoint wants a key: name the variable that holds it in llm.api_key_env)")
+    assert results[0].failure == (f"LLM endpoint {server.v1_url} refused the request (HTTP 401: invalid api key): the "
+                                  "endpoint wants a key: name the variable that holds it in llm.api_key_env")
 
 
 def test_auth_failure_is_not_retried_and_fails_the_batch(day, profile):
@@ -160,7 +178,9 @@ def test_auth_failure_is_not_retried_and_fails_the_batch(day, profile):
 def test_a_refused_key_says_which_variable_to_check(day, profile):
     with FakeOpenAI(faults=every("401")) as server:
         results = run(make_scorer(server.v1_url), day[:5], profile)
-    assert results[0].failure.endswith("HTTP 401: invalid api key (check the key in PAPERRADAR_TEST_LLM_KEY)")
+    # it said 'failed after 1 attempt(s)', as if a retry might have helped: a refusal is sent once
+    assert results[0].failure == (f"LLM endpoint {server.v1_url} refused the request (HTTP 401: invalid api key): "
+                                  "check the key in PAPERRADAR_TEST_LLM_KEY")
 
 
 @pytest.mark.parametrize("fault", ["refusal", "not_json"])

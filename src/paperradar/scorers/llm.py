@@ -42,10 +42,10 @@ from .prompt import PROMPT_VERSION, AnswerUnreadable, Rejection
 MAX_REASK_ROUNDS = 2  # re-asks of unanswered papers, each in batches half the size of the round before
 COMPLETION_TOKENS_PER_PAPER = 12  # budget estimate before the answer is known (verdicts; reasons for some)
 _RETRY_STATUSES = {408, 409, 425, 429} | set(range(500, 600))
-_WHAT_TO_CHECK = {401: "the key in {key_env}", 403: "the key in {key_env}"}
+_WHAT_TO_CHECK = {401: "check the key in {key_env}", 403: "check the key in {key_env}"}
 # how services say the account has nothing left: OpenAI's 429 code, Volcengine Ark's 403 code (DeepSeek: HTTP 402)
 _NO_CREDIT_CODES = {"insufficient_quota", "AccountOverdueError"}
-_TOP_UP = " (the account has no quota or balance left: top it up or raise its limit with the provider, then run again)"
+_TOP_UP = "the account has no quota or balance left: top it up or raise its limit with the provider, then run again"
 # what the client sends where the profile names no key: endpoints without authentication ignore it
 _NO_KEY = "no-key"
 INTERRUPTED = "interrupted before it was sent"
@@ -362,17 +362,19 @@ class _Endpoint:
                 if e.status_code == 400 and (e.code in _TOO_LONG_CODES or _TOO_LONG.search(_message(e))):
                     numbers = _TOO_LONG.search(_message(e))
                     limit, requested = (int(numbers[1]), int(numbers[2])) if numbers and numbers[1] else (None, None)
-                    raise PromptTooLong(self.settings.base_url, self._said(e), e.status_code, limit, requested) from e
+                    raise PromptTooLong(self.settings.base_url, self._refusal(e), e.status_code, limit,
+                                        requested) from e
                 if e.status_code == 402 or e.code in _NO_CREDIT_CODES:
-                    raise NoCredit(self.settings.base_url, self._said(e) + _TOP_UP, e.status_code,
-                                   attempt + 1) from e
+                    raise NoCredit(self.settings.base_url, self._refusal(e, _TOP_UP), e.status_code) from e
                 if e.code in _NO_MODEL_CODES or (e.status_code in (400, 404) and _NO_MODEL.search(_message(e))):
-                    raise self._not_served(e, attempt, self._other_model(e)) from e
+                    raise NotServed(self.settings.base_url, self._refusal(e, self._other_model(e)),
+                                    e.status_code) from e
                 if e.status_code == 404:
-                    raise self._not_served(e, attempt, _other_base_url(self.settings.base_url)) from e
+                    raise NotServed(self.settings.base_url, self._refusal(e, _other_base_url(self.settings.base_url)),
+                                    e.status_code) from e
                 if e.status_code not in _RETRY_STATUSES:
-                    raise LLMError(self.settings.base_url, self._said(e) + self._what_to_check(e.status_code),
-                                   e.status_code, attempt + 1) from e
+                    raise LLMError(self.settings.base_url, self._refusal(e, self._what_to_check(e.status_code)),
+                                   e.status_code) from e
                 failure, retry_after, status = e, _retry_after(e.response.headers), e.status_code
             except (openai.APIError, json.JSONDecodeError) as e:  # e.g. a gateway's HTML page: worth another try
                 failure, retry_after, status = e, None, None
@@ -381,18 +383,31 @@ class _Endpoint:
             self.sleep(self.backoff.delay(attempt, retry_after))
             if run.gave_up:  # while it waited
                 break
-        slow = (f" (llm.timeout_s is {self.settings.timeout_s:g} s: raise it for a slow endpoint or model)"
-                if isinstance(failure, openai.APITimeoutError) else "")
-        raise LLMError(self.settings.base_url, self._said(failure) + slow, status, attempt + 1,
+        raise LLMError(self.settings.base_url, self._gave_up(failure, attempt + 1), status, attempt + 1,
                        timed_out) from failure
 
     def _said(self, e: BaseException) -> str:
         """The failure in one line, without the key: some gateways repeat the Authorization header they got."""
         return _detail(e, self._secret)
 
-    def _not_served(self, e: openai.APIStatusError, attempt: int, what_to_set: str) -> NotServed:
-        return NotServed(self.settings.base_url, f"{self._said(e).rstrip('.')}: {what_to_set}", e.status_code,
-                         attempt + 1)
+    def _refusal(self, e: openai.APIStatusError, fix: str = "") -> str:
+        """A refusal no retry would change, sent once: what the endpoint said, then what to fix."""
+        return f"refused the request ({self._said(e).rstrip('.')})" + (f": {fix}" if fix else "")
+
+    def _gave_up(self, e: BaseException, attempts: int) -> str:
+        """A failure that might have passed at another try, after the tries it had; what to change, where we know."""
+        tries = f"{attempts} attempt" + ("s" if attempts > 1 else "")
+        if isinstance(e, openai.APIConnectionError) and not isinstance(e, openai.APITimeoutError):
+            cause = f" ({e.__cause__})" if str(e.__cause__ or "") else ""  # [Errno 111] Connection refused
+            return (f"could not be reached after {tries}{cause}: check llm.base_url, and that the server there is "
+                    "running")
+        fix = ""
+        if isinstance(e, openai.APITimeoutError):
+            fix = f" (llm.timeout_s is {self.settings.timeout_s:g} s: raise it for a slow endpoint or model)"
+        elif isinstance(e, openai.RateLimitError):
+            fix = (f" (llm.concurrency is {self.settings.concurrency}: lower it, or raise the account's rate limit)"
+                   if self.settings.concurrency > 1 else " (raise the account's rate limit with the provider)")
+        return f"failed after {tries}: {self._said(e)}{fix}"
 
     def _other_model(self, e: openai.APIStatusError) -> str:
         """What to set llm.model to: the provider's way to get the model, and the models the endpoint lists."""
@@ -422,9 +437,8 @@ class _Endpoint:
     def _what_to_check(self, status: int) -> str:
         """A refusal that no retry will change: what in the profile or environment to fix."""
         if self.settings.api_key_env is None and status in (401, 403):
-            return " (the endpoint wants a key: name the variable that holds it in llm.api_key_env)"
-        check = _WHAT_TO_CHECK.get(status)
-        return f" (check {check.format(key_env=self.settings.api_key_env)})" if check else ""
+            return "the endpoint wants a key: name the variable that holds it in llm.api_key_env"
+        return _WHAT_TO_CHECK.get(status, "").format(key_env=self.settings.api_key_env)
 
     def _once(self, messages: list[dict[str, str]], json_mode: bool) -> _Reply:
         extra = {"response_format": {"type": "json_object"}} if json_mode else {}

@@ -8,7 +8,7 @@
     ├── StoreError            the SQLite store is unusable (e.g. written by a newer paperradar)
     ├── ScorerError           a scorer could not run at all
     │   ├── MissingAPIKey     the environment variable named by the profile is empty
-    │   └── LLMError          the endpoint failed for good (carries url, status, attempts, timed_out)
+    │   └── LLMError          the endpoint failed for good (carries url, status, attempts, timed_out, unread)
     │       ├── NoCredit      the account behind the key has no quota or balance left: no request will pass
     │       ├── NotServed     nothing serves chat completions at llm.base_url, or no model llm.model: nor will it
     │       └── PromptTooLong the batch is longer than the model's context (carries its limit and our count)
@@ -64,9 +64,11 @@ class MissingAPIKey(ScorerError):
 class LLMError(ScorerError):
     """`what` is what happened and what to do, as in 'refused the request (HTTP 401: ...): check the key in ...'."""
 
-    def __init__(self, url: str, what: str, status: int | None = None, attempts: int = 1, timed_out: int = 0):
+    def __init__(self, url: str, what: str, status: int | None = None, attempts: int = 1, timed_out: int = 0,
+                 unread: int = 0):
         self.url, self.status, self.attempts = url, status, attempts
         self.timed_out = timed_out  # attempts we stopped waiting for: the endpoint may still have billed them
+        self.unread = unread  # answers we stopped reading (too large, too slow): billed too, as far as we know
         super().__init__(f"LLM endpoint {url} {what}")
 
 

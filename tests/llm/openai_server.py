@@ -33,7 +33,10 @@ its limit, 64,000 characters),
 and DeepSeek word it; shorter prompts are answered), "truncated" (Ollama past its num_ctx: the prompt silently cut to
 its last `context_tokens` tokens, the papers still in it answered 9 (the instructions were cut off) and numbered as
 they were, prompt_tokens the cut length), "uncounted_prefix" (prompt_tokens leaves out the system message, as a
-server that does not count a cached prefix would).
+server that does not count a cached prefix would), "huge" (a valid answer whose reasoning_content is `huge_mb` MB,
+sent in chunks without a Content-Length, as a model looping to no limit behind a broken gateway would), "trickle" (a
+valid answer sent 16 bytes every `trickle_s` seconds, after a blank line every 0.1 s for `keep_alive_s` seconds, as
+DeepSeek sends while the model writes).
 """
 
 from __future__ import annotations
@@ -42,7 +45,7 @@ import json
 import re
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -116,7 +119,10 @@ class FakeOpenAI:
                  retry_after: str = "1", hang_s: float = 3.0, latency: Callable[[int], float] | None = None,
                  count: Callable[[str], int] = lambda text: max(1, len(text) // 4), context_tokens: int = 4096,
                  serves: Sequence[str] | None = None, not_found: str = "openai",
-                 deployments: Sequence[str] = ("gpt-4o-mini",)):
+                 deployments: Sequence[str] = ("gpt-4o-mini",), huge_mb: int = 64, trickle_s: float = 0.05,
+                 keep_alive_s: float = 0.0):
+        self.huge_mb, self.trickle_s, self.keep_alive_s = huge_mb, trickle_s, keep_alive_s
+        self.sent = 0  # bytes of "huge" and "trickle" answers handed to the socket
         self.deployments = deployments  # Azure's: the names under /openai/deployments/
         self.api_keys: list[str] = []  # the api-key header of each request on an Azure path
         self.policy, self.faults, self.model, self.context_tokens = policy, faults, model, context_tokens
@@ -164,7 +170,8 @@ class FakeOpenAI:
     def __exit__(self, *exc: object) -> None:
         self.stop()
 
-    def answer(self, path: str, headers: dict[str, str], body: dict) -> tuple[int, dict[str, str], bytes]:
+    def answer(self, path: str, headers: dict[str, str], body: dict
+               ) -> tuple[int, dict[str, str], bytes | Iterator[bytes]]:
         """(status, headers, body) for one request; records it and tracks how many overlap."""
         papers = read_papers(_user(body))
         with self.lock:
@@ -178,6 +185,10 @@ class FakeOpenAI:
                 time.sleep(self.latency(len(papers)))
             status, reply_headers, raw = self._reply(body, papers, fault, seen.authorization)
             seen.completion = _message_content(raw) if status == 200 else ""
+            if fault == "huge":
+                return status, reply_headers, self._huge(raw)
+            if fault == "trickle":
+                return status, reply_headers, self._trickle(raw)
             return status, reply_headers, raw
         finally:
             with self.lock:
@@ -239,6 +250,24 @@ class FakeOpenAI:
         if fault == "no_usage":
             del completion["usage"]
         return 200, {"Content-Type": "application/json"}, json.dumps(completion, ensure_ascii=False).encode()
+
+    def _huge(self, raw: bytes) -> Iterator[bytes]:
+        """The answer `raw` with `huge_mb` MB of reasoning_content before its content, counted in `sent`."""
+        head, tail = raw.split(b'"content":', 1)
+        chunk = json.dumps("先想想，再想想。" * 4096, ensure_ascii=False)[1:-1].encode()
+        parts = [head + b'"reasoning_content":"'] + [chunk] * (self.huge_mb * 2**20 // len(chunk)) + [b'",']
+        for part in [*parts, b'"content":' + tail]:
+            self.sent += len(part)
+            yield part
+
+    def _trickle(self, raw: bytes) -> Iterator[bytes]:
+        for _ in range(round(self.keep_alive_s / 0.1)):
+            yield b"\n"
+            time.sleep(0.1)
+        for i in range(0, len(raw), 16):
+            time.sleep(self.trickle_s)
+            self.sent += 16
+            yield raw[i:i + 16]
 
     def _kept(self, body: dict, papers: list[AskedPaper]) -> list[AskedPaper]:
         """The papers whose line is whole within the prompt's last `context_tokens` tokens, as Ollama keeps it."""
@@ -440,14 +469,22 @@ def _handler(server: FakeOpenAI) -> type[BaseHTTPRequestHandler]:
             self._send(200, {"Content-Type": "application/json"},
                        json.dumps({"object": "list", "data": models}).encode())
 
-        def _send(self, status: int, headers: dict[str, str], body: bytes) -> None:
+        def _send(self, status: int, headers: dict[str, str], body: bytes | Iterable[bytes]) -> None:
             try:
                 self.send_response(status)
                 for k, v in headers.items():
                     self.send_header(k, v)
-                self.send_header("Content-Length", str(len(body)))
+                if isinstance(body, bytes):
+                    self.send_header("Content-Length", str(len(body)))
+                    self.end_headers()
+                    self.wfile.write(body)
+                    return
+                self.send_header("Transfer-Encoding", "chunked")
                 self.end_headers()
-                self.wfile.write(body)
+                for part in body:
+                    self.wfile.write(b"%x\r\n%s\r\n" % (len(part), part))
+                    self.wfile.flush()
+                self.wfile.write(b"0\r\n\r\n")
             except (BrokenPipeError, ConnectionResetError):
                 pass  # the client gave up (a timeout test): nothing to tell it
 

@@ -649,6 +649,36 @@ def test_an_endpoint_that_cannot_be_reached_says_why_and_what_to_set(base_url, s
     assert said.format(port=port) in why.pop()
 
 
+def test_an_answer_larger_than_any_model_writes_is_not_read_to_its_end(day, profile):
+    # a 64 MB reasoning_content was read whole into memory (and an endless one would have been read without end)
+    with FakeOpenAI(faults=every("huge"), huge_mb=64) as server:
+        results = run(make_scorer(server.v1_url), day[:5], profile)
+    assert len(server.received) == 1 and server.sent < 24 * 2**20  # what the socket's buffers took, no more
+    assert failed(results) == {p.id: results[0].failure for p in day[:5]}
+    assert results[0].failure == (f"LLM endpoint {server.v1_url} sent more than 8 MB as one answer, more than any "
+                                  "model writes: it was not read (is something other than the model answering at "
+                                  "llm.base_url?)")
+    assert results[0].usage.unreported == 1  # the endpoint may have billed what it sent
+
+
+def test_an_answer_trickling_in_is_not_waited_for_past_the_timeout(day, profile):
+    # 16 bytes every 0.1 s: each read came within the timeout, so the answer was waited for as long as it took
+    with FakeOpenAI(faults=every("trickle"), trickle_s=0.1) as server:
+        began = time.monotonic()
+        results = run(make_scorer(server.v1_url, timeout_s=0.5), day[:5], profile)
+        took = time.monotonic() - began
+    assert len(server.received) == 1 and took < 1.2 and server.sent < 200
+    assert results[0].failure == (f"LLM endpoint {server.v1_url} was still sending its answer 0.5 s after it began "
+                                  "(llm.timeout_s), as no model's finished answer comes: it was not read")
+
+
+def test_blank_keep_alive_lines_before_a_slow_answer_are_waited_through(day, profile):
+    # DeepSeek sends blank lines while a request waits: the answer that follows is read whole
+    with FakeOpenAI(faults=every("trickle"), keep_alive_s=1.0, trickle_s=0.001) as server:
+        results = run(make_scorer(server.v1_url, timeout_s=0.5), day[:5], profile)
+    assert len(judged(results)) == 5
+
+
 @pytest.mark.parametrize("key, said", [("sk-4f9e2b7c\u2019", "U+2019 at character 12"),
                                        ("sk-4f9e\n2b7c", "a line break at character 8"),
                                        ("sk-4f9e 2b7c", "a space at character 8")])

@@ -29,6 +29,7 @@ from dataclasses import dataclass, field, replace
 from email.utils import parsedate_to_datetime
 from urllib.parse import parse_qsl, urlsplit
 
+import httpx2
 import openai
 
 from ..config import is_azure_deployment
@@ -67,6 +68,9 @@ _TOO_LONG = re.compile(r"maximum context length is (\d+) tokens.*?(?:resulted in
 # context (Ollama past num_ctx), dropping its start: the instructions and the first papers (tokenizers differ less)
 _CUT_RATIO = 0.85
 _FIT_MARGIN = 0.8  # share of the context a smaller batch fills: room for the answer, and for other tokenizers
+# the longest answer a model writes, 128k tokens of Chinese reasoning sent JSON-escaped (6 bytes a character), is
+# under 2 MB: a body past this is a broken endpoint or a hostile one, and reading on would only fill the memory
+MAX_ANSWER_BYTES = 8 * 2**20
 
 
 @dataclass(frozen=True)
@@ -169,8 +173,9 @@ class LLMScorer:
             return self._too_long(chunk, e.limit, e.requested or _prompt_tokens(messages), profile, budget, run,
                                   tally)
         except LLMError as e:
-            budget.settle(estimate, estimate * e.timed_out)  # a request we stopped waiting for may still be billed
-            tally.spend(TokenUsage(unreported=e.timed_out), None)
+            unread = e.timed_out + e.unread  # a request we stopped waiting for, or reading, may still be billed
+            budget.settle(estimate, estimate * unread)
+            tally.spend(TokenUsage(unreported=unread), None)
             tally.fail(chunk, self._failure(e, run))
             return []
         budget.settle(estimate, reply.usage.total + estimate * reply.usage.unreported)
@@ -329,13 +334,20 @@ class _Endpoint:
         query = dict(parse_qsl(url.query))
         # Retries are ours (max_retries=0) so that backoff and its bound live in one place.
         base_url, timeout = url._replace(query="").geturl(), settings.timeout_s
+        # every body is read through _Bounded; uncompressed, so that its bytes are the answer's (no gzip bomb)
+        http = openai.DefaultHttpxClient(event_hooks={"response": [self._bound]},
+                                         headers={"Accept-Encoding": "identity"})
         self.client: openai.OpenAI
         if is_azure_deployment(settings.base_url):  # classic Azure reads a Bearer token as Entra ID's, not as a key
             self.client = openai.AzureOpenAI(api_key=key, base_url=base_url, timeout=timeout, max_retries=0,
-                                             api_version=query.pop("api-version", None), default_query=query or None)
+                                             api_version=query.pop("api-version", None), default_query=query or None,
+                                             http_client=http)
         else:
             self.client = openai.OpenAI(api_key=key, base_url=base_url, timeout=timeout, max_retries=0,
-                                        default_query=query or None)
+                                        default_query=query or None, http_client=http)
+
+    def _bound(self, response: httpx2.Response) -> None:
+        response.stream = _Bounded(response.stream, MAX_ANSWER_BYTES, self.settings.timeout_s)
 
     def complete(self, messages: list[dict[str, str]], run: _Run) -> _Reply:
         attempts = self.settings.max_retries + 1
@@ -355,6 +367,8 @@ class _Endpoint:
                     break
             except openai.APIConnectionError as e:
                 failure, retry_after, status = e, None, None
+            except _Unread as e:  # another try would be as long, and billed again
+                raise LLMError(self.settings.base_url, str(e), None, attempt + 1, timed_out, unread=1) from e
             except openai.APIStatusError as e:
                 if e.status_code in (400, 422) and json_mode and "response_format" in _message(e):
                     self.json_mode = False  # the endpoint has no JSON mode: the prompt alone asks for JSON
@@ -431,7 +445,7 @@ class _Endpoint:
         """The models the endpoint lists at GET /models, where it lists them (one request, after a refusal)."""
         try:
             return sorted(m.id for m in self.client.models.list())
-        except (openai.APIError, json.JSONDecodeError, TypeError, AttributeError):
+        except (openai.APIError, _Unread, json.JSONDecodeError, TypeError, AttributeError):
             return []
 
     def _what_to_check(self, status: int) -> str:
@@ -451,6 +465,36 @@ class _Endpoint:
         reasoned = (any(getattr(choice.message, f, None) for f in _REASONING_FIELDS)
                     or "think>" in content.lower())
         return _Reply(content, _usage(response), response.model or None, choice.finish_reason, reasoned)
+
+
+class _Unread(openai.OpenAIError):
+    """An answer we stopped reading: larger than any model writes, or still coming long after it began. An
+    OpenAIError, so that the client raises it as it is."""
+
+
+class _Bounded(httpx2.SyncByteStream):
+    """A response body read up to `limit` bytes, and for `seconds` once the answer began: a finished answer comes at
+    once, after the blank lines some endpoints send while the model writes it (DeepSeek), which count only in bytes."""
+
+    def __init__(self, body: httpx2.SyncByteStream, limit: int, seconds: float):
+        self.body, self.limit, self.seconds = body, limit, seconds
+
+    def __iter__(self) -> Iterator[bytes]:
+        size, began = 0, None
+        for chunk in self.body:
+            size += len(chunk)
+            if size > self.limit:
+                raise _Unread(f"sent more than {self.limit // 2**20} MB as one answer, more than any model writes: it "
+                             "was not read (is something other than the model answering at llm.base_url?)")
+            if began is None and chunk.strip():
+                began = time.monotonic()
+            elif began is not None and time.monotonic() - began > self.seconds:
+                raise _Unread(f"was still sending its answer {self.seconds:g} s after it began (llm.timeout_s), as no "
+                             "model's finished answer comes: it was not read")
+            yield chunk
+
+    def close(self) -> None:
+        self.body.close()
 
 
 def _usage(response: object) -> TokenUsage:

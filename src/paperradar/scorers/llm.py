@@ -35,7 +35,7 @@ import openai
 from ..config import is_azure_deployment
 from ..errors import LLMError, MissingAPIKey, NoCredit, NotServed, PromptTooLong, ScorerError
 from ..models import BatchResult, Judgement, LLMSettings, Paper, Profile, TokenUsage
-from ..tokens import count_tokens
+from ..tokens import count_tokens, load_in_background
 from . import prompt
 from .base import BUDGET_REACHED
 from .prompt import PROMPT_VERSION, AnswerUnreadable, Rejection
@@ -102,6 +102,7 @@ class LLMScorer:
         """Yield one or more BatchResults per batch, in the order the batches complete."""
         if not papers:
             return
+        load_in_background()  # while the first requests are answered
         budget = _Budget(budget_remaining)
         stop = threading.Event()
         run = _Run()

@@ -300,6 +300,20 @@ def test_a_base_url_whose_query_holds_no_secret_is_kept(tmp_path: Path) -> None:
     assert llm is not None and llm.base_url == url
 
 
+@pytest.mark.parametrize(("line", "thinking"), [("thinking = false", False), ("thinking = true", True), ("", None)])
+def test_whether_the_model_thinks_is_read_as_true_or_false(tmp_path: Path, line: str, thinking: bool | None) -> None:
+    path = _with_llm(tmp_path, f"base_url = 'https://ark.cn-beijing.volces.com/api/v3'\nmodel = 'm'\n{line}\n")
+    llm = load_profile(path).llm
+    assert llm is not None and llm.thinking is thinking
+
+
+def test_a_thinking_switch_other_than_true_or_false_is_refused(tmp_path: Path,
+                                                                capsys: pytest.CaptureFixture[str]) -> None:
+    path = _with_llm(tmp_path, "base_url = 'https://ark.cn-beijing.volces.com/api/v3'\nmodel = 'm'\n"
+                               "thinking = 'disabled'\n")
+    assert _refusal(path, capsys) == f"paperradar: error: {path}: llm.thinking: must be true or false, not 'disabled'\n"
+
+
 def test_an_azure_deployment_without_its_api_version_says_to_add_it(tmp_path: Path,
                                                                    capsys: pytest.CaptureFixture[str]) -> None:
     # Azure answers a deployment URL without ?api-version= with a 404 'Resource not found'; the run crashed instead

@@ -19,7 +19,7 @@ _TOP_KEYS = {"language", "timezone", "categories", "announce_types", "min_score"
              "fields", "avoid", "llm"}
 _FIELD_KEYS = {"name", "about", "description"}
 _LLM_KEYS = {"base_url", "model", "api_key_env", "concurrency", "batch_size", "timeout_s", "max_retries",
-             "prefilter_keep_rate", "daily_token_budget", "json_mode"}
+             "prefilter_keep_rate", "daily_token_budget", "json_mode", "thinking"}
 _ANNOUNCE_TYPES = {"new", "cross", "replace", "replace-cross"}
 # an unknown [llm] key whose string value is a secret, not the name of its variable (max_tokens = 2048 is not one)
 _SECRET_WORDS = re.compile(r"key|token|secret|password", re.IGNORECASE)
@@ -283,9 +283,9 @@ def _parse_llm(value: Any, problems: list[str]) -> LLMSettings | None:
     r = value.get("prefilter_keep_rate")
     if r is not None and (isinstance(r, bool) or not isinstance(r, (int, float)) or not 0 < r <= 1):
         problems.append(f"llm.prefilter_keep_rate: must be a number in (0, 1], not {r!r}")
-    j = value.get("json_mode")
-    if j is not None and not isinstance(j, bool):
-        problems.append(f"llm.json_mode: must be true or false, not {j!r}")
+    for k in ("json_mode", "thinking"):
+        if (v := value.get(k)) is not None and not isinstance(v, bool):
+            problems.append(f"llm.{k}: must be true or false, not {v!r}")
     if any(p.startswith("llm") for p in problems):
         return None
     settings = {k: value[k] for k in _LLM_KEYS if k in value}

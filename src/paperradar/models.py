@@ -107,6 +107,7 @@ class LLMSettings:
     prefilter_keep_rate: float = 0.58  # share of papers the local ranker sends to the LLM
     daily_token_budget: int | None = None  # stop sending once the day's tokens reach this
     json_mode: bool = True
+    thinking: bool | None = None  # False: ask a hybrid model not to think (Ark's "thinking"); None: its default
 
 
 @dataclass(frozen=True)

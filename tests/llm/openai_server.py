@@ -197,6 +197,8 @@ class FakeOpenAI:
 
     def _reply(self, body: dict, papers: list[AskedPaper], fault: str | None,
                authorization: str = "") -> tuple[int, dict[str, str], bytes]:
+        if fault in _THINKING and body.get("thinking") == {"type": "disabled"}:  # asked not to think, as Ark is
+            fault = None
         if fault == "echo_key":
             return _error(401, f"Incorrect API key provided: {authorization}")
         if fault == "429":
@@ -352,6 +354,10 @@ def _message_content(raw: bytes) -> str:
     except json.JSONDecodeError:
         return ""  # the "not_json" fault: no completion was given
     return choices[0].get("message", {}).get("content") or ""
+
+
+# faults of a model that thinks: none where the request says "thinking": {"type": "disabled"}
+_THINKING = {"reasoning", "think", "think_open", "think_cut", "reasoning_only", "reasoning_field_only"}
 
 
 # fault -> (status, message, type, code) as each service words an account with nothing left to spend

@@ -316,7 +316,8 @@ def test_reasoning_cut_by_the_output_limit_inside_think_tags_is_no_answer(day, p
     results = run(make_scorer(server.v1_url, batch_size=4), day[:4], profile)
     assert not judged(results) and set(failed(results)) == {p.id for p in day[:4]}
     assert ("the model spent its whole output limit reasoning and wrote no answer (finish_reason=length): set "
-            "llm.model to a model without thinking, or lower llm.batch_size" in results[-1].failure)
+            "llm.thinking = false where the endpoint takes it (Volcengine Ark), or llm.model to a model without "
+            "thinking, or lower llm.batch_size" in results[-1].failure)
 
 
 def test_an_endpoint_without_json_mode_is_asked_without_it(day, profile, server):
@@ -358,9 +359,24 @@ def test_an_answer_of_reasoning_alone_says_the_model_thought_to_its_limit_and_wh
     results = run(make_scorer(server.v1_url), day[:4], profile)
     assert set(failed(results)) == {p.id for p in day[:4]}
     assert ("the model spent its whole output limit reasoning and wrote no answer (finish_reason=length, 4100 "
-            "reasoning tokens): set llm.model to a model without thinking, or lower llm.batch_size"
+            "reasoning tokens): set llm.thinking = false where the endpoint takes it (Volcengine Ark), or llm.model to "
+            "a model without thinking, or lower llm.batch_size"
             in results[-1].failure)
     assert "no JSON" not in results[-1].failure
+
+
+@pytest.mark.parametrize(("thinking", "sent"), [(False, {"type": "disabled"}), (True, {"type": "enabled"})])
+def test_a_model_asked_not_to_think_answers_within_its_limit(day, profile, server, thinking, sent):
+    # doubao-seed-1.6 thought to its limit and the line said to change model, though Ark can be asked not to think
+    server.faults = every("reasoning_only")
+    results = run(make_scorer(server.ark_url, thinking=thinking), day[:4], profile)
+    assert server.received and all(s.body["thinking"] == sent for s in server.received)
+    assert (len(judged(results)) == 4) is not thinking
+
+
+def test_a_model_left_to_its_default_is_not_told_whether_to_think(day, profile, server):
+    run(make_scorer(server.v1_url), day[:4], profile)
+    assert all("thinking" not in s.body for s in server.received)
 
 
 @pytest.mark.parametrize("fault", ["reasoning_only", "reasoning_field_only"])
@@ -374,7 +390,7 @@ def test_a_model_that_thinks_to_its_limit_again_in_smaller_batches_stops_the_run
     assert len(failed(results)) == 40 and len(set(failed(results).values())) == 1
     assert results[-1].failure.startswith("the model spent its whole output limit reasoning and wrote no answer "
                                           "(finish_reason=length")
-    assert results[-1].failure.endswith("set llm.model to a model without thinking, or lower llm.batch_size (again "
+    assert results[-1].failure.endswith("or llm.model to a model without thinking, or lower llm.batch_size (again "
                                         "in smaller batches, so this run sent no more requests)")
 
 

@@ -289,8 +289,8 @@ def _no_answer(reply: _Reply) -> Rejection:
     if reply.finish_reason == "length" and (reply.reasoned or reply.usage.reasoning):
         spent = f", {reply.usage.reasoning} reasoning tokens" if reply.usage.reasoning else ""
         return Rejection(_THOUGHT, "the model spent its whole output limit reasoning and wrote no answer "
-                         f"(finish_reason=length{spent}): set llm.model to a model without thinking, or lower "
-                         "llm.batch_size")
+                         f"(finish_reason=length{spent}): set llm.thinking = false where the endpoint takes it "
+                         "(Volcengine Ark), or llm.model to a model without thinking, or lower llm.batch_size")
     return Rejection("empty", f"the answer was empty (finish_reason={reply.finish_reason})")
 
 
@@ -456,7 +456,9 @@ class _Endpoint:
         return _WHAT_TO_CHECK.get(status, "").format(key_env=self.settings.api_key_env)
 
     def _once(self, messages: list[dict[str, str]], json_mode: bool) -> _Reply:
-        extra = {"response_format": {"type": "json_object"}} if json_mode else {}
+        extra: dict[str, object] = {"response_format": {"type": "json_object"}} if json_mode else {}
+        if self.settings.thinking is not None:  # Volcengine Ark's switch for hybrid models (doubao-seed-1.6, DeepSeek)
+            extra["extra_body"] = {"thinking": {"type": "enabled" if self.settings.thinking else "disabled"}}
         response = self.client.chat.completions.create(model=self.settings.model, messages=messages,  # type: ignore[arg-type]
                                                        **extra)  # type: ignore[call-overload]
         if not response.choices:

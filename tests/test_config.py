@@ -293,6 +293,14 @@ def test_the_name_of_the_keys_variable_is_read_without_the_spaces_around_it(tmp_
     assert llm is not None and llm.api_key_env == "ARK_API_KEY"
 
 
+def test_the_endpoint_and_model_are_read_without_the_spaces_around_them(tmp_path: Path) -> None:
+    # 'https://api.deepseek.com/v1 ' posted to /v1%20/chat/completions, and the line said to set '.../v1 /v1'; the
+    # model ' deepseek-chat' was not served
+    llm = load_profile(_with_llm(tmp_path, "base_url = ' https://api.deepseek.com/v1 '\nmodel = ' deepseek-chat '\n"
+                                           "api_key_env = 'DEEPSEEK_API_KEY'\n")).llm
+    assert llm is not None and (llm.base_url, llm.model) == ("https://api.deepseek.com/v1", "deepseek-chat")
+
+
 def test_a_base_url_whose_query_holds_no_secret_is_kept(tmp_path: Path) -> None:
     # Azure's and some gateways' '.../v1?api-version=...': sent with every request (tests/llm: test_llm_scorer)
     url = "https://example.openai.azure.com/openai/v1?api-version=2024-10-21"

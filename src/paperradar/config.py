@@ -20,6 +20,7 @@ _TOP_KEYS = {"language", "timezone", "categories", "announce_types", "min_score"
 _FIELD_KEYS = {"name", "about", "description"}
 _LLM_KEYS = {"base_url", "model", "api_key_env", "concurrency", "batch_size", "timeout_s", "max_retries",
              "prefilter_keep_rate", "daily_token_budget", "json_mode", "thinking"}
+_NAMES = {"base_url", "model", "api_key_env"}  # [llm] values read without the spaces around them
 _ANNOUNCE_TYPES = {"new", "cross", "replace", "replace-cross"}
 # an unknown [llm] key whose string value is a secret, not the name of its variable (max_tokens = 2048 is not one)
 _SECRET_WORDS = re.compile(r"key|token|secret|password", re.IGNORECASE)
@@ -259,16 +260,18 @@ def _parse_llm(value: Any, problems: list[str]) -> LLMSettings | None:
                  f"ARK_API_KEY=...) and name that variable in llm.api_key_env (api_key_env = \"ARK_API_KEY\")"
                  for k in secrets]
     problems += _unknown_keys({k: v for k, v in value.items() if k not in secrets}, _LLM_KEYS, "llm.")
+    # a space pasted with a name is no part of it: ' deepseek-chat' is no model, 'https://.../v1 ' posted to /v1%20
+    value = {k: v.strip() if k in _NAMES and isinstance(v, str) else v for k, v in value.items()}
     for k in ("base_url", "model"):
-        if not isinstance(value.get(k), str) or not value[k].strip():
+        if not isinstance(value.get(k), str) or not value[k]:
             problems.append(f"llm.{k}: missing; give the endpoint's {k.replace('_', ' ')}")
-    if "api_key_env" in value and (not isinstance(value["api_key_env"], str) or not value["api_key_env"].strip()):
+    if "api_key_env" in value and (not isinstance(value["api_key_env"], str) or not value["api_key_env"]):
         problems.append("llm.api_key_env: name the environment variable that holds the key, or leave the key out "
                         "for an endpoint that asks for none (Ollama, vLLM)")
     if isinstance(value.get("base_url"), str):
         problems += _base_url_problems(value["base_url"])
     key_env = value.get("api_key_env")
-    if isinstance(key_env, str) and key_env.strip() and _looks_like_a_key(key_env.strip()):
+    if isinstance(key_env, str) and key_env and _looks_like_a_key(key_env):
         problems.append("llm.api_key_env: name the environment variable that holds the key (letters, digits and _, "
                         "such as ARK_API_KEY), not the key itself")
     ints = {"concurrency": (1, 64), "batch_size": (1, 200), "max_retries": (0, 10),
@@ -288,7 +291,4 @@ def _parse_llm(value: Any, problems: list[str]) -> LLMSettings | None:
             problems.append(f"llm.{k}: must be true or false, not {v!r}")
     if any(p.startswith("llm") for p in problems):
         return None
-    settings = {k: value[k] for k in _LLM_KEYS if k in value}
-    if "api_key_env" in settings:  # ' ARK_API_KEY' names no variable, and the run would say it is not set
-        settings["api_key_env"] = settings["api_key_env"].strip()
-    return LLMSettings(**settings)
+    return LLMSettings(**{k: value[k] for k in _LLM_KEYS if k in value})

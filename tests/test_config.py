@@ -293,6 +293,16 @@ def test_the_name_of_the_keys_variable_is_read_without_the_spaces_around_it(tmp_
     assert llm is not None and llm.api_key_env == "ARK_API_KEY"
 
 
+@pytest.mark.parametrize("written", ["$DEEPSEEK_API_KEY", "${DEEPSEEK_API_KEY}", "%DEEPSEEK_API_KEY%"])
+def test_a_keys_variable_written_as_a_shell_would_read_it_says_to_write_its_name_alone(
+        tmp_path: Path, written: str, capsys: pytest.CaptureFixture[str]) -> None:
+    # '$DEEPSEEK_API_KEY' was told it was the key itself, not the name of its variable
+    path = _with_llm(tmp_path, f"base_url = 'https://api.deepseek.com'\nmodel = 'deepseek-chat'\n"
+                               f"api_key_env = '{written}'\n")
+    assert _refusal(path, capsys) == (f"paperradar: error: {path}: llm.api_key_env: the variable's name alone, as in "
+                                      "api_key_env = \"DEEPSEEK_API_KEY\" (paperradar reads the variable itself)\n")
+
+
 def test_the_endpoint_and_model_are_read_without_the_spaces_around_them(tmp_path: Path) -> None:
     # 'https://api.deepseek.com/v1 ' posted to /v1%20/chat/completions, and the line said to set '.../v1 /v1'; the
     # model ' deepseek-chat' was not served

@@ -25,6 +25,7 @@ _ANNOUNCE_TYPES = {"new", "cross", "replace", "replace-cross"}
 # an unknown [llm] key whose string value is a secret, not the name of its variable (max_tokens = 2048 is not one)
 _SECRET_WORDS = re.compile(r"key|token|secret|password", re.IGNORECASE)
 _VARIABLE_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_VARIABLE_REFERENCE = re.compile(r"\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?|%([A-Za-z_][A-Za-z0-9_]*)%")  # $X, ${X}, %X%
 
 
 def example_profile_text() -> str:
@@ -271,7 +272,10 @@ def _parse_llm(value: Any, problems: list[str]) -> LLMSettings | None:
     if isinstance(value.get("base_url"), str):
         problems += _base_url_problems(value["base_url"])
     key_env = value.get("api_key_env")
-    if isinstance(key_env, str) and key_env and _looks_like_a_key(key_env):
+    if isinstance(key_env, str) and (reference := _VARIABLE_REFERENCE.fullmatch(key_env)):
+        problems.append(f"llm.api_key_env: the variable's name alone, as in api_key_env = "
+                        f"\"{reference[1] or reference[2]}\" (paperradar reads the variable itself)")
+    elif isinstance(key_env, str) and key_env and _looks_like_a_key(key_env):
         problems.append("llm.api_key_env: name the environment variable that holds the key (letters, digits and _, "
                         "such as ARK_API_KEY), not the key itself")
     ints = {"concurrency": (1, 64), "batch_size": (1, 200), "max_retries": (0, 10),

@@ -366,11 +366,12 @@ def summary(outcome: Outcome) -> str:
     from .render.wording import plural
     read = f"{f.papers_read} {plural(f.papers_read, 'paper')} read"
     line = f"{d.announce_date}: {read}, {len(d.recommended)} recommended"
-    if f.llm_judged:
+    if f.llm_judged or f.tokens.total or f.tokens.unreported:  # an LLM that judged nothing may still have billed
         this_run = "" if outcome.spent.total == f.tokens.total else f", {outcome.spent.total} of them by this run"
         n = f.tokens.unreported
         unreported = f"; no usage reported for {n} {plural(n, 'request')}" if n else ""
-        line += f", {f.llm_judged} judged by {f.model or 'the LLM'} ({f.tokens.total} tokens{this_run}{unreported})"
+        judged = f.llm_judged or "none"
+        line += f", {judged} judged by {f.model or 'the LLM'} ({f.tokens.total} tokens{this_run}{unreported})"
     return line
 
 

@@ -235,6 +235,20 @@ def test_an_endpoint_that_reports_no_usage_gets_no_invented_token_count(tmp_path
     assert summary(outcome).endswith("30 judged by fake-model (0 tokens; no usage reported for 3 requests)")
 
 
+def test_a_day_whose_answers_all_failed_still_says_what_they_cost(tmp_path: Path, day, profile):
+    # a thinking model that thought to its limit at every request: the digest said 'judged no paper | tokens: ...',
+    # the run's line said nothing of the tokens spent
+    from paperradar.cli import summary
+    with FakeOpenAI(faults=every("reasoning_only")) as server:
+        scorer, profile, listing = llm_day(server, profile, day[:10], concurrency=1)
+        store = Store.open(tmp_path / "data")
+        outcome = run_listing(store, profile, listing, TitleLengthScorer(), scorer, tmp_path / "out", no_publishing)
+        store.close()
+    assert outcome.digest is not None and outcome.digest.facts.llm_judged == 0
+    spent = outcome.digest.facts.tokens.total
+    assert spent > 10_000 and summary(outcome).endswith(f"none judged by fake-model ({spent} tokens)")
+
+
 def test_a_key_the_endpoint_repeats_in_its_error_reaches_no_line_store_or_digest(tmp_path: Path, day, profile, capsys):
     # a gateway that answers 401 with the Authorization header it got put the reader's key into the failure line,
     # the store (the batches' failure, the run's facts) and every digest file, which a reader may push to GitHub

@@ -237,6 +237,16 @@ def test_a_base_url_ending_in_chat_completions_says_to_leave_it_out() -> None:
                                 "'https://api.deepseek.com/v1'"]
 
 
+def test_an_azure_target_uri_pasted_whole_says_what_to_keep_of_it() -> None:
+    # the Azure portal's target URI ends in /chat/completions?api-version=...: the line said to keep the URL without
+    # its api-version, which the next run refused for lacking one
+    url = "https://res.openai.azure.com/openai/deployments/gpt-4o/chat/completions?api-version=2024-10-21"
+    with pytest.raises(ProfileError) as e:
+        parse_profile(tomllib.loads(GOOD + f"[llm]\nbase_url = '{url}'\nmodel = 'gpt-4o'\n"))
+    assert e.value.problems == ["llm.base_url: leave out /chat/completions, which the client adds itself: "
+                                "'https://res.openai.azure.com/openai/deployments/gpt-4o?api-version=2024-10-21'"]
+
+
 def test_profile_version_changes_with_fields_only() -> None:
     a = parse_profile(tomllib.loads(GOOD))
     b = parse_profile(tomllib.loads(GOOD.replace("optimizer", "optimiser")))

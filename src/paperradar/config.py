@@ -229,8 +229,9 @@ def _base_url_problems(url: str) -> list[str]:
     found = [] if url.startswith(("http://", "https://")) else [
         f"llm.base_url: must start with http:// or https://, not {url!r}"]
     if (path := url.split("?")[0].rstrip("/")).endswith("/chat/completions"):
+        query = f"?{parts.query}" if parts.query else ""  # Azure's target URI: its ?api-version= is still needed
         found.append(f"llm.base_url: leave out /chat/completions, which the client adds itself: "
-                     f"{path.removesuffix('/chat/completions')!r}")
+                     f"{path.removesuffix('/chat/completions') + query!r}")
     elif is_azure_deployment(url) and "api-version" not in dict(parse_qsl(parts.query)):
         found.append(f"llm.base_url: an Azure OpenAI deployment URL needs its API version: add it, as in "
                      f"'{path}?api-version=2024-10-21'")

@@ -112,8 +112,10 @@ def test_an_endpoint_nothing_listens_at_says_so_and_what_to_check(day, profile):
     with FakeOpenAI() as server:
         url = server.v1_url
     results = run(make_scorer(url, max_retries=1), day[:5], profile)
-    assert results[0].failure == (f"LLM endpoint {url} could not be reached after 2 attempts ([Errno 111] Connection "
-                                  "refused): check llm.base_url, and that the server there is running")
+    port = url.split(":")[2].split("/")[0]
+    assert results[0].failure == (f"LLM endpoint {url} could not be reached after 2 attempts: connection refused: "
+                                  f"nothing listens at 127.0.0.1:{port} (start the server, or set llm.base_url to "
+                                  "where it listens)")
 
 
 def test_500_once_then_success(day, profile, server):

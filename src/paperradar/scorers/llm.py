@@ -413,9 +413,7 @@ class _Endpoint:
         """A failure that might have passed at another try, after the tries it had; what to change, where we know."""
         tries = f"{attempts} attempt" + ("s" if attempts > 1 else "")
         if isinstance(e, openai.APIConnectionError) and not isinstance(e, openai.APITimeoutError):
-            cause = f" ({e.__cause__})" if str(e.__cause__ or "") else ""  # [Errno 111] Connection refused
-            return (f"could not be reached after {tries}{cause}: check llm.base_url, and that the server there is "
-                    "running")
+            return f"could not be reached after {tries}: {self._said(e)}"  # why, from the errors the client wraps
         fix = ""
         if isinstance(e, openai.APITimeoutError):
             fix = f" (llm.timeout_s is {self.settings.timeout_s:g} s: raise it for a slow endpoint or model)"

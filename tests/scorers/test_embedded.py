@@ -13,9 +13,10 @@ from paperradar.embedding import Encoder, MemoryVectorCache
 from paperradar.models import Field, Paper, Profile
 from paperradar.scorers.embedded import EmbeddedScorer
 from paperradar.sources.jsonl import read_jsonl
-from tests._paths import REPO, SAMPLE_DAY
+from tests._paths import REPO, SAMPLE_DAY, SEED_DAYS
 
 EXAMPLE = REPO / "src" / "paperradar" / "data" / "example-profile.toml"
+READERS = REPO / "tests" / "profiles"  # other readers than the example's: RL theory, robotics, medical imaging, ...
 
 
 def paper(pid: str, title: str, abstract: str) -> Paper:
@@ -90,7 +91,7 @@ def test_judge_gives_one_judgement_per_paper_with_honest_reasons(scorer: Embedde
     assert [j.paper_id for j in js] == [p.id for p in day]
     for p, j in zip(day, js):
         assert j.score == round(j.score, 1) and 0 <= j.score <= 10
-        assert j.field in profile.field_names and j.scorer == scorer.name == "embedded:usem3-v3"
+        assert j.field in profile.field_names and j.scorer == scorer.name == "embedded:usem3-v4"
         assert j.profile_version == profile.version and j.paper_version == p.version
         assert j.reason.startswith(f"与「{j.field}」") and "\n" not in j.reason
         assert "Score:" not in j.reason and "Field:" not in j.reason
@@ -170,3 +171,31 @@ def test_a_field_given_by_its_name_alone_matches_its_words(scorer: EmbeddedScore
                 "prediction on molecular benchmarks.")
     [batch] = scorer.judge([gnn], named)
     assert batch.judgements[0].reason.startswith("Related to “Graph neural networks” (matched: Graph Neural Networks)")
+
+
+def _seed_papers(day: str, *ids: str) -> list[Paper]:
+    by_id = {p.id: p for p in read_jsonl(SEED_DAYS / day / "input.jsonl")}
+    return [by_id[i] for i in ids]
+
+
+def test_a_paper_mainly_of_an_avoid_area_is_pulled_down_however_near_a_field(scorer: EmbeddedScorer) -> None:
+    """A manipulation reader who avoids autonomous driving had a driving planner ranked 5th of its day (9.4): it is
+    near 'Sim-to-real' too, and a paper that near a field was never pulled down. A manipulation paper that only
+    touches driving keeps its score."""
+    robot = load_profile(READERS / "robot-manipulation.toml")
+    [planner] = _seed_papers("2025-11-19", "2511.11043")  # Autonomous Vehicle Path Planning by Searching ...
+    [dexterity] = _seed_papers("2025-11-22", "2511.16661")  # Dexterity from Smart Lenses: ... Robot Manipulation
+    a = scorer.analyse([planner, dexterity], robot)
+    without = scorer.analyse([planner, dexterity], replace(robot, avoid=()))
+    assert a.score[0] < 7 and a.avoided[0] == "Autonomous driving"
+    assert a.avoided[1] is None and a.score[1] == pytest.approx(without.score[1], abs=0.3) and a.score[1] >= 9
+    [batch] = scorer.judge([planner], robot)
+    assert "leans to “Autonomous driving”, scored down" in batch.judgements[0].reason
+
+
+def test_a_broad_avoid_area_pulls_down_only_the_papers_in_it(scorer: EmbeddedScorer) -> None:
+    """An RL theorist who avoids large language models had 47% of ordinary papers pulled down (and told so): every
+    paper a little nearer to LLMs than to the one narrow field. Only the papers in the area are now."""
+    rl = load_profile(READERS / "rl-theory.toml")
+    a = scorer.analyse(read_jsonl(SAMPLE_DAY), rl, reasons=False)
+    assert np.mean([x is not None for x in a.avoided]) < 0.15

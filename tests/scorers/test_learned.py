@@ -44,7 +44,7 @@ def test_without_evidence_the_scores_are_exactly_the_embedded_ones(embedded: Emb
     base = next(embedded.judge(papers, profile)).judgements
     mine = next(LearnedScorer(embedded, []).judge(papers, profile)).judgements
     assert [(j.score, j.field, j.reason) for j in mine] == [(j.score, j.field, j.reason) for j in base]
-    assert mine[0].scorer.startswith("learned:v7:")
+    assert mine[0].scorer.startswith("learned:v8:")
 
 
 def test_only_likes_is_not_enough_to_learn_and_changes_nothing(embedded: EmbeddedScorer, profile: Profile,

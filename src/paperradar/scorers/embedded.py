@@ -77,6 +77,7 @@ class Analysis:
     lexical: np.ndarray  # (N, F) vocabulary match per field
     avoid_sims: np.ndarray  # (N, A) embedding closeness per avoid area, z units
     relevance: np.ndarray  # (N,) profile-only relevance, before calibration
+    field_relevance: np.ndarray  # (N,) the same before avoid areas pull it down: what a learned model is given
     score: np.ndarray  # (N,) calibrated 0-10
     field_idx: np.ndarray  # (N,) index of the best field
     matched: tuple[tuple[str, ...], ...]  # per paper: the best field's terms found in its text
@@ -162,23 +163,24 @@ class EmbeddedScorer:
         cal = calibration.fit(self._background_raw(profile).relevance, self.recommend_share(profile))
         matched = (tuple(self._matched(p, fields[i]) for p, i in zip(papers, raw.field_idx)) if reasons
                    else ((),) * len(papers))
-        return Analysis(vectors, raw.field_sims, raw.lexical, raw.avoid_sims, raw.relevance,
+        return Analysis(vectors, raw.field_sims, raw.lexical, raw.avoid_sims, raw.relevance, raw.field_relevance,
                         cal.score(raw.relevance), raw.field_idx, matched, raw.avoided)
 
     def profile_features(self, papers: Sequence[Paper], profile: Profile,
                          vectors: np.ndarray | None = None) -> np.ndarray:
         """What the profile alone says of each paper, as numbers for a learned model: closeness and vocabulary
-        match per field, closeness per avoid area, and the combined relevance (N, 2F + A + 1). Cheaper than
+        match per field, closeness per avoid area, and the fields' combined relevance (N, 2F + A + 1), before the
+        avoid areas pull it down: beside their closeness, the evidence says how much they weigh. Cheaper than
         `analyse`: no calibration and no matched terms. `vectors`: the papers' vectors, if already encoded."""
         if vectors is None:
             vectors = self.encoder.encode([p.text for p in papers])
         _, _, raw = self._papers_raw(papers, profile, vectors)
-        return feature_matrix(raw.field_sims, raw.lexical, raw.avoid_sims, raw.relevance)
+        return feature_matrix(raw.field_sims, raw.lexical, raw.avoid_sims, raw.field_relevance)
 
     def background_features(self, profile: Profile) -> np.ndarray:
         """`profile_features` of the bundled background's ordinary papers: the learned ranker's yardstick too."""
         raw = self._background_raw(profile)
-        return feature_matrix(raw.field_sims, raw.lexical, raw.avoid_sims, raw.relevance)
+        return feature_matrix(raw.field_sims, raw.lexical, raw.avoid_sims, raw.field_relevance)
 
     def recommend_share(self, profile: Profile) -> float:
         """The share of ordinary papers that are of the profile's fields: well above the others in one of them, and
@@ -219,14 +221,14 @@ class EmbeddedScorer:
         relevance = t.field_temperature * np.log(np.exp((combined - best[:, None]) / t.field_temperature)
                                                  .sum(axis=1)) + best
         if not avoid:
-            return _Raw(field_sims, lex, np.zeros((len(words), 0)), relevance, field_idx, (None,) * len(words))
+            return _Raw(field_sims, lex, np.zeros((len(words), 0)), relevance, relevance, field_idx,
+                        (None,) * len(words))
         avoid_sims = np.stack([self._closeness(vectors, a) + t.lexical_weight * self._lexical(words, a)
                                for a in avoid], axis=1)
         penalty = self._avoid_penalty(best, avoid_sims.max(axis=1))
         pulled = penalty > 0
-        relevance = relevance - penalty
         avoided = tuple(avoid[j].field.name if p else None for p, j in zip(pulled, avoid_sims.argmax(axis=1)))
-        return _Raw(field_sims, lex, avoid_sims, relevance, field_idx, avoided)
+        return _Raw(field_sims, lex, avoid_sims, relevance - penalty, relevance, field_idx, avoided)
 
     def _avoid_penalty(self, best: np.ndarray, avoid: np.ndarray) -> np.ndarray:
         """A paper in an avoid area and nearer to it than to any field is mainly of it, however near a field it
@@ -310,5 +312,6 @@ class _Raw:
     lexical: np.ndarray
     avoid_sims: np.ndarray
     relevance: np.ndarray
+    field_relevance: np.ndarray  # before avoid areas pull it down
     field_idx: np.ndarray
     avoided: tuple[str | None, ...]

@@ -39,10 +39,11 @@ from ..models import BatchResult, Evidence, Paper, Profile
 from . import calibration
 from .embedded import Analysis, EmbeddedScorer, feature_matrix, judgement_batch
 
-VERSION = "v7"  # v2: topics and the profile block; v3: fields from words too; v4: scores on the background's scale;
+VERSION = "v8"  # v2: topics and the profile block; v3: fields from words too; v4: scores on the background's scale;
 #                v5: at the profile's own share of 7s
 #                v6: papers like a disliked one score lower
 #                v7: the judgement names the disliked paper that lowered it and the points taken (scores as in v6)
+#                v8: the profile's relevance is given before avoid areas pull it down (their closeness is given too)
 _NO_INDEX = np.zeros(0, dtype=int)  # no fields, no columns: read, never written
 # a paper is like a liked or disliked one past this percentile of ordinary papers, in meaning and in words
 LIKE_CLOSENESS = 99.0
@@ -356,7 +357,7 @@ def _background_words(texts: tuple[str, ...]) -> tuple[TfidfVectorizer, sparse.c
 
 
 def _profile_block(base: Analysis) -> np.ndarray:
-    return feature_matrix(base.field_sims, base.lexical, base.avoid_sims, base.relevance)
+    return feature_matrix(base.field_sims, base.lexical, base.avoid_sims, base.field_relevance)
 
 
 def _softmax(x: np.ndarray) -> np.ndarray:

@@ -308,6 +308,24 @@ def test_a_day_says_it_was_made_when_its_run_finished_so_render_rebuilds_it_unch
     assert "2026-02-05 09:30:00" in (out / "site" / "index.html").read_text(encoding="utf-8")
 
 
+def test_a_local_reason_lent_to_an_llm_verdict_does_not_claim_the_avoid_areas_penalty(day: Listing) -> None:
+    # the LLM's reason was unusable: the local one was shown, saying '偏向「医疗健康」，已降分' beside the LLM's 8,
+    # which no avoid area had lowered
+    profile = _example_profile()
+    p = day.papers[0]
+    field, area = profile.fields[0].name, profile.avoid[0].name
+    mine = Judgement(p.id, 3.1, field, f"与「{field}」语义最接近；偏向「{area}」，已降分。论文要点：X", "learned:v8:x",
+                     p.version, profile.version)
+    verdict = Judgement(p.id, 8.0, field, "", "llm:m:p4", p.version, profile.version)
+    facts = RunFacts(DAY, 1, mine.scorer, llm_scorer="llm:m:p4")
+    [entry] = assemble(profile, [p], {p.id: mine}, {p.id: verdict}, facts).entries
+    assert entry.judgement == replace(verdict, reason=f"与「{field}」语义最接近。论文要点：X")
+    english = replace(profile, language="en")
+    mine = replace(mine, reason=f"Closest in meaning to “{field}”; leans to “{area}”, scored down. Key claim: X")
+    [entry] = assemble(english, [p], {p.id: mine}, {p.id: verdict}, facts).entries
+    assert entry.judgement.reason == f"Closest in meaning to “{field}”. Key claim: X"
+
+
 def test_an_llm_verdict_lowered_by_a_dislike_says_so_once_whatever_reason_it_gave(day: Listing) -> None:
     # no usable reason from the LLM: the local one names the same field and already says why the score is lower
     profile = _example_profile()

@@ -15,7 +15,7 @@ from .models import (Author, BatchResult, Digest, DigestEntry, FailedBatches, Ju
                      TokenUsage)
 from .render.publish import day_pages, front_date, neighbour_dates
 from .scorers.base import BUDGET_REACHED, Scorer
-from .scorers.reasons import with_dislike
+from .scorers.reasons import with_dislike, without_avoid_clause
 from .sources.rss import Listing
 from .store import Store
 
@@ -203,8 +203,10 @@ def _heeding(profile: Profile, verdict: Judgement, mine: Judgement) -> Judgement
     off it (the reader's word beats an LLM's), and a reason where the LLM gave none for the same field. The stored
     verdict stays the LLM's own: undoing a dislike gives it back at the next run."""
     if not verdict.reason.strip() and mine.field == verdict.field:
-        # the LLM gave no usable reason: the local one names the same field, and any dislike already
-        verdict = replace(verdict, reason=mine.reason)
+        # the LLM gave no usable reason: the local one names the same field, and any dislike already; not the avoid
+        # area that lowered the local score, which this score is not
+        verdict = replace(verdict, reason=without_avoid_clause(mine.reason, [a.name for a in profile.avoid],
+                                                                profile.language))
     elif mine.disliked is not None:
         verdict = replace(verdict, reason=with_dislike(verdict.reason, verdict.paper_id, mine.disliked,
                                                        profile.language))

@@ -4,6 +4,7 @@ paper's own key claim quoted from its abstract. Nothing is said that the paper's
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from ..models import Field, Language, Paper
 from ..sources.jsonl import detex
@@ -87,13 +88,24 @@ def write_reason(paper: Paper, field: Field, matched: list[str], language: Langu
     claim = key_claim(detex(paper.abstract))  # shown as the title is: Padé, not Pad\'e
     head = _head(field, found_terms(paper, matched)[:MAX_TERMS] if closest else None, language)
     note = _liked_note(resembles, language) + _dislike_clause(paper.id, disliked, language)
+    note += _avoid_clause(avoided, language) if avoided else ""
     if language == "zh":
-        note += f"；偏向「{avoided}」，已降分" if avoided else ""
         line = f"{head}{note}。论文要点：{claim}" if claim else f"{head}{note}。"
     else:
-        note += f"; leans to “{avoided}”, scored down" if avoided else ""
         line = f"{head}{note}. Key claim: {claim}" if claim else f"{head}{note}."
     return " ".join(line.split())
+
+
+def _avoid_clause(avoided: str, language: Language) -> str:
+    return f"；偏向「{avoided}」，已降分" if language == "zh" else f"; leans to “{avoided}”, scored down"
+
+
+def without_avoid_clause(reason: str, avoid_areas: Sequence[str], language: Language) -> str:
+    """A local reason lent to another scorer's verdict (an LLM's), without saying an avoid area lowered the score:
+    it lowered the local score, not the verdict's."""
+    for area in avoid_areas:
+        reason = reason.replace(_avoid_clause(area, language), "")
+    return reason
 
 
 def _liked_note(resembles: str | None, language: Language) -> str:

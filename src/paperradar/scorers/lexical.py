@@ -121,7 +121,7 @@ class Vocabulary:
         return cls(frozenset(words), frozenset(phrases), frozenset(loose - words))
 
 
-APART = 0.5  # a description term's word found apart from it counts half (seed R-precision 0.546; 0.3: 0.538, 0.7: 0.546)
+APART = 0.5  # a description term's word found apart from it counts half (seed quality 0.546; 0.3: 0.538, 0.7: 0.546)
 
 
 def _tf(n: int, in_title: bool, k1: float, title_weight: float) -> float:

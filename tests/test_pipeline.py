@@ -17,7 +17,7 @@ import pytest
 from paperradar.cli import _example_profile
 from paperradar.evidence import gather
 from paperradar.models import BatchResult, Judgement, Paper, Profile, RunFacts, TokenUsage
-from paperradar.pipeline import assemble, load_digest, run_listing
+from paperradar.pipeline import assemble, load_digest, prefilter, run_listing
 from paperradar.sources import Listing
 from paperradar.render.publish import publish
 from paperradar.sources.api import parse_feed
@@ -306,6 +306,16 @@ def test_a_day_says_it_was_made_when_its_run_finished_so_render_rebuilds_it_unch
     run_listing(store, _example_profile(), day, KeywordScorer(), None, out, publish, now=lambda: finished)
     assert "2026-02-05 09:30:00" in (out / "README.md").read_text(encoding="utf-8")  # Beijing time
     assert "2026-02-05 09:30:00" in (out / "site" / "index.html").read_text(encoding="utf-8")
+
+
+def test_a_paper_the_reader_disliked_is_not_sent_to_the_llm(day: Listing) -> None:
+    # listed again (a new version), it was sent even at keep rate 1.0, and paid for: its verdict can only show as 0
+    papers = list(day.papers[:4])
+    local = {p.id: Judgement(p.id, 5.0 - i, "f", "r", "learned:v8:x") for i, p in enumerate(papers)}
+    local[papers[1].id] = replace(local[papers[1].id], score=0.0, disliked=papers[1].id, dislike_drop=10.0)
+    local[papers[2].id] = replace(local[papers[2].id], disliked=papers[1].id, dislike_drop=2.0)  # only like it
+    assert prefilter(papers, local, 1.0) == [papers[0], papers[2], papers[3]]
+    assert prefilter(papers, local, 0.5) == [papers[0], papers[2]]
 
 
 def test_a_local_reason_lent_to_an_llm_verdict_does_not_claim_the_avoid_areas_penalty(day: Listing) -> None:

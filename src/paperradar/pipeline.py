@@ -153,9 +153,11 @@ def _llm_verdicts_of(store: Store, day: date, profile: Profile, papers: Sequence
 
 
 def prefilter(papers: Sequence[Paper], local: dict[str, Judgement], keep_rate: float) -> list[Paper]:
-    """The papers the LLM reads: the local ranker's best ceil(keep_rate * N)."""
+    """The papers the LLM reads: the local ranker's best ceil(keep_rate * N), never a paper the reader disliked (listed
+    again, a new version): whatever the LLM said of it, the digest shows it at 0."""
     ranked = sorted(papers, key=lambda p: -local[p.id].score if p.id in local else 0.0)
-    return ranked[:math.ceil(keep_rate * len(ranked))]
+    disliked = {pid for pid, j in local.items() if j.disliked == pid}
+    return [p for p in ranked if p.id not in disliked][:math.ceil(keep_rate * len(ranked))]
 
 
 def _judge_missing(store: Store, run_id: int, day: date, profile: Profile, papers: Sequence[Paper],

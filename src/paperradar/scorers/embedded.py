@@ -119,6 +119,7 @@ def description_pieces(description: str) -> list[list[str]]:
 
 
 def _trimmed(words: list[str]) -> list[str]:
+    """Without the stopwords at either end: "also learning theory" -> "learning theory"."""
     while words and words[0] in lexical.STOPWORDS:
         words = words[1:]
     while words and words[-1] in lexical.STOPWORDS:
@@ -131,11 +132,7 @@ def description_terms(description: str) -> tuple[tuple[str, ...], ...]:
     a word that is only part of a longer term ('connections' of 'residual connections') is no term."""
     out: list[tuple[str, ...]] = []
     for piece in _TERM_SPLIT.split(description):
-        words = lexical.tokens(piece)
-        while words and words[0] in lexical.STOPWORDS:  # "also learning theory" -> "learning theory"
-            words = words[1:]
-        while words and words[-1] in lexical.STOPWORDS:
-            words = words[:-1]
+        words = _trimmed(lexical.tokens(piece))
         if 0 < len(words) <= MAX_TERM_WORDS and tuple(words) not in out:
             out.append(tuple(words))
     return tuple(out)

@@ -36,7 +36,12 @@ def tokens(text: str) -> list[str]:
 
 
 def content_words(text: str) -> list[str]:
-    return [w for w in tokens(text) if w not in STOPWORDS and len(w) > 1 and not w.isdigit()]
+    return content(tokens(text))
+
+
+def content(words: Iterable[str]) -> list[str]:
+    """The words that carry meaning: no stopword, single letter or number."""
+    return [w for w in words if w not in STOPWORDS and len(w) > 1 and not w.isdigit()]
 
 
 @dataclass(frozen=True)
@@ -111,13 +116,13 @@ class Vocabulary:
         loose: set[str] = set()
         for terms, apart in ((keywords, None), (description, loose)):
             for t in terms:
-                content = [w for w in t if w not in STOPWORDS and len(w) > 1 and not w.isdigit()]
-                if len(t) > 1 and content:
+                meaning = content(t)
+                if len(t) > 1 and meaning:
                     phrases.add(tuple(t))
                     if apart is not None:
-                        apart.update(content)
+                        apart.update(meaning)
                 else:
-                    words.update(content)
+                    words.update(meaning)
         return cls(frozenset(words), frozenset(phrases), frozenset(loose - words))
 
 

@@ -714,3 +714,17 @@ def test_a_key_with_a_character_no_header_carries_is_named_not_sent(key, said, c
     assert main(["run", "--profile", str(profile), "--from-jsonl", str(day), "--out", str(tmp_path / "out")]) == 1
     assert capsys.readouterr().err == (f"paperradar: error: the LLM API key in PAPERRADAR_TEST_LLM_KEY has {said}, "
                                        "which no key has: set the variable again with the key copied exactly\n")
+
+
+def test_an_endpoint_nothing_listens_at_is_not_retried_in_full(day, profile):
+    # nothing that refuses a connection starts listening within a run, yet every batch was tried 5 times with
+    # backoff: 15 s before the day was published with local judgements; now one quick retry, and no other batch asks
+    url = f"http://127.0.0.1:{_closed_port()}/v1"
+    scorer = LLMScorer(LLMSettings(base_url=url, model="m", concurrency=2, batch_size=5))  # 5 tries, real backoff
+    started = time.monotonic()
+    results = run(scorer, day[:40], profile)
+    assert time.monotonic() - started < 2.5
+    assert set(failed(results)) == {p.id for p in day[:40]}
+    assert set(failed(results).values()) == {f"LLM endpoint {url} could not be reached after 2 attempts: connection "
+                                             f"refused: nothing listens at {url[7:-3]} (start the server, or set "
+                                             "llm.base_url to where it listens)"}

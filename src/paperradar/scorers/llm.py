@@ -4,8 +4,9 @@ Ollama, vLLM), robustly and cheaply.
 Batches run on a pool of `concurrency` threads and are yielded as they complete, so the pipeline commits
 each one at once. Retries live in exactly one place (`_Endpoint.complete`): exponential backoff with
 jitter on 429, 5xx, timeouts and connection errors, honouring Retry-After, bounded; an account with no quota or
-balance left stops the whole run at once, since no request would pass, and so does a second timeout, since the
-endpoint may bill each request it finishes after we stop waiting (each one is counted as unreported usage).
+balance left stops the whole run at once, since no request would pass, and so does a connection refused again at one
+quick retry, since nothing that refuses starts listening within a run, and a second timeout, since the endpoint may
+bill each request it finishes after we stop waiting (each one is counted as unreported usage).
 Papers an answer left out (or answered invalidly) are asked again in smaller batches, a bounded number of times,
 unless every paper asked again met the same problem again: that is how the model answers, not a slip, and a third
 ask would meet it too. What still has no verdict comes back as a failed BatchResult, never as an exception that
@@ -33,7 +34,7 @@ import httpx2
 import openai
 
 from ..config import is_azure_deployment
-from ..errors import LLMError, MissingAPIKey, NoCredit, NotServed, PromptTooLong, ScorerError
+from ..errors import LLMError, MissingAPIKey, NoCredit, NothingListens, NotServed, PromptTooLong, ScorerError
 from ..models import BatchResult, Judgement, LLMSettings, Paper, Profile, TokenUsage
 from ..tokens import count_tokens, load_in_background
 from . import prompt
@@ -231,7 +232,7 @@ class LLMScorer:
 
     def _failure(self, e: LLMError, run: _Run) -> str:
         """Why a chunk failed; a failure that every other request would meet too stops the run, in one wording."""
-        if isinstance(e, (NoCredit, NotServed)):
+        if isinstance(e, (NoCredit, NotServed, NothingListens)):
             return run.give_up(str(e))
         if e.timed_out and run.timeouts > 1:
             return run.give_up(f"LLM endpoint {self.settings.base_url} timed out again (llm.timeout_s is "
@@ -368,6 +369,8 @@ class _Endpoint:
                     break
             except openai.APIConnectionError as e:
                 failure, retry_after, status = e, None, None
+                if attempt and _refused(e):  # one quick retry (a server restarting), not a run's worth of backoff
+                    break
             except _Unread as e:  # another try would be as long, and billed again
                 raise LLMError(self.settings.base_url, str(e), None, attempt + 1, timed_out, unread=1) from e
             except openai.APIStatusError as e:
@@ -398,8 +401,9 @@ class _Endpoint:
             self.sleep(self.backoff.delay(attempt, retry_after))
             if run.gave_up:  # while it waited
                 break
-        raise LLMError(self.settings.base_url, self._gave_up(failure, attempt + 1), status, attempt + 1,
-                       timed_out) from failure
+        error = NothingListens if isinstance(failure, openai.APIConnectionError) and _refused(failure) else LLMError
+        raise error(self.settings.base_url, self._gave_up(failure, attempt + 1), status, attempt + 1,
+                    timed_out) from failure
 
     def _said(self, e: BaseException) -> str:
         """The failure in one line, without the key: some gateways repeat the Authorization header they got."""
@@ -543,14 +547,25 @@ def _detail(e: BaseException, secret: str = "") -> str:
     return said(f"{type(e).__name__}: {e}")
 
 
-def _unreached(e: openai.APIConnectionError) -> str:
-    """Why no endpoint answered, from the errors the client wraps in its 'Connection error.', and what to set."""
-    url = urlsplit(str(e.request.url))
-    where = f"{url.hostname}:{url.port}" if url.port else str(url.hostname)
+def _causes(e: BaseException) -> list[BaseException]:
+    """The errors the client wraps in its 'Connection error.', outermost first."""
     causes, cause = [], e.__cause__ or e.__context__
     while cause is not None and len(causes) < 10:
         causes.append(cause)
         cause = cause.__cause__ or cause.__context__
+    return causes
+
+
+def _refused(e: openai.APIConnectionError) -> bool:
+    """The host said nothing listens at the port: it will not start to within a run."""
+    return any(isinstance(c, ConnectionRefusedError) for c in _causes(e))
+
+
+def _unreached(e: openai.APIConnectionError) -> str:
+    """Why no endpoint answered, from the errors the client wraps in its 'Connection error.', and what to set."""
+    url = urlsplit(str(e.request.url))
+    where = f"{url.hostname}:{url.port}" if url.port else str(url.hostname)
+    causes = _causes(e)
     for c in causes:
         if isinstance(c, ConnectionRefusedError):
             return (f"connection refused: nothing listens at {where} (start the server, or set llm.base_url to where "

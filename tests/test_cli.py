@@ -368,20 +368,59 @@ def test_a_run_that_was_killed_is_not_shown_running_for_ever(isolated_home: Path
     assert rows[1].endswith("(stopped before it finished: killed, or the machine went down; what it judged is kept)")
 
 
-def test_a_missing_llm_key_is_said_before_arxiv_is_asked(isolated_home: Path, tmp_path: Path,
-                                                         monkeypatch: pytest.MonkeyPatch,
+KEY_LINE = ("  the LLM API key is missing: set the environment variable PAPERRADAR_TEST_UNSET_KEY (in the crontab too, "
+            "for cron); the papers the LLM has not judged keep their local judgement, and a run of the day with the "
+            "key set sends them to it")
+
+
+def _with_llm(profile: Path, base_url: str) -> None:
+    profile.write_text(profile.read_text(encoding="utf-8") + f"[llm]\nbase_url = '{base_url}'\nmodel = 'fake-model'\n"
+                       "api_key_env = 'PAPERRADAR_TEST_UNSET_KEY'\n", encoding="utf-8")
+
+
+def test_a_missing_llm_key_publishes_the_local_judgements_and_says_what_to_set(isolated_home: Path, tmp_path: Path,
+                                                                                monkeypatch: pytest.MonkeyPatch,
+                                                                                capsys: pytest.CaptureFixture[str]
+                                                                                ) -> None:
+    # a crontab without the key's variable stopped every run before publishing: the day's digest was lost, while a
+    # key the endpoint refused (401) published the local judgements and said what to fix
+    from llm.openai_server import FakeOpenAI
+    monkeypatch.delenv("PAPERRADAR_TEST_UNSET_KEY", raising=False)
+    out = tmp_path / "o"
+    with _local_arxiv(monkeypatch), FakeOpenAI() as llm:
+        _with_llm(_profile(isolated_home), llm.v1_url)
+        capsys.readouterr()
+        assert main(["run", "--no-affiliations", "--out", str(out)]) == 0
+        said = capsys.readouterr()
+        assert said.err.splitlines()[0] == KEY_LINE and llm.received == []
+        assert said.out.splitlines()[1] == ("  failed, will be retried next run: the LLM API key is missing: set the "
+                                            "environment variable PAPERRADAR_TEST_UNSET_KEY (1 paper: 2509.13332)")
+        digest = json.loads((out / "json" / "2025-09-18.json").read_text(encoding="utf-8"))
+        assert [p["scorer"].split(":")[0] for p in digest["papers"]] == ["embedded"]
+        assert "PAPERRADAR_TEST_UNSET_KEY" in (out / "README.md").read_text(encoding="utf-8")
+        monkeypatch.setenv("PAPERRADAR_TEST_UNSET_KEY", "sk-test")  # the next run with the key sends the paper
+        assert main(["run", "--no-affiliations", "--out", str(out)]) == 0
+        assert "1 judged by fake-model" in capsys.readouterr().out and len(llm.received) == 1
+
+
+def test_a_missing_llm_key_is_said_before_arxiv_is_asked(isolated_home: Path, monkeypatch: pytest.MonkeyPatch,
                                                          capsys: pytest.CaptureFixture[str]) -> None:
     # it was said only after the listing and its API lookups (a dozen seconds of polite requests online), and
     # offline the reader met "arXiv could not be reached" first, the key's problem still hidden behind it
     monkeypatch.delenv("PAPERRADAR_TEST_UNSET_KEY", raising=False)
-    with _local_arxiv(monkeypatch) as server:
-        profile = _profile(isolated_home)
-        profile.write_text(profile.read_text(encoding="utf-8") + "[llm]\nbase_url = 'http://127.0.0.1:9/v1'\n"
-                           "model = 'm'\napi_key_env = 'PAPERRADAR_TEST_UNSET_KEY'\n", encoding="utf-8")
-        assert main(["run", "--out", str(tmp_path / "o")]) == 1
-        assert capsys.readouterr().err == ("paperradar: error: the LLM API key is missing: set the environment "
-                                           "variable PAPERRADAR_TEST_UNSET_KEY\n")
-        assert server.seen == [] and not (tmp_path / "o").exists()
+    monkeypatch.setenv("PAPERRADAR_ARXIV_RSS_URL", f"http://127.0.0.1:{_closed_port()}/rss/")
+    fast = lambda *a, **k: arxiv_http.ArxivClient(*a, **{**k, "min_interval": 0.01, "backoff": 0.01})  # noqa: E731
+    monkeypatch.setattr("paperradar.sources.rss.ArxivClient", fast)
+    _with_llm(_profile(isolated_home), "http://127.0.0.1:9/v1")
+    assert main(["run"]) == 1
+    err = capsys.readouterr().err.splitlines()
+    assert err[0] == KEY_LINE and err[1].startswith("paperradar: error: arXiv could not be reached")
+
+
+def _closed_port() -> int:
+    with socket.socket() as s:  # bound and closed: nothing listens there
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
 
 
 def test_no_network_is_one_clear_line(isolated_home: Path, monkeypatch: pytest.MonkeyPatch,

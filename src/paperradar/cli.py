@@ -211,8 +211,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     profile = _profile(args)
     out = _digest_folder(args.out or data_dir() / "digest")
     if profile.llm and not args.local_only:
-        from .scorers.llm import api_key
-        api_key(profile.llm)  # before arXiv is asked: offline, its failure would hide this one
+        _check_llm_key(profile.llm)  # before arXiv is asked: offline, its failure would hide this one
     if args.from_jsonl:
         from .sources.jsonl import read_jsonl
         papers = _in_profile(read_jsonl(args.from_jsonl), profile, args.from_jsonl)
@@ -223,6 +222,19 @@ def cmd_run(args: argparse.Namespace) -> int:
     lookup = None if args.from_jsonl or args.no_affiliations else _affiliation_lookup
     return _run(profile, listing, out, use_llm=not args.local_only,
                 affiliations=lookup)
+
+
+def _check_llm_key(settings) -> None:
+    """A key no header can carry stops the run; a missing one is said at once (a reader at the terminal sets it and
+    runs again), then the day is published with the local judgements, as where the endpoint refuses the key: a
+    crontab without the variable loses no digest."""
+    from .errors import MissingAPIKey
+    from .scorers.llm import api_key
+    try:
+        api_key(settings)
+    except MissingAPIKey as e:
+        print(f"  {e} (in the crontab too, for cron); the papers the LLM has not judged keep their local judgement, "
+              "and a run of the day with the key set sends them to it", file=sys.stderr)
 
 
 def _affiliation_lookup(papers):

@@ -60,10 +60,13 @@ def test_ark_base_url_reaches_api_v3(day, profile):
     assert len(judged(results)) == 5
 
 
-def test_missing_key_names_the_variable():
-    settings = LLMSettings(base_url="http://127.0.0.1:9/v1", model="m", api_key_env="ARK_API_KEY")
-    with pytest.raises(MissingAPIKey, match="ARK_API_KEY"):
-        LLMScorer(settings, environ={"ARK_API_KEY": "  "})
+def test_a_missing_key_fails_every_paper_naming_the_variable_and_sends_nothing(day, profile, server):
+    # it stopped the run before anything was published; a key the endpoint refuses fails the batches instead
+    settings = LLMSettings(base_url=server.v1_url, model="m", api_key_env="ARK_API_KEY")
+    results = run(LLMScorer(settings, environ={"ARK_API_KEY": "  "}), day[:12], profile)
+    assert failed(results) == {p.id: str(MissingAPIKey("ARK_API_KEY")) for p in day[:12]}
+    assert str(MissingAPIKey("ARK_API_KEY")).endswith("set the environment variable ARK_API_KEY")
+    assert server.received == [] and not judged(results) and sum(r.usage.total for r in results) == 0
 
 
 def test_429_waits_out_retry_after_then_succeeds(day, profile):

@@ -92,7 +92,10 @@ class LLMScorer:
 
     def __init__(self, settings: LLMSettings, *, environ: Mapping[str, str] | None = None,
                  backoff: Backoff = Backoff(), sleep: Callable[[float], None] = time.sleep):
-        key = api_key(settings, environ)
+        try:
+            key, self.missing_key = api_key(settings, environ), ""
+        except MissingAPIKey as e:  # every batch fails with it, as with a key the endpoint refuses
+            key, self.missing_key = _NO_KEY, str(e)
         self.settings = settings
         self.name = f"llm:{settings.model}:{PROMPT_VERSION}"
         self.advice = ""  # what the last run found to change in the profile (a batch size that fits), if anything
@@ -102,6 +105,9 @@ class LLMScorer:
               budget_remaining: int | None = None) -> Iterator[BatchResult]:
         """Yield one or more BatchResults per batch, in the order the batches complete."""
         if not papers:
+            return
+        if self.missing_key:  # nothing is sent: the papers keep their local judgement until a run has the key
+            yield BatchResult((), TokenUsage(), None, self.missing_key, tuple(p.id for p in papers))
             return
         load_in_background()  # while the first requests are answered
         budget = _Budget(budget_remaining)

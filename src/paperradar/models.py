@@ -189,7 +189,8 @@ class RunFacts:
     announced: dict[str, int] = field(default_factory=dict)  # announce type (new, cross, replace...) -> papers read
     profile_version: str = ""  # the profile the day was judged for: its judgements' key once the profile is edited
     learned_from: dict[str, int] = field(default_factory=dict)  # evidence kind -> papers it learned from
-    model: str | None = None  # the LLM model the endpoint reported, when an LLM judged any paper
+    model: str | None = None  # the model(s) the endpoint reported for the LLM verdicts shown (', '-joined), or for
+    # the day's requests where it judged none
     llm_scorer: str | None = None  # the LLM scorer's name (model + prompt version), its judgements' key
     llm_judged: int = 0
     tokens: TokenUsage = TokenUsage()

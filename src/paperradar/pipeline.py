@@ -118,6 +118,8 @@ def _run(store: Store, profile: Profile, listing: Listing, local: Scorer, llm: S
         clock.stage("affiliations", t)
 
     tokens, model = store.spend(day) if llm_name is not None else (TokenUsage(), None)
+    if llm_j:  # the models that gave the verdicts shown, some perhaps on an earlier day: not the last one asked
+        model = ", ".join(store.models_of(llm_j.values())) or None
     # only a learned scorer has evidence behind it, and it learns only when there are papers to judge
     learned_from = getattr(local, "learned_from", {}) if papers else {}
     facts = RunFacts(announce_date=day, papers_read=len(papers), scorer=local.name,

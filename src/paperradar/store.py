@@ -302,6 +302,26 @@ class Store:
                                 (announce_date.isoformat(), scorer_prefix + "%")).fetchone()
         return TokenUsage(*row), (model[0] if model else None)
 
+    def models_of(self, judgements: Iterable[Judgement]) -> list[str]:
+        """The models the endpoint named in the answers that gave these judgements (verdicts carried over from an
+        earlier day's run too), the model of the most judgements first."""
+        made = {(j.paper_id, j.paper_version, j.scorer, j.profile_version) for j in judgements}
+        runs: dict[tuple[int, str], set[str]] = {}  # (run, scorer) -> the papers it judged among these
+        for chunk in _chunks(sorted({key[0] for key in made}), 500):
+            marks = ",".join("?" * len(chunk))
+            for r in self.db.execute("SELECT paper_id, paper_version, scorer, profile_version, run_id FROM judgements "
+                                     f"WHERE paper_id IN ({marks})", chunk):
+                if r["run_id"] is not None and tuple(r)[:4] in made:
+                    runs.setdefault((r["run_id"], r["scorer"]), set()).add(r["paper_id"])
+        counts: dict[str, int] = {}
+        for chunk in _chunks(sorted({run for run, _ in runs}), 500):
+            marks = ",".join("?" * len(chunk))
+            for r in self.db.execute("SELECT run_id, scorer, model, paper_ids FROM batches WHERE failure IS NULL AND "
+                                     f"model IS NOT NULL AND run_id IN ({marks})", chunk):
+                judged = runs.get((r["run_id"], r["scorer"]), set()) & set(json.loads(r["paper_ids"]))
+                counts[r["model"]] = counts.get(r["model"], 0) + len(judged)
+        return sorted((m for m, n in counts.items() if n), key=lambda m: (-counts[m], m))
+
     def spend_by_run(self, run_ids: Sequence[int], scorer_prefix: str = "llm:") -> dict[int, tuple[int, TokenUsage]]:
         """run id -> (papers judged, tokens spent) by that run alone: a re-run that sent nothing spent nothing."""
         out: dict[int, tuple[int, TokenUsage]] = {}

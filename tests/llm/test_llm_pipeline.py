@@ -351,3 +351,33 @@ def test_an_llm_verdict_on_a_paper_like_one_the_reader_disliked_loses_the_points
         assert main(["feedback", "undo", DISLIKED]) == 0
         assert main(run) == 0
         assert _published(out) == judged and len(server.received) == asked
+
+
+def test_verdicts_carried_over_from_an_earlier_day_name_the_model_that_made_them(tmp_path: Path, day, profile):
+    # papers listed again the next day keep their verdicts; where nothing new was judged (the key refused) the day
+    # said "10 judged by the LLM (0 tokens)": the model that judged them is in the store, with the batches
+    from paperradar.cli import summary
+    store = Store.open(tmp_path / "data")
+    with FakeOpenAI(model="doubao-seed-1-6-251015") as server:
+        scorer, profile, listing = llm_day(server, profile, day[:20], concurrency=2)
+        run_listing(store, profile, listing, TitleLengthScorer(), scorer, tmp_path / "out", no_publishing)
+        server.model, server.faults = "another-model", every("401")  # the next day's requests are all refused
+        next_day = Listing(date(2026, 2, 6), tuple(day[10:30]), "the next day's listing")
+        outcome = run_listing(store, profile, next_day, TitleLengthScorer(), scorer, tmp_path / "out", no_publishing)
+    store.close()
+    assert outcome.digest is not None and outcome.digest.facts.llm_judged == 10
+    assert outcome.digest.facts.model == "doubao-seed-1-6-251015"  # nor the profile's fake-model
+    assert summary(outcome).endswith(", 10 judged by doubao-seed-1-6-251015 (0 tokens)")
+
+
+def test_a_day_judged_by_two_models_names_both_the_one_of_most_verdicts_first(tmp_path: Path, day, profile):
+    store = Store.open(tmp_path / "data")
+    with FakeOpenAI(model="model-a") as server:
+        scorer, profile, listing = llm_day(server, profile, day[:20], concurrency=2)
+        run_listing(store, profile, listing, TitleLengthScorer(), scorer, tmp_path / "out", no_publishing)
+        server.model = "model-b"  # the same llm.model, served by another model the next day
+        next_day = Listing(date(2026, 2, 6), tuple(day[5:30]), "the next day's listing")
+        outcome = run_listing(store, profile, next_day, TitleLengthScorer(), scorer, tmp_path / "out", no_publishing)
+    store.close()
+    assert outcome.digest is not None and outcome.digest.facts.llm_judged == 25
+    assert outcome.digest.facts.model == "model-a, model-b"  # 15 verdicts carried over, 10 new

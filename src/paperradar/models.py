@@ -207,6 +207,7 @@ class DigestEntry:
     paper: Paper
     judgement: Judgement
     recommended: bool
+    llm_score: float | None = None  # the LLM's own score, where the reader's dislikes lowered it to judgement.score
 
 
 @dataclass(frozen=True)

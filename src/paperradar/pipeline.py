@@ -197,7 +197,8 @@ def assemble(profile: Profile, papers: Sequence[Paper], local: dict[str, Judgeme
         j = mine if verdict is None else verdict if mine is None else _heeding(profile, verdict, mine)
         if j is None:
             continue
-        entries.append(DigestEntry(p, j, _recommended(profile, j)))
+        own = verdict.score if verdict is not None and j.score < verdict.score else None  # a dislike lowered it
+        entries.append(DigestEntry(p, j, _recommended(profile, j), own))
     entries.sort(key=lambda e: (-e.judgement.score, e.paper.id))
     return Digest(facts.announce_date, profile, tuple(entries), facts)
 

@@ -335,6 +335,9 @@ def test_an_llm_verdict_on_a_paper_like_one_the_reader_disliked_loses_the_points
         for pid in LIKE_IT:
             assert (judged[pid]["score"], lowered[pid]["score"], lowered[pid]["recommended"]) == (9.0, 7.0, True)
             assert lowered[pid]["reason"] == f"论文研究大模型的安全推理；与你不喜欢的 {DISLIKED} 相近，已降分。"
+        # the LLM's own score beside the lowered one: the JSON had only the words of the reason to say it was 9
+        assert {pid: p.pop("llm_score") for pid, p in lowered.items() if "llm_score" in p} == dict.fromkeys(
+            (DISLIKED, *LIKE_IT), 9.0)
         # nothing else of the LLM's verdicts changed, and what the LLM said is stored as it said it
         assert {pid: {**p, "score": 0, "reason": "", "recommended": 0} for pid, p in lowered.items()} == {
             pid: {**p, "score": 0, "reason": "", "recommended": 0} for pid, p in judged.items()}

@@ -32,6 +32,7 @@ def _paper(e: DigestEntry) -> dict[str, Any]:
         "announce_type": p.announce_type,  # as arXiv's listing states it: new, cross, replace or replace-cross
         "url": p.url,
         "score": j.score,
+        **({"llm_score": e.llm_score} if e.llm_score is not None else {}),  # the LLM's own, before your dislikes
         "field": j.field,
         "reason": j.reason,
         "scorer": j.scorer,

@@ -11,7 +11,7 @@
     │   └── LLMError          the endpoint failed for good (carries url, status, attempts, timed_out, unread)
     │       ├── NoCredit      the account behind the key has no quota or balance left: no request will pass
     │       ├── NotServed     nothing serves chat completions at llm.base_url, or no model llm.model: nor will it
-    │       ├── NothingListens nothing listens at llm.base_url (connection refused): nor will it within a run
+    │       ├── Unreachable   nothing listens at llm.base_url, or its host is not known: nor will be within a run
     │       └── PromptTooLong the batch is longer than the model's context (carries its limit and our count)
     └── RenderError           a digest could not be written
 """
@@ -81,8 +81,9 @@ class NotServed(LLMError):
     """The endpoint has no chat completions at the profile's base_url, or no model of its name: no request will pass."""
 
 
-class NothingListens(LLMError):
-    """The endpoint's host refused the connection: a server not started, or the wrong port; no request will pass."""
+class Unreachable(LLMError):
+    """The endpoint's host refused the connection (a server not started, the wrong port), or no name service knows
+    the host (a mistyped URL): no request will pass within a run."""
 
 
 class PromptTooLong(LLMError):

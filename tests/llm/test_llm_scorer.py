@@ -731,3 +731,31 @@ def test_an_endpoint_nothing_listens_at_is_not_retried_in_full(day, profile):
     assert set(failed(results).values()) == {f"LLM endpoint {url} could not be reached after 2 attempts: connection "
                                              f"refused: nothing listens at {url[7:-3]} (start the server, or set "
                                              "llm.base_url to where it listens)"}
+
+
+def _resolver_says(monkeypatch: pytest.MonkeyPatch, errno: int, message: str) -> None:
+    """The one mock here: what the name service answers can't be arranged for real on every machine."""
+    def getaddrinfo(*args: object, **kwargs: object) -> None:
+        raise socket.gaierror(errno, message)
+    monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
+
+
+def test_a_host_that_does_not_exist_is_not_retried(day, profile, monkeypatch):
+    # a mistyped host was asked 5 times a batch with backoff (13 s of a run), as the arXiv client no longer does
+    _resolver_says(monkeypatch, socket.EAI_NONAME, "Name or service not known")
+    waits: list[float] = []
+    url = "https://ark.cn-beijing.volces.example/api/v3"
+    results = run(LLMScorer(LLMSettings(base_url=url, model="m", concurrency=2, batch_size=5), sleep=waits.append),
+                  day[:20], profile)
+    assert waits == [] and set(failed(results)) == {p.id for p in day[:20]}
+    assert set(failed(results).values()) == {f"LLM endpoint {url} could not be reached after 1 attempt: the host "
+                                             "ark.cn-beijing.volces.example could not be found (Name or service not "
+                                             "known): check llm.base_url, or whether this machine is offline"}
+
+
+def test_a_name_service_that_calls_its_failure_temporary_is_retried(day, profile, monkeypatch):
+    _resolver_says(monkeypatch, socket.EAI_AGAIN, "Temporary failure in name resolution")
+    waits: list[float] = []
+    settings = LLMSettings(base_url="https://api.deepseek.example/v1", model="m", concurrency=1, max_retries=2)
+    results = run(LLMScorer(settings, sleep=waits.append), day[:5], profile)
+    assert len(waits) == 2 and "could not be reached after 3 attempts: the host" in results[0].failure

@@ -4,9 +4,10 @@ Ollama, vLLM), robustly and cheaply.
 Batches run on a pool of `concurrency` threads and are yielded as they complete, so the pipeline commits
 each one at once. Retries live in exactly one place (`_Endpoint.complete`): exponential backoff with
 jitter on 429, 5xx, timeouts and connection errors, honouring Retry-After, bounded; an account with no quota or
-balance left stops the whole run at once, since no request would pass, and so does a connection refused again at one
-quick retry, since nothing that refuses starts listening within a run, and a second timeout, since the endpoint may
-bill each request it finishes after we stop waiting (each one is counted as unreported usage).
+balance left stops the whole run at once, since no request would pass, and so does a host no name service knows,
+and a connection refused again at one quick retry, since nothing that refuses starts listening within a run, and a
+second timeout, since the endpoint may bill each request it finishes after we stop waiting (each one is counted as
+unreported usage).
 Papers an answer left out (or answered invalidly) are asked again in smaller batches, a bounded number of times,
 unless every paper asked again met the same problem again: that is how the model answers, not a slip, and a third
 ask would meet it too. What still has no verdict comes back as a failed BatchResult, never as an exception that
@@ -34,7 +35,7 @@ import httpx2
 import openai
 
 from ..config import is_azure_deployment
-from ..errors import LLMError, MissingAPIKey, NoCredit, NothingListens, NotServed, PromptTooLong, ScorerError
+from ..errors import LLMError, MissingAPIKey, NoCredit, NotServed, PromptTooLong, ScorerError, Unreachable
 from ..models import BatchResult, Judgement, LLMSettings, Paper, Profile, TokenUsage
 from ..tokens import count_tokens, load_in_background
 from . import prompt
@@ -238,7 +239,7 @@ class LLMScorer:
 
     def _failure(self, e: LLMError, run: _Run) -> str:
         """Why a chunk failed; a failure that every other request would meet too stops the run, in one wording."""
-        if isinstance(e, (NoCredit, NotServed, NothingListens)):
+        if isinstance(e, (NoCredit, NotServed, Unreachable)):
             return run.give_up(str(e))
         if e.timed_out and run.timeouts > 1:
             return run.give_up(f"LLM endpoint {self.settings.base_url} timed out again (llm.timeout_s is "
@@ -375,7 +376,7 @@ class _Endpoint:
                     break
             except openai.APIConnectionError as e:
                 failure, retry_after, status = e, None, None
-                if attempt and _refused(e):  # one quick retry (a server restarting), not a run's worth of backoff
+                if _unknown_host(e) or attempt and _refused(e):  # a server restarting gets one quick retry
                     break
             except _Unread as e:  # another try would be as long, and billed again
                 raise LLMError(self.settings.base_url, str(e), None, attempt + 1, timed_out, unread=1) from e
@@ -407,7 +408,8 @@ class _Endpoint:
             self.sleep(self.backoff.delay(attempt, retry_after))
             if run.gave_up:  # while it waited
                 break
-        error = NothingListens if isinstance(failure, openai.APIConnectionError) and _refused(failure) else LLMError
+        hopeless = isinstance(failure, openai.APIConnectionError) and (_refused(failure) or _unknown_host(failure))
+        error = Unreachable if hopeless else LLMError
         raise error(self.settings.base_url, self._gave_up(failure, attempt + 1), status, attempt + 1,
                     timed_out) from failure
 
@@ -565,6 +567,11 @@ def _causes(e: BaseException) -> list[BaseException]:
 def _refused(e: openai.APIConnectionError) -> bool:
     """The host said nothing listens at the port: it will not start to within a run."""
     return any(isinstance(c, ConnectionRefusedError) for c in _causes(e))
+
+
+def _unknown_host(e: openai.APIConnectionError) -> bool:
+    """No name service knows the host (a mistyped URL; offline, with none at all), unless it calls that temporary."""
+    return any(isinstance(c, socket.gaierror) and c.errno != socket.EAI_AGAIN for c in _causes(e))
 
 
 def _unreached(e: openai.APIConnectionError) -> str:

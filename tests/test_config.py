@@ -385,6 +385,15 @@ def test_an_unknown_key_that_holds_no_secret_is_only_unknown(tmp_path: Path) -> 
     assert err.value.problems == ["llm.max_tokens: unknown key"]
 
 
+@pytest.mark.parametrize("key", ["api-key-env", "key_env", "apikeyenv"])
+def test_the_name_of_the_keys_variable_under_a_misspelt_key_is_not_taken_for_a_key(tmp_path: Path, key: str) -> None:
+    # 'api-key-env = "ARK_API_KEY"' was told 'a key does not go in the profile: put it in an environment variable',
+    # of a variable's name, as if the reader had written the key itself
+    with pytest.raises(ProfileError) as err:
+        load_profile(_with_llm(tmp_path, f"base_url = 'http://x/v1'\nmodel = 'm'\n{key} = 'ARK_API_KEY'\n"))
+    assert err.value.problems == [f"llm.{key}: unknown key: did you mean 'api_key_env'?"]
+
+
 def test_a_profile_nested_thousands_deep_is_one_line_not_a_bug(tmp_path: Path,
                                                                capsys: pytest.CaptureFixture[str]) -> None:
     # tomllib reads by recursion: "unexpected RecursionError: maximum recursion depth exceeded (a bug in paperradar...)"

@@ -256,8 +256,9 @@ def _parse_llm(value: Any, problems: list[str]) -> LLMSettings | None:
     if not isinstance(value, dict):
         problems.append("llm: must be a table [llm]")
         return None
+    # a key under a name of its own; not a variable's name under a misspelt api_key_env, which is only unknown
     secrets = sorted(k for k, v in value.items()
-                     if k not in _LLM_KEYS and _SECRET_WORDS.search(k) and isinstance(v, str))
+                     if k not in _LLM_KEYS and _SECRET_WORDS.search(k) and isinstance(v, str) and _looks_like_a_key(v))
     problems += [f"llm.{k}: a key does not go in the profile: put it in an environment variable (export "
                  f"ARK_API_KEY=...) and name that variable in llm.api_key_env (api_key_env = \"ARK_API_KEY\")"
                  for k in secrets]

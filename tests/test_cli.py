@@ -393,8 +393,9 @@ def test_a_missing_llm_key_publishes_the_local_judgements_and_says_what_to_set(i
         assert main(["run", "--no-affiliations", "--out", str(out)]) == 0
         said = capsys.readouterr()
         assert said.err.splitlines()[0] == KEY_LINE and llm.received == []
-        assert said.out.splitlines()[1] == ("  failed, will be retried next run: the LLM API key is missing: set the "
-                                            "environment variable PAPERRADAR_TEST_UNSET_KEY (1 paper: 2509.13332)")
+        assert said.out.splitlines()[1] == ("  failed, sent again by a re-run of the day: the LLM API key is missing: "
+                                            "set the environment variable PAPERRADAR_TEST_UNSET_KEY (1 paper: "
+                                            "2509.13332)")
         digest = json.loads((out / "json" / "2025-09-18.json").read_text(encoding="utf-8"))
         assert [p["scorer"].split(":")[0] for p in digest["papers"]] == ["embedded"]
         assert "PAPERRADAR_TEST_UNSET_KEY" in (out / "README.md").read_text(encoding="utf-8")

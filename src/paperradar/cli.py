@@ -357,7 +357,7 @@ def _run(profile: Profile, listing, out: Path, use_llm: bool, home: Path | None 
     if f.learned_from:
         print(f"  {learned_line('en', f.learned_from)}")
     for failed in f.failed_batches:
-        print(f"  failed, will be retried next run: {failure_text('en', failed)}")
+        print(f"  failed, sent again by a re-run of the day: {failure_text('en', failed)}")
     if f.budget_exhausted:
         print("  the daily token budget was reached: the rest keep their local judgement")
     if llm is not None and llm.advice:

@@ -64,12 +64,14 @@ def test_budget_exhausted_is_said(make, expected: str) -> None:
 
 
 def test_failed_batches_are_named_with_a_retry_promise() -> None:
+    # it promised a retry 'on the next run', but the next day's run reads the next day's listing: only a re-run of
+    # the day sends the papers again
     failed = (FailedBatches("HTTP 500 three times", 2, ("2602.00002", "2602.00005")), FailedBatches("timed out", 1, ("2602.00006",)))
     digest = _with_facts(llm_zh_digest(), failed_batches=failed)
     assert ("失败的批次：HTTP 500 three times（2 个批次，2 篇论文：2602.00002、2602.00005）、timed out（1 篇论文：2602.00006）"
-            "；这些论文将在下次运行时重试。") in _quote_lines(render_markdown(digest, NOW))
+            "；再次运行这一天即会重新发送这些论文。") in _quote_lines(render_markdown(digest, NOW))
     en = _with_facts(local_en_digest(), failed_batches=failed[1:])
-    assert "Failed batches: timed out (1 paper: 2602.00006); their papers will be retried on the next run." in _quote_lines(
+    assert "Failed batches: timed out (1 paper: 2602.00006); a re-run of this day sends their papers again." in _quote_lines(
         render_markdown(en, NOW))
 
 
@@ -78,16 +80,16 @@ def test_failed_batches_are_counted_in_the_digest_language() -> None:
     failed = (FailedBatches("HTTP 500: internal error", 8, tuple(f"2602.{i:05d}" for i in range(167))),)
     zh = _quote_lines(render_markdown(_with_facts(llm_zh_digest(), failed_batches=failed), NOW))
     assert ("失败的批次：HTTP 500: internal error（8 个批次，167 篇论文：2602.00000、2602.00001、2602.00002 等）"
-            "；这些论文将在下次运行时重试。") in zh
+            "；再次运行这一天即会重新发送这些论文。") in zh
     en = _quote_lines(render_markdown(_with_facts(local_en_digest(), failed_batches=failed), NOW))
     assert ("Failed batches: HTTP 500: internal error (8 batches, 167 papers: 2602.00000, 2602.00001, 2602.00002 and "
-            "164 more); their papers will be retried on the next run.") in en
+            "164 more); a re-run of this day sends their papers again.") in en
 
 
 def test_a_failure_recorded_as_text_by_an_earlier_version_is_shown_as_it_was() -> None:
     said = "HTTP 500 three times (50 papers: 2602.00001, 2602.00002, 2602.00003 and 47 more)"
     digest = _with_facts(local_en_digest(), failed_batches=(FailedBatches(said),))
-    assert f"Failed batches: {said}; their papers will be retried on the next run." in _quote_lines(
+    assert f"Failed batches: {said}; a re-run of this day sends their papers again." in _quote_lines(
         render_markdown(digest, NOW))
 
 

@@ -35,7 +35,7 @@ _TEXT: dict[Language, dict[str, str]] = {
                     "（输入 {prompt} / 输出 {completion}，其中推理 {reasoning}）",
         "unreported": "；另有 {n} 次请求的用量端点未报告",
         "budget": "已达到每日 Token 预算，之后的论文未再发送给 LLM，只有本地评分。",
-        "failed": "失败的批次：{batches}；这些论文将在下次运行时重试。",
+        "failed": "失败的批次：{batches}；再次运行这一天即会重新发送这些论文。",
         "failure": "{failure}（{batches}{n} 篇论文：{ids}）",
         "failure_batches": "{n} 个批次，",
         "failure_ids_more": "{ids} 等",
@@ -82,7 +82,7 @@ _TEXT: dict[Language, dict[str, str]] = {
         "unreported": "; the endpoint reported no usage for {n} more {requests}",
         "budget": "The daily token budget was reached: later papers were not sent to the LLM and were scored"
                   " locally only.",
-        "failed": "Failed batches: {batches}; their papers will be retried on the next run.",
+        "failed": "Failed batches: {batches}; a re-run of this day sends their papers again.",
         "failure": "{failure} ({batches}{n} {papers}: {ids})",
         "failure_batches": "{n} batches, ",
         "failure_ids_more": "{ids} and {more} more",

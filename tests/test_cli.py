@@ -655,6 +655,23 @@ def test_the_printed_digest_is_a_file_that_exists(tmp_path: Path, isolated_home:
     assert printed[1].endswith("history/2025-12-18.md") and printed[2].endswith("site/2025-12-18.html")
 
 
+def test_render_of_one_day_into_a_folder_shows_the_days_that_folder_holds(tmp_path: Path, isolated_home: Path,
+                                                                        capsys: pytest.CaptureFixture[str]) -> None:
+    # `render 2025-12-18 --out one` into a new folder made its front page the newer day's page, and wrote no README
+    profile = _profile(isolated_home)
+    for day in ("2025-12-19", "2026-02-05"):
+        lines = (SEED_DAYS / day / "input.jsonl").read_text(encoding="utf-8").splitlines()[:30]
+        saved = tmp_path / f"{day}.jsonl"
+        saved.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        assert main(["run", "--local-only", "--profile", str(profile), "--from-jsonl", str(saved),
+                     "--out", str(tmp_path / "digest")]) == 0
+    one = tmp_path / "one"
+    assert main(["render", "2025-12-18", "--profile", str(profile), "--out", str(one)]) == 0
+    assert sorted(p.name for p in (one / "site").iterdir()) == ["2025-12-18.html", "archive.html", "index.html"]
+    assert (one / "README.md").read_text(encoding="utf-8") == (one / "history/2025-12-18.md").read_text("utf-8")
+    assert (one / "site/index.html").read_text(encoding="utf-8") == (one / "site/2025-12-18.html").read_text("utf-8")
+
+
 def test_a_bad_jsonl_line_is_named(tmp_path: Path, isolated_home: Path, capsys: pytest.CaptureFixture[str]) -> None:
     profile = _profile(isolated_home)
     bad = tmp_path / "bad.jsonl"

@@ -187,6 +187,34 @@ def test_render_rebuilds_the_digest_from_the_store(store: Store, day: Listing, t
     assert replace(rebuilt.facts, timings={}) == replace(published.facts, timings={})
 
 
+def _three_days(day: Listing) -> list[Listing]:
+    """The bundled day cut into three listings of three dates (2026-02-03 to 05)."""
+    return [Listing(date(2026, 2, 3 + i), day.papers[i * 100:(i + 1) * 100], f"part {i}") for i in range(3)]
+
+
+def test_a_folder_shows_on_its_front_page_and_links_only_the_days_it_holds(store: Store, day: Listing,
+                                                                         tmp_path: Path) -> None:
+    # the 3rd and 5th went to DATA_DIR/digest, then `run --out repo` the 4th: the repository's front page was the
+    # 5th's page (written there as a neighbour), with no README.md at all, and links to days it never received
+    profile = _example_profile()
+    feb3, feb4, feb5 = _three_days(day)
+    for listing in (feb3, feb5):
+        run_listing(store, profile, listing, KeywordScorer(), None, tmp_path / "digest", publish)
+    repo = tmp_path / "repo"
+    outcome = run_listing(store, profile, feb4, KeywordScorer(), None, repo, publish)
+    assert outcome.pages == (Path("README.md"), Path("site/index.html"))
+    assert (repo / "README.md").read_text("utf-8") == (repo / "history/2026-02-04.md").read_text("utf-8")
+    assert (repo / "site/index.html").read_text("utf-8") == (repo / "site/2026-02-04.html").read_text("utf-8")
+    assert sorted(p.name for p in (repo / "site").iterdir()) == ["2026-02-04.html", "archive.html", "index.html"]
+    assert "2026-02-03" not in (repo / "site/archive.html").read_text("utf-8")
+    # and the folder that holds the 3rd and 5th gets the 4th, a day published elsewhere, only when it is given it
+    digest = tmp_path / "digest"
+    assert 'rel="next" href="2026-02-05.html"' in (digest / "site/2026-02-03.html").read_text("utf-8")
+    run_listing(store, profile, feb4, KeywordScorer(), None, digest, publish)
+    assert 'rel="next" href="2026-02-04.html"' in (digest / "site/2026-02-03.html").read_text("utf-8")
+    assert (digest / "README.md").read_text("utf-8").startswith("# ArXiv 每日推荐 - 2026-02-05")
+
+
 def test_what_a_learning_scorer_learned_from_is_published_and_kept(store: Store, day: Listing,
                                                                   tmp_path: Path) -> None:
     profile = _example_profile()

@@ -433,7 +433,7 @@ def _iso_date(text: str) -> date:
 
 def cmd_render(args: argparse.Namespace) -> int:
     from .pipeline import load_digest
-    from .render.publish import front_date, neighbour_dates, publish, publish_all
+    from .render.publish import front_date, held_dates, neighbour_dates, publish, publish_all
     profile = _profile(args)
     out = _digest_folder(args.out or data_dir() / "digest")
     store = Store.open()
@@ -447,7 +447,8 @@ def cmd_render(args: argparse.Namespace) -> int:
             print(f"paperradar: error: nothing published for {args.date}; see `paperradar history`", file=sys.stderr)
             return 1
         wanted = [args.date] if args.date else dates
-        if args.date:
+        if args.date:  # among the days this folder holds, as a run publishes
+            dates = sorted({*held_dates(out), args.date})
             wanted = sorted([args.date, *neighbour_dates(dates, args.date)])
         digests = [d for d in (load_digest(store, profile, day) for day in wanted) if d is not None]
         front = front_date(dates, store.listing_dates())

@@ -13,7 +13,7 @@ from typing import Protocol
 
 from .models import (Author, BatchResult, Digest, DigestEntry, FailedBatches, Judgement, Paper, Profile, RunFacts,
                      TokenUsage)
-from .render.publish import day_pages, front_date, neighbour_dates
+from .render.publish import day_pages, front_date, held_dates, neighbour_dates
 from .scorers.base import BUDGET_REACHED, Scorer
 from .scorers.reasons import with_dislike, without_avoid_clause
 from .sources.rss import Listing
@@ -21,8 +21,8 @@ from .store import Store
 
 
 class Publisher(Protocol):
-    """render.publish.publish: (digest, out_dir, every published date, the digests of the published days just
-    before and after, the time the day says it was made, the day the front page shows) -> the files written."""
+    """render.publish.publish: (digest, out_dir, every date the folder holds, the digests of its days just before
+    and after, the time the day says it was made, the day the front page shows) -> the files written."""
 
     def __call__(self, digest: Digest, out_dir: Path, dates: Sequence[date], neighbours: Sequence[Digest], *,
                  now: datetime | None, front: date) -> list[Path]: ...
@@ -130,7 +130,8 @@ def _run(store: Store, profile: Profile, listing: Listing, local: Scorer, llm: S
                      failed_batches=_describe_failures(failed), budget_exhausted=budget_hit, empty_listing=not papers)
     digest = assemble(profile, papers, local_j, llm_j, facts)
     t = time.perf_counter()
-    dates = sorted(set(store.published_dates()) | {day})
+    # the days this folder holds, not every day the store published (into another --out, or for another profile)
+    dates = sorted({*held_dates(out_dir), day})
     neighbours = [d for d in (load_digest(store, profile, other) for other in neighbour_dates(dates, day))
                   if d is not None]
     front = front_date(dates, store.listing_dates())

@@ -4,7 +4,7 @@
         The daily call. Its cost does not depend on how many days were published before, except for the
         archive page (one line, and one short read of a json/DATE.json head, per day).
         digest      the day being published: a new day, or a re-run of a day already published
-        dates       every published date; the digest's own date may be among them or not
+        dates       every date published into out_dir (held_dates); the digest's own date may be among them or not
         neighbours  the digests of the published dates just before and just after the digest's, where they exist:
                     neighbour_dates(dates, day) names them; any other date is refused; a missing one keeps its
                     page, whose links may then skip this day
@@ -26,6 +26,10 @@
 
     neighbour_dates(dates, day) -> list[date]
         The published dates just before and after `day` (0, 1 or 2 of them).
+
+    held_dates(out_dir) -> list[date]
+        The days the folder holds (its history/DATE.md): the dates to publish into it among, so that its front page,
+        archive and links come from what this folder received, not from every day the store published elsewhere.
 
     publish_all(digests, out_dir, now=None) -> list[Path]
         Every file of every day in one pass (for `paperradar render`), linear in the number of days; the front
@@ -65,6 +69,19 @@ def neighbour_dates(dates: Iterable[date], day: date) -> list[date]:
     """The published dates just before and just after `day` (whether or not `day` is among `dates`): the days
     whose digests publish() wants as `neighbours`."""
     return [d for d in adjacent(sorted({*dates, day}), day) if d is not None]
+
+
+def held_dates(out_dir: Path) -> list[date]:
+    """The days published into `out_dir`, oldest first: those with a history/DATE.md (a neighbour's page alone, which
+    an earlier version wrote into a new folder, is not a day the folder received)."""
+    days = []
+    for name in file_names(Path(out_dir) / "history"):
+        if len(name) == len("YYYY-MM-DD.md") and name.endswith(".md"):
+            try:
+                days.append(date.fromisoformat(name[:-3]))
+            except ValueError:
+                continue  # a reader's own notes beside the digests
+    return sorted(days)
 
 
 def front_date(dates: Iterable[date], listed: Iterable[date]) -> date:

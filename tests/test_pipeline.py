@@ -215,6 +215,23 @@ def test_a_folder_shows_on_its_front_page_and_links_only_the_days_it_holds(store
     assert (digest / "README.md").read_text("utf-8").startswith("# ArXiv 每日推荐 - 2026-02-05")
 
 
+def test_two_profiles_on_one_store_keep_each_folders_pages_their_own(store: Store, day: Listing,
+                                                                    tmp_path: Path) -> None:
+    # a reader publishing a second profile (its own folder) on the same days: the first folder's page of the 4th,
+    # rewritten for its link to the 5th, became the second profile's digest (the store's last run of the 4th)
+    from paperradar.config import load_profile
+    mine, theirs = _example_profile(), load_profile(Path(__file__).parent / "profiles" / "rl-theory.toml")
+    feb3, feb4, feb5 = _three_days(day)
+    for listing in (feb3, feb4):
+        run_listing(store, mine, listing, KeywordScorer(), None, tmp_path / "mine", publish)
+    run_listing(store, theirs, feb4, KeywordScorer(), None, tmp_path / "theirs", publish)
+    page = tmp_path / "mine" / "site" / "2026-02-04.html"
+    before = page.read_text("utf-8")
+    run_listing(store, mine, feb5, KeywordScorer(), None, tmp_path / "mine", publish)
+    assert page.read_text("utf-8") == before and "RL theory" not in before
+    assert "RL theory" in (tmp_path / "theirs" / "site" / "2026-02-04.html").read_text("utf-8")
+
+
 def test_what_a_learning_scorer_learned_from_is_published_and_kept(store: Store, day: Listing,
                                                                   tmp_path: Path) -> None:
     profile = _example_profile()

@@ -85,11 +85,9 @@ def render_json(digest: Digest) -> str:
     return f'{head[:-2]},\n  "papers": {listed}\n}}\n'  # head ends with "\n}": reopen it for the papers
 
 
-def recorded_recommended(path: str | os.PathLike[str]) -> int | None:
-    """The number of recommendations a DATE.json written by render_json states; None if there is no such file.
-
-    Only the head (format, profile, facts) is read and parsed: the papers after it are skipped, so this is cheap.
-    """
+def recorded_head(path: str | os.PathLike[str]) -> dict[str, Any] | None:
+    """The head (format, announce_date, profile, facts) of a DATE.json written by render_json; None if there is no
+    such file. Only the head is read and parsed: the papers after it are skipped, so this is cheap."""
     head = read_head(path, _PAPERS_LINE)
     if head is None:
         return None
@@ -97,9 +95,31 @@ def recorded_recommended(path: str | os.PathLike[str]) -> int | None:
     if text.endswith(","):  # stopped before the papers: close the object after the facts
         text = text[:-1] + "\n}"
     try:
-        count = json.loads(text)["facts"]["recommended"]
-    except (json.JSONDecodeError, KeyError, TypeError) as e:
+        record = json.loads(text)
+    except json.JSONDecodeError as e:
+        raise RenderError(f"{path} is not a digest JSON file ({e!r}); rebuild it with `paperradar render`") from e
+    if not isinstance(record, dict):
+        raise RenderError(f"{path} is not a digest JSON file (not an object); rebuild it with `paperradar render`")
+    return record
+
+
+def recorded_recommended(path: str | os.PathLike[str]) -> int | None:
+    """The number of recommendations a DATE.json written by render_json states; None if there is no such file."""
+    head = recorded_head(path)
+    if head is None:
+        return None
+    try:
+        count = head["facts"]["recommended"]
+    except (KeyError, TypeError) as e:
         raise RenderError(f"{path} is not a digest JSON file ({e!r}); rebuild it with `paperradar render`") from e
     if not isinstance(count, int) or isinstance(count, bool) or count < 0:
         raise RenderError(f"{path} states {count!r} recommendations; rebuild it with `paperradar render`")
     return count
+
+
+def recorded_profile_version(path: str | os.PathLike[str]) -> str | None:
+    """The version of the profile a DATE.json was judged with; None if there is no such file or it names none."""
+    head = recorded_head(path)
+    profile = head.get("profile") if head else None
+    version = profile.get("version") if isinstance(profile, dict) else None
+    return version if isinstance(version, str) else None

@@ -7,7 +7,8 @@
         dates       every date published into out_dir (held_dates); the digest's own date may be among them or not
         neighbours  the digests of the published dates just before and just after the digest's, where they exist:
                     neighbour_dates(dates, day) names them; any other date is refused; a missing one keeps its
-                    page, whose links may then skip this day
+                    page, whose links may then skip this day, and so does one the folder's json/DATE.json says was
+                    judged with another profile (the store's last run of that day was for another folder)
         writes      history/DATE.md, json/DATE.json, site/DATE.html of the digest;
                     site/PREV.html and site/NEXT.html of the neighbours given (their links to this day);
                     site/archive.html, every date newest first with its number of recommendations, taken from
@@ -53,7 +54,7 @@ from ..models import Digest, Language
 from .days import adjacent, made_at, one_per_day
 from .files import file_names, write_atomic
 from .html import ARCHIVE, INDEX, ArchiveDay, page_name, render_archive, render_page, site_pages
-from .jsonout import recorded_recommended, render_json
+from .jsonout import recorded_profile_version, recorded_recommended, render_json
 from .markdown import render_markdown
 
 README = Path("README.md")
@@ -118,6 +119,13 @@ def _checked_neighbours(digest: Digest, dates: list[date], neighbours: Sequence[
     return others
 
 
+def _shown_here(out_dir: Path, neighbour: Digest) -> bool:
+    """Whether the folder's page of a neighbour shows that digest: two profiles published from one store, each into
+    a folder of its own, share the store's days, and one folder's day keeps its own profile's page."""
+    recorded = recorded_profile_version(out_dir / "json" / f"{neighbour.announce_date.isoformat()}.json")
+    return recorded is None or recorded == neighbour.profile.version
+
+
 def _archive(out_dir: Path, dates: list[date], known: dict[date, int], pages: set[str], language: Language) -> str:
     """The archive page, linking to the `pages` of the site; counts of days not in `known` are read from the heads
     of their published JSON files."""
@@ -140,7 +148,7 @@ def render_day(digest: Digest, out_dir: Path, dates: Sequence[date], neighbours:
     day = digest.announce_date
     others = {n.announce_date for n in neighbours}
     all_dates = sorted({*(d for d in dates if d != day), day, *others})
-    neighbours = _checked_neighbours(digest, all_dates, neighbours)
+    neighbours = [n for n in _checked_neighbours(digest, all_dates, neighbours) if _shown_here(out_dir, n)]
     files = _day_files(digest, now)
     # a folder that holds only some days (a new --out) gets no link to the pages it lacks
     on_site = file_names(out_dir / SITE) | {page_name(d.announce_date) for d in [digest, *neighbours]}

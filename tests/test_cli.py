@@ -493,6 +493,25 @@ def test_a_first_dislike_sinks_the_demo_paper_and_the_papers_like_it(tmp_path: P
     assert all(before[i]["score"] - after[i]["score"] == pytest.approx(2.0, abs=0.11) for i in lower - {"2602.04224"})
 
 
+def test_feedback_list_has_a_header_aligned_with_its_columns(isolated_home: Path, tmp_path: Path,
+                                                             capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["feedback", "list"]) == 0
+    assert capsys.readouterr().out == ("no feedback yet: `paperradar feedback like ID...` or `paperradar feedback "
+                                       "import FILE`\n")  # no header over nothing
+    library = tmp_path / "my-zotero-library-export.txt"
+    library.write_text("hep-th/9901001\n", encoding="utf-8")
+    assert main(["feedback", "import", "--offline", str(library)]) == 0
+    assert main(["feedback", "dislike", "--offline", "2602.03878"]) == 0
+    capsys.readouterr()
+    assert main(["feedback", "list"]) == 0
+    header, *rows = capsys.readouterr().out.splitlines()
+    assert header.split() == ["said", "paper", "on", "(UTC)", "from", "title"]
+    starts = [m.start() for m in re.finditer(r"(?<!\S)\S", header)]
+    del starts[3]  # "(UTC)" belongs to "on"
+    for row in rows:  # each column starts under its name
+        assert [m.start() for m in re.finditer(r"(?<!\S)\S", row)][:5] == starts, (header, row)
+
+
 def test_feedback_like_list_undo_and_import(isolated_home: Path, tmp_path: Path,
                                             capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["feedback", "like", "--offline", "2602.04074", "https://arxiv.org/abs/2602.04028v2"]) == 0
@@ -523,7 +542,7 @@ def test_feedback_like_list_undo_and_import(isolated_home: Path, tmp_path: Path,
     assert "2602.04118" in listed and "2602.04028" not in listed.split("imported")[-1]
     assert "Learning to Reason in 13 Parameters" in listed and "2104.12255   " in listed
     assert listed.count("(not read yet)") == 1
-    lines = listed.splitlines()  # one column each for the date and the title, however long an id or a file name
+    lines = listed.splitlines()[1:]  # one column each for the date and the title, however long an id or a file name
     assert len({re.search(r"\d{4}-\d\d-\d\d", line).start() for line in lines}) == 1
     titles = {line.index(t) for line in lines for t in ("Learning to Reason", "(not read yet)") if t in line}
     assert len(titles) == 1, listed

@@ -7,6 +7,7 @@ orchestration (idempotence, stale listings, crashes, failures), not about rankin
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Iterator, Sequence
 from dataclasses import replace
 from datetime import date
@@ -398,3 +399,41 @@ def test_an_llm_verdict_lowered_by_a_dislike_says_so_once_whatever_reason_it_gav
         [entry] = assemble(profile, [p], {p.id: mine}, {p.id: verdict}, facts).entries
         assert entry.judgement == replace(verdict, score=shown[0], reason=shown[1], disliked="2602.04224",
                                           dislike_drop=4.0)
+
+
+def test_a_paper_the_reader_liked_listed_again_says_so_at_the_score_it_was_given(store: Store, day: Listing,
+                                                                                 tmp_path: Path) -> None:
+    # a disliked paper listed again said '你不喜欢这篇，已降分'; a liked one said nothing of the reader's word
+    profile = _example_profile()
+    first = Listing(DAY, day.papers[:50], "first")
+    run_listing(store, profile, first, KeywordScorer(), None, tmp_path / "o", publish)
+    liked = day.papers[3]
+    store.add_feedback([liked.id], "like", "cli")
+    again = replace(liked, version=liked.version + 1, announce_type="replace")
+    later = Listing(date(2026, 2, 6), (*day.papers[50:100], again), "later")
+    d = run_listing(store, profile, later, KeywordScorer(), None, tmp_path / "o", publish).digest
+    [entry] = [e for e in d.entries if e.paper.id == liked.id]
+    plain = KeywordScorer()._one(again, profile)
+    assert entry.judgement.score == plain.score  # the score is the scorer's own
+    assert entry.judgement.reason == f"{plain.reason}；你喜欢过这篇。"
+    assert sum("你喜欢过这篇" in e.judgement.reason for e in d.entries) == 1
+    # render rebuilds the day as published: with the words that stood when its run finished, not those said since
+    time.sleep(1.1)  # the store's times have seconds
+    store.undo_feedback([liked.id])
+    store.add_feedback([day.papers[60].id], "like", "cli")
+    assert load_digest(store, profile, date(2026, 2, 6)).entries == d.entries
+    assert f"{plain.reason}；你喜欢过这篇。" in (tmp_path / "o" / "json" / "2026-02-06.json").read_text("utf-8")
+
+
+def test_an_llm_verdict_on_a_paper_the_reader_liked_keeps_its_score_and_says_so(day: Listing) -> None:
+    profile = replace(_example_profile(), language="en")
+    p = day.papers[0]
+    field = profile.fields[0].name
+    mine = Judgement(p.id, 9.0, field, f"Closest in meaning to “{field}”. Key claim: X", "learned:v8:x",
+                     p.version, profile.version)
+    verdict = Judgement(p.id, 6.5, field, "Proposes X.", "llm:m:p4", p.version, profile.version)
+    facts = RunFacts(DAY, 1, mine.scorer, llm_scorer="llm:m:p4")
+    [entry] = assemble(profile, [p], {p.id: mine}, {p.id: verdict}, facts, liked={p.id}).entries
+    assert entry.judgement == replace(verdict, reason="Proposes X; you liked it.")
+    [entry] = assemble(profile, [p], {p.id: mine}, {}, facts, liked={p.id}).entries
+    assert entry.judgement.reason == f"Closest in meaning to “{field}”; you liked it. Key claim: X"

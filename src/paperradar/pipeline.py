@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 import time
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Sequence, Set
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timezone
 from pathlib import Path
@@ -15,7 +15,7 @@ from .models import (Author, BatchResult, Digest, DigestEntry, FailedBatches, Ju
                      TokenUsage)
 from .render.publish import day_pages, front_date, held_dates, neighbour_dates
 from .scorers.base import BUDGET_REACHED, Scorer
-from .scorers.reasons import with_dislike, without_avoid_clause
+from .scorers.reasons import with_dislike, with_like, without_avoid_clause
 from .sources.rss import Listing
 from .store import Store
 
@@ -128,7 +128,7 @@ def _run(store: Store, profile: Profile, listing: Listing, local: Scorer, llm: S
                      llm_scorer=llm_name, llm_judged=len(llm_j), tokens=tokens,
                      started_at=started, finished_at=now(), timings=clock.timings,
                      failed_batches=_describe_failures(failed), budget_exhausted=budget_hit, empty_listing=not papers)
-    digest = assemble(profile, papers, local_j, llm_j, facts)
+    digest = assemble(profile, papers, local_j, llm_j, facts, liked=store.liked(at=facts.finished_at))
     t = time.perf_counter()
     # the days this folder holds, not every day the store published (into another --out, or for another profile)
     dates = sorted({*held_dates(out_dir), day})
@@ -190,8 +190,9 @@ def _describe_failures(batches: Sequence[BatchResult]) -> tuple[FailedBatches, .
 
 
 def assemble(profile: Profile, papers: Sequence[Paper], local: dict[str, Judgement],
-             llm: dict[str, Judgement], facts: RunFacts) -> Digest:
-    """Every paper read, with its final judgement (the LLM's where it judged, the local one elsewhere)."""
+             llm: dict[str, Judgement], facts: RunFacts, liked: Set[str] = frozenset()) -> Digest:
+    """Every paper read, with its final judgement (the LLM's where it judged, the local one elsewhere); the reason of
+    a paper in `liked` (the reader liked it: listed again, a new version) says so, its score left as judged."""
     entries = []
     for p in papers:
         mine, verdict = local.get(p.id), llm.get(p.id)
@@ -199,6 +200,8 @@ def assemble(profile: Profile, papers: Sequence[Paper], local: dict[str, Judgeme
         if j is None:
             continue
         own = verdict.score if verdict is not None and j.score < verdict.score else None  # a dislike lowered it
+        if p.id in liked:
+            j = replace(j, reason=with_like(j.reason, profile.language))
         entries.append(DigestEntry(p, j, _recommended(profile, j), own))
     entries.sort(key=lambda e: (-e.judgement.score, e.paper.id))
     return Digest(facts.announce_date, profile, tuple(entries), facts)
@@ -237,4 +240,4 @@ def load_digest(store: Store, profile: Profile, day: date) -> Digest | None:
     judged_for = facts.profile_version or profile.version  # a day published before the profile was edited
     local = store.judgements(papers, facts.scorer, judged_for)
     llm = store.judgements(papers, facts.llm_scorer, judged_for) if facts.llm_scorer else {}
-    return assemble(profile, papers, local, llm, facts)
+    return assemble(profile, papers, local, llm, facts, liked=store.liked(at=facts.finished_at))  # as published

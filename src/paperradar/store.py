@@ -419,6 +419,15 @@ class Store:
         """paper id -> the reader's standing word on it, "like" or "dislike"."""
         return {r["paper_id"]: r["kind"] for r in self.feedback()}
 
+    def liked(self, at: datetime | None = None) -> set[str]:
+        """The papers the reader liked, as their words stood `at` (now when None)."""
+        if at is None:
+            return {pid for pid, word in self.words().items() if word == "like"}
+        moment = at.astimezone(timezone.utc).isoformat(timespec="seconds")
+        rows = self.db.execute("SELECT paper_id FROM feedback WHERE kind = 'like' AND created_at <= ? AND "
+                               "(undone_at IS NULL OR undone_at > ?)", (moment, moment))
+        return {r[0] for r in rows}
+
     def feedback(self) -> list[sqlite3.Row]:
         """The reader's standing word on each paper, newest first."""
         return list(self.db.execute("SELECT f.*, p.title FROM feedback f LEFT JOIN papers p ON p.id = f.paper_id "

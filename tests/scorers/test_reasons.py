@@ -6,7 +6,7 @@ import re
 from datetime import date
 
 from paperradar.models import Field, Paper
-from paperradar.scorers.reasons import found_terms, key_claim, sentences, with_dislike, write_reason
+from paperradar.scorers.reasons import found_terms, key_claim, sentences, with_dislike, with_like, write_reason
 from paperradar.sources.jsonl import detex, read_jsonl
 from tests._paths import SAMPLE_DAY
 
@@ -140,3 +140,14 @@ def test_a_plural_keyword_is_found_in_the_singular_and_the_other_way_round() -> 
     one = paper("A Diffusion Model for Graphs", "We train a diffusion model with a learned policy.")
     assert found_terms(one, ["diffusion models", "policies", "graph"]) == ["Diffusion Model", "policy", "Graphs"]
     assert found_terms(QUANT, ["large language model"]) == ["Large Language Models"]
+
+
+def test_a_reason_of_a_paper_the_reader_liked_says_so_once() -> None:
+    local = write_reason(QUANT, EFFICIENT, ["quantization"], "zh")
+    head, claim = local.split("。论文要点：")
+    assert with_like(local, "zh") == f"{head}；你喜欢过这篇。论文要点：{claim}"
+    assert with_like(with_like(local, "zh"), "zh") == with_like(local, "zh")
+    english = write_reason(QUANT, EFFICIENT, ["quantization"], "en")
+    assert "; you liked it. Key claim: In this work" in with_like(english, "en")
+    assert with_like("论文研究大模型的量化。", "zh") == "论文研究大模型的量化；你喜欢过这篇。"
+    assert with_like("", "en") == "You liked it."

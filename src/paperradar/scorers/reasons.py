@@ -126,7 +126,23 @@ def _dislike_clause(paper_id: str, disliked: str | None, language: Language) -> 
 def with_dislike(reason: str, paper_id: str, disliked: str, language: Language) -> str:
     """Another scorer's reason (an LLM's) with the clause a local reason gives a paper the reader's dislikes
     lowered, before its full stop: 'Proposes X; like 2602.01234, which you disliked, scored down.'"""
-    clause = _dislike_clause(paper_id, disliked, language)
+    return _with_clause(reason, _dislike_clause(paper_id, disliked, language), language)
+
+
+def with_like(reason: str, language: Language) -> str:
+    """A reason, any scorer's, of a paper the reader liked (listed again: a new version), saying so; its score is the
+    scorer's own. In a local reason the clause goes before the key claim, as a dislike's does: '...（匹配：KV cache）；
+    你喜欢过这篇。论文要点：...'; elsewhere before the reason's full stop."""
+    clause = "；你喜欢过这篇" if language == "zh" else "; you liked it"
+    if clause in reason:
+        return reason
+    claim = "。论文要点：" if language == "zh" else ". Key claim: "
+    head, found, rest = reason.partition(claim)
+    return f"{head}{clause}{found}{rest}" if found else _with_clause(reason, clause, language)
+
+
+def _with_clause(reason: str, clause: str, language: Language) -> str:
+    """`reason` with `clause` ('；...' / '; ...') before its full stop."""
     body = reason.strip()
     stop = body[-1] if body and body[-1] in _STOPS else ("。" if language == "zh" else ".")
     body = body.rstrip(_STOPS).rstrip()

@@ -344,7 +344,7 @@ def _run(profile: Profile, listing, out: Path, use_llm: bool, home: Path | None 
             local = _local_scorer(store, profile, listing.announce_date, evidence_home)
             llm, budget = (_llm_scorer(store, profile) if use_llm and profile.llm else (None, None))
             outcome = run_listing(store, profile, listing, local, llm, out, publish, llm_budget=budget,
-                                  affiliations=affiliations)
+                                  affiliations=affiliations, liked=_liked_in(evidence_home))
     finally:
         store.close()
     if outcome.status == "stale":
@@ -409,6 +409,20 @@ def _local_scorer(store: Store, profile: Profile, day: date | None, evidence_hom
     if not heeded(evidence):  # its scores would be the embedded ones: so is its name in the digest
         return embedded
     return LearnedScorer(embedded, evidence)
+
+
+def _liked_in(evidence_home: Path | None) -> set[str] | None:
+    """The papers the reader liked, from the store of `evidence_home` (the demo's day is judged in a store of its own,
+    with the reader's evidence); None where the run's own store holds the reader's words."""
+    if evidence_home is None:
+        return None
+    if not Store.exists(evidence_home):
+        return set()
+    reader = Store.open(evidence_home)
+    try:
+        return reader.liked()
+    finally:
+        reader.close()
 
 
 def _llm_scorer(store: Store, profile: Profile):

@@ -54,15 +54,19 @@ class _Clock:
 def run_listing(store: Store, profile: Profile, listing: Listing, local: Scorer, llm: Scorer | None,
                 out_dir: Path, publish: Publisher, llm_budget: int | None = None,
                 affiliations: AffiliationLookup | None = None,
-                now: Callable[[], datetime] = lambda: datetime.now(timezone.utc)) -> Outcome:
-    """Judge and publish one listing. Re-running a listing judges only what is missing."""
+                now: Callable[[], datetime] = lambda: datetime.now(timezone.utc),
+                liked: Set[str] | None = None) -> Outcome:
+    """Judge and publish one listing. Re-running a listing judges only what is missing.
+
+    `liked`: the papers the reader liked, where the store's own feedback is not theirs (the demo keeps its own store);
+    by default the likes the store holds when the run finishes."""
     started = now()
     if listing.announce_date is None:
         raise ValueError(f"{listing.source} states no announcement date")
     run_id = store.start_run(listing.source, listing.announce_date)
     try:
         return _run(store, profile, listing, local, llm, out_dir, publish, llm_budget, affiliations, now, run_id,
-                    started)
+                    started, liked)
     except BaseException as e:  # the run's row says how it ended; what was judged stays saved
         status = "interrupted" if isinstance(e, KeyboardInterrupt) else "failed"
         store.finish_run(run_id, status, message=(str(e) or type(e).__name__)[:500])
@@ -71,7 +75,7 @@ def run_listing(store: Store, profile: Profile, listing: Listing, local: Scorer,
 
 def _run(store: Store, profile: Profile, listing: Listing, local: Scorer, llm: Scorer | None, out_dir: Path,
          publish: Publisher, llm_budget: int | None, affiliations: AffiliationLookup | None,
-         now: Callable[[], datetime], run_id: int, started: datetime) -> Outcome:
+         now: Callable[[], datetime], run_id: int, started: datetime, liked: Set[str] | None) -> Outcome:
     day = listing.announce_date
     assert day is not None
     stale = store.published_date_of([p.id for p in listing.papers])
@@ -128,7 +132,9 @@ def _run(store: Store, profile: Profile, listing: Listing, local: Scorer, llm: S
                      llm_scorer=llm_name, llm_judged=len(llm_j), tokens=tokens,
                      started_at=started, finished_at=now(), timings=clock.timings,
                      failed_batches=_describe_failures(failed), budget_exhausted=budget_hit, empty_listing=not papers)
-    digest = assemble(profile, papers, local_j, llm_j, facts, liked=store.liked(at=facts.finished_at))
+    if liked is None:
+        liked = store.liked(at=facts.finished_at)
+    digest = assemble(profile, papers, local_j, llm_j, facts, liked=liked)
     t = time.perf_counter()
     # the days this folder holds, not every day the store published (into another --out, or for another profile)
     dates = sorted({*held_dates(out_dir), day})

@@ -109,7 +109,8 @@ def build_parser() -> argparse.ArgumentParser:
     c.set_defaults(func=cmd_demo, on_interrupt=JUDGED_SO_FAR)
 
     c = sub.add_parser("render", help="rebuild digests from the store",
-                       description="Rebuild the digest files of one published date, or all of them, from the store.",
+                       description="Rebuild the digest files of one published date, or all of them, from the store, "
+                       "as they were published (likes and dislikes said since show at a day's next run).",
                        epilog=DATA_DIR_IS)
     _profile_arg(c)
     _out_arg(c)

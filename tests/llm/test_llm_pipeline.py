@@ -231,7 +231,7 @@ def test_an_endpoint_that_reports_no_usage_gets_no_invented_token_count(tmp_path
     digest = outcome.digest
     assert digest is not None and digest.facts.llm_judged == 30
     assert digest.facts.tokens == TokenUsage(unreported=3) and outcome.spent == TokenUsage(unreported=3)
-    assert "消耗 Tokens：0（输入 0 / 输出 0，其中推理 0）；另有 3 次请求的用量端点未报告" in render_markdown(digest, DAY_END)
+    assert "消耗 Tokens：0（输入 0 / 输出 0）；另有 3 次请求的用量端点未报告" in render_markdown(digest, DAY_END)
     assert summary(outcome).endswith("30 judged by fake-model (0 tokens; no usage reported for 3 requests)")
 
 

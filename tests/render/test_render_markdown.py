@@ -176,8 +176,16 @@ def test_english_counts_read_naturally() -> None:
     assert "*1 more paper in this field reached the threshold (at most 2 are listed per field).*" in (
         render_markdown(one, NOW))
     llm = _with_facts(local_en_digest(), llm_judged=1, model="gpt-4o-mini", tokens=TokenUsage(900, 100, 0))
-    assert "LLM gpt-4o-mini judged 1 paper | tokens: 1000 (prompt 900 / completion 100, of which reasoning 0)" in (
+    assert "LLM gpt-4o-mini judged 1 paper | tokens: 1000 (prompt 900 / completion 100)" in (
         _quote_lines(render_markdown(llm, NOW)))
+
+
+def test_the_header_names_reasoning_tokens_only_where_the_endpoint_counted_some() -> None:
+    # Ollama's /v1 counts none for a model that thinks in <think> tags: the line said such a model reasoned 0
+    thinking = render_markdown(_with_facts(llm_zh_digest(), tokens=TokenUsage(10312, 80, 0)), NOW)
+    assert "| 消耗 Tokens：10392（输入 10312 / 输出 80）\\\n" in thinking and "推理" not in thinking
+    counted = _with_facts(local_en_digest(), llm_judged=2, model="o3-mini", tokens=TokenUsage(900, 700, 512))
+    assert "tokens: 1600 (prompt 900 / completion 700, of which reasoning 512)" in render_markdown(counted, NOW)
 
 
 def test_one_paper_read_is_one_paper_in_english() -> None:

@@ -95,7 +95,10 @@ def test_an_empty_listing_gets_its_pages_but_not_the_front_page(tmp_path: Path) 
     assert 'rel="next" href="2026-02-07.html"' in feb6 and 'rel="prev" href="2026-02-05.html"' in feb6
     assert (tmp_path / "site/index.html").read_text() == feb6  # with its link to the empty day
     assert "2026-02-07" in (tmp_path / "history/2026-02-07.md").read_text()
-    assert '<a href="2026-02-07.html">2026-02-07</a> (0)' in (tmp_path / "site/archive.html").read_text()
+    archive = (tmp_path / "site/archive.html").read_text()
+    assert '<a href="2026-02-07.html">2026-02-07</a> (0)' in archive
+    # its link to index.html called the 6th there '最新一天' (the latest day), the 7th listed right below it
+    assert '<a href="index.html">首页</a>' in archive
     assert day_pages([FEB5, FEB6, FEB7], FEB7, FEB6) == (Path("history/2026-02-07.md"), Path("site/2026-02-07.html"))
     assert day_pages([FEB5, FEB6, FEB7], FEB6, FEB6) == (Path("README.md"), Path("site/index.html"))
 

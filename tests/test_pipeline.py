@@ -216,6 +216,26 @@ def test_a_folder_shows_on_its_front_page_and_links_only_the_days_it_holds(store
     assert (digest / "README.md").read_text("utf-8").startswith("# ArXiv 每日推荐 - 2026-02-05")
 
 
+def test_a_folder_kept_when_the_data_directory_moved_keeps_its_newest_day_on_the_front_page(
+        store: Store, day: Listing, tmp_path: Path) -> None:
+    # the 4th and 5th published from one data directory; a new one (PAPERRADAR_HOME moved) then publishes a saved 3rd
+    # into the same folder: its front page became the 3rd, the one day the new store had listed
+    profile = _example_profile()
+    feb3, feb4, feb5 = _three_days(day)
+    repo = tmp_path / "repo"
+    for listing in (feb4, feb5):
+        run_listing(store, profile, listing, KeywordScorer(), None, repo, publish)
+    moved = Store.open(tmp_path / "moved")
+    try:
+        outcome = run_listing(moved, profile, feb3, KeywordScorer(), None, repo, publish)
+    finally:
+        moved.close()
+    assert outcome.pages == (Path("history/2026-02-03.md"), Path("site/2026-02-03.html"))
+    assert (repo / "README.md").read_text("utf-8") == (repo / "history/2026-02-05.md").read_text("utf-8")
+    assert (repo / "site/index.html").read_text("utf-8") == (repo / "site/2026-02-05.html").read_text("utf-8")
+    assert 'rel="next" href="2026-02-04.html"' in (repo / "site/2026-02-03.html").read_text("utf-8")
+
+
 def test_two_profiles_on_one_store_keep_each_folders_pages_their_own(store: Store, day: Listing,
                                                                     tmp_path: Path) -> None:
     # a reader publishing a second profile (its own folder) on the same days: the first folder's page of the 4th,

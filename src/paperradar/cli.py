@@ -448,7 +448,7 @@ def _iso_date(text: str) -> date:
 
 def cmd_render(args: argparse.Namespace) -> int:
     from .pipeline import load_digest
-    from .render.publish import front_date, held_dates, neighbour_dates, publish, publish_all
+    from .render.publish import held_dates, held_front, neighbour_dates, publish, publish_all
     profile = _profile(args)
     out = _digest_folder(args.out or data_dir() / "digest")
     store = Store.open()
@@ -466,7 +466,7 @@ def cmd_render(args: argparse.Namespace) -> int:
             dates = sorted({*held_dates(out), args.date})
             wanted = sorted([args.date, *neighbour_dates(dates, args.date)])
         digests = [d for d in (load_digest(store, profile, day) for day in wanted) if d is not None]
-        front = front_date(dates, store.listing_dates())
+        front = held_front(out, dates, store.listing_dates()) if args.date else None
     finally:
         store.close()
     if args.date:

@@ -13,7 +13,7 @@ from typing import Protocol
 
 from .models import (Author, BatchResult, Digest, DigestEntry, FailedBatches, Judgement, Paper, Profile, RunFacts,
                      TokenUsage)
-from .render.publish import day_pages, front_date, held_dates, neighbour_dates
+from .render.publish import day_pages, held_dates, held_front, neighbour_dates
 from .scorers.base import BUDGET_REACHED, Scorer
 from .scorers.reasons import with_dislike, with_like, without_avoid_clause
 from .sources.rss import Listing
@@ -140,7 +140,7 @@ def _run(store: Store, profile: Profile, listing: Listing, local: Scorer, llm: S
     dates = sorted({*held_dates(out_dir), day})
     neighbours = [d for d in (load_digest(store, profile, other) for other in neighbour_dates(dates, day))
                   if d is not None]
-    front = front_date(dates, store.listing_dates())
+    front = held_front(out_dir, dates, store.listing_dates())
     # the time the run recorded, which `render` shows too: not the wall clock of publishing, a moment later
     written = publish(digest, out_dir, dates, neighbours, now=facts.finished_at, front=front)
     clock.stage("publish", t)

@@ -12,6 +12,7 @@
                  neighbour_dates(dates, day)                         which digests to pass as neighbours
                  front_date(dates, listed)                           the day on the front page: the last one
                                                                      with papers, not a weekend's empty listing
+                 held_dates(out_dir) / held_front(out_dir, ...)      the days a folder holds, and its front day
                  publish_all(digests, out_dir, now)                 every day at once, in one linear pass
     files.py     the only disk access: write_atomic, read_head
 """

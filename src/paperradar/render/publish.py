@@ -25,6 +25,10 @@
         The newest published date that listed papers (the newest date if none did): a weekend's or a holiday's
         empty listing gets its own pages and archive line, but does not push the last digest off the front page.
 
+    held_front(out_dir, dates, listed) -> date
+        front_date() of the days a folder holds, a day the store does not list counting by what its
+        json/DATE.json read (a folder kept when the data directory moved holds days the new store never saw).
+
     neighbour_dates(dates, day) -> list[date]
         The published dates just before and after `day` (0, 1 or 2 of them).
 
@@ -54,7 +58,7 @@ from ..models import Digest, Language
 from .days import adjacent, made_at, one_per_day
 from .files import file_names, write_atomic
 from .html import ARCHIVE, INDEX, ArchiveDay, page_name, render_archive, render_page, site_pages
-from .jsonout import recorded_profile_version, recorded_recommended, render_json
+from .jsonout import recorded_head, recorded_profile_version, recorded_recommended, render_json
 from .markdown import render_markdown
 
 README = Path("README.md")
@@ -91,6 +95,24 @@ def front_date(dates: Iterable[date], listed: Iterable[date]) -> date:
     dates = sorted(dates)
     with_papers = set(listed).intersection(dates)
     return max(with_papers) if with_papers else dates[-1]
+
+
+def held_front(out_dir: Path, dates: Iterable[date], listed: Iterable[date]) -> date:
+    """front_date() of the `dates` a folder holds, where `listed` (the store's) may lack days it got from another data
+    directory (the folder was kept, the store moved): such a day counts as listing papers when its json/DATE.json
+    read some. Only the days newer than the front are read."""
+    listed = set(listed)
+    newest_first = sorted(dates, reverse=True)
+    for day in newest_first:
+        if day in listed or _read_papers(out_dir, day):
+            return day
+    return newest_first[0]
+
+
+def _read_papers(out_dir: Path, day: date) -> bool:
+    head = recorded_head(Path(out_dir) / "json" / f"{day.isoformat()}.json")
+    facts = head.get("facts") if head else None
+    return isinstance(facts, dict) and bool(facts.get("papers_read"))
 
 
 def day_pages(dates: Iterable[date], day: date, front: date | None = None) -> tuple[Path, Path]:

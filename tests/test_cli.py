@@ -695,6 +695,34 @@ def test_render_of_one_day_into_a_folder_shows_the_days_that_folder_holds(tmp_pa
     assert (one / "site/index.html").read_text(encoding="utf-8") == (one / "site/2025-12-18.html").read_text("utf-8")
 
 
+def test_render_rebuilds_each_folders_days_with_the_profile_it_published_them_with(tmp_path: Path,
+                                                                                    isolated_home: Path) -> None:
+    # two profiles publishing from one store, each into its own folder: `render --out mine` rebuilt a day both had
+    # published with the other profile's digest (the store's last run of that day)
+    from paperradar.config import load_profile
+    from paperradar.pipeline import run_listing
+    from paperradar.render.publish import publish
+    from paperradar.sources import Listing
+    from paperradar.sources.jsonl import read_jsonl
+    from paperradar.store import Store
+    from test_pipeline import KeywordScorer
+    mine = load_profile(_profile(isolated_home))
+    theirs = load_profile(Path(__file__).parent / "profiles" / "rl-theory.toml")
+    papers = read_jsonl(Path(cli.__file__).parent / "data" / "sample-2026-02-05.jsonl")[:60]
+    day = Listing(papers[0].announce_date, tuple(papers), "saved day")
+    store = Store.open()
+    try:
+        run_listing(store, mine, day, KeywordScorer(), None, tmp_path / "mine", publish)
+        run_listing(store, theirs, day, KeywordScorer(), None, tmp_path / "theirs", publish)
+    finally:
+        store.close()
+    published = {name: (tmp_path / "mine" / name).read_text("utf-8") for name in ("README.md", "site/2026-02-05.html")}
+    assert main(["render", "--out", str(tmp_path / "mine")]) == 0
+    assert main(["render", "2026-02-05", "--out", str(tmp_path / "mine")]) == 0
+    for name, text in published.items():
+        assert (tmp_path / "mine" / name).read_text("utf-8") == text, name
+
+
 def test_a_bad_jsonl_line_is_named(tmp_path: Path, isolated_home: Path, capsys: pytest.CaptureFixture[str]) -> None:
     profile = _profile(isolated_home)
     bad = tmp_path / "bad.jsonl"

@@ -249,8 +249,19 @@ def test_two_profiles_on_one_store_keep_each_folders_pages_their_own(store: Stor
     page = tmp_path / "mine" / "site" / "2026-02-04.html"
     before = page.read_text("utf-8")
     run_listing(store, mine, feb5, KeywordScorer(), None, tmp_path / "mine", publish)
-    assert page.read_text("utf-8") == before and "RL theory" not in before
-    assert "RL theory" in (tmp_path / "theirs" / "site" / "2026-02-04.html").read_text("utf-8")
+    # rebuilt from the run that published it there, with its link to the 5th
+    assert page.read_text("utf-8") == before.replace(
+        '<a href="archive.html">往期</a>\n', '<a href="archive.html">往期</a>\n<a rel="next" href="2026-02-05.html">后一天 2026-02-05 →</a>\n')
+    assert "RL theory" not in before and "RL theory" in (tmp_path / "theirs/site/2026-02-04.html").read_text("utf-8")
+    assert load_digest(store, mine, date(2026, 2, 4)).profile.version == theirs.version  # the store's last run
+    assert load_digest(store, mine, date(2026, 2, 4), mine.version).profile.version == mine.version
+    # a page the store cannot rebuild as the folder holds it (no run of that profile) is left as it is
+    (tmp_path / "mine/json/2026-02-05.json").write_text(
+        (tmp_path / "mine/json/2026-02-05.json").read_text("utf-8").replace(mine.version, "0123456789ab"), "utf-8")
+    held = (tmp_path / "mine/site/2026-02-05.html").read_text("utf-8")
+    run_listing(store, mine, Listing(date(2026, 2, 6), day.papers[:7], "6th"), KeywordScorer(), None,
+                tmp_path / "mine", publish)
+    assert (tmp_path / "mine/site/2026-02-05.html").read_text("utf-8") == held
 
 
 def test_what_a_learning_scorer_learned_from_is_published_and_kept(store: Store, day: Listing,

@@ -447,7 +447,6 @@ def _iso_date(text: str) -> date:
 
 
 def cmd_render(args: argparse.Namespace) -> int:
-    from .pipeline import load_digest
     from .render.publish import held_dates, held_front, neighbour_dates, publish, publish_all
     profile = _profile(args)
     out = _digest_folder(args.out or data_dir() / "digest")
@@ -465,7 +464,7 @@ def cmd_render(args: argparse.Namespace) -> int:
         if args.date:  # among the days this folder holds, as a run publishes
             dates = sorted({*held_dates(out), args.date})
             wanted = sorted([args.date, *neighbour_dates(dates, args.date)])
-        digests = [d for d in (load_digest(store, profile, day) for day in wanted) if d is not None]
+        digests = [d for d in (_as_held(store, profile, out, day) for day in wanted) if d is not None]
         front = held_front(out, dates, store.listing_dates()) if args.date else None
     finally:
         store.close()
@@ -477,6 +476,15 @@ def cmd_render(args: argparse.Namespace) -> int:
         publish_all(digests, out)
     print(f"rendered {1 if args.date else len(digests)} day(s) into {out}")
     return 0
+
+
+def _as_held(store: Store, profile: Profile, out: Path, day: date):
+    """The digest of `day` as the folder holds it (two profiles publishing from one store each have theirs), else as
+    the day's last run published it."""
+    from .pipeline import load_digest
+    from .render.publish import held_profile
+    version = held_profile(out, day)
+    return (version and load_digest(store, profile, day, version)) or load_digest(store, profile, day)
 
 
 def cmd_history(args: argparse.Namespace) -> int:

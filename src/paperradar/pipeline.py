@@ -13,7 +13,7 @@ from typing import Protocol
 
 from .models import (Author, BatchResult, Digest, DigestEntry, FailedBatches, Judgement, Paper, Profile, RunFacts,
                      TokenUsage)
-from .render.publish import day_pages, held_dates, held_front, neighbour_dates
+from .render.publish import day_pages, held_dates, held_front, held_profile, neighbour_dates
 from .scorers.base import BUDGET_REACHED, Scorer
 from .scorers.reasons import with_dislike, with_like, without_avoid_clause
 from .sources.rss import Listing
@@ -138,8 +138,8 @@ def _run(store: Store, profile: Profile, listing: Listing, local: Scorer, llm: S
     t = time.perf_counter()
     # the days this folder holds, not every day the store published (into another --out, or for another profile)
     dates = sorted({*held_dates(out_dir), day})
-    neighbours = [d for d in (load_digest(store, profile, other) for other in neighbour_dates(dates, day))
-                  if d is not None]
+    neighbours = [d for d in (load_digest(store, profile, other, held_profile(out_dir, other))
+                              for other in neighbour_dates(dates, day)) if d is not None]
     front = held_front(out_dir, dates, store.listing_dates())
     # the time the run recorded, which `render` shows too: not the wall clock of publishing, a moment later
     written = publish(digest, out_dir, dates, neighbours, now=facts.finished_at, front=front)
@@ -235,13 +235,14 @@ def _recommended(profile: Profile, j: Judgement | None) -> bool:
     return j is not None and j.field is not None and j.score >= profile.min_score
 
 
-def load_digest(store: Store, profile: Profile, day: date) -> Digest | None:
+def load_digest(store: Store, profile: Profile, day: date, profile_version: str | None = None) -> Digest | None:
     """Rebuild a published day's digest from the store alone, as it was published: with the profile of its run
-    (`profile` only for a day published before runs recorded theirs)."""
-    facts = store.last_facts(day)
+    (`profile` only for a day published before runs recorded theirs). `profile_version`: as its last run with that
+    profile published it (the one a folder holds, where two profiles publish from one store); None if none did."""
+    facts = store.last_facts(day, profile_version)
     if facts is None:
         return None
-    profile = store.published_profile(day) or profile
+    profile = store.published_profile(day, profile_version) or profile
     papers = store.listing(day)
     judged_for = facts.profile_version or profile.version  # a day published before the profile was edited
     local = store.judgements(papers, facts.scorer, judged_for)

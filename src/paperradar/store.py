@@ -365,19 +365,24 @@ class Store:
         self.db.execute("UPDATE runs SET status = 'died', finished_at = ?, message = ? WHERE status = 'running'",
                         (_now(), said))
 
-    def last_facts(self, announce_date: date) -> RunFacts | None:
-        row = self._last_published(announce_date)
+    def last_facts(self, announce_date: date, profile_version: str | None = None) -> RunFacts | None:
+        row = self._last_published(announce_date, profile_version)
         return _facts_from_json(json.loads(row["facts"])) if row else None
 
-    def published_profile(self, announce_date: date) -> Profile | None:
+    def published_profile(self, announce_date: date, profile_version: str | None = None) -> Profile | None:
         """The profile the day's last published run used; None for a day published before runs recorded it."""
-        row = self._last_published(announce_date)
+        row = self._last_published(announce_date, profile_version)
         return _profile_from_json(json.loads(row["profile"])) if row and row["profile"] else None
 
-    def _last_published(self, announce_date: date) -> sqlite3.Row | None:
-        """The day's last run that published it: its facts and profile are what the day's pages show."""
-        return self.db.execute("SELECT facts, profile FROM runs WHERE announce_date = ? AND status = 'done' AND facts "
-                               "IS NOT NULL ORDER BY id DESC LIMIT 1", (announce_date.isoformat(),)).fetchone()
+    def _last_published(self, announce_date: date, profile_version: str | None = None) -> sqlite3.Row | None:
+        """The day's last run that published it (with that profile version, when given: two profiles on one store
+        publish the same day into two folders): its facts and profile are what the day's pages show."""
+        where, args = "announce_date = ? AND status = 'done' AND facts IS NOT NULL", [announce_date.isoformat()]
+        if profile_version is not None:
+            where += " AND json_extract(facts, '$.profile_version') = ?"
+            args.append(profile_version)
+        return self.db.execute(f"SELECT facts, profile FROM runs WHERE {where} ORDER BY id DESC LIMIT 1",
+                               args).fetchone()
 
     def runs(self, limit: int = 30) -> list[sqlite3.Row]:
         return list(self.db.execute("SELECT * FROM runs ORDER BY id DESC LIMIT ?", (limit,)))

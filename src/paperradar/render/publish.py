@@ -36,6 +36,9 @@
         The days the folder holds (its history/DATE.md): the dates to publish into it among, so that its front page,
         archive and links come from what this folder received, not from every day the store published elsewhere.
 
+    held_profile(out_dir, day) -> str | None
+        The version of the profile the folder's day was judged with: the digest to rebuild its page from.
+
     publish_all(digests, out_dir, now=None) -> list[Path]
         Every file of every day in one pass (for `paperradar render`), linear in the number of days; the front
         page is front_date() of the digests.
@@ -141,10 +144,15 @@ def _checked_neighbours(digest: Digest, dates: list[date], neighbours: Sequence[
     return others
 
 
+def held_profile(out_dir: Path, day: date) -> str | None:
+    """The version of the profile the folder's `day` was judged with (its json/DATE.json says); None if not held."""
+    return recorded_profile_version(Path(out_dir) / "json" / f"{day.isoformat()}.json")
+
+
 def _shown_here(out_dir: Path, neighbour: Digest) -> bool:
     """Whether the folder's page of a neighbour shows that digest: two profiles published from one store, each into
     a folder of its own, share the store's days, and one folder's day keeps its own profile's page."""
-    recorded = recorded_profile_version(out_dir / "json" / f"{neighbour.announce_date.isoformat()}.json")
+    recorded = held_profile(out_dir, neighbour.announce_date)
     return recorded is None or recorded == neighbour.profile.version
 
 

@@ -126,6 +126,23 @@ def test_daily_publishing_builds_the_same_site_as_a_rebuild(tmp_path: Path) -> N
         ("2026-02-07", "0"), ("2026-02-06", "5"), ("2026-02-05", "5")]
 
 
+def test_a_rebuild_keeps_the_days_the_folder_holds_from_elsewhere(tmp_path: Path) -> None:
+    # the 6th and 7th published from one data directory; a new store, holding only the 5th, rebuilt the folder with
+    # `paperradar render`: the archive lost the 6th and 7th, and the front page became the 5th
+    _publish_daily(tmp_path)
+    (tmp_path / "history/2026-02-05.md").unlink()
+    kept = _snapshot(tmp_path)
+    publish_all([llm_zh_digest()], tmp_path, now=NOW)
+    after = _snapshot(tmp_path)
+    assert {name: after[name] for name in kept if "02-05" not in name and "archive" not in name} == {
+        name: text for name, text in kept.items() if "02-05" not in name and "archive" not in name}
+    assert (tmp_path / "README.md").read_text() == (tmp_path / "history/2026-02-06.md").read_text()
+    archive = (tmp_path / "site/archive.html").read_text()
+    assert re.findall(r'<li><a href="([\d-]+)\.html">\1</a> \((\d+)\)</li>', archive) == [
+        ("2026-02-07", "0"), ("2026-02-06", "5"), ("2026-02-05", "5")]
+    assert 'rel="next" href="2026-02-06.html"' in (tmp_path / "site/2026-02-05.html").read_text()
+
+
 @pytest.mark.parametrize("own_date_in_dates", [True, False])
 def test_rerunning_an_older_day_rewrites_it_and_its_neighbours_not_the_readme(
         tmp_path: Path, own_date_in_dates: bool) -> None:

@@ -41,7 +41,8 @@
 
     publish_all(digests, out_dir, now=None) -> list[Path]
         Every file of every day in one pass (for `paperradar render`), linear in the number of days; the front
-        page is front_date() of the digests.
+        page is front_date() of the digests, held_front() where the folder holds other days too (from another data
+        directory: their files are kept, listed in the archive and linked).
         Each day says the time its run finished (`now` if none was recorded).
 
 Everything is rendered before anything is written, so a failing render leaves the previous files untouched.
@@ -228,20 +229,44 @@ def publish(digest: Digest, out_dir: Path, dates: Sequence[date] | Sequence[Dige
     return _write(Path(out_dir), files)
 
 
-def render_all(digests: Sequence[Digest], now: datetime) -> dict[Path, str]:
-    """Relative path -> text of every file of every day; README.md is the front day (see front_date)."""
+def render_all(digests: Sequence[Digest], now: datetime, out_dir: Path | None = None) -> dict[Path, str]:
+    """Relative path -> text of every file of every day; README.md is the front day (see front_date). Days `out_dir`
+    holds beyond the digests' (published from another data directory) keep their files, and stay in the archive, the
+    links and the choice of the front page."""
     days = one_per_day(digests)
     if not days:
         raise RenderError("no digest to publish")
-    front = front_date((d.announce_date for d in days), (d.announce_date for d in days if d.facts.papers_read))
+    ours = [d.announce_date for d in days]
+    others = sorted(set(held_dates(out_dir)) - set(ours)) if out_dir is not None else []
+    listed = [d.announce_date for d in days if d.facts.papers_read]
+    front = held_front(Path(out_dir), [*ours, *others], listed) if others else front_date(ours, listed)
     files: dict[Path, str] = {}
     for d in days:
         files.update(_day_files(d, made_at(d, None, now)))
-    files[README] = files[history_page(front)]
-    files.update({SITE / name: page for name, page in site_pages(days, now, front=front).items()})
+    if front in ours:  # else the folder's own front day keeps README.md and index.html
+        files[README] = files[history_page(front)]
+    pages = site_pages(days, now, front=front) if not others else _site_among(Path(out_dir), days, others, now, front)
+    files.update({SITE / name: page for name, page in pages.items()})
     return files
+
+
+def _site_among(out_dir: Path, days: list[Digest], others: list[date], now: datetime, front: date) -> dict[str, str]:
+    """site_pages() of `days` in a folder that also holds the `others`: links to their pages, and an archive that
+    lists them with the counts their json/DATE.json state."""
+    all_dates = sorted({*others, *(d.announce_date for d in days)})
+    on_site = file_names(out_dir / SITE) | {page_name(d.announce_date) for d in days}
+
+    def links(day: date) -> list[date | None]:
+        return [near if near and page_name(near) in on_site else None for near in adjacent(all_dates, day)]
+
+    pages = {page_name(d.announce_date): render_page(d, made_at(d, None, now), *links(d.announce_date)) for d in days}
+    if page_name(front) in pages:
+        pages[INDEX] = pages[page_name(front)]
+    known = {d.announce_date: len(d.recommended) for d in days}
+    pages[ARCHIVE] = _archive(out_dir, all_dates, known, on_site, days[-1].profile.language)
+    return pages
 
 
 def publish_all(digests: Sequence[Digest], out_dir: Path, now: datetime | None = None) -> list[Path]:
     """Write every day's files, the site's index and archive, and README.md; returns the paths written."""
-    return _write(Path(out_dir), render_all(digests, now or datetime.now(UTC)))
+    return _write(Path(out_dir), render_all(digests, now or datetime.now(UTC), Path(out_dir)))

@@ -264,6 +264,19 @@ def test_two_profiles_on_one_store_keep_each_folders_pages_their_own(store: Stor
     assert (tmp_path / "mine/site/2026-02-05.html").read_text("utf-8") == held
 
 
+def test_a_run_without_the_llm_keeps_this_profiles_verdicts_after_another_profile_ran_the_day(
+        store: Store, day: Listing, tmp_path: Path) -> None:
+    # the day's LLM verdicts were looked up by the day's last run, here the other profile's (no LLM): the --local-only
+    # re-run published the day as if its 287 paid verdicts had never been made
+    from paperradar.config import load_profile
+    mine, theirs = _example_profile(), load_profile(Path(__file__).parent / "profiles" / "rl-theory.toml")
+    judged = run_listing(store, mine, day, KeywordScorer(), KeywordScorer("llm:kw:v1"), tmp_path / "mine", publish)
+    run_listing(store, theirs, day, KeywordScorer(), None, tmp_path / "theirs", publish)
+    again = run_listing(store, mine, day, KeywordScorer(), None, tmp_path / "mine", publish)
+    assert again.digest.facts.llm_judged == judged.digest.facts.llm_judged == 287
+    assert again.digest.entries == judged.digest.entries
+
+
 def test_what_a_learning_scorer_learned_from_is_published_and_kept(store: Store, day: Listing,
                                                                   tmp_path: Path) -> None:
     profile = _example_profile()

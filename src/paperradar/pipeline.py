@@ -154,7 +154,7 @@ def _llm_verdicts_of(store: Store, day: date, profile: Profile, papers: Sequence
                      ) -> tuple[str, dict[str, Judgement]] | None:
     """The LLM verdicts an earlier run of the day published for this profile, with their scorer's name: a run
     without the LLM keeps them (they are paid for) rather than publishing the day as if they were never made."""
-    earlier = store.last_facts(day)
+    earlier = store.last_facts(day, profile.version)  # not another profile's run of the day, on the same store
     if earlier is None or earlier.llm_scorer is None:
         return None
     verdicts = store.judgements(papers, earlier.llm_scorer, profile.version)

@@ -201,7 +201,7 @@ _ENGLISH_MODE = ", with the input method in English mode"
                     "type = instead" + _ENGLISH_MODE),
     ("min_score = 7。", "Expected newline or end of document after a statement (at line 2, column 14): 。 is not TOML "
                        "punctuation: delete it, or put it inside quotes"),
-    ("name = café", "Invalid value (at line 2, column 8)"),  # not punctuation: as tomllib says it
+    ("json_mode = True", "Invalid value (at line 2, column 13)"),  # no text: as tomllib says it
 ])
 def test_full_width_punctuation_outside_quotes_is_named_with_what_to_type(tmp_path: Path, line: str,
                                                                           problem: str) -> None:
@@ -209,6 +209,27 @@ def test_full_width_punctuation_outside_quotes_is_named_with_what_to_type(tmp_pa
     # column 12)' or 'Unclosed array', and its reader looked for the mistake in a line that looked right
     path = tmp_path / "profile.toml"
     path.write_text("# 我的研究方向，“具身智能”\r\n" + line + "\r\n" + GOOD, encoding="utf-8")
+    with pytest.raises(ProfileError) as e:
+        load_profile(path)
+    assert e.value.problems == [f"not valid TOML: {problem}"]
+
+
+@pytest.mark.parametrize("line, problem", [
+    ("name = 具身智能", 'Invalid value (at line 2, column 8): text goes in double quotes: name = "具身智能"'),
+    ("name = 具身智能  # 我的方向", 'Invalid value (at line 2, column 8): text goes in double quotes: name = "具身智能"'),
+    ("name = 3D视觉", "Expected newline or end of document after a statement (at line 2, column 9): text goes in "
+                    'double quotes: name = "3D视觉"'),
+    ('about = ["VLA", 机器人操作, 模仿学习]',
+     'Invalid value (at line 2, column 17): text goes in double quotes: about = ["VLA", "机器人操作", "模仿学习"]'),
+    ("about = [\n  机器人操作,\n]", 'Invalid value (at line 3, column 3): text goes in double quotes: "机器人操作",'),
+    ("language = en", 'Invalid value (at line 2, column 12): text goes in double quotes: language = "en"'),
+    ("min_score = 7分", "Expected newline or end of document after a statement (at line 2, column 14): a number, "
+                       "without a unit: min_score = 7"),  # not "7分" in quotes, which is no number
+])
+def test_text_without_quotes_is_shown_with_them(tmp_path: Path, line: str, problem: str) -> None:
+    # a reader writing `name = 具身智能` as one writes Chinese got only 'Invalid value (at line 2, column 8)'
+    path = tmp_path / "profile.toml"
+    path.write_text("# 我的研究方向\n" + line + "\n" + GOOD, encoding="utf-8")
     with pytest.raises(ProfileError) as e:
         load_profile(path)
     assert e.value.problems == [f"not valid TOML: {problem}"]

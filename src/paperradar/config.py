@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import json
 import re
 import tomllib
 import unicodedata
@@ -44,7 +45,7 @@ def load_profile(path: str | Path) -> Profile:
     except IsADirectoryError:
         raise ProfileError(str(path), [f"a folder: give a profile TOML file, e.g. {path / 'profile.toml'}"]) from None
     except tomllib.TOMLDecodeError as e:
-        raise ProfileError(str(path), [f"not valid TOML: {e}{_full_width(str(e), text)}"]) from None
+        raise ProfileError(str(path), [f"not valid TOML: {e}{_what_to_type(str(e), text)}"]) from None
     except RecursionError:  # tomllib reads nested arrays and tables by recursion
         raise ProfileError(str(path), ["not valid TOML for a profile: arrays or tables nested thousands deep"]) from None
     except UnicodeDecodeError as e:  # a Chinese Windows editor's "ANSI" is GBK
@@ -58,8 +59,9 @@ _ASCII_FOR = {"“": '"', "”": '"', "‘": "'", "’": "'", "，": ",", "＝":
               "｛": "{", "｝": "}"}
 
 
-def _full_width(error: str, text: str) -> str:
-    """What to type instead, where the character tomllib stopped at is a full-width one (else nothing)."""
+def _what_to_type(error: str, text: str) -> str:
+    """What to type instead, where the character tomllib stopped at is a full-width one, or begins text written
+    without quotes (else nothing)."""
     at = re.search(r"at line (\d+), column (\d+)", error)
     lines = text.split("\n")
     if not at or int(at[1]) > len(lines):
@@ -70,7 +72,44 @@ def _full_width(error: str, text: str) -> str:
         return f": {char} is not TOML punctuation: type {ascii_char} instead, with the input method in English mode"
     if char and unicodedata.east_asian_width(char) in "FW" and not char.isalnum():
         return f": {char} is not TOML punctuation: delete it, or put it inside quotes"
-    return ""
+    bare_value = error.startswith(("Invalid value", "Expected newline or end of document after a statement"))
+    line = lines[int(at[1]) - 1]
+    key, _, value = line.partition("=")
+    if bare_value and key.strip() in _NUMBERS and (number := re.match(r"\s*([0-9][0-9.]*)", value)):
+        return f": a number, without a unit: {key.strip()} = {number[1]}"  # min_score = 7分
+    quoted = _quoted(line, int(at[2]) - 1) if bare_value and key.strip() not in _NUMBERS else None
+    return f": text goes in double quotes: {quoted.strip()}" if quoted else ""
+
+
+_NUMBERS = {"min_score", "max_per_field", "concurrency", "batch_size", "timeout_s", "max_retries",
+            "prefilter_keep_rate", "daily_token_budget"}
+
+
+def _quoted(line: str, at: int) -> str | None:
+    """The line with its text value in double quotes, where it was written bare (name = 具身智能, about = ["VLA",
+    机器人操作], name = 3D视觉), else None: tomllib only says 'Invalid value' there."""
+    before = line[:at].rstrip()
+    if (before.endswith(("[", ",")) or not before) and line[at:at + 1].isalpha():  # in an array: quote every item
+        start = line.rfind("[", 0, at) + 1
+        return line[:start] + _ITEM.sub(lambda m: _quote_bare(m[0]), line[start:])
+    key, eq, value = line.partition("=")
+    value = value.split("#")[0].strip()
+    if not eq or not value or value[0] in "\"'[{" or _quote_bare(value) == value:
+        return None
+    return f"{key.strip()} = {_quote_bare(value)}"
+
+
+_ITEM = re.compile(r'"(?:[^"\\]|\\.)*"|\'[^\']*\'|[^,\[\]"\']+')  # a quoted string, or what lies between commas
+
+
+def _quote_bare(item: str) -> str:
+    """A bare word of text in double quotes (JSON's escapes are TOML's), keeping the spaces around it; anything else,
+    a number or true, as it is."""
+    text = item.strip()
+    if not text[:1].isalpha() and not (text[:1].isdigit() and any(c.isalpha() for c in text)) \
+            or text.lower() in ("true", "false"):
+        return item
+    return item.replace(text, json.dumps(text, ensure_ascii=False), 1)
 
 
 # arXiv's archives: a feed of its own each, and the categories without a dot (quant-ph, hep-th, gr-qc, ...)

@@ -121,9 +121,31 @@ def test_field_problems_name_their_place(tmp_path: Path) -> None:
     path.write_text("[[fields]]\nname = 'A'\nabout = 'x'\n[[fields]]\nname = 'A'\nweight = 2\n", encoding="utf-8")
     with pytest.raises(ProfileError) as err:
         load_profile(path)
-    assert "fields[0].about: must be a list of non-empty strings" in err.value.problems
+    assert ('fields[0].about: must be a list of non-empty strings, in square brackets: about = ["x"] (a sentence '
+            "about the field goes in description)") in err.value.problems
     assert "fields[1].name: 'A' appears twice" in err.value.problems
     assert "fields[1].weight: unknown key" in err.value.problems
+
+
+@pytest.mark.parametrize("line, problem", [
+    ('about = "视觉语言模型，多模态大模型、VLM"', 'fields[0].about: must be a list of non-empty strings, in square brackets: '
+     'about = ["视觉语言模型", "多模态大模型", "VLM"] (a sentence about the field goes in description)'),
+    ('about = "研究机器人如何操作物体"', 'fields[0].about: must be a list of non-empty strings, in square brackets: '
+     'about = ["研究机器人如何操作物体"] (a sentence about the field goes in description)'),
+    ('about = ["视觉语言模型，多模态大模型", "VLM"]', "fields[0].about: '视觉语言模型，多模态大模型' is several keywords in "
+     'one string: quote each, about = ["视觉语言模型", "多模态大模型", "VLM"]'),
+    ('description = ["VLM", "多模态"]', "fields[0].description: must be a string, in quotes (keywords go in a list "
+     "in about)"),
+])
+def test_keywords_written_as_one_string_are_shown_as_a_list(tmp_path: Path, line: str, problem: str) -> None:
+    # a Chinese reader reads `about` as "关于" and writes a sentence, or types the list as one string with Chinese
+    # commas: 'must be a list of non-empty strings' did not say how to write it, and a string of three keywords
+    # inside the brackets was taken as one keyword no paper contains
+    path = tmp_path / "p.toml"
+    path.write_text(f"[[fields]]\nname = '多模态大模型'\n{line}\n", encoding="utf-8")
+    with pytest.raises(ProfileError) as err:
+        load_profile(path)
+    assert err.value.problems == [problem]
 
 
 def test_names_differing_only_in_spaces_are_the_same_field(tmp_path: Path) -> None:

@@ -203,12 +203,33 @@ def _is_timezone(name: str) -> bool:
     return True
 
 
+_SEPARATOR = re.compile(r"[,;，、；]")  # between the items of a list written as one string
+
+
 def _str_list(value: Any, key: str, problems: list[str], at_least_one: bool = False) -> list[str]:
+    if isinstance(value, str) and (items := [v.strip() for v in _SEPARATOR.split(value) if v.strip()]):
+        # about = "视觉语言模型，VLM": a list written as text
+        problems.append(f"{key}: must be a list of non-empty strings, in square brackets: {_as_list(key, items)}"
+                        + (" (a sentence about the field goes in description)" if key.endswith(".about") else ""))
+        return []
     if (not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value)
             or (at_least_one and not value)):
         problems.append(f"{key}: must be a list of non-empty strings" + (", at least one" if at_least_one else ""))
         return []
+    if key.endswith(".about") and (several := next((v for v in value if _FULL_WIDTH_SEPARATOR.search(v)), None)):
+        # about = ["视觉语言模型，多模态大模型"], typed with Chinese commas between the keywords
+        items = [w.strip() for v in value for w in _FULL_WIDTH_SEPARATOR.split(v) if w.strip()]
+        problems.append(f"{key}: {several.strip()!r} is several keywords in one string: quote each, "
+                        f"{_as_list(key, items)}")
+        return []
     return [v.strip() for v in value]
+
+
+_FULL_WIDTH_SEPARATOR = re.compile(r"[，、；]")
+
+
+def _as_list(key: str, items: list[str]) -> str:
+    return f"{key.rpartition('.')[2]} = [{', '.join(json.dumps(v, ensure_ascii=False) for v in items)}]"
 
 
 def _parse_fields(value: Any, key: str, problems: list[str], names: dict[str, str],
@@ -236,7 +257,8 @@ def _parse_fields(value: Any, key: str, problems: list[str], names: dict[str, st
         about = _str_list(item.get("about", []), f"{where}.about", problems)
         description = item.get("description", "")
         if not isinstance(description, str):
-            problems.append(f"{where}.description: must be a string")
+            problems.append(f"{where}.description: must be a string" + (
+                ", in quotes (keywords go in a list in about)" if isinstance(description, list) else ""))
             description = ""
         out.append(Field(name, tuple(about), " ".join(description.split())))
     return tuple(out)

@@ -148,6 +148,17 @@ def test_keywords_written_as_one_string_are_shown_as_a_list(tmp_path: Path, line
     assert err.value.problems == [problem]
 
 
+def test_letters_typed_in_full_width_mode_are_read_as_papers_write_them(tmp_path: Path) -> None:
+    # a Chinese input method left in full-width mode types ＬｏＲＡ and ＫＶ　ｃａｃｈｅ: the word matcher reads only
+    # a-z and 0-9, so these keywords matched no paper and no reason could name them
+    path = tmp_path / "p.toml"
+    path.write_text("[[fields]]\nname = '高效推理'\nabout = ['ＫＶ　ｃａｃｈｅ', 'ＬｏＲＡ']\n"
+                    "description = '推理加速：ｓｐｅｃｕｌａｔｉｖｅ ｄｅｃｏｄｉｎｇ，４ｂｉｔ 量化。'\n", encoding="utf-8")
+    [field] = load_profile(path).fields
+    assert field.about == ("KV cache", "LoRA")
+    assert field.description == "推理加速：speculative decoding，4bit 量化。"  # Chinese punctuation is the reader's
+
+
 def test_names_differing_only_in_spaces_are_the_same_field(tmp_path: Path) -> None:
     # the digest shows the stripped names: two sections titled "Robots" with one anchor between them
     path = tmp_path / "p.toml"

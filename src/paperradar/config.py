@@ -254,14 +254,24 @@ def _parse_fields(value: Any, key: str, problems: list[str], names: dict[str, st
             also = "" if names[name].startswith(f"{key}[") else f", also as {names[name]}"
             problems.append(f"{where}.name: {name!r} appears twice{also}")
         names.setdefault(name, f"{where}.name")
-        about = _str_list(item.get("about", []), f"{where}.about", problems)
+        about = [_half_width(a) for a in _str_list(item.get("about", []), f"{where}.about", problems)]
         description = item.get("description", "")
         if not isinstance(description, str):
             problems.append(f"{where}.description: must be a string" + (
                 ", in quotes (keywords go in a list in about)" if isinstance(description, list) else ""))
             description = ""
-        out.append(Field(name, tuple(about), " ".join(description.split())))
+        out.append(Field(name, tuple(about), _half_width(description)))
     return tuple(out)
+
+
+# a Chinese input method in full-width mode types ＬｏＲＡ: letters and digits the word matcher does not read
+_HALF_WIDTH = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F) if chr(c - 0xFEE0).isalnum()}
+
+
+def _half_width(text: str) -> str:
+    """Keywords and descriptions with letters and digits as papers write them, and single spaces (the full-width
+    one, a line break) between words."""
+    return " ".join(text.translate(_HALF_WIDTH).split())
 
 
 def _named_like_other(names: dict[str, str], language: Any) -> list[str]:

@@ -91,7 +91,7 @@ def test_judge_gives_one_judgement_per_paper_with_honest_reasons(scorer: Embedde
     assert [j.paper_id for j in js] == [p.id for p in day]
     for p, j in zip(day, js):
         assert j.score == round(j.score, 1) and 0 <= j.score <= 10
-        assert j.field in profile.field_names and j.scorer == scorer.name == "embedded:usem3-v5"
+        assert j.field in profile.field_names and j.scorer == scorer.name == "embedded:usem3-v6"
         assert j.profile_version == profile.version and j.paper_version == p.version
         assert j.reason.startswith(f"与「{j.field}」") and "\n" not in j.reason
         assert "Score:" not in j.reason and "Field:" not in j.reason
@@ -159,6 +159,17 @@ def test_english_terms_in_a_chinese_description_are_named_in_reasons(scorer: Emb
     zh = Profile(fields=(Field("高效推理", (), "大模型推理加速，包括 KV cache 压缩和 speculative decoding，以及量化。"),))
     [batch] = scorer.judge([QUANT], zh)
     assert batch.judgements[0].reason.startswith("与「高效推理」相关（匹配：KV Cache）")
+
+
+def test_a_keyword_with_chinese_in_it_is_named_by_its_english_words(scorer: EmbeddedScorer) -> None:
+    """A Chinese reader's keyword "视觉语言模型（VLM）" matched a VLM paper by its English word, but the reason looked for
+    the whole keyword in the paper, found it nowhere and said the paper was only closest in meaning."""
+    zh = Profile(fields=(Field("多模态大模型", ("视觉语言模型（VLM）", "多模态大模型 MLLMs")),))
+    vlm = paper("2602.90006", "Spatial Reasoning Benchmark for VLMs",
+                "We introduce a benchmark that tests whether VLMs and other MLLMs reason about the spatial layout of "
+                "objects in natural images, and find that they fail on occlusion.")
+    [batch] = scorer.judge([vlm], zh)
+    assert batch.judgements[0].reason.startswith("与「多模态大模型」相关（匹配：VLMs、MLLMs）")
 
 
 def test_a_field_given_by_its_name_alone_matches_its_words(scorer: EmbeddedScorer) -> None:

@@ -24,15 +24,16 @@ from ..models import BatchResult, Field, Judgement, Paper, Profile, paper_text
 from . import calibration, lexical
 from .reasons import sentences, write_reason
 
-VERSION = "v5"  # v2: reasons name description terms, not loose words; richer theory description; v3: 7 is reached
+VERSION = "v6"  # v2: reasons name description terms, not loose words; richer theory description; v3: 7 is reached
 #                by as many ordinary papers as are of the profile's fields, not by a fifth of them for every profile;
 #                v4: an avoid area pulls down the papers mainly of it, however near a field, and only those in it;
-#                v5: a keyword of several words matches as a phrase, a description term's words apart count half
+#                v5: a keyword of several words matches as a phrase, a description term's words apart count half;
+#                v6: reasons name a keyword with Chinese in it by its English words ("视觉语言模型（VLM）" matched: VLM)
 SHOWN_WORD_IDF = 4.0  # a single description term is named in a reason only if under ~2% of papers use it
 MAX_TERM_WORDS = 4  # longer description clauses are prose, not terms
 # Chinese between English terms parts them too: "基于 diffusion model 的图像生成，以及 KV cache 压缩"
-_TERM_SPLIT = re.compile(r"[,;:()/.\u3000-\u303f\u3400-\u9fff\uff00-\uffef]|\band\b|\bor\b|\bsuch as\b|\bincluding\b",
-                         re.IGNORECASE)
+_CHINESE = "\u3000-\u303f\u3400-\u9fff\uff00-\uffef"  # its characters and punctuation
+_TERM_SPLIT = re.compile(rf"[,;:()/.{_CHINESE}]|\band\b|\bor\b|\bsuch as\b|\bincluding\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -255,7 +256,9 @@ class EmbeddedScorer:
         """The field's keywords found in the paper, then its description's multiword terms found there, then
         its single-word terms rare enough to say something (rarest first)."""
         words = lexical.tokens(paper.text)
-        keywords = [a for a, k in zip(f.field.about, f.keywords) if lexical.phrase_in(list(k), words)]
+        # a keyword with Chinese in it ("视觉语言模型（VLM）") matched by its English words is named by them
+        keywords = [" ".join(k) if re.search(f"[{_CHINESE}]", a) else a for a, k in zip(f.field.about, f.keywords)
+                    if lexical.phrase_in(list(k), words)]
         df = lexical.background_df()
         found = [t for t in f.terms if t not in f.keywords and lexical.phrase_in(list(t), words)]
         phrases = [" ".join(t) for t in found if len(t) > 1]

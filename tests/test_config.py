@@ -256,6 +256,8 @@ def test_full_width_punctuation_outside_quotes_is_named_with_what_to_type(tmp_pa
      'Invalid value (at line 2, column 17): text goes in double quotes: about = ["VLA", "机器人操作", "模仿学习"]'),
     ("about = [\n  机器人操作,\n]", 'Invalid value (at line 3, column 3): text goes in double quotes: "机器人操作",'),
     ("language = en", 'Invalid value (at line 2, column 12): text goes in double quotes: language = "en"'),
+    ('description = "机器人操作、模仿学习；\n视觉-语言-动作模型。"', "Illegal character '\\n' (at line 2, column 27): text of "
+     'several lines goes in triple quotes: description = """..."""'),
     ("min_score = 7分", "Expected newline or end of document after a statement (at line 2, column 14): a number, "
                        "without a unit: min_score = 7"),  # not "7分" in quotes, which is no number
 ])

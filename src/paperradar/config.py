@@ -75,6 +75,9 @@ def _what_to_type(error: str, text: str) -> str:
     bare_value = error.startswith(("Invalid value", "Expected newline or end of document after a statement"))
     line = lines[int(at[1]) - 1]
     key, _, value = line.partition("=")
+    if error.startswith("Illegal character '\\n'") and value.strip()[:1] in ('"', "'"):  # a string broken over lines
+        quotes = value.strip()[0] * 3
+        return f": text of several lines goes in triple quotes: {key.strip()} = {quotes}...{quotes}"
     if bare_value and key.strip() in _NUMBERS and (number := re.match(r"\s*([0-9][0-9.]*)", value)):
         return f": a number, without a unit: {key.strip()} = {number[1]}"  # min_score = 7分
     quoted = _quoted(line, int(at[2]) - 1) if bare_value and key.strip() not in _NUMBERS else None

@@ -11,7 +11,7 @@ import pytest
 from paperradar.config import load_profile
 from paperradar.embedding import Encoder, MemoryVectorCache
 from paperradar.models import Field, Paper, Profile
-from paperradar.scorers.embedded import EmbeddedScorer
+from paperradar.scorers.embedded import EmbeddedScorer, field_texts
 from paperradar.sources.jsonl import read_jsonl
 from tests._paths import REPO, SAMPLE_DAY, SEED_DAYS
 
@@ -91,7 +91,7 @@ def test_judge_gives_one_judgement_per_paper_with_honest_reasons(scorer: Embedde
     assert [j.paper_id for j in js] == [p.id for p in day]
     for p, j in zip(day, js):
         assert j.score == round(j.score, 1) and 0 <= j.score <= 10
-        assert j.field in profile.field_names and j.scorer == scorer.name == "embedded:usem3-v6"
+        assert j.field in profile.field_names and j.scorer == scorer.name == "embedded:usem3-v7"
         assert j.profile_version == profile.version and j.paper_version == p.version
         assert j.reason.startswith(f"与「{j.field}」") and "\n" not in j.reason
         assert "Score:" not in j.reason and "Field:" not in j.reason
@@ -159,6 +159,15 @@ def test_english_terms_in_a_chinese_description_are_named_in_reasons(scorer: Emb
     zh = Profile(fields=(Field("高效推理", (), "大模型推理加速，包括 KV cache 压缩和 speculative decoding，以及量化。"),))
     [batch] = scorer.judge([QUANT], zh)
     assert batch.judgements[0].reason.startswith("与「高效推理」相关（匹配：KV Cache）")
+
+
+def test_a_chinese_description_is_read_as_its_clauses_too(scorer: EmbeddedScorer) -> None:
+    """An English description is compared with papers whole and clause by clause (cut at ':', ';' and sentences); a
+    Chinese one, whose clauses end at '：', '；' and '。', was compared whole only. Read by its clauses too, the example
+    profile's fields described in Chinese with English terms rank the seed days at R-precision 0.552, not 0.545."""
+    zh = Field("多模态大模型", (), "理解与生成：视觉语言模型（VLM）；多模态大模型与 image generation。还有视觉推理！")
+    assert field_texts(zh, scorer.encoder).texts == (
+        zh.description, "理解与生成", "视觉语言模型（VLM）", "多模态大模型与 image generation", "还有视觉推理")
 
 
 def test_a_keyword_with_chinese_in_it_is_named_by_its_english_words(scorer: EmbeddedScorer) -> None:

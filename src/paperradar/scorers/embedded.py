@@ -24,16 +24,18 @@ from ..models import BatchResult, Field, Judgement, Paper, Profile, paper_text
 from . import calibration, lexical
 from .reasons import sentences, write_reason
 
-VERSION = "v6"  # v2: reasons name description terms, not loose words; richer theory description; v3: 7 is reached
+VERSION = "v7"  # v2: reasons name description terms, not loose words; richer theory description; v3: 7 is reached
 #                by as many ordinary papers as are of the profile's fields, not by a fifth of them for every profile;
 #                v4: an avoid area pulls down the papers mainly of it, however near a field, and only those in it;
 #                v5: a keyword of several words matches as a phrase, a description term's words apart count half;
-#                v6: reasons name a keyword with Chinese in it by its English words ("视觉语言模型（VLM）" matched: VLM)
+#                v6: reasons name a keyword with Chinese in it by its English words ("视觉语言模型（VLM）" matched: VLM);
+#                v7: a Chinese description is read as its clauses too (：；。！？ end them)
 SHOWN_WORD_IDF = 4.0  # a single description term is named in a reason only if under ~2% of papers use it
 MAX_TERM_WORDS = 4  # longer description clauses are prose, not terms
 # Chinese between English terms parts them too: "基于 diffusion model 的图像生成，以及 KV cache 压缩"
 _CHINESE = "\u3000-\u303f\u3400-\u9fff\uff00-\uffef"  # its characters and punctuation
 _TERM_SPLIT = re.compile(rf"[,;:()/.{_CHINESE}]|\band\b|\bor\b|\bsuch as\b|\bincluding\b", re.IGNORECASE)
+_CLAUSE_END = re.compile(r"[:;：；。！？]")  # ends of clauses; sentences() cuts English sentences only, so 。！？ too
 
 
 @dataclass(frozen=True)
@@ -102,7 +104,7 @@ def background() -> Background:
 def field_texts(f: Field, encoder: Encoder) -> FieldTexts:
     if not f.about and not f.description:  # a field given by its name alone: the name is its keyword
         f = replace(f, about=(f.name,))
-    clauses = [c.strip() for s in sentences(f.description) for c in re.split(r"[:;]", s) if len(c.strip()) > 3]
+    clauses = [c.strip() for s in sentences(f.description) for c in _CLAUSE_END.split(s) if len(c.strip()) > 3]
     desc = " ".join(f.description.split())
     texts = (*f.about, *([desc] if desc else []), *clauses) or (f.name,)
     vocab = lexical.Vocabulary.of([_trimmed(lexical.tokens(a)) for a in f.about], description_pieces(f.description))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from dataclasses import replace
 
 import numpy as np
@@ -63,6 +64,16 @@ def test_the_name_follows_the_evidence_not_its_order(embedded: EmbeddedScorer, d
     flipped = [replace(ev[0], label=1 - ev[0].label)] + ev[1:]
     assert LearnedScorer(embedded, flipped).name != same
     assert LearnedScorer(embedded, ev[1:]).name != same
+
+
+def test_the_name_follows_the_profile_only_scorer_it_builds_on(embedded: EmbeddedScorer, day: SeedDay) -> None:
+    """The profile-only scorer's numbers are the model's features: after an upgrade changed that scorer, a re-run of
+    the day found the learned judgements stored under the same name and kept them, made with the old numbers."""
+    ev = evidence_of(day, list(day.papers[:30]))
+    older = copy.copy(embedded)
+    older.name = "embedded:usem3-v0"
+    assert LearnedScorer(older, ev).name != LearnedScorer(embedded, ev).name
+    assert LearnedScorer(older, ev).name.startswith("learned:v8:")
 
 
 def test_the_readers_word_beats_shown_for_the_same_paper(day: SeedDay) -> None:

@@ -104,10 +104,12 @@ def heeded(evidence: Sequence[Evidence]) -> bool:
     return learnable(evidence) or any(e.kind == "dislike" for e in evidence)
 
 
-def evidence_hash(evidence: Sequence[Evidence]) -> str:
+def evidence_hash(evidence: Sequence[Evidence], base: str = "") -> str:
+    """What the learned scores are made of: the evidence, and the profile-only scorer (`base`, its name and version)
+    whose numbers are among the model's features, so a day re-run after either changes is judged again."""
     rows = sorted((e.paper.id, e.paper.version, e.label, round(e.weight, 4), e.kind, e.field or "")
                   for e in evidence)
-    return hashlib.sha256(json.dumps(rows, ensure_ascii=False).encode()).hexdigest()[:12]
+    return hashlib.sha256(json.dumps([base, rows], ensure_ascii=False).encode()).hexdigest()[:12]
 
 
 @dataclass(frozen=True)
@@ -130,7 +132,7 @@ class LearnedScorer:
         self.embedded = embedded
         self.tuning = tuning
         self.evidence = thin(resolve(evidence), tuning.max_evidence)
-        self.name = f"learned:{VERSION}:{evidence_hash(self.evidence)}"
+        self.name = f"learned:{VERSION}:{evidence_hash(self.evidence, embedded.name)}"
         self._models: dict[str, _Model] = {}  # per profile version: the model reads the profile's fields
 
     # ---- public ---------------------------------------------------------------------------------

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import math
+import signal
+import threading
 import time
 from collections import Counter
-from collections.abc import Callable, Sequence, Set
+from collections.abc import Callable, Iterator, Sequence, Set
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timezone
 from pathlib import Path
@@ -177,12 +180,46 @@ def _judge_missing(store: Store, run_id: int, day: date, profile: Profile, paper
     failed: list[BatchResult] = []
     if missing:
         kwargs = {"budget_remaining": budget} if budget is not None else {}
-        for batch in scorer.judge(missing, profile, **kwargs):
-            store.put_batch(run_id, day, scorer.name, batch)
-            have.update({j.paper_id: j for j in batch.judgements})
-            if batch.failure:
-                failed.append(batch)
+        batches = iter(scorer.judge(missing, profile, **kwargs))
+        interrupted = False
+        while True:
+            try:
+                # a Ctrl-C that came while a batch was committed is the scorer's to handle, as one that comes while
+                # it waits: its requests in flight are answered (and billed) whatever we do, so it hands their
+                # answers over before it stops
+                batch = _interrupt(batches) if interrupted else next(batches)
+            except StopIteration:
+                break
+            with _ctrl_c_held() as held:  # a batch half committed would be lost, and paid for again
+                store.put_batch(run_id, day, scorer.name, batch)
+                have.update({j.paper_id: j for j in batch.judgements})
+                if batch.failure:
+                    failed.append(batch)
+            interrupted = bool(held)
     return have, failed
+
+
+def _interrupt(batches: Iterator[BatchResult]) -> BatchResult:
+    """Ctrl-C, handed to a scorer that is a generator (it may yield what its requests in flight bring, then raise
+    it); raised here for any other."""
+    if not hasattr(batches, "throw"):
+        raise KeyboardInterrupt
+    return batches.throw(KeyboardInterrupt())
+
+
+@contextmanager
+def _ctrl_c_held() -> Iterator[list[int]]:
+    """Ctrl-C held back until the block is done: the list it yields says whether one came. Only the main thread
+    can hold it (elsewhere the block runs as it is)."""
+    came: list[int] = []
+    if threading.current_thread() is not threading.main_thread():
+        yield came
+        return
+    before = signal.signal(signal.SIGINT, lambda signum, frame: came.append(signum))
+    try:
+        yield came
+    finally:
+        signal.signal(signal.SIGINT, before)
 
 
 def _describe_failures(batches: Sequence[BatchResult]) -> tuple[FailedBatches, ...]:

@@ -9,7 +9,6 @@ import os
 import signal
 import sqlite3
 import threading
-import time
 from collections.abc import Iterator, Sequence
 from datetime import date, datetime, timezone
 from pathlib import Path
@@ -186,26 +185,26 @@ def test_a_verdict_the_prefilter_no_longer_keeps_is_shown_as_a_local_only_rerun_
     assert again.digest.facts.llm_judged == local_only.digest.facts.llm_judged
 
 
-def test_ctrl_c_while_requests_are_in_flight_keeps_the_answers_they_bring(tmp_path: Path, day, profile):
+@pytest.mark.parametrize("after", [0.0, 0.5], ids=["while-a-batch-is-committed", "while-it-waits"])
+def test_ctrl_c_while_requests_are_in_flight_keeps_the_answers_they_bring(tmp_path: Path, day, profile, after):
     # Ctrl-C during the second wave of requests: the run waited for the requests in flight, which the endpoint
-    # answered (and billed), then dropped their answers, so the re-run paid for the same batches again
+    # answered (and billed), then dropped their answers, so the re-run paid for the same batches again; and where
+    # the Ctrl-C came as the run committed the first wave's answers, it still dropped the second wave's
     papers = day[:40]
-    with FakeOpenAI(latency=lambda n: 1.0) as server:
-        scorer, profile, listing = llm_day(server, profile, papers, concurrency=2)
 
-        def ctrl_c_in_the_second_wave() -> None:
-            deadline = time.monotonic() + 10
-            while len(server.received) < 4 and time.monotonic() < deadline:
-                time.sleep(0.02)
-            time.sleep(0.3)
+    def ctrl_c_in_the_second_wave(asked: int, _papers: object) -> None:
+        # as the fourth request arrives (batches of 10, two at a time), or half-way through its answer's 1 s, when
+        # the first wave is long committed: both of the second wave are in flight
+        if asked == 3 and not after:
             os.kill(os.getpid(), signal.SIGINT)
+        elif asked == 3:
+            threading.Timer(after, os.kill, (os.getpid(), signal.SIGINT)).start()
 
+    with FakeOpenAI(faults=ctrl_c_in_the_second_wave, latency=lambda n: 1.0) as server:
+        scorer, profile, listing = llm_day(server, profile, papers, concurrency=2)
         store = Store.open(tmp_path / "data")
-        killer = threading.Thread(target=ctrl_c_in_the_second_wave)
-        killer.start()
         with pytest.raises(KeyboardInterrupt):
             run_listing(store, profile, listing, TitleLengthScorer(), scorer, tmp_path / "out", no_publishing)
-        killer.join()
         answered = {p.title for r in server.received if r.finished for p in r.papers}
         committed = store.judgements(papers, scorer.name, profile.version)
         assert len(answered) == 40 and len(committed) == 40  # both waves answered, and kept

@@ -209,17 +209,18 @@ def _interrupt(batches: Iterator[BatchResult]) -> BatchResult:
 
 @contextmanager
 def _ctrl_c_held() -> Iterator[list[int]]:
-    """Ctrl-C held back until the block is done: the list it yields says whether one came. Only the main thread
-    can hold it (elsewhere the block runs as it is)."""
+    """Ctrl-C held back until the block is done: the list it yields says whether one came. Only where Ctrl-C raises
+    KeyboardInterrupt, in the main thread (a process started with it ignored, as `nohup cmd &` is, keeps ignoring it)."""
     came: list[int] = []
-    if threading.current_thread() is not threading.main_thread():
+    if (threading.current_thread() is not threading.main_thread()
+            or signal.getsignal(signal.SIGINT) is not signal.default_int_handler):
         yield came
         return
-    before = signal.signal(signal.SIGINT, lambda signum, frame: came.append(signum))
+    signal.signal(signal.SIGINT, lambda signum, frame: came.append(signum))
     try:
         yield came
     finally:
-        signal.signal(signal.SIGINT, before)
+        signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
 def _describe_failures(batches: Sequence[BatchResult]) -> tuple[FailedBatches, ...]:

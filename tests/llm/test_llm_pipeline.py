@@ -200,7 +200,16 @@ def test_ctrl_c_while_requests_are_in_flight_keeps_the_answers_they_bring(tmp_pa
         elif asked == 3:
             threading.Timer(after, os.kill, (os.getpid(), signal.SIGINT)).start()
 
-    with FakeOpenAI(faults=ctrl_c_in_the_second_wave, latency=lambda n: 1.0) as server:
+    # Ctrl-C as a terminal sends it, even where the tests were started with it ignored (in the background by a shell)
+    before = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        _ctrl_c_during(tmp_path, day, profile, ctrl_c_in_the_second_wave, papers)
+    finally:
+        signal.signal(signal.SIGINT, before)
+
+
+def _ctrl_c_during(tmp_path: Path, day, profile, faults, papers) -> None:
+    with FakeOpenAI(faults=faults, latency=lambda n: 1.0) as server:
         scorer, profile, listing = llm_day(server, profile, papers, concurrency=2)
         store = Store.open(tmp_path / "data")
         with pytest.raises(KeyboardInterrupt):

@@ -24,6 +24,7 @@ from paperradar.cli import build_parser, main
 from paperradar.sources import http as arxiv_http
 from sources.arxiv_server import ArxivServer
 
+from _folder import front_page as _front_page
 from _paths import FIXTURES, SEED_DAYS
 
 
@@ -335,7 +336,7 @@ def test_the_holiday_feed_gives_an_empty_digest_and_status_0(isolated_home: Path
     assert "2025-12-31: no new papers announced" in said
     assert f"digest: {out / 'history' / '2025-12-31.md'}  site: {out / 'site' / '2025-12-31.html'}" in said
     # the last digest keeps the front page through the holiday
-    assert (out / "README.md").read_text() == (out / "history" / "2025-09-18.md").read_text()
+    assert _front_page(out) == (out / "history" / "2025-09-18.md").read_text()
     assert (out / "site" / "index.html").read_text() == (out / "site" / "2025-09-18.html").read_text()
     assert 'href="2025-12-31.html"' in (out / "site" / "index.html").read_text()
 
@@ -691,7 +692,7 @@ def test_render_of_one_day_into_a_folder_shows_the_days_that_folder_holds(tmp_pa
     one = tmp_path / "one"
     assert main(["render", "2025-12-18", "--profile", str(profile), "--out", str(one)]) == 0
     assert sorted(p.name for p in (one / "site").iterdir()) == ["2025-12-18.html", "archive.html", "index.html"]
-    assert (one / "README.md").read_text(encoding="utf-8") == (one / "history/2025-12-18.md").read_text("utf-8")
+    assert _front_page(one) == (one / "history/2025-12-18.md").read_text("utf-8")
     assert (one / "site/index.html").read_text(encoding="utf-8") == (one / "site/2025-12-18.html").read_text("utf-8")
 
 

@@ -25,6 +25,8 @@ from paperradar.sources.api import parse_feed
 from paperradar.sources.jsonl import read_jsonl
 from paperradar.store import Store
 
+from _folder import broken_links
+from _folder import front_page as _front_page
 from _paths import FIXTURES, SAMPLE_DAY
 
 DAY = date(2026, 2, 5)
@@ -204,7 +206,7 @@ def test_a_folder_shows_on_its_front_page_and_links_only_the_days_it_holds(store
     repo = tmp_path / "repo"
     outcome = run_listing(store, profile, feb4, KeywordScorer(), None, repo, publish)
     assert outcome.pages == (Path("README.md"), Path("site/index.html"))
-    assert (repo / "README.md").read_text("utf-8") == (repo / "history/2026-02-04.md").read_text("utf-8")
+    assert _front_page(repo) == (repo / "history/2026-02-04.md").read_text("utf-8")
     assert (repo / "site/index.html").read_text("utf-8") == (repo / "site/2026-02-04.html").read_text("utf-8")
     assert sorted(p.name for p in (repo / "site").iterdir()) == ["2026-02-04.html", "archive.html", "index.html"]
     assert "2026-02-03" not in (repo / "site/archive.html").read_text("utf-8")
@@ -214,6 +216,8 @@ def test_a_folder_shows_on_its_front_page_and_links_only_the_days_it_holds(store
     run_listing(store, profile, feb4, KeywordScorer(), None, digest, publish)
     assert 'rel="next" href="2026-02-04.html"' in (digest / "site/2026-02-03.html").read_text("utf-8")
     assert (digest / "README.md").read_text("utf-8").startswith("# ArXiv 每日推荐 - 2026-02-05")
+    assert "[← 前一天 2026-02-04](history/2026-02-04.md)" in (digest / "README.md").read_text("utf-8")
+    assert broken_links(repo) == broken_links(digest) == []  # as GitHub renders the Markdown
 
 
 def test_a_folder_kept_when_the_data_directory_moved_keeps_its_newest_day_on_the_front_page(
@@ -231,7 +235,7 @@ def test_a_folder_kept_when_the_data_directory_moved_keeps_its_newest_day_on_the
     finally:
         moved.close()
     assert outcome.pages == (Path("history/2026-02-03.md"), Path("site/2026-02-03.html"))
-    assert (repo / "README.md").read_text("utf-8") == (repo / "history/2026-02-05.md").read_text("utf-8")
+    assert _front_page(repo) == (repo / "history/2026-02-05.md").read_text("utf-8")
     assert (repo / "site/index.html").read_text("utf-8") == (repo / "site/2026-02-05.html").read_text("utf-8")
     assert 'rel="next" href="2026-02-04.html"' in (repo / "site/2026-02-03.html").read_text("utf-8")
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from render_golden import GOLDEN_DIR, assert_golden
 from render_samples import NOW, empty_digest, llm_zh_digest, local_en_digest
@@ -9,6 +11,7 @@ from render_samples import NOW, empty_digest, llm_zh_digest, local_en_digest
 from paperradar.render.html import site_pages
 from paperradar.render.jsonout import render_json
 from paperradar.render.markdown import render_markdown
+from paperradar.render.publish import publish_all
 
 CASES = {"llm-zh": llm_zh_digest, "local-en": local_en_digest, "empty-zh": empty_digest}
 
@@ -30,6 +33,13 @@ def test_site_golden() -> None:
     assert sorted(pages) == ["2026-02-05.html", "2026-02-06.html", "2026-02-07.html", "archive.html", "index.html"]
     for name, html in pages.items():
         assert_golden(f"site/{name}", html)
+
+
+def test_published_markdown_golden(tmp_path: Path) -> None:
+    # README.md (the front day, an empty day after it) and history/README.md link as a reader on GitHub follows them
+    publish_all([local_en_digest(), empty_digest(), llm_zh_digest()], tmp_path, now=NOW)
+    for name in ["README.md", "history/README.md"]:
+        assert_golden(f"folder/{name}", (tmp_path / name).read_text(encoding="utf-8"))
 
 
 def test_missing_golden_fails(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -10,13 +10,15 @@ from datetime import date, datetime
 from pathlib import Path
 
 import pytest
+from _folder import broken_links
+from _folder import front_page as _front_page
 from render_samples import NOW, empty_digest, llm_zh_digest, local_en_digest, profile
 
 from paperradar.errors import RenderError
 from paperradar.models import Digest
 from paperradar.render.files import read_head, write_atomic
 from paperradar.render.jsonout import digest_record, recorded_recommended, render_json
-from paperradar.render.markdown import render_markdown
+from paperradar.render.markdown import days_nav, render_markdown
 from paperradar.render.publish import day_pages, front_date, neighbour_dates, publish, publish_all
 
 
@@ -67,9 +69,10 @@ def test_neighbour_dates(dates: list[date], day: date, expected: list[date]) -> 
 def test_the_first_day_alone(tmp_path: Path) -> None:
     written = publish(llm_zh_digest(), tmp_path, now=NOW)
     assert _rel(tmp_path, written) == _files(tmp_path) == [
-        "README.md", "history/2026-02-05.md", "json/2026-02-05.json",
+        "README.md", "history/2026-02-05.md", "history/README.md", "json/2026-02-05.json",
         "site/2026-02-05.html", "site/archive.html", "site/index.html"]
-    assert (tmp_path / "README.md").read_text() == render_markdown(llm_zh_digest(), NOW)
+    assert (tmp_path / "README.md").read_text() == render_markdown(llm_zh_digest(), NOW, days_nav(None, None, True))
+    assert "[往期](history/README.md)" in (tmp_path / "README.md").read_text()
     page = (tmp_path / "site/index.html").read_text()
     assert page == (tmp_path / "site/2026-02-05.html").read_text()
     assert 'rel="prev"' not in page and 'rel="next"' not in page and 'href="archive.html"' in page
@@ -78,22 +81,27 @@ def test_the_first_day_alone(tmp_path: Path) -> None:
 
 def test_a_new_day_writes_only_itself_its_neighbour_and_the_archive(tmp_path: Path) -> None:
     written = _publish_daily(tmp_path)
-    assert written[1] == ["README.md", "history/2026-02-06.md", "json/2026-02-06.json",
-                          "site/2026-02-05.html", "site/2026-02-06.html", "site/archive.html", "site/index.html"]
+    assert written[1] == ["README.md", "history/2026-02-05.md", "history/2026-02-06.md", "history/README.md",
+                          "json/2026-02-06.json", "site/2026-02-05.html", "site/2026-02-06.html", "site/archive.html",
+                          "site/index.html"]
     feb5 = (tmp_path / "site/2026-02-05.html").read_text()
     assert 'rel="next" href="2026-02-06.html"' in feb5
-    assert (tmp_path / "history/2026-02-06.md").read_text() == render_markdown(local_en_digest(), _when(local_en_digest()))
+    assert "[后一天 2026-02-06 →](2026-02-06.md)" in (tmp_path / "history/2026-02-05.md").read_text()
+    assert (tmp_path / "history/2026-02-06.md").read_text() == render_markdown(
+        local_en_digest(), _when(local_en_digest()), days_nav(FEB5, FEB7, at_root=False))
 
 
 def test_an_empty_listing_gets_its_pages_but_not_the_front_page(tmp_path: Path) -> None:
     # a weekend or a holiday: the last digest stays on README.md and index.html, where the reader catches up
     written = _publish_daily(tmp_path)
-    assert written[2] == ["history/2026-02-07.md", "json/2026-02-07.json",
-                          "site/2026-02-06.html", "site/2026-02-07.html", "site/archive.html", "site/index.html"]
-    assert (tmp_path / "README.md").read_text() == (tmp_path / "history/2026-02-06.md").read_text()
+    assert written[2] == ["README.md", "history/2026-02-06.md", "history/2026-02-07.md", "history/README.md",
+                          "json/2026-02-07.json", "site/2026-02-06.html", "site/2026-02-07.html", "site/archive.html",
+                          "site/index.html"]
+    assert _front_page(tmp_path) == (tmp_path / "history/2026-02-06.md").read_text()
     feb6 = (tmp_path / "site/2026-02-06.html").read_text()
     assert 'rel="next" href="2026-02-07.html"' in feb6 and 'rel="prev" href="2026-02-05.html"' in feb6
     assert (tmp_path / "site/index.html").read_text() == feb6  # with its link to the empty day
+    assert "[Next day 2026-02-07 →](history/2026-02-07.md)" in (tmp_path / "README.md").read_text()
     assert "2026-02-07" in (tmp_path / "history/2026-02-07.md").read_text()
     archive = (tmp_path / "site/archive.html").read_text()
     assert '<a href="2026-02-07.html">2026-02-07</a> (0)' in archive
@@ -101,6 +109,30 @@ def test_an_empty_listing_gets_its_pages_but_not_the_front_page(tmp_path: Path) 
     assert '<a href="index.html">首页</a>' in archive
     assert day_pages([FEB5, FEB6, FEB7], FEB7, FEB6) == (Path("history/2026-02-07.md"), Path("site/2026-02-07.html"))
     assert day_pages([FEB5, FEB6, FEB7], FEB6, FEB6) == (Path("README.md"), Path("site/index.html"))
+
+
+def test_the_markdown_pages_link_the_days_before_and_after_and_a_list_of_every_day(tmp_path: Path) -> None:
+    # a reader landing on README.md on GitHub had no link to history/ nor to any earlier day (the site had them)
+    pytest.importorskip("cmarkgfm", reason="cmarkgfm (GitHub's cmark) renders the Markdown as GitHub does")
+    _publish_daily(tmp_path)
+    nav = {page: [line for line in (tmp_path / page).read_text().splitlines() if "](" in line and "·" in line]
+           for page in ["README.md", "history/2026-02-05.md", "history/2026-02-06.md", "history/2026-02-07.md"]}
+    assert nav == {  # the top of the page, and its end where it has papers (the empty 7th is one screen)
+        "README.md": ["[← Previous day 2026-02-05](history/2026-02-05.md) · [All days](history/README.md) · "
+                      "[Next day 2026-02-07 →](history/2026-02-07.md)"] * 2,
+        "history/2026-02-05.md": ["[往期](README.md) · [后一天 2026-02-06 →](2026-02-06.md)"] * 2,
+        "history/2026-02-06.md": ["[← Previous day 2026-02-05](2026-02-05.md) · [All days](README.md) · "
+                                  "[Next day 2026-02-07 →](2026-02-07.md)"] * 2,
+        "history/2026-02-07.md": ["[← 前一天 2026-02-06](2026-02-06.md) · [往期](README.md)"]}
+    archive = (tmp_path / "history/README.md").read_text()
+    listed = re.findall(r"^- \[([\d-]+)\]\(\1\.md\) \((\d+)\)$", archive, re.M)
+    assert listed == [("2026-02-07", "0"), ("2026-02-06", "5"), ("2026-02-05", "5")]  # newest first
+    assert listed == [(day, str(json.loads((tmp_path / f"json/{day}.json").read_text())["facts"]["recommended"]))
+                      for day, _ in listed]
+    assert listed == re.findall(r'<li><a href="([\d-]+)\.html">\1</a> \((\d+)\)</li>',
+                                (tmp_path / "site/archive.html").read_text())
+    assert "[首页](../README.md)" in archive  # in the language of the day published last, as the site's
+    assert broken_links(tmp_path) == []
 
 
 @pytest.mark.parametrize("dates, listed, front", [
@@ -118,7 +150,7 @@ def test_daily_publishing_builds_the_same_site_as_a_rebuild(tmp_path: Path) -> N
     _publish_daily(tmp_path / "daily")
     days = [llm_zh_digest(), local_en_digest(), empty_digest()]
     rebuilt = publish_all(list(reversed(days)), tmp_path / "all", now=NOW)
-    assert len(rebuilt) == len(set(rebuilt)) == 12
+    assert len(rebuilt) == len(set(rebuilt)) == 13
     # counts of earlier days came from their json heads, links from the neighbours re-rendered day by day
     assert _snapshot(tmp_path / "daily") == _snapshot(tmp_path / "all")
     archive = (tmp_path / "all/site/archive.html").read_text()
@@ -136,25 +168,28 @@ def test_a_rebuild_keeps_the_days_the_folder_holds_from_elsewhere(tmp_path: Path
     after = _snapshot(tmp_path)
     assert {name: after[name] for name in kept if "02-05" not in name and "archive" not in name} == {
         name: text for name, text in kept.items() if "02-05" not in name and "archive" not in name}
-    assert (tmp_path / "README.md").read_text() == (tmp_path / "history/2026-02-06.md").read_text()
+    assert _front_page(tmp_path) == (tmp_path / "history/2026-02-06.md").read_text()
     archive = (tmp_path / "site/archive.html").read_text()
     assert re.findall(r'<li><a href="([\d-]+)\.html">\1</a> \((\d+)\)</li>', archive) == [
         ("2026-02-07", "0"), ("2026-02-06", "5"), ("2026-02-05", "5")]
     assert 'rel="next" href="2026-02-06.html"' in (tmp_path / "site/2026-02-05.html").read_text()
+    assert "[后一天 2026-02-06 →](2026-02-06.md)" in (tmp_path / "history/2026-02-05.md").read_text()
+    listed = re.findall(r"^- \[([\d-]+)\]\(\1\.md\) \((\d+)\)$", (tmp_path / "history/README.md").read_text(), re.M)
+    assert listed == [("2026-02-07", "0"), ("2026-02-06", "5"), ("2026-02-05", "5")]
 
 
 @pytest.mark.parametrize("own_date_in_dates", [True, False])
-def test_rerunning_an_older_day_rewrites_it_and_its_neighbours_not_the_readme(
+def test_rerunning_an_older_day_rewrites_it_and_its_neighbours_not_the_front_page(
         tmp_path: Path, own_date_in_dates: bool) -> None:
     _publish_daily(tmp_path)
-    readme = (tmp_path / "README.md").read_bytes()
     rerun = _with_recommended(local_en_digest(), 2)
     dates = [FEB5, FEB6, FEB7] if own_date_in_dates else [FEB7, FEB5]
     written = publish(rerun, tmp_path, dates, [empty_digest(), llm_zh_digest()], now=NOW)
-    assert _rel(tmp_path, written) == ["history/2026-02-06.md", "json/2026-02-06.json", "site/2026-02-05.html",
-                                      "site/2026-02-06.html", "site/2026-02-07.html", "site/archive.html",
-                                      "site/index.html"]  # index.html stays a copy of the newest day's page
-    assert (tmp_path / "README.md").read_bytes() == readme
+    assert _rel(tmp_path, written) == [  # README.md and index.html show the front day (by default the newest)
+        "README.md", "history/2026-02-05.md", "history/2026-02-06.md", "history/2026-02-07.md", "history/README.md",
+        "json/2026-02-06.json", "site/2026-02-05.html", "site/2026-02-06.html", "site/2026-02-07.html",
+        "site/archive.html", "site/index.html"]
+    assert _front_page(tmp_path) == (tmp_path / "history/2026-02-07.md").read_text()
     assert (tmp_path / "site/index.html").read_text() == (tmp_path / "site/2026-02-07.html").read_text()
     assert "Read 6 papers automatically (4 new, 1 cross-list, 1 new version); 2 recommended." in (tmp_path / "history/2026-02-06.md").read_text()
     assert '<a href="2026-02-06.html">2026-02-06</a> (2)' in (tmp_path / "site/archive.html").read_text()
@@ -170,6 +205,7 @@ def test_a_missing_neighbour_changes_nothing_else(tmp_path: Path) -> None:
     # the same day published again at the same time: identical files, but for the archive, which speaks the
     # language of the profile publishing (these samples mix two; a real site has one profile)
     assert after.pop("site/archive.html") != before.pop("site/archive.html")
+    assert after.pop("history/README.md") != before.pop("history/README.md")
     assert after == before
 
 
@@ -205,6 +241,9 @@ def test_a_new_output_folder_gets_no_link_to_a_page_it_does_not_have(tmp_path: P
             assert (site / href).exists(), f"{page.name} links to {href}, which the folder does not have"
     feb6 = (site / "2026-02-06.html").read_text()
     assert 'rel="next" href="2026-02-07.html"' in feb6 and 'rel="prev"' not in feb6
+    assert "← " not in (repo / "history/2026-02-06.md").read_text()  # nor its Markdown page
+    assert re.findall(r"^- \[([\d-]+)\]", (repo / "history/README.md").read_text(), re.M) == [FEB7.isoformat(),
+                                                                                             FEB6.isoformat()]
     assert 'rel="prev" href="2026-02-06.html"' in (site / "2026-02-07.html").read_text()
 
 
@@ -224,8 +263,8 @@ def test_the_old_history_call_still_publishes_incrementally(tmp_path: Path) -> N
     positional = publish(empty_digest(), tmp_path, history, now=NOW)  # as the pipeline calls it today
     keyword = publish(empty_digest(), tmp_path, history=history, now=NOW)
     assert _rel(tmp_path, positional) == _rel(tmp_path, keyword) == [
-        "README.md", "history/2026-02-07.md", "json/2026-02-07.json", "site/2026-02-06.html",
-        "site/2026-02-07.html", "site/archive.html", "site/index.html"]
+        "README.md", "history/2026-02-06.md", "history/2026-02-07.md", "history/README.md", "json/2026-02-07.json",
+        "site/2026-02-06.html", "site/2026-02-07.html", "site/archive.html", "site/index.html"]
     assert "2026-02-07</a> (0)" in (tmp_path / "site/archive.html").read_text()  # the digest replaced stale history
 
 

@@ -2,7 +2,8 @@
 
     view.py      the day laid out once (sections, anchors, sentences) for every renderer
     wording.py   every sentence of a digest, zh/en, numbers from RunFacts only
-    markdown.py  render_markdown(digest, now)           escaped by mdescape, anchors by anchors (GitHub's rule)
+    markdown.py  render_markdown(digest, now, nav)      escaped by mdescape, anchors by anchors (GitHub's rule);
+                 days_nav(prev, next, at_root)          a page's relative links to its days and history/README.md
     html.py      render_page / render_archive / site_pages(digests, now)   jinja2 autoescape; a day page links
                  only its previous and next day and archive.html, so a new day never changes the other pages
     jsonout.py   render_json(digest); recorded_recommended(path) / recorded_profile_version(path) read a

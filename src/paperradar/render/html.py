@@ -7,31 +7,17 @@ of its neighbours and the archive, never the other days' pages. No page loads an
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import date, datetime
 
 from ..errors import RenderError
 from ..models import Digest, Language
 from .days import adjacent, made_at, one_per_day
 from .env import html_env
-from .view import day_view
+from .view import ArchiveDay, PageLink, day_view
 from .wording import labels
 
 ARCHIVE = "archive.html"
 INDEX = "index.html"
-
-
-@dataclass(frozen=True)
-class PageLink:
-    date: str
-    href: str
-
-
-@dataclass(frozen=True)
-class ArchiveDay:
-    date: str
-    href: str | None  # None when the day has no page on this site
-    count: int | None  # recommendations that day; None when not known (never guessed)
 
 
 def page_name(day: date) -> str:

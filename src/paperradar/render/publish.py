@@ -10,12 +10,13 @@
                     page, whose links may then skip this day, and so does one the folder's json/DATE.json says was
                     judged with another profile (the store's last run of that day was for another folder)
         writes      history/DATE.md, json/DATE.json, site/DATE.html of the digest;
-                    site/PREV.html and site/NEXT.html of the neighbours given (their links to this day);
-                    site/archive.html, every date newest first with its number of recommendations, taken from
-                    the digests given or from the head of json/DATE.json (no such file: no number, never a guess;
-                    no site/DATE.html: no link);
-                    README.md and site/index.html when the digest is the front day (index.html also when the
-                    front day is a neighbour given, so that it stays a copy of that day's page);
+                    history/PREV.md, history/NEXT.md, site/PREV.html and site/NEXT.html of the neighbours given
+                    (their links to this day);
+                    site/archive.html and history/README.md, every date newest first with its number of
+                    recommendations, taken from the digests given or from the head of json/DATE.json (no such
+                    file: no number, never a guess; no site/DATE.html or history/DATE.md: no link);
+                    README.md and site/index.html when the digest or a neighbour given is the front day (README.md
+                    is that day's history/DATE.md with its links one folder up);
                     a page links to the previous and next published days only where the folder has their pages
                     or gets them now (a new --out folder holds none of the days published elsewhere)
         front       the day the front page shows (README.md, site/index.html): front_date() names it; by default
@@ -53,7 +54,7 @@ history=...) still works: it becomes the call above, with the dates, neighbours 
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -61,17 +62,20 @@ from ..errors import RenderError
 from ..models import Digest, Language
 from .days import adjacent, made_at, one_per_day
 from .files import file_names, write_atomic
-from .html import ARCHIVE, INDEX, ArchiveDay, page_name, render_archive, render_page, site_pages
+from .html import ARCHIVE, INDEX, page_name, render_archive, render_page, site_pages
 from .jsonout import recorded_head, recorded_profile_version, recorded_recommended, render_json
-from .markdown import render_markdown
+from .markdown import HISTORY, days_nav, render_archive_markdown, render_markdown
+from .markdown import ARCHIVE as MD_ARCHIVE
+from .markdown import page_name as md_name
+from .view import ArchiveDay
 
 README = Path("README.md")
 SITE = Path("site")
 
 
 def history_page(day: date) -> Path:
-    """The day's own Markdown digest, which README.md copies while it is the newest day."""
-    return Path("history") / f"{day.isoformat()}.md"
+    """The day's own Markdown digest, which README.md shows while it is the front day (its links one folder up)."""
+    return Path(HISTORY) / md_name(day)
 
 
 def neighbour_dates(dates: Iterable[date], day: date) -> list[date]:
@@ -127,11 +131,23 @@ def day_pages(dates: Iterable[date], day: date, front: date | None = None) -> tu
     return history_page(day), SITE / page_name(day)
 
 
-def _day_files(digest: Digest, now: datetime) -> dict[Path, str]:
-    """history/DATE.md and json/DATE.json of one day."""
+def _near(dates: list[date], day: date, pages: set[str], name: Callable[[date], str]) -> tuple[date | None, ...]:
+    """The days just before and after `day` among `dates` (sorted) whose page `name(day)` is among `pages`: a folder
+    that holds only some days (a new --out) gets no link to the pages it lacks."""
+    return tuple(near if near and name(near) in pages else None for near in adjacent(dates, day))
+
+
+def _markdown(digest: Digest, now: datetime, near: tuple[date | None, ...], front: date) -> dict[Path, str]:
+    """history/DATE.md of one day, linking to the days `near` it, and README.md if it is the `front` day."""
     day = digest.announce_date
-    return {history_page(day): render_markdown(digest, now),
-            Path("json") / f"{day.isoformat()}.json": render_json(digest)}
+    files = {history_page(day): render_markdown(digest, now, days_nav(*near, at_root=False))}
+    if day == front:
+        files[README] = render_markdown(digest, now, days_nav(*near, at_root=True))
+    return files
+
+
+def _json(digest: Digest) -> dict[Path, str]:
+    return {Path("json") / f"{digest.announce_date.isoformat()}.json": render_json(digest)}
 
 
 def _checked_neighbours(digest: Digest, dates: list[date], neighbours: Sequence[Digest]) -> list[Digest]:
@@ -157,20 +173,31 @@ def _shown_here(out_dir: Path, neighbour: Digest) -> bool:
     return recorded is None or recorded == neighbour.profile.version
 
 
-def _archive(out_dir: Path, dates: list[date], known: dict[date, int], pages: set[str], language: Language) -> str:
-    """The archive page, linking to the `pages` of the site; counts of days not in `known` are read from the heads
-    of their published JSON files."""
-    json_dir = os.path.join(out_dir, "json")
-    json_files = file_names(Path(json_dir))
-    days = []
+def _counts(out_dir: Path | None, dates: list[date], known: dict[date, int]) -> list[tuple[str, int | None]]:
+    """Each date with its number of recommendations: from `known`, else from the head of its published JSON file
+    (none: None, never a guess), so the site's archive and history/README.md say the same."""
+    json_dir = os.path.join(out_dir, "json") if out_dir is not None else None
+    json_files = file_names(Path(json_dir)) if json_dir and not known.keys() >= set(dates) else set()
+    counted: list[tuple[str, int | None]] = []
     for day in dates:  # once a day for every day published: strings, not Paths, and no stat
         iso = day.isoformat()
         count = known.get(day)
         if count is None and f"{iso}.json" in json_files:
             count = recorded_recommended(os.path.join(json_dir, f"{iso}.json"))
-        name = f"{iso}.html"
-        days.append(ArchiveDay(iso, name if name in pages else None, count))
-    return render_archive(days, language)
+        counted.append((iso, count))
+    return counted
+
+
+def _archive(counted: list[tuple[str, int | None]], pages: set[str], language: Language) -> str:
+    """site/archive.html, linking to the `pages` the site has."""
+    return render_archive([ArchiveDay(iso, f"{iso}.html" if f"{iso}.html" in pages else None, count)
+                           for iso, count in counted], language)
+
+
+def _md_archive(counted: list[tuple[str, int | None]], md_pages: set[str], language: Language) -> dict[Path, str]:
+    """history/README.md, linking to the history/DATE.md the folder has."""
+    days = [ArchiveDay(iso, f"{iso}.md" if f"{iso}.md" in md_pages else None, count) for iso, count in counted]
+    return {Path(HISTORY) / MD_ARCHIVE: render_archive_markdown(days, language)}
 
 
 def render_day(digest: Digest, out_dir: Path, dates: Sequence[date], neighbours: Sequence[Digest], now: datetime,
@@ -180,24 +207,22 @@ def render_day(digest: Digest, out_dir: Path, dates: Sequence[date], neighbours:
     others = {n.announce_date for n in neighbours}
     all_dates = sorted({*(d for d in dates if d != day), day, *others})
     neighbours = [n for n in _checked_neighbours(digest, all_dates, neighbours) if _shown_here(out_dir, n)]
-    files = _day_files(digest, now)
-    # a folder that holds only some days (a new --out) gets no link to the pages it lacks
-    on_site = file_names(out_dir / SITE) | {page_name(d.announce_date) for d in [digest, *neighbours]}
-
-    def links(d: date) -> list[date | None]:
-        return [near if near and page_name(near) in on_site else None for near in adjacent(all_dates, d)]
-
-    pages = {page_name(day): render_page(digest, now, *links(day))}
-    for n in neighbours:
-        pages[page_name(n.announce_date)] = render_page(n, made_at(n, day, now), *links(n.announce_date))
+    shown = [digest, *neighbours]
+    on_site = file_names(out_dir / SITE) | {page_name(d.announce_date) for d in shown}
+    in_history = file_names(out_dir / HISTORY) | {md_name(d.announce_date) for d in shown}
     front = front or all_dates[-1]
+    files = _json(digest)
+    pages: dict[str, str] = {}
+    for d in shown:  # the day, and its neighbours' links to it
+        when = made_at(d, day, now)
+        files.update(_markdown(d, when, _near(all_dates, d.announce_date, in_history, md_name), front))
+        pages[page_name(d.announce_date)] = render_page(d, when, *_near(all_dates, d.announce_date, on_site, page_name))
     if page_name(front) in pages:
         pages[INDEX] = pages[page_name(front)]
-    if front == day:
-        files[README] = files[history_page(day)]
-    counts = {**(known or {}), **{d.announce_date: len(d.recommended) for d in [digest, *neighbours]}}
-    pages[ARCHIVE] = _archive(out_dir, all_dates, counts, on_site, digest.profile.language)
     files.update({SITE / name: page for name, page in pages.items()})
+    counted = _counts(out_dir, all_dates, {**(known or {}), **{d.announce_date: len(d.recommended) for d in shown}})
+    files[SITE / ARCHIVE] = _archive(counted, on_site, digest.profile.language)
+    files.update(_md_archive(counted, in_history, digest.profile.language))
     return files
 
 
@@ -240,31 +265,31 @@ def render_all(digests: Sequence[Digest], now: datetime, out_dir: Path | None = 
     others = sorted(set(held_dates(out_dir)) - set(ours)) if out_dir is not None else []
     listed = [d.announce_date for d in days if d.facts.papers_read]
     front = held_front(Path(out_dir), [*ours, *others], listed) if others else front_date(ours, listed)
+    all_dates = sorted({*others, *ours})
+    in_history = {md_name(d) for d in all_dates}  # the others from their history/DATE.md (held_dates)
     files: dict[Path, str] = {}
-    for d in days:
-        files.update(_day_files(d, made_at(d, None, now)))
-    if front in ours:  # else the folder's own front day keeps README.md and index.html
-        files[README] = files[history_page(front)]
-    pages = site_pages(days, now, front=front) if not others else _site_among(Path(out_dir), days, others, now, front)
+    for d in days:  # README.md only if the front day is ours, else the folder's own front day keeps it
+        files.update(_markdown(d, made_at(d, None, now), _near(all_dates, d.announce_date, in_history, md_name), front))
+        files.update(_json(d))
+    counted = _counts(out_dir, all_dates, {d.announce_date: len(d.recommended) for d in days})
+    pages = site_pages(days, now, front=front) if not others else _site_among(Path(out_dir), days, counted, now, front)
     files.update({SITE / name: page for name, page in pages.items()})
+    files.update(_md_archive(counted, in_history, days[-1].profile.language))
     return files
 
 
-def _site_among(out_dir: Path, days: list[Digest], others: list[date], now: datetime, front: date) -> dict[str, str]:
-    """site_pages() of `days` in a folder that also holds the `others`: links to their pages, and an archive that
-    lists them with the counts their json/DATE.json state."""
-    all_dates = sorted({*others, *(d.announce_date for d in days)})
+def _site_among(out_dir: Path, days: list[Digest], counted: list[tuple[str, int | None]], now: datetime,
+                front: date) -> dict[str, str]:
+    """site_pages() of `days` in a folder that also holds other days (`counted` lists them all, with the counts their
+    json/DATE.json state): links to their pages, and an archive that lists them."""
+    all_dates = [date.fromisoformat(iso) for iso, _ in counted]
     on_site = file_names(out_dir / SITE) | {page_name(d.announce_date) for d in days}
-
-    def links(day: date) -> list[date | None]:
-        return [near if near and page_name(near) in on_site else None for near in adjacent(all_dates, day)]
-
-    pages = {page_name(d.announce_date): render_page(d, made_at(d, None, now), *links(d.announce_date)) for d in days}
+    pages = {page_name(d.announce_date): render_page(d, made_at(d, None, now),
+                                                     *_near(all_dates, d.announce_date, on_site, page_name))
+             for d in days}
     if page_name(front) in pages:
         pages[INDEX] = pages[page_name(front)]
-    known = {d.announce_date: len(d.recommended) for d in days}
-    pages[ARCHIVE] = _archive(out_dir, all_dates, known, on_site, days[-1].profile.language)
-    return pages
+    return {**pages, ARCHIVE: _archive(counted, on_site, days[-1].profile.language)}
 
 
 def publish_all(digests: Sequence[Digest], out_dir: Path, now: datetime | None = None) -> list[Path]:

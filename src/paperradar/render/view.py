@@ -15,6 +15,19 @@ from .wording import announced_as, body_note, header_lines, more_note, text, tit
 
 
 @dataclass(frozen=True)
+class PageLink:
+    date: str
+    href: str  # relative to the page that links
+
+
+@dataclass(frozen=True)
+class ArchiveDay:
+    date: str
+    href: str | None  # None when the day has no page here
+    count: int | None  # recommendations that day; None when not known (never guessed)
+
+
+@dataclass(frozen=True)
 class EntryView:
     paper_id: str
     anchor: str

@@ -20,7 +20,7 @@ from paperradar.evidence import gather
 from paperradar.models import BatchResult, Judgement, Paper, Profile, RunFacts, TokenUsage
 from paperradar.pipeline import assemble, load_digest, prefilter, run_listing
 from paperradar.sources import Listing
-from paperradar.render.publish import publish
+from paperradar.render.publish import publish, publish_all
 from paperradar.sources.api import parse_feed
 from paperradar.sources.jsonl import read_jsonl
 from paperradar.store import Store
@@ -189,6 +189,20 @@ def test_render_rebuilds_the_digest_from_the_store(store: Store, day: Listing, t
     assert rebuilt is not None and rebuilt.entries == published.entries
     assert replace(rebuilt.facts, timings={}) == replace(published.facts, timings={})
 
+
+
+def test_render_rebuilds_the_files_the_run_published(store: Store, day: Listing, tmp_path: Path) -> None:
+    # `paperradar render` rewrote every json/DATE.json with a "publish" time that the run's own file, written while
+    # publishing, could not state: a git-hosted folder got a change to every day from a rebuild that changed nothing
+    profile = _example_profile()
+    for listing in _three_days(day):
+        run_listing(store, profile, listing, KeywordScorer(), None, tmp_path / "run", publish)
+    publish_all([load_digest(store, profile, d) for d in store.published_dates()], tmp_path / "render")
+    assert _folder_files(tmp_path / "render") == _folder_files(tmp_path / "run")
+
+
+def _folder_files(root: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
 
 def _three_days(day: Listing) -> list[Listing]:
     """The bundled day cut into three listings of three dates (2026-02-03 to 05)."""

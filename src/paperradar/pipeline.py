@@ -31,6 +31,9 @@ class Publisher(Protocol):
                  now: datetime | None, front: date) -> list[Path]: ...
 
 
+PUBLISH = "publish"  # the stage timed once the day's files are written: theirs cannot state it
+
+
 # papers -> their authors with the affiliations a source stated, for the papers whose source could be read
 AffiliationLookup = Callable[[Sequence[Paper]], dict[str, tuple[Author, ...]]]
 
@@ -146,7 +149,7 @@ def _run(store: Store, profile: Profile, listing: Listing, local: Scorer, llm: S
     front = held_front(out_dir, dates, store.listing_dates())
     # the time the run recorded, which `render` shows too: not the wall clock of publishing, a moment later
     written = publish(digest, out_dir, dates, neighbours, now=facts.finished_at, front=front)
-    clock.stage("publish", t)
+    clock.stage(PUBLISH, t)
     store.mark_shown(day, [e.paper.id for e in digest.listed()])  # beyond max_per_field a paper is only counted
     store.finish_run(run_id, "done", replace(facts, timings=clock.timings), profile=profile)
     spent = store.spend_by_run([run_id]).get(run_id, (0, TokenUsage()))[1]
@@ -280,6 +283,8 @@ def load_digest(store: Store, profile: Profile, day: date, profile_version: str 
     facts = store.last_facts(day, profile_version)
     if facts is None:
         return None
+    # its json was written before the time publishing took was known: the rebuilt one states it no more than that did
+    facts = replace(facts, timings={stage: s for stage, s in facts.timings.items() if stage != PUBLISH})
     profile = store.published_profile(day, profile_version) or profile
     papers = store.listing(day)
     judged_for = facts.profile_version or profile.version  # a day published before the profile was edited

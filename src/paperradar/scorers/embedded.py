@@ -12,7 +12,7 @@ from __future__ import annotations
 import gzip
 import json
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass, replace
 from functools import cache
 from importlib.resources import files
@@ -22,20 +22,26 @@ import numpy as np
 from ..embedding import Encoder
 from ..models import BatchResult, Field, Judgement, Paper, Profile, paper_text
 from . import calibration, lexical
+from .glossary import glossary
 from .reasons import sentences, write_reason
 
-VERSION = "v7"  # v2: reasons name description terms, not loose words; richer theory description; v3: 7 is reached
+VERSION = "v8"  # v2: reasons name description terms, not loose words; richer theory description; v3: 7 is reached
 #                by as many ordinary papers as are of the profile's fields, not by a fifth of them for every profile;
 #                v4: an avoid area pulls down the papers mainly of it, however near a field, and only those in it;
 #                v5: a keyword of several words matches as a phrase, a description term's words apart count half;
 #                v6: reasons name a keyword with Chinese in it by its English words ("视觉语言模型（VLM）" matched: VLM);
-#                v7: a Chinese description is read as its clauses too (：；。！？ end them)
+#                v7: a Chinese description is read as its clauses too (：；。！？ end them);
+#                v8: a Chinese term of a keyword or description (量化, 扩散模型) matches the English papers write for it,
+#                read with the bundled glossary (data/zh-en-terms.tsv); English keywords and descriptions as in v7
 SHOWN_WORD_IDF = 4.0  # a single description term is named in a reason only if under ~2% of papers use it
 MAX_TERM_WORDS = 4  # longer description clauses are prose, not terms
 # Chinese between English terms parts them too: "基于 diffusion model 的图像生成，以及 KV cache 压缩"
 _CHINESE = "\u3000-\u303f\u3400-\u9fff\uff00-\uffef"  # its characters and punctuation
 _TERM_SPLIT = re.compile(rf"[,;:()/.{_CHINESE}]|\band\b|\bor\b|\bsuch as\b|\bincluding\b", re.IGNORECASE)
 _CLAUSE_END = re.compile(r"[:;：；。！？]")  # ends of clauses; sentences() cuts English sentences only, so 。！？ too
+# One term of the reader's, as the ways a paper may write it: (name in a reason, its tokens) each. An English term has
+# one; a Chinese one has the English of its glossary entry (强化学习: reinforcement learning, RL), named once.
+Term = tuple[tuple[str, tuple[str, ...]], ...]
 
 
 @dataclass(frozen=True)
@@ -66,9 +72,9 @@ class FieldTexts:
     field: Field
     texts: tuple[str, ...]
     vectors: np.ndarray  # (T, 512), one per text
-    keywords: tuple[tuple[str, ...], ...]  # the reader's `about` terms, tokenised
+    keywords: tuple[Term, ...]  # the reader's `about` terms
     vocabulary: lexical.Vocabulary  # the keywords and the description's terms and words
-    terms: tuple[tuple[str, ...], ...]  # the description's own short terms, tokenised, to name in reasons
+    terms: tuple[Term, ...]  # the description's own short terms, to name in reasons
 
 
 @dataclass(frozen=True)
@@ -107,15 +113,31 @@ def field_texts(f: Field, encoder: Encoder) -> FieldTexts:
     clauses = [c.strip() for s in sentences(f.description) for c in _CLAUSE_END.split(s) if len(c.strip()) > 3]
     desc = " ".join(f.description.split())
     texts = (*f.about, *([desc] if desc else []), *clauses) or (f.name,)
-    vocab = lexical.Vocabulary.of([_trimmed(lexical.tokens(a)) for a in f.about], description_pieces(f.description))
-    return FieldTexts(f, texts, encoder.encode(list(texts)), tuple(tuple(lexical.tokens(a)) for a in f.about),
-                      vocab, description_terms(f.description))
+    keywords = tuple(keyword_term(a) for a in f.about)
+    vocab = lexical.Vocabulary.of([_trimmed(list(k)) for term in keywords for _, k in term],
+                                  description_pieces(f.description))
+    return FieldTexts(f, texts, encoder.encode(list(texts)), keywords, vocab, description_terms(f.description))
+
+
+def keyword_term(keyword: str) -> Term:
+    """An English keyword is named as written; one with Chinese in it by its English words ("视觉语言模型（VLM）":
+    VLM) and by the English of its glossary terms (vision-language model)."""
+    words = tuple(lexical.tokens(keyword))
+    if not re.search(f"[{_CHINESE}]", keyword):
+        return ((keyword, words),)
+    own = ((" ".join(words), words),) if words else ()
+    return own + tuple((e, tuple(lexical.tokens(e))) for e in glossary().translate(keyword))
+
+
+def _english_pieces(description: str) -> list[str]:
+    """The description's English pieces, then the English of its Chinese terms: 量化 is read as quantization."""
+    return [*_TERM_SPLIT.split(description), *glossary().translate(description)]
 
 
 def description_pieces(description: str) -> list[list[str]]:
     """The description as terms to match: its short terms, and each word of its longer prose."""
     out: list[list[str]] = []
-    for piece in _TERM_SPLIT.split(description):
+    for piece in _english_pieces(description):
         words = _trimmed(lexical.tokens(piece))
         out.extend([words] if len(words) <= MAX_TERM_WORDS else [[w] for w in words])
     return out
@@ -130,14 +152,23 @@ def _trimmed(words: list[str]) -> list[str]:
     return words
 
 
-def description_terms(description: str) -> tuple[tuple[str, ...], ...]:
+def description_terms(description: str) -> tuple[Term, ...]:
     """Short terms of a description ('KV cache compression', 'Mamba'), cut at punctuation and 'and'/'or':
-    a word that is only part of a longer term ('connections' of 'residual connections') is no term."""
-    out: list[tuple[str, ...]] = []
+    a word that is only part of a longer term ('connections' of 'residual connections') is no term. Then its
+    Chinese terms by their glossary English (投机解码: speculative decoding)."""
+    out: list[Term] = []
+    seen: set[tuple[str, ...]] = set()
+
+    def add(named: list[tuple[str, tuple[str, ...]]]) -> None:
+        term = tuple((name, words) for name, words in named if 0 < len(words) <= MAX_TERM_WORDS and words not in seen)
+        seen.update(words for _, words in term)
+        out.extend([term] if term else [])
+
     for piece in _TERM_SPLIT.split(description):
-        words = _trimmed(lexical.tokens(piece))
-        if 0 < len(words) <= MAX_TERM_WORDS and tuple(words) not in out:
-            out.append(tuple(words))
+        words = tuple(_trimmed(lexical.tokens(piece)))
+        add([(" ".join(words), words)])
+    for chinese in glossary().terms(description):
+        add([(e, tuple(_trimmed(lexical.tokens(e)))) for e in glossary().english[chinese]])
     return tuple(out)
 
 
@@ -258,21 +289,26 @@ class EmbeddedScorer:
         """The field's keywords found in the paper, then its description's multiword terms found there, then
         its single-word terms rare enough to say something (rarest first)."""
         words = lexical.tokens(paper.text)
-        # a keyword with Chinese in it ("视觉语言模型（VLM）") matched by its English words is named by them
-        keywords = [" ".join(k) if re.search(f"[{_CHINESE}]", a) else a for a, k in zip(f.field.about, f.keywords)
-                    if lexical.phrase_in(list(k), words)]
+        keywords = [t for t in (_found(k, words) for k in f.keywords) if t]
         df = lexical.background_df()
-        found = [t for t in f.terms if t not in f.keywords and lexical.phrase_in(list(t), words)]
-        phrases = [" ".join(t) for t in found if len(t) > 1]
-        single = sorted((t[0] for t in found if len(t) == 1 and df.idf(t[0]) >= SHOWN_WORD_IDF),
-                        key=lambda w: (-df.idf(w), w))
-        return tuple(keywords + phrases + single)
+        own = {k for term in f.keywords for _, k in term}
+        found = [t for t in (_found(term, words, own) for term in f.terms) if t]
+        phrases = [name for name, t in found if len(t) > 1]
+        single = sorted(((name, t[0]) for name, t in found if len(t) == 1 and df.idf(t[0]) >= SHOWN_WORD_IDF),
+                        key=lambda n: (-df.idf(n[1]), n[1]))
+        return tuple([name for name, _ in keywords] + phrases + [name for name, _ in single])
 
     def judge(self, papers: Sequence[Paper], profile: Profile) -> Iterator[BatchResult]:
         if not papers:
             return
         a = self.analyse(papers, profile)
         yield judgement_batch(self.name, papers, profile, a.score, a.field_idx, a.matched, a.avoided)
+
+
+def _found(term: Term, words: Sequence[str],
+           known: Collection[tuple[str, ...]] = frozenset()) -> tuple[str, tuple[str, ...]] | None:
+    """The first way of writing the term that the paper's words contain, unless it is one of `known`."""
+    return next(((name, t) for name, t in term if t not in known and lexical.phrase_in(list(t), words)), None)
 
 
 def judgement_batch(scorer: str, papers: Sequence[Paper], profile: Profile, score: np.ndarray,

@@ -13,8 +13,9 @@ import subprocess
 import sys
 import threading
 import time
+from dataclasses import replace
 from collections.abc import Callable, Iterator
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
@@ -722,6 +723,51 @@ def test_render_rebuilds_each_folders_days_with_the_profile_it_published_them_wi
     assert main(["render", "2026-02-05", "--out", str(tmp_path / "mine")]) == 0
     for name, text in published.items():
         assert (tmp_path / "mine" / name).read_text("utf-8") == text, name
+
+
+def test_render_gives_a_folder_only_its_own_profiles_days(tmp_path: Path, isolated_home: Path,
+                                                        capsys: pytest.CaptureFixture[str]) -> None:
+    # two profiles publishing from one store: `render --out mine` wrote the other profile's own day into it, on its
+    # front page (an English 'RL theory' digest atop a Chinese folder), and a new folder got both profiles' days
+    from paperradar.config import load_profile
+    from paperradar.pipeline import run_listing
+    from paperradar.render.publish import publish
+    from paperradar.sources import Listing
+    from paperradar.sources.jsonl import read_jsonl
+    from paperradar.store import Store
+    from test_pipeline import KeywordScorer
+    mine = load_profile(_profile(isolated_home))
+    theirs = load_profile(Path(__file__).parent / "profiles" / "rl-theory.toml")
+    papers = read_jsonl(Path(cli.__file__).parent / "data" / "sample-2026-02-05.jsonl")
+    feb5 = Listing(papers[0].announce_date, tuple(papers[:60]), "saved day")
+    feb6 = Listing(date(2026, 2, 6), tuple(replace(p, announce_date=date(2026, 2, 6)) for p in papers[60:90]), "6th")
+    store = Store.open()
+    try:
+        run_listing(store, mine, feb5, KeywordScorer(), None, tmp_path / "mine", publish)
+        run_listing(store, theirs, feb5, KeywordScorer(), None, tmp_path / "theirs", publish)
+        run_listing(store, theirs, feb6, KeywordScorer(), None, tmp_path / "theirs", publish)
+    finally:
+        store.close()
+    published = {p.relative_to(tmp_path / "mine"): p.read_text("utf-8") for p in (tmp_path / "mine").rglob("*.*")}
+    capsys.readouterr()
+    assert main(["render", "--out", str(tmp_path / "mine")]) == 0
+    assert {p.relative_to(tmp_path / "mine"): p.read_text("utf-8") for p in (tmp_path / "mine").rglob("*.*")} == published
+    said = capsys.readouterr()
+    assert said.out == f"rendered 1 day(s) into {tmp_path / 'mine'}\n"
+    assert said.err == (f"  left out 1 day published with another profile (2026-02-06): `paperradar render --out "
+                        f"{tmp_path / 'mine'} DATE` adds one, and the next `paperradar render --out {tmp_path / 'mine'}`"
+                        " the other days of its profile\n")
+    assert main(["render", "--out", str(tmp_path / "new"), "--profile", str(isolated_home / "profile.toml")]) == 0
+    assert f"`paperradar render --out {tmp_path / 'new'} --profile {isolated_home / 'profile.toml'} DATE` adds one" in (
+        capsys.readouterr().err)  # a new folder: the days of the profile given
+    assert sorted(p.name for p in (tmp_path / "new/history").iterdir()) == ["2026-02-05.md", "README.md"]
+    assert _front_page(tmp_path / "new") == _front_page(tmp_path / "mine")
+    assert main(["render", "--out", str(tmp_path / "theirs")]) == 0  # theirs: both its days, each its own
+    assert _front_page(tmp_path / "theirs").startswith("# ArXiv daily picks - 2026-02-06\n")
+    assert (tmp_path / "theirs/history/2026-02-05.md").read_text("utf-8").startswith("# ArXiv daily picks - ")
+    # a day named is written whatever its profile; its profile's days are then the folder's too
+    assert main(["render", "2026-02-06", "--out", str(tmp_path / "new")]) == 0
+    assert _front_page(tmp_path / "new").startswith("# ArXiv daily picks - 2026-02-06\n")
 
 
 def test_a_bad_jsonl_line_is_named(tmp_path: Path, isolated_home: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -441,6 +441,7 @@ def _iso_date(text: str) -> date:
 
 
 def cmd_render(args: argparse.Namespace) -> int:
+    from .pipeline import folder_digest, folder_digests, folder_profiles, load_digest
     from .render.publish import held_dates, held_front, neighbour_dates, publish, publish_all
     profile = _profile(args)
     out = _digest_folder(args.out or data_dir() / "digest")
@@ -454,31 +455,42 @@ def cmd_render(args: argparse.Namespace) -> int:
         if args.date and args.date not in dates:
             print(f"paperradar: error: nothing published for {args.date}; see `paperradar history`", file=sys.stderr)
             return 1
-        wanted = [args.date] if args.date else dates
-        if args.date:  # among the days this folder holds, as a run publishes
+        if args.date:  # among the days this folder holds, as a run publishes; the day named, whatever its profile
             dates = sorted({*held_dates(out), args.date})
-            wanted = sorted([args.date, *neighbour_dates(dates, args.date)])
-        digests = [d for d in (_as_held(store, profile, out, day) for day in wanted) if d is not None]
-        front = held_front(out, dates, store.listing_dates()) if args.date else None
+            versions = folder_profiles(out, profile)
+            digests = [d for d in (folder_digest(store, profile, out, day, versions)
+                                   for day in sorted([args.date, *neighbour_dates(dates, args.date)])) if d is not None]
+            if args.date not in {d.announce_date for d in digests}:
+                digests.append(load_digest(store, profile, args.date))
+            front = held_front(out, dates, store.listing_dates())
+        else:
+            digests, left_out = folder_digests(store, profile, out)
     finally:
         store.close()
     if args.date:
         target = next(d for d in digests if d.announce_date == args.date)
         publish(target, out, dates, [d for d in digests if d is not target], now=target.facts.finished_at,
                 front=front)
-    else:
-        publish_all(digests, out)
-    print(f"rendered {1 if args.date else len(digests)} day(s) into {out}")
+        print(f"rendered 1 day(s) into {out}")
+        return 0
+    if left_out:
+        from .render.wording import plural
+        again = f"paperradar render --out {out}" + (f" --profile {args.profile}" if args.profile else "")
+        print(f"  left out {len(left_out)} {plural(len(left_out), 'day')} published with another profile "
+              f"({_days(left_out)}): `{again} DATE` adds one, and the next `{again}` the other days of its profile",
+              file=sys.stderr)
+    if not digests:
+        print(f"paperradar: error: no day of {out}'s profiles to render", file=sys.stderr)
+        return 1
+    publish_all(digests, out)
+    print(f"rendered {len(digests)} day(s) into {out}")
     return 0
 
 
-def _as_held(store: Store, profile: Profile, out: Path, day: date):
-    """The digest of `day` as the folder holds it (two profiles publishing from one store each have theirs), else as
-    the day's last run published it."""
-    from .pipeline import load_digest
-    from .render.publish import held_profile
-    version = held_profile(out, day)
-    return (version and load_digest(store, profile, day, version)) or load_digest(store, profile, day)
+def _days(days: Sequence[date], shown: int = 5) -> str:
+    """'2025-11-25, 2025-11-26 and 3 more'"""
+    named = ", ".join(d.isoformat() for d in days[:shown])
+    return named + (f" and {len(days) - shown} more" if len(days) > shown else "")
 
 
 def cmd_history(args: argparse.Namespace) -> int:

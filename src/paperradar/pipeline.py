@@ -16,7 +16,7 @@ from typing import Protocol
 
 from .models import (Author, BatchResult, Digest, DigestEntry, FailedBatches, Judgement, Paper, Profile, RunFacts,
                      TokenUsage)
-from .render.publish import day_pages, held_dates, held_front, held_profile, neighbour_dates
+from .render.publish import day_pages, held_dates, held_front, held_profile, history_page, neighbour_dates
 from .scorers.base import BUDGET_REACHED, Scorer
 from .scorers.reasons import with_dislike, with_like, without_avoid_clause
 from .sources.rss import Listing
@@ -274,6 +274,39 @@ def _heeding(profile: Profile, verdict: Judgement, mine: Judgement) -> Judgement
 
 def _recommended(profile: Profile, j: Judgement | None) -> bool:
     return j is not None and j.field is not None and j.score >= profile.min_score
+
+
+def folder_profiles(out_dir: Path, profile: Profile) -> list[str]:
+    """The versions of a folder's profiles: `profile`'s, then those its days were judged with (their json/DATE.json
+    says), a profile edited since included."""
+    held = {v for day in held_dates(out_dir) if (v := held_profile(out_dir, day))}
+    return [profile.version, *sorted(held - {profile.version})]
+
+
+def folder_digest(store: Store, profile: Profile, out_dir: Path, day: date, versions: Sequence[str]) -> Digest | None:
+    """`day`'s digest for the folder: as the folder holds it (the last run with the profile its json names, else the
+    day's last run), else as the last run with one of the folder's profile `versions` published it; None if only
+    another profile did (a second profile's day, which is its own folder's)."""
+    if (held := held_profile(out_dir, day)) is not None or (out_dir / history_page(day)).exists():
+        return (held and load_digest(store, profile, day, held)) or load_digest(store, profile, day)
+    return next(filter(None, (load_digest(store, profile, day, v) for v in versions)), None)
+
+
+def folder_digests(store: Store, profile: Profile, out_dir: Path) -> tuple[list[Digest], list[date]]:
+    """What `paperradar render --out FOLDER` rebuilds, and the published days it leaves out: the days the folder holds
+    and those the store published with one of its profiles (folder_profiles), or whose run named none (an early
+    version's); a day only another profile published is left to that profile's folder (two profiles on one store)."""
+    versions = folder_profiles(out_dir, profile)
+    digests, left_out = [], []
+    for day in store.published_dates():
+        digest = folder_digest(store, profile, out_dir, day, versions)
+        if digest is None and (last := store.last_facts(day)) is not None and not last.profile_version:
+            digest = load_digest(store, profile, day)
+        if digest is None:
+            left_out.append(day)
+        else:
+            digests.append(digest)
+    return digests, left_out
 
 
 def load_digest(store: Store, profile: Profile, day: date, profile_version: str | None = None) -> Digest | None:

@@ -69,7 +69,7 @@ def test_neighbour_dates(dates: list[date], day: date, expected: list[date]) -> 
 def test_the_first_day_alone(tmp_path: Path) -> None:
     written = publish(llm_zh_digest(), tmp_path, now=NOW)
     assert _rel(tmp_path, written) == _files(tmp_path) == [
-        "README.md", "history/2026-02-05.md", "history/README.md", "json/2026-02-05.json",
+        "README.md", "history/2026-02-05.md", "history/README.md", "json/2026-02-05.json", "json/index.json",
         "site/2026-02-05.html", "site/archive.html", "site/index.html"]
     assert (tmp_path / "README.md").read_text() == render_markdown(llm_zh_digest(), NOW, days_nav(None, None, True))
     assert "[往期](history/README.md)" in (tmp_path / "README.md").read_text()
@@ -82,7 +82,7 @@ def test_the_first_day_alone(tmp_path: Path) -> None:
 def test_a_new_day_writes_only_itself_its_neighbour_and_the_archive(tmp_path: Path) -> None:
     written = _publish_daily(tmp_path)
     assert written[1] == ["README.md", "history/2026-02-05.md", "history/2026-02-06.md", "history/README.md",
-                          "json/2026-02-06.json", "site/2026-02-05.html", "site/2026-02-06.html", "site/archive.html",
+                          "json/2026-02-06.json", "json/index.json", "site/2026-02-05.html", "site/2026-02-06.html", "site/archive.html",
                           "site/index.html"]
     feb5 = (tmp_path / "site/2026-02-05.html").read_text()
     assert 'rel="next" href="2026-02-06.html"' in feb5
@@ -95,7 +95,7 @@ def test_an_empty_listing_gets_its_pages_but_not_the_front_page(tmp_path: Path) 
     # a weekend or a holiday: the last digest stays on README.md and index.html, where the reader catches up
     written = _publish_daily(tmp_path)
     assert written[2] == ["README.md", "history/2026-02-06.md", "history/2026-02-07.md", "history/README.md",
-                          "json/2026-02-07.json", "site/2026-02-06.html", "site/2026-02-07.html", "site/archive.html",
+                          "json/2026-02-07.json", "json/index.json", "site/2026-02-06.html", "site/2026-02-07.html", "site/archive.html",
                           "site/index.html"]
     assert _front_page(tmp_path) == (tmp_path / "history/2026-02-06.md").read_text()
     feb6 = (tmp_path / "site/2026-02-06.html").read_text()
@@ -135,6 +135,25 @@ def test_the_markdown_pages_link_the_days_before_and_after_and_a_list_of_every_d
     assert broken_links(tmp_path) == []
 
 
+def test_json_index_lists_every_day_with_what_its_file_says(tmp_path: Path) -> None:
+    # a program reading the folder had to list json/ and open every day to know its dates and counts
+    _publish_daily(tmp_path)
+    index = json.loads((tmp_path / "json/index.json").read_text("utf-8"))
+    assert index["format"] == 1 and [d["announce_date"] for d in index["days"]] == ["2026-02-07", "2026-02-06",
+                                                                                    "2026-02-05"]
+    for entry in index["days"]:
+        day = json.loads((tmp_path / "json" / entry["file"]).read_text("utf-8"))
+        assert entry == {"announce_date": day["announce_date"], "file": f"{day['announce_date']}.json",
+                         **{k: day["facts"][k] for k in ("papers_read", "recommended", "llm_judged", "scorer",
+                                                         "llm_scorer", "model", "empty_listing")},
+                         "profile": {"version": day["profile"]["version"], "language": day["profile"]["language"]}}
+    assert [d["model"] for d in index["days"]] == [None, "gpt-4o-mini", "doubao-seed-1-6-thinking-250715"]
+    # a folder an earlier version wrote, without the index, gets one listing all its days at the next publish
+    (tmp_path / "json/index.json").unlink()
+    publish(empty_digest(), tmp_path, [FEB5, FEB6], [local_en_digest()], now=_when(empty_digest()), front=FEB6)
+    assert json.loads((tmp_path / "json/index.json").read_text("utf-8")) == index
+
+
 @pytest.mark.parametrize("dates, listed, front", [
     ([FEB5, FEB6, FEB7], [FEB5, FEB6], FEB6),
     ([FEB5, FEB6, FEB7], [FEB5], FEB5),  # a long weekend
@@ -150,7 +169,7 @@ def test_daily_publishing_builds_the_same_site_as_a_rebuild(tmp_path: Path) -> N
     _publish_daily(tmp_path / "daily")
     days = [llm_zh_digest(), local_en_digest(), empty_digest()]
     rebuilt = publish_all(list(reversed(days)), tmp_path / "all", now=NOW)
-    assert len(rebuilt) == len(set(rebuilt)) == 13
+    assert len(rebuilt) == len(set(rebuilt)) == 14
     # counts of earlier days came from their json heads, links from the neighbours re-rendered day by day
     assert _snapshot(tmp_path / "daily") == _snapshot(tmp_path / "all")
     archive = (tmp_path / "all/site/archive.html").read_text()
@@ -187,7 +206,7 @@ def test_rerunning_an_older_day_rewrites_it_and_its_neighbours_not_the_front_pag
     written = publish(rerun, tmp_path, dates, [empty_digest(), llm_zh_digest()], now=NOW)
     assert _rel(tmp_path, written) == [  # README.md and index.html show the front day (by default the newest)
         "README.md", "history/2026-02-05.md", "history/2026-02-06.md", "history/2026-02-07.md", "history/README.md",
-        "json/2026-02-06.json", "site/2026-02-05.html", "site/2026-02-06.html", "site/2026-02-07.html",
+        "json/2026-02-06.json", "json/index.json", "site/2026-02-05.html", "site/2026-02-06.html", "site/2026-02-07.html",
         "site/archive.html", "site/index.html"]
     assert _front_page(tmp_path) == (tmp_path / "history/2026-02-07.md").read_text()
     assert (tmp_path / "site/index.html").read_text() == (tmp_path / "site/2026-02-07.html").read_text()
@@ -263,7 +282,7 @@ def test_the_old_history_call_still_publishes_incrementally(tmp_path: Path) -> N
     positional = publish(empty_digest(), tmp_path, history, now=NOW)  # as the pipeline calls it today
     keyword = publish(empty_digest(), tmp_path, history=history, now=NOW)
     assert _rel(tmp_path, positional) == _rel(tmp_path, keyword) == [
-        "README.md", "history/2026-02-06.md", "history/2026-02-07.md", "history/README.md", "json/2026-02-07.json",
+        "README.md", "history/2026-02-06.md", "history/2026-02-07.md", "history/README.md", "json/2026-02-07.json", "json/index.json",
         "site/2026-02-06.html", "site/2026-02-07.html", "site/archive.html", "site/index.html"]
     assert "2026-02-07</a> (0)" in (tmp_path / "site/archive.html").read_text()  # the digest replaced stale history
 

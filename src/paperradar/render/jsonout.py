@@ -13,6 +13,8 @@ from .files import read_head
 from .wording import failure_text
 
 FORMAT_VERSION = 1
+INDEX = "index.json"  # in json/
+INDEX_FORMAT_VERSION = 1
 _PAPERS_LINE = '  "papers": '  # render_json puts the papers last, on lines of their own
 
 
@@ -62,9 +64,8 @@ def _facts(f: RunFacts, recommended: int) -> dict[str, Any]:
     }
 
 
-def digest_record(digest: Digest) -> dict[str, Any]:
-    """The JSON-ready record of a day; papers best first, ties by id, so equal digests give equal files."""
-    entries = sorted(digest.entries, key=lambda e: (-e.judgement.score, e.paper.id))
+def digest_head(digest: Digest) -> dict[str, Any]:
+    """The record of a day without its papers: what recorded_head() reads back from its file."""
     return {
         "format": FORMAT_VERSION,
         "announce_date": digest.announce_date.isoformat(),
@@ -72,8 +73,43 @@ def digest_record(digest: Digest) -> dict[str, Any]:
                     "fields": list(digest.profile.field_names), "min_score": digest.profile.min_score,
                     "categories": list(digest.profile.categories)},
         "facts": _facts(digest.facts, len(digest.recommended)),
-        "papers": [_paper(e) for e in entries],
     }
+
+
+def digest_record(digest: Digest) -> dict[str, Any]:
+    """The JSON-ready record of a day; papers best first, ties by id, so equal digests give equal files."""
+    entries = sorted(digest.entries, key=lambda e: (-e.judgement.score, e.paper.id))
+    return {**digest_head(digest), "papers": [_paper(e) for e in entries]}
+
+
+def index_entry(head: dict[str, Any], path: str | os.PathLike[str] = "") -> dict[str, Any]:
+    """A day's line of json/index.json, from its head (digest_head, or recorded_head of the file at `path`): the
+    facts its DATE.json states, under the same names, and the file's name."""
+    count = _count(head, path)
+    try:
+        day, facts, profile = head["announce_date"], head["facts"], head["profile"]
+        return {"announce_date": day, "file": f"{day}.json", "papers_read": facts["papers_read"], "recommended": count,
+                **{key: facts[key] for key in ("llm_judged", "scorer", "llm_scorer", "model", "empty_listing")},
+                "profile": {key: profile[key] for key in ("version", "language")}}
+    except (KeyError, TypeError) as e:
+        raise RenderError(f"{path} is not a digest JSON file (no {e}); rebuild it with `paperradar render`") from e
+
+
+def _count(head: dict[str, Any], path: str | os.PathLike[str]) -> int:
+    try:
+        count = head["facts"]["recommended"]
+    except (KeyError, TypeError) as e:
+        raise RenderError(f"{path} is not a digest JSON file ({e!r}); rebuild it with `paperradar render`") from e
+    if not isinstance(count, int) or isinstance(count, bool) or count < 0:
+        raise RenderError(f"{path} states {count!r} recommendations; rebuild it with `paperradar render`")
+    return count
+
+
+def render_index(entries: list[dict[str, Any]]) -> str:
+    """json/index.json: every day the folder's json/ holds, newest first, one a line (as render_json's papers)."""
+    days = sorted(entries, key=lambda e: e["announce_date"], reverse=True)
+    listed = "[\n" + ",\n".join(f"    {json.dumps(d, ensure_ascii=False)}" for d in days) + "\n  ]" if days else "[]"
+    return f'{{\n  "format": {INDEX_FORMAT_VERSION},\n  "days": {listed}\n}}\n'
 
 
 def render_json(digest: Digest) -> str:
@@ -103,18 +139,16 @@ def recorded_head(path: str | os.PathLike[str]) -> dict[str, Any] | None:
     return record
 
 
+def recorded_entry(path: str | os.PathLike[str]) -> dict[str, Any] | None:
+    """The index_entry() of a DATE.json written by render_json; None if there is no such file."""
+    head = recorded_head(path)
+    return None if head is None else index_entry(head, path)
+
+
 def recorded_recommended(path: str | os.PathLike[str]) -> int | None:
     """The number of recommendations a DATE.json written by render_json states; None if there is no such file."""
     head = recorded_head(path)
-    if head is None:
-        return None
-    try:
-        count = head["facts"]["recommended"]
-    except (KeyError, TypeError) as e:
-        raise RenderError(f"{path} is not a digest JSON file ({e!r}); rebuild it with `paperradar render`") from e
-    if not isinstance(count, int) or isinstance(count, bool) or count < 0:
-        raise RenderError(f"{path} states {count!r} recommendations; rebuild it with `paperradar render`")
-    return count
+    return None if head is None else _count(head, path)
 
 
 def recorded_profile_version(path: str | os.PathLike[str]) -> str | None:

@@ -15,6 +15,8 @@
                     site/archive.html and history/README.md, every date newest first with its number of
                     recommendations, taken from the digests given or from the head of json/DATE.json (no such
                     file: no number, never a guess; no site/DATE.html or history/DATE.md: no link);
+                    json/index.json, every date with a json/DATE.json, newest first, with the counts, scorer, model
+                    and profile that file states (index_entry), from the same digests and heads;
                     README.md and site/index.html when the digest or a neighbour given is the front day (README.md
                     is that day's history/DATE.md with its links one folder up);
                     a page links to the previous and next published days only where the folder has their pages
@@ -57,13 +59,15 @@ import os
 from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import Any
 
 from ..errors import RenderError
 from ..models import Digest, Language
 from .days import adjacent, made_at, one_per_day
 from .files import file_names, write_atomic
 from .html import ARCHIVE, INDEX, page_name, render_archive, render_page, site_pages
-from .jsonout import recorded_head, recorded_profile_version, recorded_recommended, render_json
+from .jsonout import (INDEX as JSON_INDEX, digest_head, index_entry, recorded_entry, recorded_head, recorded_profile_version,
+                      render_index, render_json)
 from .markdown import HISTORY, days_nav, render_archive_markdown, render_markdown
 from .markdown import ARCHIVE as MD_ARCHIVE
 from .markdown import page_name as md_name
@@ -170,19 +174,33 @@ def _shown_here(out_dir: Path, neighbour: Digest) -> bool:
     return recorded is None or recorded == neighbour.profile.version
 
 
-def _counts(out_dir: Path | None, dates: list[date], known: dict[date, int]) -> list[tuple[str, int | None]]:
-    """Each date with its number of recommendations: from `known`, else from the head of its published JSON file
-    (none: None, never a guess), so the site's archive and history/README.md say the same."""
+def _recorded(out_dir: Path | None, dates: list[date], known: dict[date, dict[str, Any]]
+              ) -> list[tuple[str, dict[str, Any] | None]]:
+    """Each date with its index_entry(): from `known` (the digests given), else from the head of its published JSON
+    file (none: None, never a guess), so the site's archive, history/README.md and json/index.json say the same."""
     json_dir = os.path.join(out_dir, "json") if out_dir is not None else None
     json_files = file_names(Path(json_dir)) if json_dir and not known.keys() >= set(dates) else set()
-    counted: list[tuple[str, int | None]] = []
+    recorded: list[tuple[str, dict[str, Any] | None]] = []
     for day in dates:  # once a day for every day published: strings, not Paths, and no stat
         iso = day.isoformat()
-        count = known.get(day)
-        if count is None and f"{iso}.json" in json_files:
-            count = recorded_recommended(os.path.join(json_dir, f"{iso}.json"))
-        counted.append((iso, count))
-    return counted
+        entry = known.get(day)
+        if entry is None and f"{iso}.json" in json_files:
+            entry = recorded_entry(os.path.join(json_dir, f"{iso}.json"))
+        recorded.append((iso, entry))
+    return recorded
+
+
+def _known(digests: Iterable[Digest]) -> dict[date, dict[str, Any]]:
+    return {d.announce_date: index_entry(digest_head(d)) for d in digests}
+
+
+def _index(recorded: list[tuple[str, dict[str, Any] | None]]) -> dict[Path, str]:
+    """json/index.json: the days whose json/DATE.json the folder has."""
+    return {Path("json") / JSON_INDEX: render_index([entry for _, entry in recorded if entry is not None])}
+
+
+def _counts(recorded: list[tuple[str, dict[str, Any] | None]]) -> list[tuple[str, int | None]]:
+    return [(iso, entry["recommended"] if entry else None) for iso, entry in recorded]
 
 
 def _archive(counted: list[tuple[str, int | None]], pages: set[str], language: Language) -> str:
@@ -198,7 +216,7 @@ def _md_archive(counted: list[tuple[str, int | None]], md_pages: set[str], langu
 
 
 def render_day(digest: Digest, out_dir: Path, dates: Sequence[date], neighbours: Sequence[Digest], now: datetime,
-               known: dict[date, int] | None = None, front: date | None = None) -> dict[Path, str]:
+               known: dict[date, dict[str, Any]] | None = None, front: date | None = None) -> dict[Path, str]:
     """Relative path -> text of every file publish() writes (see the module docstring)."""
     day = digest.announce_date
     others = {n.announce_date for n in neighbours}
@@ -217,9 +235,10 @@ def render_day(digest: Digest, out_dir: Path, dates: Sequence[date], neighbours:
     if page_name(front) in pages:
         pages[INDEX] = pages[page_name(front)]
     files.update({SITE / name: page for name, page in pages.items()})
-    counted = _counts(out_dir, all_dates, {**(known or {}), **{d.announce_date: len(d.recommended) for d in shown}})
-    files[SITE / ARCHIVE] = _archive(counted, on_site, digest.profile.language)
-    files.update(_md_archive(counted, in_history, digest.profile.language))
+    recorded = _recorded(out_dir, all_dates, {**(known or {}), **_known(shown)})
+    files[SITE / ARCHIVE] = _archive(_counts(recorded), on_site, digest.profile.language)
+    files.update(_md_archive(_counts(recorded), in_history, digest.profile.language))
+    files.update(_index(recorded))
     return files
 
 
@@ -227,12 +246,13 @@ def _write(out_dir: Path, files: dict[Path, str]) -> list[Path]:
     return [write_atomic(out_dir / rel, text) for rel, text in files.items()]
 
 
-def _from_history(digest: Digest, history: Sequence[Digest]) -> tuple[list[date], list[Digest], dict[date, int]]:
-    """The old call's history as (dates, neighbours, known counts): nothing needs reading from disk."""
+def _from_history(digest: Digest, history: Sequence[Digest]
+                  ) -> tuple[list[date], list[Digest], dict[date, dict[str, Any]]]:
+    """The old call's history as (dates, neighbours, known index entries): nothing needs reading from disk."""
     days = [d for d in one_per_day(history) if d.announce_date != digest.announce_date]
     dates = sorted({digest.announce_date, *(d.announce_date for d in days)})
     near = adjacent(dates, digest.announce_date)
-    return dates, [d for d in days if d.announce_date in near], {d.announce_date: len(d.recommended) for d in days}
+    return dates, [d for d in days if d.announce_date in near], _known(days)
 
 
 def publish(digest: Digest, out_dir: Path, dates: Sequence[date] | Sequence[Digest] = (),
@@ -242,7 +262,7 @@ def publish(digest: Digest, out_dir: Path, dates: Sequence[date] | Sequence[Dige
 
     See the module docstring. `history` (or digests passed as `dates`) is the old call, kept for the switch-over.
     """
-    known: dict[date, int] | None = None
+    known: dict[date, dict[str, Any]] | None = None
     old = [d for d in dates if isinstance(d, Digest)]
     if history is not None or old:
         dates, neighbours, known = _from_history(digest, [*old, *(history or ())])
@@ -268,10 +288,12 @@ def render_all(digests: Sequence[Digest], now: datetime, out_dir: Path | None = 
     for d in days:  # README.md only if the front day is ours, else the folder's own front day keeps it
         files.update(_markdown(d, made_at(d, None, now), _near(all_dates, d.announce_date, in_history, md_name), front))
         files.update(_json(d))
-    counted = _counts(out_dir, all_dates, {d.announce_date: len(d.recommended) for d in days})
+    recorded = _recorded(out_dir, all_dates, _known(days))
+    counted = _counts(recorded)
     pages = site_pages(days, now, front=front) if not others else _site_among(Path(out_dir), days, counted, now, front)
     files.update({SITE / name: page for name, page in pages.items()})
     files.update(_md_archive(counted, in_history, days[-1].profile.language))
+    files.update(_index(recorded))
     return files
 
 

@@ -254,6 +254,30 @@ def test_a_folder_kept_when_the_data_directory_moved_keeps_its_newest_day_on_the
     assert 'rel="next" href="2026-02-04.html"' in (repo / "site/2026-02-03.html").read_text("utf-8")
 
 
+def test_a_folder_an_earlier_version_wrote_gets_its_pages_linked_at_the_next_publish(store: Store, day: Listing,
+                                                                                     tmp_path: Path) -> None:
+    # versions before the Markdown links wrote history/DATE.md and README.md linking no other day; a run linked only
+    # the new day and the one before it, so on GitHub the older days stayed dead ends until `paperradar render`
+    from paperradar.render.markdown import render_markdown
+    profile, out = _example_profile(), tmp_path / "o"
+    listings = [Listing(date(2026, 2, 2 + i), day.papers[i * 70:(i + 1) * 70], f"part {i}") for i in range(4)]
+    for listing in listings[:3]:
+        run_listing(store, profile, listing, KeywordScorer(), None, out, publish)
+    for when in ("2026-02-02", "2026-02-03", "2026-02-04"):  # as the earlier version left them
+        old = load_digest(store, profile, date.fromisoformat(when))
+        (out / "history" / f"{when}.md").write_text(render_markdown(old, old.facts.finished_at), "utf-8")
+    (out / "README.md").write_text((out / "history/2026-02-04.md").read_text("utf-8"), "utf-8")
+    (out / "json/index.json").unlink()
+    run_listing(store, profile, listings[3], KeywordScorer(), None, out, publish)
+    assert "[往期](README.md) · [后一天 2026-02-03 →](2026-02-03.md)" in (out / "history/2026-02-02.md").read_text("utf-8")
+    assert "[← 前一天 2026-02-02](2026-02-02.md) · [往期](README.md) · [后一天 2026-02-04 →](2026-02-04.md)" in (
+        out / "history/2026-02-03.md").read_text("utf-8")
+    assert broken_links(out) == []
+    linked = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    publish_all([load_digest(store, profile, listing.announce_date) for listing in listings], out)
+    assert {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()} == linked  # as `render` does
+
+
 def test_two_profiles_on_one_store_keep_each_folders_pages_their_own(store: Store, day: Listing,
                                                                     tmp_path: Path) -> None:
     # a reader publishing a second profile (its own folder) on the same days: the first folder's page of the 4th,

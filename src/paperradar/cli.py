@@ -441,7 +441,7 @@ def _iso_date(text: str) -> date:
 
 
 def cmd_render(args: argparse.Namespace) -> int:
-    from .pipeline import folder_digest, folder_digests, folder_profiles, load_digest
+    from .pipeline import folder_digest, folder_digests, folder_profiles, load_digest, relinked
     from .render.publish import held_dates, held_front, neighbour_dates, publish, publish_all
     profile = _profile(args)
     out = _digest_folder(args.out or data_dir() / "digest")
@@ -463,6 +463,7 @@ def cmd_render(args: argparse.Namespace) -> int:
             if args.date not in {d.announce_date for d in digests}:
                 digests.append(load_digest(store, profile, args.date))
             front = held_front(out, dates, store.listing_dates())
+            relink = relinked(store, profile, out, dates, [d.announce_date for d in digests])
         else:
             digests, left_out = folder_digests(store, profile, out)
     finally:
@@ -470,7 +471,7 @@ def cmd_render(args: argparse.Namespace) -> int:
     if args.date:
         target = next(d for d in digests if d.announce_date == args.date)
         publish(target, out, dates, [d for d in digests if d is not target], now=target.facts.finished_at,
-                front=front)
+                front=front, relink=relink)
         print(f"rendered 1 day(s) into {out}")
         return 0
     if left_out:

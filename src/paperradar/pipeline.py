@@ -16,7 +16,8 @@ from typing import Protocol
 
 from .models import (Author, BatchResult, Digest, DigestEntry, FailedBatches, Judgement, Paper, Profile, RunFacts,
                      TokenUsage)
-from .render.publish import day_pages, held_dates, held_front, held_profile, history_page, neighbour_dates
+from .render.publish import (day_pages, held_dates, held_front, held_profile, history_page, neighbour_dates,
+                             unlinked_days)
 from .scorers.base import BUDGET_REACHED, Scorer
 from .scorers.reasons import with_dislike, with_like, without_avoid_clause
 from .sources.rss import Listing
@@ -25,10 +26,11 @@ from .store import Store
 
 class Publisher(Protocol):
     """render.publish.publish: (digest, out_dir, every date the folder holds, the digests of its days just before
-    and after, the time the day says it was made, the day the front page shows) -> the files written."""
+    and after, the time the day says it was made, the day the front page shows, the days to relink) -> the files
+    written."""
 
     def __call__(self, digest: Digest, out_dir: Path, dates: Sequence[date], neighbours: Sequence[Digest], *,
-                 now: datetime | None, front: date) -> list[Path]: ...
+                 now: datetime | None, front: date, relink: Sequence[Digest] = ()) -> list[Path]: ...
 
 
 PUBLISH = "publish"  # the stage timed once the day's files are written: theirs cannot state it
@@ -148,7 +150,8 @@ def _run(store: Store, profile: Profile, listing: Listing, local: Scorer, llm: S
                               for other in neighbour_dates(dates, day)) if d is not None]
     front = held_front(out_dir, dates, store.listing_dates())
     # the time the run recorded, which `render` shows too: not the wall clock of publishing, a moment later
-    written = publish(digest, out_dir, dates, neighbours, now=facts.finished_at, front=front)
+    written = publish(digest, out_dir, dates, neighbours, now=facts.finished_at, front=front,
+                      relink=relinked(store, profile, out_dir, dates, [day, *(n.announce_date for n in neighbours)]))
     clock.stage(PUBLISH, t)
     store.mark_shown(day, [e.paper.id for e in digest.listed()])  # beyond max_per_field a paper is only counted
     store.finish_run(run_id, "done", replace(facts, timings=clock.timings), profile=profile)
@@ -274,6 +277,14 @@ def _heeding(profile: Profile, verdict: Judgement, mine: Judgement) -> Judgement
 
 def _recommended(profile: Profile, j: Judgement | None) -> bool:
     return j is not None and j.field is not None and j.score >= profile.min_score
+
+
+def relinked(store: Store, profile: Profile, out_dir: Path, dates: Sequence[date], written: Sequence[date]
+             ) -> list[Digest]:
+    """The digests of the folder's days whose history/DATE.md an earlier version wrote without links (unlinked_days),
+    other than those being `written`, as the folder holds them: once, at the first publish that writes json/index.json."""
+    days = [d for d in unlinked_days(out_dir, dates) if d not in written]
+    return [d for d in (load_digest(store, profile, day, held_profile(out_dir, day)) for day in days) if d is not None]
 
 
 def folder_profiles(out_dir: Path, profile: Profile) -> list[str]:

@@ -23,6 +23,12 @@
                     or gets them now (a new --out folder holds none of the days published elsewhere)
         front       the day the front page shows (README.md, site/index.html): front_date() names it; by default
                     the newest date
+        relink      the digests of the days unlinked_days() names, other than the day and its neighbours: their
+                    history/DATE.md (README.md for the front day) are written again, with their links
+
+    unlinked_days(out_dir, dates) -> list[date]
+        The days whose history/DATE.md an earlier version wrote without links to the other days; none once the folder
+        has json/index.json (one stat), which the publish that relinks them writes.
 
     front_date(dates, listed) -> date
         The newest published date that listed papers (the newest date if none did): a weekend's or a holiday's
@@ -64,7 +70,7 @@ from typing import Any
 from ..errors import RenderError
 from ..models import Digest, Language
 from .days import adjacent, made_at, one_per_day
-from .files import file_names, write_atomic
+from .files import file_names, read_head, write_atomic
 from .html import ARCHIVE, INDEX, page_name, render_archive, render_page, site_pages
 from .jsonout import (INDEX as JSON_INDEX, digest_head, index_entry, recorded_entry, recorded_head, recorded_profile_version,
                       render_index, render_json)
@@ -122,6 +128,16 @@ def _read_papers(out_dir: Path, day: date) -> bool:
     head = recorded_head(Path(out_dir) / "json" / f"{day.isoformat()}.json")
     facts = head.get("facts") if head else None
     return isinstance(facts, dict) and bool(facts.get("papers_read"))
+
+
+def unlinked_days(out_dir: Path, dates: Iterable[date]) -> list[date]:
+    """The `dates` whose history/DATE.md links no other day, as the versions before those links wrote it. Looked for
+    only in a folder without json/index.json, which every publish since writes, relinking these pages then: a daily
+    publish pays one stat for it."""
+    if (Path(out_dir) / "json" / JSON_INDEX).exists():
+        return []
+    return [day for day in dates if (head := read_head(Path(out_dir) / history_page(day), "## ")) is not None
+            and f"]({MD_ARCHIVE})" not in head]
 
 
 def day_pages(dates: Iterable[date], day: date, front: date | None = None) -> tuple[Path, Path]:
@@ -216,17 +232,19 @@ def _md_archive(counted: list[tuple[str, int | None]], md_pages: set[str], langu
 
 
 def render_day(digest: Digest, out_dir: Path, dates: Sequence[date], neighbours: Sequence[Digest], now: datetime,
-               known: dict[date, dict[str, Any]] | None = None, front: date | None = None) -> dict[Path, str]:
+               known: dict[date, dict[str, Any]] | None = None, front: date | None = None,
+               relink: Sequence[Digest] = ()) -> dict[Path, str]:
     """Relative path -> text of every file publish() writes (see the module docstring)."""
     day = digest.announce_date
     others = {n.announce_date for n in neighbours}
     all_dates = sorted({*(d for d in dates if d != day), day, *others})
     neighbours = [n for n in _checked_neighbours(digest, all_dates, neighbours) if _shown_here(out_dir, n)]
     shown = [digest, *neighbours]
+    files = _relinked(out_dir, relink, {d.announce_date for d in shown}, all_dates, now, front or all_dates[-1])
     on_site = file_names(out_dir / SITE) | {page_name(d.announce_date) for d in shown}
     in_history = file_names(out_dir / HISTORY) | {md_name(d.announce_date) for d in shown}
     front = front or all_dates[-1]
-    files = _json(digest)
+    files.update(_json(digest))
     pages: dict[str, str] = {}
     for d in shown:  # the day, and its neighbours' links to it
         when = made_at(d, day, now)
@@ -239,6 +257,19 @@ def render_day(digest: Digest, out_dir: Path, dates: Sequence[date], neighbours:
     files[SITE / ARCHIVE] = _archive(_counts(recorded), on_site, digest.profile.language)
     files.update(_md_archive(_counts(recorded), in_history, digest.profile.language))
     files.update(_index(recorded))
+    return files
+
+
+def _relinked(out_dir: Path, relink: Sequence[Digest], shown: set[date], dates: list[date], now: datetime,
+              front: date) -> dict[Path, str]:
+    """The history/DATE.md (and README.md, for the front day) of held days an earlier version wrote without links,
+    each from the digest its page shows (another profile's is refused, as a neighbour's is)."""
+    in_history = file_names(out_dir / HISTORY) | {md_name(day) for day in shown}
+    files: dict[Path, str] = {}
+    for d in relink:
+        if d.announce_date not in shown and d.announce_date in dates and _shown_here(out_dir, d):
+            near = _near(dates, d.announce_date, in_history, md_name)
+            files.update(_markdown(d, made_at(d, None, now), near, front))
     return files
 
 
@@ -257,7 +288,7 @@ def _from_history(digest: Digest, history: Sequence[Digest]
 
 def publish(digest: Digest, out_dir: Path, dates: Sequence[date] | Sequence[Digest] = (),
             neighbours: Sequence[Digest] = (), now: datetime | None = None, front: date | None = None, *,
-            history: Sequence[Digest] | None = None) -> list[Path]:
+            relink: Sequence[Digest] = (), history: Sequence[Digest] | None = None) -> list[Path]:
     """Publish one day under `out_dir`, writing only the files it changes; returns the paths written.
 
     See the module docstring. `history` (or digests passed as `dates`) is the old call, kept for the switch-over.
@@ -267,7 +298,7 @@ def publish(digest: Digest, out_dir: Path, dates: Sequence[date] | Sequence[Dige
     if history is not None or old:
         dates, neighbours, known = _from_history(digest, [*old, *(history or ())])
     day_dates = [d for d in dates if not isinstance(d, Digest)]
-    files = render_day(digest, Path(out_dir), day_dates, neighbours, now or datetime.now(UTC), known, front)
+    files = render_day(digest, Path(out_dir), day_dates, neighbours, now or datetime.now(UTC), known, front, relink)
     return _write(Path(out_dir), files)
 
 

@@ -836,6 +836,34 @@ def test_python_dash_m_paperradar_is_the_paperradar_command(tmp_path: Path) -> N
                                          capture_output=True, text=True, timeout=60, check=False).stdout
 
 
+def test_a_file_of_the_readers_in_the_digests_folder_is_not_replaced(tmp_path: Path, isolated_home: Path,
+                                                                     capsys: pytest.CaptureFixture[str]) -> None:
+    # publishing replaced the reader's own history/README.md with the list of days, and a project that had a history/
+    # folder of its own was taken for a digest's: its README.md became the day's digest, without a word
+    profile = _profile(isolated_home)
+    sample = Path(cli.__file__).parent / "data" / "sample-2026-02-05.jsonl"
+    out = tmp_path / "digest"
+    assert main(["run", "--local-only", "--profile", str(profile), "--from-jsonl", str(sample), "--out", str(out)]) == 0
+    archive = (out / "history/README.md").read_text("utf-8")
+    capsys.readouterr()
+    (out / "history/README.md").write_text("# My reading notes\n", encoding="utf-8")
+    assert main(["render", "--profile", str(profile), "--out", str(out)]) == 1
+    assert capsys.readouterr().err == (f"paperradar: error: {out / 'history/README.md'} is not the list of days "
+                                       "paperradar writes there, and publishing would replace it: rename it (notes "
+                                       "beside the days keep any other name) or move it away\n")
+    assert (out / "history/README.md").read_text("utf-8") == "# My reading notes\n"
+    (out / "history/README.md").rename(out / "history/notes.md")
+    assert main(["render", "--profile", str(profile), "--out", str(out)]) == 0
+    assert (out / "history/README.md").read_text("utf-8") == archive
+    project = tmp_path / "thesis"
+    (project / "history").mkdir(parents=True)
+    (project / "history/2019.txt").write_text("notes\n", encoding="utf-8")
+    (project / "README.md").write_text("# My thesis\n", encoding="utf-8")
+    assert main(["render", "--profile", str(profile), "--out", str(project)]) == 1
+    assert f"{project} holds README.md that no paperradar digest wrote" in capsys.readouterr().err
+    assert (project / "README.md").read_text("utf-8") == "# My thesis\n"
+
+
 def test_a_folder_that_is_not_a_digests_own_is_refused_before_any_work(tmp_path: Path, isolated_home: Path,
                                                                        capsys: pytest.CaptureFixture[str]) -> None:
     # `--out .` in a project replaced its README.md with the day's digest, without a word

@@ -316,17 +316,22 @@ def _fetch_arxiv(profile: Profile, enrich: bool):
 
 def _digest_folder(out: Path) -> Path:
     """`out`, refused before any paper is judged where publishing would replace what is not a digest: the digest
-    writes README.md, site/, json/ and history/ (history/ is how a digest's folder is known)."""
+    writes README.md, site/, json/ and history/ (a history/DATE.md is how a digest's folder is known)."""
     from .errors import RenderError
+    from .render.publish import foreign_files
     if out.exists() and not out.is_dir():
         raise RenderError(f"--out {out} is a file: give a folder for the digest")
     if out.resolve() == Path(out.resolve().anchor):
         raise RenderError(f"--out {out} is the root of the file system: give a folder of the digest's own, e.g. "
                           f"{out / 'digest'}")
-    if out.is_dir() and not (out / "history").is_dir():
-        if foreign := [name for name in ("README.md", "site", "json") if (out / name).exists()]:
-            raise RenderError(f"{out} holds {' and '.join(foreign)} that no paperradar digest wrote, which publishing "
-                              "would replace: give --out a folder of the digest's own, or move them away")
+    foreign = foreign_files(out) if out.is_dir() else []
+    if foreign == ["history/README.md"]:  # the digest's folder, the reader's file
+        raise RenderError(f"{out / 'history/README.md'} is not the list of days paperradar writes there, and "
+                          "publishing would replace it: rename it (notes beside the days keep any other name) or "
+                          "move it away")
+    if foreign:
+        raise RenderError(f"{out} holds {' and '.join(foreign)} that no paperradar digest wrote, which publishing "
+                          "would replace: give --out a folder of the digest's own, or move them away")
     return out
 
 

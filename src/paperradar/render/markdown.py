@@ -18,6 +18,7 @@ from .wording import labels
 
 HISTORY = "history"
 ARCHIVE = "README.md"  # in history/
+ARCHIVE_TITLES = {f"# {labels(language)['archive_title']}" for language in ("zh", "en")}  # its first line
 
 
 @dataclass(frozen=True)

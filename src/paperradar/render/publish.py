@@ -41,6 +41,9 @@
     neighbour_dates(dates, day) -> list[date]
         The published dates just before and after `day` (0, 1 or 2 of them).
 
+    foreign_files(out_dir) -> list[str]
+        What publishing into the folder would replace that no digest wrote: to refuse before anything runs.
+
     held_dates(out_dir) -> list[date]
         The days the folder holds (its history/DATE.md): the dates to publish into it among, so that its front page,
         archive and links come from what this folder received, not from every day the store published elsewhere.
@@ -74,7 +77,7 @@ from .files import file_names, read_head, write_atomic
 from .html import ARCHIVE, INDEX, page_name, render_archive, render_page, site_pages
 from .jsonout import (INDEX as JSON_INDEX, digest_head, index_entry, recorded_entry, recorded_head, recorded_profile_version,
                       render_index, render_json)
-from .markdown import HISTORY, days_nav, render_archive_markdown, render_markdown
+from .markdown import ARCHIVE_TITLES, HISTORY, days_nav, render_archive_markdown, render_markdown
 from .markdown import ARCHIVE as MD_ARCHIVE
 from .markdown import page_name as md_name
 from .view import ArchiveDay
@@ -105,6 +108,18 @@ def held_dates(out_dir: Path) -> list[date]:
             except ValueError:
                 continue  # a reader's own notes beside the digests
     return sorted(days)
+
+
+def foreign_files(out_dir: Path) -> list[str]:
+    """What publishing into `out_dir` would replace that no digest wrote: README.md, site/ and json/ of a folder
+    holding no day (a project's, a new repository's), and a history/README.md that is not a list of days (the
+    reader's own notes beside the days): the folder is the digest's, but these are not its to destroy."""
+    out_dir = Path(out_dir)
+    names = [] if held_dates(out_dir) else [name for name in ("README.md", "site", "json") if (out_dir / name).exists()]
+    archive = read_head(out_dir / HISTORY / MD_ARCHIVE, "\n")  # up to the blank line after the title
+    if archive is not None and archive.split("\n")[0] not in ARCHIVE_TITLES:
+        names.append(f"{HISTORY}/{MD_ARCHIVE}")
+    return names
 
 
 def front_date(dates: Iterable[date], listed: Iterable[date], has_papers: Callable[[date], bool] = lambda day: False

@@ -35,6 +35,7 @@ def test_ordinary_text_is_left_alone(plain: str) -> None:
     ("$k$-means \\alpha", "\\$k\\$-means \\\\alpha"),
     ("&lt; is not <", "&amp;lt; is not &lt;"),
     ("two\nlines", "two lines"),
+    ("H = {{p_i} log {p_i}}, 95{%}, {{{w}}}", "H = &#123;{p_i} log {p_i}}, 95&#123;%}, &#123;&#123;{w}}}"),  # Liquid
 ])
 def test_significant_characters_are_escaped(raw: str, escaped: str) -> None:
     assert md_escape(raw) == escaped
@@ -42,7 +43,8 @@ def test_significant_characters_are_escaped(raw: str, escaped: str) -> None:
 
 @pytest.mark.parametrize("raw", [SCRIPT, "a *very* [short](x) note", "_private_ `code` ~~gone~~", "$k$-means \\alpha",
                                  "&lt; is not <", "snake_case & co", "<img src=x onerror=alert(2)>",
-                                 "Programs in C #", "Rank ##", "#"])  # a heading's trailing #s would close it
+                                 "Programs in C #", "Rank ##", "#",  # a heading's trailing #s would close it
+                                 "H = - \\sum {{p_i}\\log {p_i}} at 95{%}"])
 def test_github_shows_the_text_itself(raw: str) -> None:
     html = _github_html(f"### {md_escape(raw)}\n")
     import html as htmllib

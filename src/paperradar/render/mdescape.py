@@ -11,6 +11,9 @@ _ENTITY = re.compile(r"&(?=#?[A-Za-z0-9]+;)")
 _UNDERSCORES = re.compile(r"_+")
 # A heading's text ending in `#`s would lose them: GitHub reads them as the heading's optional closing sequence.
 _TRAILING_HASHES = re.compile(r"#+$")
+# GitHub Pages runs Jekyll's Liquid over Markdown before rendering it: an abstract's `{{p_i}` or `{%` is read as a
+# tag, and the site's build fails ('Liquid syntax error'); as `&#123;` (which GitHub and kramdown show as `{`) no tag.
+_LIQUID = re.compile(r"\{(?=[{%])")
 _CJK = "\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef"
 # A line break inside Chinese text joins without a space, as a browser would show it.
 _CJK_GAP = re.compile(f"(?<=[{_CJK}]) (?=[{_CJK}])")
@@ -38,6 +41,7 @@ def md_escape(text: str) -> str:
     text = _BACKSLASHED.sub(lambda m: "\\" + m.group(), text)
     text = text.replace("<", "&lt;").replace(">", "&gt;")
     text = _TRAILING_HASHES.sub(lambda m: "\\#" * len(m.group()), text)
+    text = _LIQUID.sub("&#123;", text)
     return _UNDERSCORES.sub(_underscores, text)
 
 

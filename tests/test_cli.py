@@ -293,7 +293,7 @@ def test_run_reads_arxiv_and_dates_the_digest_by_the_feed(isolated_home: Path, t
     assert [p["id"] for p in digest["papers"]] == ["2509.13332"]  # new only: cross and replace filtered out
     # the recorded API answers lack the feed's paper: said once, in the run's own words
     said = capsys.readouterr()
-    assert said.err.splitlines().count("  metadata of 1 paper(s) not enriched: the arXiv API answered without them "
+    assert said.err.splitlines().count("  metadata of 1 paper not enriched: the arXiv API answered without them "
                                        "(2509.13332)") == 1
     assert "2025-09-18: 1 paper read, 0 recommended" in said.out
 
@@ -522,7 +522,7 @@ def test_feedback_like_list_undo_and_import(isolated_home: Path, tmp_path: Path,
                                             capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["feedback", "like", "--offline", "2602.04074", "https://arxiv.org/abs/2602.04028v2"]) == 0
     said = capsys.readouterr().out
-    assert "read 2 paper(s) from the bundled sample day" in said and "not read yet" not in said
+    assert "read 2 papers from the bundled sample day" in said and "not read yet" not in said
     assert main(["feedback", "dislike", "--offline", "arXiv:2602.03878"]) == 0
     assert main(["feedback", "list"]) == 0
     listed = capsys.readouterr().out
@@ -530,7 +530,7 @@ def test_feedback_like_list_undo_and_import(isolated_home: Path, tmp_path: Path,
     capsys.readouterr()
     assert main(["feedback", "undo", "2602.04028", "2602.09999"]) == 0
     said = capsys.readouterr().out
-    assert "took back what you said of 1 paper(s) (2602.04028)" in said
+    assert "took back what you said of 1 paper (2602.04028)" in said
     assert "nothing to take back for 2602.09999" in said
     bib = tmp_path / "mine.bib"
     bib.write_text("@article{morris2026,\n  title={Learning to Reason in 13 Parameters},\n  author={Morris, John X.},"
@@ -580,8 +580,8 @@ def test_a_run_reads_the_papers_liked_while_offline(isolated_home: Path, tmp_pat
         assert main(["run", "--out", str(tmp_path / "o")]) == 0
         said = capsys.readouterr()
         assert main(["run", "--out", str(tmp_path / "o")]) == 0  # the typo is not asked again at every run
-    assert "read 1 paper(s) from the arXiv API" in said.out
-    assert "arXiv does not know 1 of these id(s) (2104.99999)" in said.err
+    assert "read 1 paper from the arXiv API" in said.out
+    assert "arXiv does not know 1 of these ids (2104.99999): check it, or take it back" in said.err
     assert said.err.count("2104.99999") == 1, said.err  # once, with what to do about it
     assert [q["id_list"] for q in server.api_requests()] == [["2104.12255,2104.99999"]]
     assert main(["feedback", "list"]) == 0
@@ -612,7 +612,9 @@ def test_history_and_render(tmp_path: Path, capsys: pytest.CaptureFixture[str], 
     assert main(["render", "2020-01-01", "--profile", str(profile)]) == 1
     # one day or all of them: the day says when its run made it, not when it was rendered again
     time.sleep(1.1)  # the page's time has seconds: a later second shows which time it took
+    capsys.readouterr()
     assert main(["render", "2026-02-05", "--profile", str(profile), "--out", str(tmp_path / "one")]) == 0
+    assert capsys.readouterr().out == f"rendered 1 day into {tmp_path / 'one'}\n"  # not 'rendered 1 day(s)'
     page = "history/2026-02-05.md"
     assert (tmp_path / "one" / page).read_text(encoding="utf-8") == (out / page).read_text(encoding="utf-8")
 
@@ -753,7 +755,7 @@ def test_render_gives_a_folder_only_its_own_profiles_days(tmp_path: Path, isolat
     assert main(["render", "--out", str(tmp_path / "mine")]) == 0
     assert {p.relative_to(tmp_path / "mine"): p.read_text("utf-8") for p in (tmp_path / "mine").rglob("*.*")} == published
     said = capsys.readouterr()
-    assert said.out == f"rendered 1 day(s) into {tmp_path / 'mine'}\n"
+    assert said.out == f"rendered 1 day into {tmp_path / 'mine'}\n"
     assert said.err == (f"  left out 1 day published with another profile (2026-02-06): `paperradar render --out "
                         f"{tmp_path / 'mine'} DATE` adds one, and the next `paperradar render --out {tmp_path / 'mine'}`"
                         " the other days of its profile\n")
@@ -799,7 +801,7 @@ def test_a_liked_paper_paperradar_never_read_is_fetched_from_the_api(isolated_ho
         assert main(["feedback", "like", "https://arxiv.org/abs/2104.12255v1"]) == 0
     finally:
         server.stop()
-    assert "read 1 paper(s) from the arXiv API" in capsys.readouterr().out
+    assert "read 1 paper from the arXiv API" in capsys.readouterr().out
     store = Store.open()
     try:
         evidence = gather(store, cli._example_profile())
@@ -821,7 +823,7 @@ def test_a_long_wait_for_arxiv_is_one_line_on_stderr(isolated_home: Path) -> Non
                               capture_output=True, text=True, timeout=60, check=False)
     finally:
         server.stop()
-    assert done.returncode == 0 and "read 1 paper(s) from the arXiv API" in done.stdout
+    assert done.returncode == 0 and "read 1 paper from the arXiv API" in done.stdout
     host = server.url.removeprefix("http://")
     assert done.stderr == f"arXiv at {host} answered HTTP 503: waiting 5 s before asking again (attempt 2 of 4)\n"
 

@@ -341,7 +341,7 @@ def test_a_browsers_bookmarks_give_the_arxiv_papers_they_link_to(tmp_path: Path)
         assert result.ids == ("1706.03762", "2602.03994", "2602.03911") and result.problems == ()
     (tmp_path / "page.html").write_text('<html><a href="https://github.com/">x</a></html>', encoding="utf-8")
     assert [str(p) for p in import_ids(tmp_path / "page.html").problems] == [
-        "line 1: no arXiv link among its 1 link(s)"]
+        "line 1: no arXiv link among its 1 link"]
 
 
 def test_exports_in_the_encodings_older_tools_write(tmp_path: Path) -> None:

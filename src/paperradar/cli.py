@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from . import __version__
 from .config import example_profile_text, load_profile
+from .english import plural
 from .errors import PaperRadarError, ProfileError
 from .models import IMPORT_READS, Evidence, FailedBatches, Profile
 from .store import Store, data_dir
@@ -240,7 +241,8 @@ def _check_llm_key(settings) -> None:
 
 def _affiliation_lookup(papers):
     from .sources.html_authors import fetch_affiliations
-    print(f"  reading the affiliations {len(papers)} recommended paper(s) state on arXiv (3 s apart)...",
+    n = len(papers)
+    print(f"  reading the affiliations {n} recommended {plural(n, 'paper')} state on arXiv (3 s apart)...",
           file=sys.stderr)
     problems: list[str] = []
     found = fetch_affiliations(papers, problems=problems)
@@ -281,7 +283,8 @@ def _in_profile(papers: list, profile: Profile, path: Path) -> list:
     kept = as_listed(papers, profile.categories, profile.announce_types)
     wanted = f"categories ({', '.join(profile.categories)}) and announce types ({', '.join(profile.announce_types)})"
     if papers and not kept:
-        raise BadInputFile(str(path), None, f"none of its {len(papers)} papers is in the profile's {wanted}")
+        n = len(papers)
+        raise BadInputFile(str(path), None, f"none of its {n} {plural(n, 'paper')} is in the profile's {wanted}")
     if len(kept) < len(papers):
         print(f"  left out {len(papers) - len(kept)} of {len(papers)} papers outside the profile's {wanted}",
               file=sys.stderr)
@@ -382,7 +385,6 @@ def summary(outcome: Outcome) -> str:
     f = d.facts
     if f.empty_listing:
         return f"{d.announce_date}: no new papers announced"
-    from .render.wording import plural
     read = f"{f.papers_read} {plural(f.papers_read, 'paper')} read"
     line = f"{d.announce_date}: {read}, {len(d.recommended)} recommended"
     if f.llm_judged or f.tokens.total or f.tokens.unreported:  # an LLM that judged nothing may still have billed
@@ -477,10 +479,9 @@ def cmd_render(args: argparse.Namespace) -> int:
         target = next(d for d in digests if d.announce_date == args.date)
         publish(target, out, dates, [d for d in digests if d is not target], now=target.facts.finished_at,
                 front=front, relink=relink)
-        print(f"rendered 1 day(s) into {out}")
+        print(f"rendered 1 day into {out}")
         return 0
     if left_out:
-        from .render.wording import plural
         again = f"paperradar render --out {out}" + (f" --profile {args.profile}" if args.profile else "")
         print(f"  left out {len(left_out)} {plural(len(left_out), 'day')} published with another profile "
               f"({_days(left_out)}): `{again} DATE` adds one, and the next `{again}` the other days of its profile",
@@ -489,7 +490,7 @@ def cmd_render(args: argparse.Namespace) -> int:
         print(f"paperradar: error: no day of {out}'s profiles to render", file=sys.stderr)
         return 1
     publish_all(digests, out)
-    print(f"rendered {len(digests)} day(s) into {out}")
+    print(f"rendered {len(digests)} {plural(len(digests), 'day')} into {out}")
     return 0
 
 
@@ -531,7 +532,7 @@ def _failed_note(failed: FailedBatches) -> str:
     """'3 batches failed: HTTP 500': a run's failed batches, one note per failure, for `history`."""
     if not failed.batches:  # recorded as one line by an earlier version
         return f"failed: {failed.failure}"
-    return f"{failed.batches} batch{'es' if failed.batches > 1 else ''} failed: {failed.failure}"
+    return f"{failed.batches} {plural(failed.batches, 'batch', 'batches')} failed: {failed.failure}"
 
 
 def _ids(values: Sequence[str]) -> list[str]:
@@ -552,7 +553,7 @@ def cmd_feedback_say(args: argparse.Namespace) -> int:
     try:
         before = store.words()
         n = store.add_feedback(ids, args.kind, "cli")
-        print(f"{args.kind}d {n} paper(s)")
+        print(f"{args.kind}d {n} {plural(n, 'paper')}")
         _say_changed(before, ids, args.kind)
         _read_unknown(store, ids, offline=args.offline)
         # no like and no LLM verdict: nothing wanted to set the dislikes against, so the ranker cannot learn yet
@@ -595,7 +596,7 @@ def _read_unknown(store: Store, ids: Sequence[str], offline: bool) -> None:
     bundled = [p for p in _sample_day() if p.id in unknown] if unknown else []
     if bundled:
         store.upsert_papers(bundled)
-        print(f"  read {len(bundled)} paper(s) from the bundled sample day")
+        print(f"  read {len(bundled)} {plural(len(bundled), 'paper')} from the bundled sample day")
         unknown = sorted(set(unknown) - {p.id for p in bundled})
     if unknown and not offline:
         from .errors import ArxivUnavailable
@@ -610,11 +611,12 @@ def _read_unknown(store: Store, ids: Sequence[str], offline: bool) -> None:
             for line in problems:
                 print(f"  {line}", file=sys.stderr)
             if found:
-                print(f"  read {len(found)} paper(s) from the arXiv API")
+                print(f"  read {len(found)} {plural(len(found), 'paper')} from the arXiv API")
             if missing := [i for i in unknown if i not in found]:
                 store.mark_unknown_ids(missing)
-                print(f"  arXiv does not know {len(missing)} of these id(s) ({_some(missing)}): check them, or take "
-                      f"them back with `paperradar feedback undo ID...`", file=sys.stderr)
+                them = plural(len(missing), "it", "them")
+                print(f"  arXiv does not know {len(missing)} of these ids ({_some(missing)}): check {them}, or take "
+                      f"{them} back with `paperradar feedback undo ID...`", file=sys.stderr)
             return  # arXiv answered: every id is now read or known to be unknown
     if unknown:
         print(f"  {len(unknown)} not read yet ({_some(unknown)}): "
@@ -633,7 +635,7 @@ def cmd_feedback_undo(args: argparse.Namespace) -> int:
     finally:
         store.close()
     if taken:
-        print(f"took back what you said of {len(taken)} paper(s) ({_some(taken)})")
+        print(f"took back what you said of {len(taken)} {plural(len(taken), 'paper')} ({_some(taken)})")
     if silent := [i for i in dict.fromkeys(ids) if i not in taken]:
         print(f"  nothing to take back for {_some(silent)}: `paperradar feedback list` shows what you said")
     return 0
@@ -668,7 +670,7 @@ def cmd_feedback_import(args: argparse.Namespace) -> int:
     try:
         before = store.words()
         n = store.add_feedback(found.ids, "like", f"import:{args.file.name}")
-        print(f"imported {n} like(s) from {args.file}")
+        print(f"imported {n} {plural(n, 'like')} from {args.file}")
         _say_changed(before, found.ids, "like")
         for problem in found.problems:
             print(f"  skipped {problem}")

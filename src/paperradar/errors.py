@@ -18,6 +18,8 @@
 
 from __future__ import annotations
 
+from .english import plural
+
 
 class PaperRadarError(Exception):
     """Base of every error paperradar raises on purpose."""
@@ -38,7 +40,7 @@ class ArxivUnavailable(SourceError):
     def __init__(self, url: str, attempts: int, status: int | None = None, detail: str = ""):
         self.url, self.attempts, self.status = url, attempts, status
         what = (f"HTTP {status}" + (f" ({detail})" if detail else "")) if status else (detail or "no answer")
-        super().__init__(f"arXiv could not be reached at {url} after {attempts} attempt(s): {what}")
+        super().__init__(f"arXiv could not be reached at {url} after {attempts} {plural(attempts, 'attempt')}: {what}")
 
 
 class BadInputFile(SourceError):

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from xml.parsers.expat import ErrorString
 
+from .english import plural
 from .errors import BadInputFile
 from .models import ARXIV_ID, IMPORT_READS
 
@@ -107,7 +108,8 @@ def ids_from_html(text: str) -> ImportResult:
     links are not problems, only a file without any arXiv link is."""
     found = [(_first(_URL_ID_RE, href) or _first(_MIRROR_ID_RE, href), "", "") for href in _HREF_RE.findall(text)]
     arxiv = [f for f in found if f[0]]
-    return _collect(arxiv, None if arxiv else Problem("line 1", f"no arXiv link among its {len(found)} link(s)"))
+    links = f"{len(found)} {plural(len(found), 'link')}"
+    return _collect(arxiv, None if arxiv else Problem("line 1", f"no arXiv link among its {links}"))
 
 
 # ---- BibTeX -------------------------------------------------------------------------------------

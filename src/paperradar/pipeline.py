@@ -14,6 +14,7 @@ from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Protocol
 
+from .english import plural
 from .models import (Author, BatchResult, Digest, DigestEntry, FailedBatches, Judgement, Paper, Profile, RunFacts,
                      TokenUsage)
 from .render.publish import (day_pages, held_dates, held_front, held_profile, history_page, neighbour_dates,
@@ -88,7 +89,9 @@ def _run(store: Store, profile: Profile, listing: Listing, local: Scorer, llm: S
     assert day is not None
     stale = store.published_date_of([p.id for p in listing.papers])
     if stale is not None and stale != day:
-        message = f"this listing ({len(listing.papers)} papers) was already published as {stale}; not publishing it again as {day}"
+        n = len(listing.papers)
+        message = (f"this listing ({n} {plural(n, 'paper')}) was already published as {stale}; not publishing it "
+                   f"again as {day}")
         store.finish_run(run_id, "stale", message=message)
         return Outcome("stale", stale, None, message=message)
 

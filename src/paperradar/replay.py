@@ -20,10 +20,10 @@ from pathlib import Path
 import numpy as np
 
 from .config import example_profile_text, parse_profile
+from .english import plural
 from .embedding import Encoder, NpzVectorCache, VectorCache, default_cache_dir, encode_and_save
 from .metrics import DayScore, score_day, summary_lines
 from .models import Evidence, Profile
-from .render.wording import plural
 from .scorers.embedded import EmbeddedScorer
 from .scorers.learned import LearnedScorer
 from .seeddays import SeedDay, load_days
@@ -101,7 +101,7 @@ def replay(days_dir: str | Path, warmup_dir: str | Path | None = None, use_feedb
     days = load_days(days_dir)
     warm = load_days(warmup_dir) if warmup_dir else []
     if twice := [d.name for d in warm if d.name in {r.name for r in days}]:  # else a day is ranked knowing its picks
-        out(f"warm-up: left out {len(twice)} day(s) that are replayed too ({', '.join(twice[:3])}"
+        out(f"warm-up: left out {len(twice)} {plural(len(twice), 'day')} that are replayed too ({', '.join(twice[:3])}"
             f"{', ...' if len(twice) > 3 else ''}): a day's own picks are never evidence for it")
         warm = [d for d in warm if d.name not in twice]
     # every vector up front: each day's timing is then re-training and ranking alone; saved a chunk at a time, so

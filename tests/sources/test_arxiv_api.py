@@ -163,7 +163,7 @@ def test_enrich_keeps_papers_the_api_does_not_know(client: ArxivClient):
     unknown, known = enrich(papers, client, problems=problems)
     assert unknown == papers[0]
     assert known.categories == ("cs.CR",)
-    assert problems == ["metadata of 1 paper(s) not enriched: the arXiv API answered without them (0000.0000)"]
+    assert problems == ["metadata of 1 paper not enriched: the arXiv API answered without them (0000.0000)"]
 
 
 def test_a_day_the_api_answers_without_its_papers_is_one_line_not_one_per_paper(client: ArxivClient):
@@ -171,14 +171,14 @@ def test_a_day_the_api_answers_without_its_papers_is_one_line_not_one_per_paper(
     problems: list[str] = []
     papers = [listed(f"2602.{n:05d}") for n in range(1, 31)]
     assert enrich(papers, client, batch_size=10, problems=problems) == papers
-    assert problems == ["metadata of 30 paper(s) not enriched: the arXiv API answered without them "
+    assert problems == ["metadata of 30 papers not enriched: the arXiv API answered without them "
                         "(2602.00001, 2602.00002, 2602.00003, 2602.00004, 2602.00005, ...)"]
 
 
 def test_without_a_list_the_problems_are_logged(client: ArxivClient, caplog: pytest.LogCaptureFixture):
     enrich([listed("0000.0000")], client)
     assert [r.getMessage() for r in caplog.records] == [
-        "metadata of 1 paper(s) not enriched: the arXiv API answered without them (0000.0000)"]
+        "metadata of 1 paper not enriched: the arXiv API answered without them (0000.0000)"]
 
 
 def test_enrich_when_arxiv_is_down_returns_the_listing_unchanged(arxiv_server: ArxivServer, client: ArxivClient):
@@ -187,7 +187,7 @@ def test_enrich_when_arxiv_is_down_returns_the_listing_unchanged(arxiv_server: A
     papers = [listed("2104.12255"), listed("1111.2011")]
     assert enrich(papers, client, batch_size=1, problems=problems) == papers
     assert len(arxiv_server.seen) == client.max_attempts  # the second batch is not tried once arXiv is down
-    assert len(problems) == 1 and problems[0].startswith("metadata of 2 paper(s) not enriched: arXiv could not")
+    assert len(problems) == 1 and problems[0].startswith("metadata of 2 papers not enriched: arXiv could not")
     assert "HTTP 503" in problems[0]
 
 
@@ -197,5 +197,5 @@ def test_enrich_goes_on_after_a_batch_arxiv_refuses(arxiv_server: ArxivServer, c
     papers = [listed("2104.12255"), listed("1111.2011")]
     refused, enriched = enrich(papers, client, batch_size=1, problems=problems)
     assert refused == papers[0] and enriched.version == 2
-    assert len(problems) == 1 and problems[0].startswith("metadata of 1 paper(s) not enriched")
+    assert len(problems) == 1 and problems[0].startswith("metadata of 1 paper not enriched")
     assert "HTTP 400" in problems[0]

@@ -640,7 +640,7 @@ def test_arxiv_saying_it_is_unavailable_stops_the_rest_with_one_line(html_server
     problems: list[str] = []
     assert fetch_affiliations(papers, fast_client(), problems) == {}
     assert html_server.seen == ["/html/2602.00010v1"] * 3  # one paper's retries, then no more asking
-    assert len(problems) == 1 and "3 paper(s)" in problems[0]
+    assert len(problems) == 1 and "3 papers" in problems[0]
     assert not caplog.records  # the caller shows the line; logged as well, `paperradar run` printed it twice
 
 
@@ -652,7 +652,7 @@ def test_a_server_error_that_outlasts_the_retries_stops_the_rest_with_one_line(h
     problems: list[str] = []
     assert fetch_affiliations(papers, fast_client(), problems) == {}
     assert html_server.seen == ["/html/2602.00030v1"] * 3
-    assert len(problems) == 1 and "3 paper(s)" in problems[0] and "HTTP 502" in problems[0]
+    assert len(problems) == 1 and "3 papers" in problems[0] and "HTTP 502" in problems[0]
 
 
 def test_an_unreachable_arxiv_stops_at_the_first_paper(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -663,7 +663,7 @@ def test_an_unreachable_arxiv_stops_at_the_first_paper(monkeypatch: pytest.Monke
     problems: list[str] = []
     papers = [paper("2602.00021", "Ann Lee"), paper("2602.00022", "Ben Kay")]
     assert fetch_affiliations(papers, fast_client(), problems) == {}
-    assert len(problems) == 1 and "2 paper(s)" in problems[0]
+    assert len(problems) == 1 and "2 papers" in problems[0]
 
 
 def test_html_url_names_the_version_and_takes_the_base_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from ..english import plural
 from ..errors import RenderError
 from ..models import Digest, FailedBatches, Language, Paper, RunFacts, TokenUsage
 
@@ -65,8 +66,8 @@ _TEXT: dict[Language, dict[str, str]] = {
         "read": "Read {read} new {papers} automatically; {picked} recommended.",
         "read_kinds": "Read {read} {papers} automatically ({kinds}); {picked} recommended.",
         "kind_new": "{n} new",
-        "kind_cross": "{n} cross-list{s}",
-        "kind_replaced": "{n} new version{s}",
+        "kind_cross": "{n} {cross_lists}",
+        "kind_replaced": "{n} new {versions}",
         "kind_other": "{n} announced as {kind}",
         "local": "Local scorer {scorer} scored every paper.",
         "learned": "It learned from {parts}.",
@@ -196,7 +197,8 @@ def _kinds(language: Language, announced: dict[str, int]) -> str:
         return ""
     counts = {"new": announced.get("new", 0), "cross": announced.get("cross", 0),
               "replaced": announced.get("replace", 0) + announced.get("replace-cross", 0)}
-    parts = [text(language, f"kind_{k}", n=n, s="" if n == 1 else "s") for k, n in counts.items() if n]
+    parts = [text(language, f"kind_{k}", n=n, cross_lists=plural(n, "cross-list"), versions=plural(n, "version"))
+             for k, n in counts.items() if n]
     parts += [text(language, "kind_other", n=n, kind=k) for k, n in sorted(announced.items())
               if k not in ("new", "cross", "replace", "replace-cross") and n]
     return _TEXT[language]["clause_sep"].join(parts)
@@ -235,11 +237,6 @@ def announced_as(language: Language, paper: Paper) -> str | None:
     if kind in ("cross", "replace-cross"):
         parts.append(text(language, "cross"))
     return _TEXT[language]["clause_sep"].join(parts) or text(language, "other_type", kind=kind)
-
-
-def plural(n: int, word: str) -> str:
-    """`word` as English counts `n` of it; Chinese has no plural, and the zh texts ignore it."""
-    return word if n == 1 else word + "s"
 
 
 def _papers(n: int) -> str:

@@ -35,6 +35,7 @@ import httpx2
 import openai
 
 from ..config import is_azure_deployment
+from ..english import plural
 from ..errors import LLMError, MissingAPIKey, NoCredit, NotServed, PromptTooLong, ScorerError, Unreachable
 from ..models import BatchResult, Judgement, LLMSettings, Paper, Profile, TokenUsage
 from ..tokens import count_tokens, load_in_background
@@ -423,7 +424,7 @@ class _Endpoint:
 
     def _gave_up(self, e: BaseException, attempts: int) -> str:
         """A failure that might have passed at another try, after the tries it had; what to change, where we know."""
-        tries = f"{attempts} attempt" + ("s" if attempts > 1 else "")
+        tries = f"{attempts} {plural(attempts, 'attempt')}"
         if isinstance(e, openai.APIConnectionError) and not isinstance(e, openai.APITimeoutError):
             return f"could not be reached after {tries}: {self._said(e)}"  # why, from the errors the client wraps
         fix = ""

@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
+from ..english import plural
 from ..models import Field, Language, Paper, Profile
 
 PROMPT_VERSION = "p4"
@@ -164,7 +165,7 @@ def read_answer(text: str, count: int, profile: Profile) -> Answer:
         elif verdict is not None:
             verdicts[number] = verdict
     if unanswered := sum(1 for n in range(1, count + 1) if n not in seen):
-        problems.append(f"{unanswered} of {count} papers not answered")
+        problems.append(f"{unanswered} of {count} {plural(count, 'paper')} not answered")
     rejected = {n: r for n, r in rejected.items() if 1 <= n <= count and seen[n] == 1}
     return Answer(verdicts, tuple(dict.fromkeys(problems)), rejected)
 

@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from datetime import date
 
+from ..english import plural
 from ..errors import ArxivUnavailable, SourceError
 from ..models import ARXIV_ID, Author, Paper, versionless
 from .http import ArxivClient, ArxivRefused, reporter
@@ -77,15 +78,16 @@ def enrich(papers: Iterable[Paper], client: ArxivClient | None = None, batch_siz
             answered += batch
         except ArxivUnavailable as e:
             if isinstance(e, ArxivRefused):  # a refusal is about this request, not about arXiv being down
-                report(f"metadata of {len(batch)} paper(s) not enriched: {e}")
+                report(f"metadata of {len(batch)} {plural(len(batch), 'paper')} not enriched: {e}")
                 continue
-            report(f"metadata of {len(papers) - at} paper(s) not enriched: {e}")
+            report(f"metadata of {len(papers) - at} {plural(len(papers) - at, 'paper')} not enriched: {e}")
             break
         except SourceError as e:
-            report(f"metadata of {len(batch)} paper(s) not enriched: {e}")
+            report(f"metadata of {len(batch)} {plural(len(batch), 'paper')} not enriched: {e}")
     if left_out := [i for i in answered if i not in known]:
         some = ", ".join(left_out[:5]) + (", ..." if len(left_out) > 5 else "")
-        report(f"metadata of {len(left_out)} paper(s) not enriched: the arXiv API answered without them ({some})")
+        report(f"metadata of {len(left_out)} {plural(len(left_out), 'paper')} not enriched: the arXiv API answered "
+               f"without them ({some})")
     return [merge(p, known[p.id]) if p.id in known else p for p in papers]
 
 
@@ -125,7 +127,7 @@ def _fetch_batch(batch: list[str], client: ArxivClient, page_size: int, report: 
                 report(f"arXiv API does not know {missing}")
             return found
         if page.bad_id is None or versionless(page.bad_id) not in batch:
-            raise SourceError(f"arXiv API refused the request for {len(batch)} id(s): {page.error}")
+            raise SourceError(f"arXiv API refused the request for {len(batch)} {plural(len(batch), 'id')}: {page.error}")
         report(f"arXiv API rejected id {page.bad_id}: {page.error}")
         batch.remove(versionless(page.bad_id))
     return {}

@@ -27,6 +27,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
+from ..english import plural
 from ..errors import ArxivUnavailable
 from ..models import Author, Paper
 from .http import ArxivClient, ArxivRefused, reporter
@@ -548,7 +549,7 @@ def fetch_affiliations(papers: Sequence[Paper], client: ArxivClient | None = Non
                 report(f"affiliations of {paper.id} not read: {e}")
             continue
         except ArxivUnavailable as e:
-            report(f"affiliations of {len(papers) - done} paper(s) not read: {e}")
+            report(f"affiliations of {len(papers) - done} {plural(len(papers) - done, 'paper')} not read: {e}")
             break
         found[paper.id] = attach_affiliations(paper.authors, parse_author_block(page))
     return found

@@ -518,6 +518,18 @@ def test_feedback_list_has_a_header_aligned_with_its_columns(isolated_home: Path
         assert [m.start() for m in re.finditer(r"(?<!\S)\S", row)][:5] == starts, (header, row)
 
 
+def test_feedback_list_after_every_word_was_taken_back_says_so(isolated_home: Path,
+                                                               capsys: pytest.CaptureFixture[str]) -> None:
+    # it said "no feedback yet", as if the reader had never said anything
+    assert main(["feedback", "like", "--offline", "2602.04074", "2602.04028"]) == 0
+    assert main(["feedback", "dislike", "--offline", "2602.04074"]) == 0  # a word replaced is one paper, not two
+    assert main(["feedback", "undo", "2602.04074", "2602.04028"]) == 0
+    capsys.readouterr()
+    assert main(["feedback", "list"]) == 0
+    assert capsys.readouterr().out == ("no likes or dislikes stand: you took back all you said (2 papers); "
+                                       "`paperradar feedback like ID...` or `paperradar feedback import FILE`\n")
+
+
 def test_feedback_like_list_undo_and_import(isolated_home: Path, tmp_path: Path,
                                             capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["feedback", "like", "--offline", "2602.04074", "https://arxiv.org/abs/2602.04028v2"]) == 0

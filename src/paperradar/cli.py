@@ -644,11 +644,15 @@ def cmd_feedback_undo(args: argparse.Namespace) -> int:
 def cmd_feedback_list(args: argparse.Namespace) -> int:
     store = Store.open()
     try:
-        rows, unknown = store.feedback(), store.unknown_ids()
+        rows, unknown, said = store.feedback(), store.unknown_ids(), store.papers_said_of()
     finally:
         store.close()
     if not rows:
-        print("no feedback yet: `paperradar feedback like ID...` or `paperradar feedback import FILE`")
+        start = "`paperradar feedback like ID...` or `paperradar feedback import FILE`"
+        if said:  # not "no feedback yet": the reader said something, and took it all back
+            print(f"no likes or dislikes stand: you took back all you said ({said} {plural(said, 'paper')}); {start}")
+        else:
+            print(f"no feedback yet: {start}")
         return 0
     id_width = max([12] + [len(r["paper_id"]) for r in rows])  # old-style ids (hep-th/9901001) are longer
     source_width = max([10] + [len(r["source"]) for r in rows])

@@ -438,6 +438,10 @@ class Store:
         return list(self.db.execute("SELECT f.*, p.title FROM feedback f LEFT JOIN papers p ON p.id = f.paper_id "
                                     "WHERE f.undone_at IS NULL ORDER BY f.id DESC"))
 
+    def papers_said_of(self) -> int:
+        """How many papers the reader ever liked or disliked, their word standing or taken back since."""
+        return int(self.db.execute("SELECT COUNT(DISTINCT paper_id) FROM feedback").fetchone()[0])
+
     def mark_unknown_ids(self, paper_ids: Iterable[str]) -> None:
         """Ids the arXiv API answered for and did not know (a typo that still looks like an id)."""
         with self._transaction():

@@ -399,9 +399,14 @@ def test_a_missing_llm_key_publishes_the_local_judgements_and_says_what_to_set(i
         assert main(["run", "--no-affiliations", "--out", str(out)]) == 0
         said = capsys.readouterr()
         assert said.err.splitlines()[0] == KEY_LINE and llm.received == []
-        assert said.out.splitlines()[1] == ("  failed, sent again by a re-run of the day: the LLM API key is missing: "
-                                            "set the environment variable PAPERRADAR_TEST_UNSET_KEY (1 paper: "
+        # it said 'failed, sent again by a re-run', and `history` '1 batch failed', of papers never sent
+        assert said.out.splitlines()[1] == ("  not sent to the LLM (a re-run of the day sends them): the LLM API key is "
+                                            "missing: set the environment variable PAPERRADAR_TEST_UNSET_KEY (1 paper: "
                                             "2509.13332)")
+        assert main(["history"]) == 0
+        assert capsys.readouterr().out.splitlines()[1].endswith(
+            "  (1 paper not sent to the LLM: the LLM API key is missing: set the environment variable "
+            "PAPERRADAR_TEST_UNSET_KEY)")
         digest = json.loads((out / "json" / "2025-09-18.json").read_text(encoding="utf-8"))
         assert [p["scorer"].split(":")[0] for p in digest["papers"]] == ["embedded"]
         assert "PAPERRADAR_TEST_UNSET_KEY" in (out / "README.md").read_text(encoding="utf-8")

@@ -367,7 +367,9 @@ def _run(profile: Profile, listing, out: Path, use_llm: bool, home: Path | None 
     if f.learned_from:
         print(f"  {learned_line('en', f.learned_from)}")
     for failed in f.failed_batches:
-        print(f"  failed, sent again by a re-run of the day: {failure_text('en', failed)}")
+        what = ("failed, sent again by a re-run of the day" if failed.batches else
+                "not sent to the LLM (a re-run of the day sends them)")
+        print(f"  {what}: {failure_text('en', failed)}")
     if f.budget_exhausted:
         print("  the daily token budget was reached: the rest keep their local judgement")
     if llm is not None and llm.advice:
@@ -530,8 +532,11 @@ def cmd_history(args: argparse.Namespace) -> int:
 
 def _failed_note(failed: FailedBatches) -> str:
     """'3 batches failed: HTTP 500': a run's failed batches, one note per failure, for `history`."""
-    if not failed.batches:  # recorded as one line by an earlier version
+    if not failed.paper_ids:  # recorded as one line by an earlier version
         return f"failed: {failed.failure}"
+    if not failed.batches:  # nothing was sent (no API key): no batch failed
+        n = len(failed.paper_ids)
+        return f"{n} {plural(n, 'paper')} not sent to the LLM: {failed.failure}"
     return f"{failed.batches} {plural(failed.batches, 'batch', 'batches')} failed: {failed.failure}"
 
 

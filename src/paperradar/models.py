@@ -169,7 +169,8 @@ class TokenUsage:
 
 @dataclass(frozen=True)
 class FailedBatches:
-    """LLM batches of a run that failed the same way: why, how many, and the papers they held.
+    """LLM batches of a run that failed the same way: why, how many, and the papers they held. No batch, with papers:
+    they were never sent (the API key missing).
 
     A run recorded by an earlier version kept only one English line: it is `failure`, with no count or papers.
     """
@@ -254,6 +255,7 @@ class BatchResult:
     model: str | None = None  # the model the endpoint said it used
     failure: str | None = None  # why the batch failed; its papers are then absent from `judgements`
     paper_ids: tuple[str, ...] = ()  # the papers this batch was about (failed ones included)
+    sent: bool = True  # False: its papers never left (no API key), so no request failed
 
 
 EvidenceKind = Literal["like", "dislike", "shown", "read", "llm"]

@@ -238,7 +238,7 @@ def _describe_failures(batches: Sequence[BatchResult]) -> tuple[FailedBatches, .
     by_failure: dict[str, list[BatchResult]] = {}
     for b in batches:
         by_failure.setdefault(str(b.failure), []).append(b)
-    return tuple(FailedBatches(failure, len(group), tuple(i for b in group for i in b.paper_ids))
+    return tuple(FailedBatches(failure, sum(b.sent for b in group), tuple(i for b in group for i in b.paper_ids))
                  for failure, group in by_failure.items())
 
 

@@ -109,7 +109,7 @@ class LLMScorer:
         if not papers:
             return
         if self.missing_key:  # nothing is sent: the papers keep their local judgement until a run has the key
-            yield BatchResult((), TokenUsage(), None, self.missing_key, tuple(p.id for p in papers))
+            yield BatchResult((), TokenUsage(), None, self.missing_key, tuple(p.id for p in papers), sent=False)
             return
         load_in_background()  # while the first requests are answered
         budget = _Budget(budget_remaining)

@@ -390,12 +390,29 @@ def summary(outcome: Outcome) -> str:
     read = f"{f.papers_read} {plural(f.papers_read, 'paper')} read"
     line = f"{d.announce_date}: {read}, {len(d.recommended)} recommended"
     if f.llm_judged or f.tokens.total or f.tokens.unreported:  # an LLM that judged nothing may still have billed
-        this_run = "" if outcome.spent.total == f.tokens.total else f", {outcome.spent.total} of them by this run"
-        n = f.tokens.unreported
-        unreported = f"; no usage reported for {n} {plural(n, 'request')}" if n else ""
         judged = f.llm_judged or "none"
-        line += f", {judged} judged by {f.model or 'the LLM'} ({f.tokens.total} tokens{this_run}{unreported})"
+        line += (f", {judged} judged by {f.model or 'the LLM'}{_when(f.llm_judged, outcome.judged)} "
+                 f"({_tokens(f.tokens, outcome)})")
     return line
+
+
+def _when(day: int, this_run: int) -> str:
+    """Which run judged the day's papers, where not all of them this one: earlier runs of the day, or of an earlier
+    day for a paper listed again."""
+    if not day or this_run == day:
+        return ""
+    return f", {this_run} of them by this run" if this_run else ", carried over from an earlier run"
+
+
+def _tokens(day: TokenUsage, outcome: Outcome) -> str:
+    """The day's tokens, and how many of them this run spent where that is not all of them."""
+    n = day.unreported
+    unreported = f"; no usage reported for {n} {plural(n, 'request')}" if n else ""
+    if not day.total and not outcome.spent.total and not n and not outcome.judged:
+        return "no new tokens"  # verdicts carried over from an earlier day: none was paid for on this one
+    spent = outcome.spent.total
+    this_run = "" if spent == day.total else f", {spent} of them by this run" if spent else ", none by this run"
+    return f"{day.total} tokens{this_run}{unreported}"
 
 
 def _evidence(store: Store, profile: Profile, day: date | None,

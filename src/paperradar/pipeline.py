@@ -50,6 +50,7 @@ class Outcome:
     message: str = ""
     pages: tuple[Path, Path] | None = None  # the day's digest and site page, relative to the output folder
     spent: TokenUsage = TokenUsage()  # by this run alone (the digest's facts count the whole day)
+    judged: int = 0  # papers the LLM judged in this run alone (the others' verdicts came from earlier runs)
 
 
 class _Clock:
@@ -158,8 +159,9 @@ def _run(store: Store, profile: Profile, listing: Listing, local: Scorer, llm: S
     clock.stage(PUBLISH, t)
     store.mark_shown(day, [e.paper.id for e in digest.listed()])  # beyond max_per_field a paper is only counted
     store.finish_run(run_id, "done", replace(facts, timings=clock.timings), profile=profile)
-    spent = store.spend_by_run([run_id]).get(run_id, (0, TokenUsage()))[1]
-    return Outcome("published", day, digest, tuple(written), pages=day_pages(dates, day, front), spent=spent)
+    judged, spent = store.spend_by_run([run_id]).get(run_id, (0, TokenUsage()))
+    return Outcome("published", day, digest, tuple(written), pages=day_pages(dates, day, front), spent=spent,
+                   judged=judged)
 
 
 def _llm_verdicts_of(store: Store, day: date, profile: Profile, papers: Sequence[Paper]

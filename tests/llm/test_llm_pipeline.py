@@ -123,8 +123,12 @@ def test_history_says_what_each_run_itself_judged_and_spent(tmp_path: Path, day,
     assert 0 < tokens2 < day_total and tokens1 + tokens2 == day_total
     # and the run says it too, as it ends: the day's tokens, and what this run added to them
     assert second.spent.total == tokens2 and third.spent.total == 0
+    assert summary(second) == (f"2026-02-05: 30 papers read, {len(second.digest.recommended)} recommended, 30 judged "
+                               f"by fake-model, 20 of them by this run ({day_total} tokens, {tokens2} of them by this "
+                               "run)")
+    # it said '30 judged by fake-model (... tokens, 0 of them by this run)', as if this run had judged them
     assert summary(third) == (f"2026-02-05: 30 papers read, {len(third.digest.recommended)} recommended, 30 judged by "
-                              f"fake-model ({day_total} tokens, 0 of them by this run)")
+                              f"fake-model, carried over from an earlier run ({day_total} tokens, none by this run)")
 
 
 def test_a_local_only_rerun_keeps_the_llms_verdicts_it_already_has(tmp_path: Path, day, profile):
@@ -366,7 +370,8 @@ def test_an_llm_verdict_on_a_paper_like_one_the_reader_disliked_loses_the_points
 
 def test_verdicts_carried_over_from_an_earlier_day_name_the_model_that_made_them(tmp_path: Path, day, profile):
     # papers listed again the next day keep their verdicts; where nothing new was judged (the key refused) the day
-    # said "10 judged by the LLM (0 tokens)": the model that judged them is in the store, with the batches
+    # said "10 judged by the LLM (0 tokens)": the model that judged them is in the store, with the batches; and the
+    # verdicts were not this day's: "(0 tokens)" read as a free judgement
     from paperradar.cli import summary
     store = Store.open(tmp_path / "data")
     with FakeOpenAI(model="doubao-seed-1-6-251015") as server:
@@ -378,7 +383,8 @@ def test_verdicts_carried_over_from_an_earlier_day_name_the_model_that_made_them
     store.close()
     assert outcome.digest is not None and outcome.digest.facts.llm_judged == 10
     assert outcome.digest.facts.model == "doubao-seed-1-6-251015"  # nor the profile's fake-model
-    assert summary(outcome).endswith(", 10 judged by doubao-seed-1-6-251015 (0 tokens)")
+    assert summary(outcome).endswith(", 10 judged by doubao-seed-1-6-251015, carried over from an earlier run (no new "
+                                     "tokens)")
 
 
 def test_a_day_judged_by_two_models_names_both_the_one_of_most_verdicts_first(tmp_path: Path, day, profile):

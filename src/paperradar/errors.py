@@ -1,19 +1,19 @@
 """Every error paperradar raises on purpose. The CLI turns each into one line for people.
 
     PaperRadarError
-    ├── ProfileError          the profile file is missing or invalid (one `key: what is wrong` line each)
-    ├── SourceError           papers could not be read
-    │   ├── ArxivUnavailable  arXiv could not be reached or kept refusing (carries url, attempts, status)
-    │   └── BadInputFile      a JSONL/BibTeX/id file is malformed (carries path and line)
-    ├── StoreError            the SQLite store is unusable (e.g. written by a newer paperradar)
-    ├── ScorerError           a scorer could not run at all
-    │   ├── MissingAPIKey     the environment variable named by the profile is empty
-    │   └── LLMError          the endpoint failed for good (carries url, status, attempts, timed_out, unread)
-    │       ├── NoCredit      the account behind the key has no quota or balance left: no request will pass
-    │       ├── NotServed     nothing serves chat completions at llm.base_url, or no model llm.model: nor will it
-    │       ├── Unreachable   nothing listens at llm.base_url, or its host is not known: nor will be within a run
-    │       └── PromptTooLong the batch is longer than the model's context (carries its limit and our count)
-    └── RenderError           a digest could not be written
+    ├── ProfileError           the profile file is missing or invalid (one `key: what is wrong` line each)
+    ├── SourceError            papers could not be read
+    │   ├── ArxivUnavailable   arXiv could not be reached or kept refusing (carries url, attempts, status)
+    │   └── BadInputFile       a JSONL/BibTeX/id file is malformed (carries path and line)
+    ├── StoreError             the SQLite store is unusable (e.g. written by a newer paperradar)
+    ├── ScorerError            a scorer could not run at all
+    │   ├── MissingAPIKey      the environment variable named by the profile is empty
+    │   └── LLMError           the endpoint failed for good (carries url, status, attempts, timed_out, unread)
+    │       ├── NoCredit       the account behind the key has no quota or balance left: no request will pass
+    │       ├── NotServed      nothing serves chat completions at llm.base_url, or no model llm.model: nor will it
+    │       ├── Unreachable    nothing listens at llm.base_url, or its host is not known: nor will it be within a run
+    │       └── PromptTooLong  the batch is longer than the model's context (carries its limit and our count)
+    └── RenderError            a digest could not be written
 """
 
 from __future__ import annotations

@@ -479,6 +479,18 @@ def test_a_dislike_with_nothing_wanted_to_learn_against_says_it_waits_for_a_like
     assert hint not in capsys.readouterr().out
 
 
+def test_what_feedback_says_of_one_paper_speaks_of_one(isolated_home: Path,
+                                                       capsys: pytest.CaptureFixture[str]) -> None:
+    # 'papers like it' of two dislikes, and '1 of them you had liked before' of the one paper just said
+    assert main(["feedback", "dislike", "--offline", "2602.03878", "2602.04028"]) == 0
+    assert "  papers like them score lower from the next run on;" in capsys.readouterr().out
+    assert main(["feedback", "like", "--offline", "2602.03878"]) == 0
+    assert capsys.readouterr().out.splitlines()[1] == ("  you had disliked it before, now liked (2602.03878); "
+                                                       "`paperradar feedback undo` takes the word back")
+    assert main(["feedback", "like", "--offline", "2602.04028", "2602.04074"]) == 0
+    assert capsys.readouterr().out.splitlines()[1].startswith("  1 of them you had disliked before, now liked (2602.04028)")
+
+
 def test_a_first_dislike_sinks_the_demo_paper_and_the_papers_like_it(tmp_path: Path, isolated_home: Path,
                                                                     capsys: pytest.CaptureFixture[str]) -> None:
     """'dislike 2602.04224' with nothing else said: the next digest leaves that paper out and shows the ones like it 2

@@ -580,8 +580,8 @@ def cmd_feedback_say(args: argparse.Namespace) -> int:
         _read_unknown(store, ids, offline=args.offline)
         # no like and no LLM verdict: nothing wanted to set the dislikes against, so the ranker cannot learn yet
         if args.kind == "dislike" and "like" not in store.words().values() and not store.llm_verdicts("", None):
-            print("  papers like it score lower from the next run on; paperradar learns more from dislikes once it "
-                  "also knows papers you want: `paperradar feedback like ID...`")
+            print(f"  papers like {plural(n, 'it', 'them')} score lower from the next run on; paperradar learns more "
+                  "from dislikes once it also knows papers you want: `paperradar feedback like ID...`")
     finally:
         store.close()
     return 0
@@ -589,9 +589,11 @@ def cmd_feedback_say(args: argparse.Namespace) -> int:
 
 def _say_changed(before: dict[str, str], ids: Sequence[str], kind: str) -> None:
     """One line for the papers whose earlier word this one replaced (a disliked paper now liked by an import)."""
-    if changed := [i for i in dict.fromkeys(ids) if before.get(i, kind) != kind]:
-        print(f"  {len(changed)} of them you had {before[changed[0]]}d before, now {kind}d ({_some(changed)}); "
-              f"`paperradar feedback undo` takes the word back")
+    said = list(dict.fromkeys(ids))
+    if changed := [i for i in said if before.get(i, kind) != kind]:
+        was = before[changed[0]]
+        which = f"you had {was}d it" if len(said) == 1 else f"{len(changed)} of them you had {was}d"
+        print(f"  {which} before, now {kind}d ({_some(changed)}); `paperradar feedback undo` takes the word back")
 
 
 def _read_feedback_papers(offline: bool = False) -> None:

@@ -66,10 +66,14 @@ def test_every_vector_is_encoded_before_the_first_day_is_timed(days: Path) -> No
              for line in f.read_text(encoding="utf-8").splitlines()}
     assert first.encoded_papers == len(texts) == 90  # every distinct paper of the five days, up front
     # minutes of encoding on a first replay are not silent, nor is each day
-    assert progress[0].startswith("paper vectors: 90 of 90 ready (90 encoded so far")
+    # and not '(90 encoded so far, the others from the cache)', of no others
+    assert progress[0] == "paper vectors: 90 of 90 ready (90 encoded so far)"
     assert [line.split(" (")[0] for line in progress[1:]] == ["2026-02-01: ranked", "2026-02-02: ranked",
                                                                "2026-02-03: ranked"]
     lines: list[str] = []
+    replay(days / "test", warmup_dir=days / "warm", out=lines.append, cache=MemoryVectorCache(), progress=None)
+    assert [line for line in lines if line.startswith("paper vectors:")][0].endswith(" s)")  # all 90 encoded
+    lines.clear()
     progress.clear()
     again = replay(days / "test", warmup_dir=days / "warm", out=lines.append, cache=fresh, progress=progress.append)
     assert again.encoded_papers == 0

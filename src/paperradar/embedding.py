@@ -155,5 +155,6 @@ def encode_and_save(encoder: Encoder, texts: Sequence[str], cache: NpzVectorCach
         if cache is not None:
             cache.save()
         if progress is not None and encoder.encoded > before:
-            progress(f"paper vectors: {min(at + SAVE_EVERY, len(texts))} of {len(texts)} ready "
-                     f"({encoder.encoded} encoded so far, the others from the cache)")
+            ready = min(at + SAVE_EVERY, len(texts))
+            cached = ", the others from the cache" if ready > encoder.encoded else ""
+            progress(f"paper vectors: {ready} of {len(texts)} ready ({encoder.encoded} encoded so far{cached})")

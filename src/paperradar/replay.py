@@ -150,8 +150,9 @@ def _report(days: Sequence[SeedDay], scored: list[DayScore], timing: dict[str, t
     out(f"replay of {len(days)} {plural(len(days), 'day')} ({mode})")
     for line in summary_lines(scored):
         out(line)
+    cached = ", the others from the cache" if encoding.papers > encoding.encoded else ""
     out(f"paper vectors: {encoding.encoded} of {encoding.papers} encoded before the first day "
-        f"({encoding.seconds:.1f} s), the others from the cache")
+        f"({encoding.seconds:.1f} s){cached}")
     out(f"re-train and rank the largest day ({largest.name}, {len(largest.papers)} papers, "
         f"{n_evidence} evidence items): {seconds:.2f} s (its paper vectors ready beforehand)")
     if json_path:

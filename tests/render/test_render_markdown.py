@@ -86,6 +86,17 @@ def test_failed_batches_are_counted_in_the_digest_language() -> None:
             "164 more); a re-run of this day sends their papers again.") in en
 
 
+def test_papers_never_sent_are_no_failed_batch() -> None:
+    # 'Failed batches: the LLM API key is missing ...; a re-run of this day sends their papers again'
+    unsent = FailedBatches("the LLM API key is missing: set the environment variable K", 0, ("2602.00002",))
+    failed = FailedBatches("timed out", 1, ("2602.00006",))
+    lines = _quote_lines(render_markdown(_with_facts(local_en_digest(), failed_batches=(unsent, failed)), NOW))
+    assert [line for line in lines if "2602.0000" in line] == [
+        "Failed batches: timed out (1 paper: 2602.00006); a re-run of this day sends their papers again.",
+        "Not sent to the LLM: the LLM API key is missing: set the environment variable K (1 paper: 2602.00002); a re-run "
+        "of this day sends these papers."]
+
+
 def test_a_failure_recorded_as_text_by_an_earlier_version_is_shown_as_it_was() -> None:
     said = "HTTP 500 three times (50 papers: 2602.00001, 2602.00002, 2602.00003 and 47 more)"
     digest = _with_facts(local_en_digest(), failed_batches=(FailedBatches(said),))

@@ -38,6 +38,7 @@ _TEXT: dict[Language, dict[str, str]] = {
         "unreported": "；另有 {n} 次请求的用量端点未报告",
         "budget": "已达到每日 Token 预算，之后的论文未再发送给 LLM，只有本地评分。",
         "failed": "失败的批次：{batches}；再次运行这一天即会重新发送这些论文。",
+        "not_sent": "未发送给 LLM 的论文：{batches}；再次运行这一天即会发送这些论文。",
         "failure": "{failure}（{batches}{n} 篇论文：{ids}）",
         "failure_batches": "{n} 个批次，",
         "failure_ids_more": "{ids} 等",
@@ -86,6 +87,7 @@ _TEXT: dict[Language, dict[str, str]] = {
         "budget": "The daily token budget was reached: later papers were not sent to the LLM and were scored"
                   " locally only.",
         "failed": "Failed batches: {batches}; a re-run of this day sends their papers again.",
+        "not_sent": "Not sent to the LLM: {batches}; a re-run of this day sends these papers.",
         "failure": "{failure} ({batches}{n} {papers}: {ids})",
         "failure_batches": "{n} batches, ",
         "failure_ids_more": "{ids} and {more} more",
@@ -166,9 +168,12 @@ def header_lines(digest: Digest, now: datetime) -> list[str]:
         lines.append(llm)
     if facts.budget_exhausted:
         lines.append(text(lang, "budget"))
-    if facts.failed_batches:
-        failures = [failure_text(lang, f) for f in facts.failed_batches]
-        lines.append(text(lang, "failed", batches=_TEXT[lang]["list_sep"].join(failures)))
+    # papers never sent (no API key) are no failed batch, nor sent "again"
+    sent = [f for f in facts.failed_batches if f.batches or not f.paper_ids]
+    for key, failed in (("failed", sent), ("not_sent", [f for f in facts.failed_batches if f not in sent])):
+        if failed:
+            failures = [failure_text(lang, f) for f in failed]
+            lines.append(text(lang, key, batches=_TEXT[lang]["list_sep"].join(failures)))
     return lines
 
 

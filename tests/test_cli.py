@@ -65,7 +65,8 @@ def test_every_help_that_names_data_dir_says_where_it_is(capsys: pytest.CaptureF
             assert "PAPERRADAR_HOME" in said and "~/.local/share/paperradar" in said, f"paperradar {name} --help"
 
 
-def test_history_help_names_only_the_columns_it_prints(capsys: pytest.CaptureFixture[str]) -> None:
+def _a_done_run() -> None:
+    """One run in the store, done: 40 papers of 2026-02-05 read."""
     from datetime import date
 
     from paperradar.models import RunFacts
@@ -75,6 +76,10 @@ def test_history_help_names_only_the_columns_it_prints(capsys: pytest.CaptureFix
         store.finish_run(store.start_run("day.jsonl"), "done", RunFacts(date(2026, 2, 5), papers_read=40, scorer="s"))
     finally:
         store.close()
+
+
+def test_history_help_names_only_the_columns_it_prints(capsys: pytest.CaptureFixture[str]) -> None:
+    _a_done_run()
     assert main(["history"]) == 0
     header = capsys.readouterr().out.splitlines()[0]
     described = dict(_subparsers(build_parser()))["history"].description
@@ -124,6 +129,19 @@ def test_history_says_which_batches_of_a_done_run_failed(capsys: pytest.CaptureF
     _, newer, older = capsys.readouterr().out.splitlines()
     assert older.endswith("  (8 batches failed: HTTP 401: invalid api key)  (1 batch failed: timed out)"), older
     assert newer.endswith("day.jsonl"), newer
+
+
+def test_history_of_no_runs_is_refused_not_answered_with_no_runs_yet(capsys: pytest.CaptureFixture[str]) -> None:
+    # `history -n 0` said 'no runs yet' of a store with runs; -n -1 listed them all
+    _a_done_run()
+    for n in ("0", "-1"):
+        with pytest.raises(SystemExit) as done:
+            main(["history", "-n", n])
+        said = capsys.readouterr()
+        assert done.value.code == 2 and said.out == "", said
+        assert said.err.splitlines()[-1] == (f"paperradar history: error: argument -n: not a number of runs: '{n}' (1 "
+                                             "or more, e.g. -n 10)")
+    assert main(["history", "-n", "1"]) == 0 and len(capsys.readouterr().out.splitlines()) == 2
 
 
 def test_feedback_without_an_action_shows_its_own_actions(capsys: pytest.CaptureFixture[str]) -> None:

@@ -122,7 +122,7 @@ def build_parser() -> argparse.ArgumentParser:
                        "status, papers read, the papers the LLM judged and the tokens it spent in that run alone (0 "
                        "for a re-run of a finished day; a digest's header counts the whole day), when it started and "
                        "what it read.")
-    c.add_argument("-n", type=int, default=30, help="how many runs to show (default 30)")
+    c.add_argument("-n", type=_how_many, default=30, help="how many runs to show (default 30)")
     c.set_defaults(func=cmd_history)
 
     c = sub.add_parser("feedback", help="like or dislike papers; import likes; list and undo",
@@ -464,6 +464,17 @@ def _iso_date(text: str) -> date:
         return date.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"not a date: {text!r} (YYYY-MM-DD, e.g. 2026-02-05)") from None
+
+
+def _how_many(text: str) -> int:
+    """A count of 1 or more: `history -n 0` listed nothing and said 'no runs yet' of a store full of them."""
+    try:
+        n = int(text)
+    except ValueError:
+        n = 0
+    if n < 1:
+        raise argparse.ArgumentTypeError(f"not a number of runs: {text!r} (1 or more, e.g. -n 10)")
+    return n
 
 
 def cmd_render(args: argparse.Namespace) -> int:

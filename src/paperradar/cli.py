@@ -654,8 +654,10 @@ def _read_unknown(store: Store, ids: Sequence[str], offline: bool) -> None:
                       f"{them} back with `paperradar feedback undo ID...`", file=sys.stderr)
             return  # arXiv answered: every id is now read or known to be unknown
     if unknown:
-        print(f"  {len(unknown)} not read yet ({_some(unknown)}): "
-              "they count once paperradar has read them (`paperradar run` reads them from arXiv when online)")
+        one = len(unknown) == 1
+        they, count, them = ("it", "counts", "it") if one else ("they", "count", "them")
+        print(f"  {len(unknown)} not read yet ({_some(unknown)}): {they} {count} once paperradar has read {them} "
+              f"(`paperradar run` reads {them} from arXiv when online)")
 
 
 def _some(ids: Sequence[str]) -> str:

@@ -311,7 +311,7 @@ def test_run_reads_arxiv_and_dates_the_digest_by_the_feed(isolated_home: Path, t
     assert [p["id"] for p in digest["papers"]] == ["2509.13332"]  # new only: cross and replace filtered out
     # the recorded API answers lack the feed's paper: said once, in the run's own words
     said = capsys.readouterr()
-    assert said.err.splitlines().count("  metadata of 1 paper not enriched: the arXiv API answered without them "
+    assert said.err.splitlines().count("  metadata of 1 paper not enriched: the arXiv API answered without it "
                                        "(2509.13332)") == 1
     assert "2025-09-18: 1 paper read, 0 recommended" in said.out
 

@@ -163,7 +163,7 @@ def test_enrich_keeps_papers_the_api_does_not_know(client: ArxivClient):
     unknown, known = enrich(papers, client, problems=problems)
     assert unknown == papers[0]
     assert known.categories == ("cs.CR",)
-    assert problems == ["metadata of 1 paper not enriched: the arXiv API answered without them (0000.0000)"]
+    assert problems == ["metadata of 1 paper not enriched: the arXiv API answered without it (0000.0000)"]
 
 
 def test_a_day_the_api_answers_without_its_papers_is_one_line_not_one_per_paper(client: ArxivClient):
@@ -178,7 +178,7 @@ def test_a_day_the_api_answers_without_its_papers_is_one_line_not_one_per_paper(
 def test_without_a_list_the_problems_are_logged(client: ArxivClient, caplog: pytest.LogCaptureFixture):
     enrich([listed("0000.0000")], client)
     assert [r.getMessage() for r in caplog.records] == [
-        "metadata of 1 paper not enriched: the arXiv API answered without them (0000.0000)"]
+        "metadata of 1 paper not enriched: the arXiv API answered without it (0000.0000)"]
 
 
 def test_enrich_when_arxiv_is_down_returns_the_listing_unchanged(arxiv_server: ArxivServer, client: ArxivClient):

@@ -86,8 +86,9 @@ def enrich(papers: Iterable[Paper], client: ArxivClient | None = None, batch_siz
             report(f"metadata of {len(batch)} {plural(len(batch), 'paper')} not enriched: {e}")
     if left_out := [i for i in answered if i not in known]:
         some = ", ".join(left_out[:5]) + (", ..." if len(left_out) > 5 else "")
-        report(f"metadata of {len(left_out)} {plural(len(left_out), 'paper')} not enriched: the arXiv API answered "
-               f"without them ({some})")
+        n = len(left_out)
+        report(f"metadata of {n} {plural(n, 'paper')} not enriched: the arXiv API answered without "
+               f"{plural(n, 'it', 'them')} ({some})")
     return [merge(p, known[p.id]) if p.id in known else p for p in papers]
 
 

@@ -181,7 +181,11 @@ def test_a_warm_up_day_that_is_also_replayed_is_not_evidence_for_itself(days: Pa
     same = replay(days / "test", warmup_dir=days / "test", out=lines.append, cache=cache)
     plain = replay(days / "test", out=lambda _: None, cache=cache)
     assert same.days == plain.days
-    assert any("2026-02-01" in line and "warm-up" in line for line in lines[:-1])
+    assert lines[0] == ("warm-up: left out 3 days that are replayed too (2026-02-01, 2026-02-02, 2026-02-03): a day's "
+                        "own picks are never evidence for it")
+    lines.clear()  # one day: not '1 day that are replayed too'
+    replay(days / "test", warmup_dir=days / "test" / "2026-02-02", out=lines.append, cache=cache)
+    assert lines[0].startswith("warm-up: left out 1 day that is replayed too (2026-02-02)")
 
 
 def test_a_json_path_that_is_a_folder_is_refused_before_the_replay(days: Path, tmp_path: Path,

@@ -101,8 +101,10 @@ def replay(days_dir: str | Path, warmup_dir: str | Path | None = None, use_feedb
     days = load_days(days_dir)
     warm = load_days(warmup_dir) if warmup_dir else []
     if twice := [d.name for d in warm if d.name in {r.name for r in days}]:  # else a day is ranked knowing its picks
-        out(f"warm-up: left out {len(twice)} {plural(len(twice), 'day')} that are replayed too ({', '.join(twice[:3])}"
-            f"{', ...' if len(twice) > 3 else ''}): a day's own picks are never evidence for it")
+        n = len(twice)
+        named = ", ".join(twice[:3]) + (", ..." if n > 3 else "")
+        out(f"warm-up: left out {n} {plural(n, 'day')} that {plural(n, 'is', 'are')} replayed too ({named}): a day's own "
+            "picks are never evidence for it")
         warm = [d for d in warm if d.name not in twice]
     # every vector up front: each day's timing is then re-training and ranking alone; saved a chunk at a time, so
     # a replay stopped part-way (Ctrl-C during the first minutes of a new warm-up) keeps what it encoded

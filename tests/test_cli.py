@@ -512,6 +512,19 @@ def test_what_feedback_says_of_one_paper_speaks_of_one(isolated_home: Path,
     assert capsys.readouterr().out.splitlines()[1].startswith("  1 of them you had disliked before, now liked (2602.04028)")
 
 
+def test_a_library_imported_again_says_its_likes_were_there_already(isolated_home: Path, tmp_path: Path,
+                                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    # 'imported 2 likes' each time, as if the second import had added two
+    library = tmp_path / "ids.txt"
+    library.write_text("2602.04074\nhttps://arxiv.org/abs/2602.04028v2\n", encoding="utf-8")
+    assert main(["feedback", "import", "--offline", str(library)]) == 0
+    assert "already" not in capsys.readouterr().out
+    assert main(["feedback", "import", "--offline", str(library)]) == 0
+    assert capsys.readouterr().out.splitlines()[1] == "  2 of them you had liked already (2602.04074, 2602.04028)"
+    assert main(["feedback", "like", "--offline", "2602.04028"]) == 0
+    assert capsys.readouterr().out == "liked 1 paper\n  you had liked it already\n"
+
+
 def test_a_first_dislike_sinks_the_demo_paper_and_the_papers_like_it(tmp_path: Path, isolated_home: Path,
                                                                     capsys: pytest.CaptureFixture[str]) -> None:
     """'dislike 2602.04224' with nothing else said: the next digest leaves that paper out and shows the ones like it 2

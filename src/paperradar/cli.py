@@ -599,12 +599,16 @@ def cmd_feedback_say(args: argparse.Namespace) -> int:
 
 
 def _say_changed(before: dict[str, str], ids: Sequence[str], kind: str) -> None:
-    """One line for the papers whose earlier word this one replaced (a disliked paper now liked by an import)."""
+    """One line for the papers whose earlier word this one replaced (a disliked paper now liked by an import), one
+    for those it only repeated (a library imported again)."""
     said = list(dict.fromkeys(ids))
     if changed := [i for i in said if before.get(i, kind) != kind]:
         was = before[changed[0]]
         which = f"you had {was}d it" if len(said) == 1 else f"{len(changed)} of them you had {was}d"
         print(f"  {which} before, now {kind}d ({_some(changed)}); `paperradar feedback undo` takes the word back")
+    if again := [i for i in said if before.get(i) == kind]:
+        print(f"  you had {kind}d it already" if len(said) == 1 else
+              f"  {len(again)} of them you had {kind}d already ({_some(again)})")
 
 
 def _read_feedback_papers(offline: bool = False) -> None:

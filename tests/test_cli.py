@@ -792,6 +792,17 @@ def test_render_rebuilds_each_folders_days_with_the_profile_it_published_them_wi
         assert (tmp_path / "mine" / name).read_text("utf-8") == text, name
 
 
+def test_render_help_says_which_days_it_rebuilds(capsys: pytest.CaptureFixture[str]) -> None:
+    # it said 'one published date, or all of them' and 'default: every published date', though a day only another
+    # profile published is left out (below)
+    with pytest.raises(SystemExit):
+        main(["render", "--help"])
+    said = " ".join(capsys.readouterr().out.split())
+    assert "every published date" not in said and "all of them" not in said
+    assert "a day only another profile published is left to that profile's folder" in said
+    assert "(default: every day published with the folder's profiles)" in said
+
+
 def test_render_gives_a_folder_only_its_own_profiles_days(tmp_path: Path, isolated_home: Path,
                                                         capsys: pytest.CaptureFixture[str]) -> None:
     # two profiles publishing from one store: `render --out mine` wrote the other profile's own day into it, on its

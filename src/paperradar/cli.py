@@ -110,12 +110,15 @@ def build_parser() -> argparse.ArgumentParser:
     c.set_defaults(func=cmd_demo, on_interrupt=JUDGED_SO_FAR)
 
     c = sub.add_parser("render", help="rebuild digests from the store",
-                       description="Rebuild the digest files of one published date, or all of them, from the store, "
-                       "as they were published (likes and dislikes said since show at a day's next run).",
+                       description="Rebuild the digest files of one published date, or of every day published with "
+                       "the folder's profiles (the profile given, or one its days were judged with: a day only another "
+                       "profile published is left to that profile's folder), from the store, as they were published "
+                       "(likes and dislikes said since show at a day's next run).",
                        epilog=DATA_DIR_IS)
     _profile_arg(c)
     _out_arg(c)
-    c.add_argument("date", nargs="?", type=_iso_date, help="YYYY-MM-DD (default: every published date)")
+    c.add_argument("date", nargs="?", type=_iso_date, help="YYYY-MM-DD (default: every day published with the "
+                   "folder's profiles)")
     c.set_defaults(func=cmd_render)
 
     c = sub.add_parser("history", help="past runs with their counts", description="List past runs: the listing's date, "

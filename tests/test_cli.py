@@ -792,6 +792,16 @@ def test_render_rebuilds_each_folders_days_with_the_profile_it_published_them_wi
         assert (tmp_path / "mine" / name).read_text("utf-8") == text, name
 
 
+def test_replay_help_says_where_its_vectors_stay(capsys: pytest.CaptureFixture[str]) -> None:
+    # it said 'State lives in a throw-away directory': there is none; the evidence is in memory, the vectors it
+    # encodes stay in the cache folder
+    with pytest.raises(SystemExit):
+        main(["replay", "--help"])
+    said = " ".join(capsys.readouterr().out.split())
+    assert "throw-away" not in said
+    assert "only the paper vectors it encodes are written, to $PAPERRADAR_HOME/cache if set, else ~/.cache/paperradar" in said
+
+
 def test_render_help_says_which_days_it_rebuilds(capsys: pytest.CaptureFixture[str]) -> None:
     # it said 'one published date, or all of them' and 'default: every published date', though a day only another
     # profile published is left out (below)

@@ -799,7 +799,8 @@ def test_replay_help_says_where_its_vectors_stay(capsys: pytest.CaptureFixture[s
         main(["replay", "--help"])
     said = " ".join(capsys.readouterr().out.split())
     assert "throw-away" not in said
-    assert "only the paper vectors it encodes are written, to $PAPERRADAR_HOME/cache if set, else ~/.cache/paperradar" in said
+    assert "your store is neither read nor written" in said
+    assert "Only the paper vectors it encodes are kept, in $PAPERRADAR_HOME/cache if set, else ~/.cache/paperradar" in said
 
 
 def test_render_help_says_which_days_it_rebuilds(capsys: pytest.CaptureFixture[str]) -> None:

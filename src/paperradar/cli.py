@@ -154,9 +154,10 @@ def build_parser() -> argparse.ArgumentParser:
     c = sub.add_parser("replay", help="measure the learned ranker on days with picks",
                        description="Walk a directory of days in the seed-days format in date order, ranking each "
                        "day with the profile and only the evidence of earlier days; print R-precision, AUC, "
-                       "prefilter recall and field agreement. The evidence lives in memory; only the paper vectors "
-                       "it encodes are written, to $PAPERRADAR_HOME/cache if set, else ~/.cache/paperradar, so a "
-                       "replay encodes each paper once.")
+                       "prefilter recall and field agreement. Its state, the evidence of the days walked, lives in "
+                       "memory and is thrown away at the end: your store is neither read nor written. Only the "
+                       "paper vectors it encodes are kept, in $PAPERRADAR_HOME/cache if set, else "
+                       "~/.cache/paperradar, so a replay encodes each paper once.")
     c.add_argument("days_dir", type=Path, help="a folder of day folders, each holding input.jsonl and picks.jsonl "
                    "(such as ../shared/data/seed-days), or one such day")
     c.add_argument("--warmup", type=Path, metavar="DIR", help="feed the evidence of these earlier days first")

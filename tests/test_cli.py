@@ -264,7 +264,7 @@ def test_the_demo_learns_from_what_you_say_of_its_papers(tmp_path: Path, isolate
     assert main(["demo", "--out", str(out)]) == 0
     assert "It learned from 2 papers you liked and 1 paper you disliked." in capsys.readouterr().out
     readme = (out / "README.md").read_text(encoding="utf-8")
-    assert "本地评分器 learned:v9:" in readme and "它学习了你喜欢的 2 篇和你不喜欢的 1 篇论文。" in readme
+    assert "本地评分器 learned:v8:" in readme and "它学习了你喜欢的 2 篇和你不喜欢的 1 篇论文。" in readme
     # the papers you liked say so, as the one you disliked does (the demo's store holds none of your words)
     reasons = {p["id"]: p["reason"] for p in json.loads((out / "json" / "2026-02-05.json").read_text("utf-8"))["papers"]}
     assert {pid for pid, r in reasons.items() if "；你喜欢过这篇" in r} == {shown[0]["id"], shown[1]["id"]}
@@ -277,7 +277,7 @@ def test_the_demo_learns_from_what_you_say_of_its_papers(tmp_path: Path, isolate
     assert main(["feedback", "undo", shown[2]["id"]]) == 0
     assert main(["demo", "--out", str(out)]) == 0
     readme = (out / "README.md").read_text(encoding="utf-8")
-    assert "本地评分器 embedded:" in readme and "learned:v9" not in readme and "它学习了" not in readme
+    assert "本地评分器 embedded:" in readme and "learned:v8" not in readme and "它学习了" not in readme
     store = Store.open()  # the reader's own store holds the feedback and its papers, never the demo's day
     try:
         assert store.published_dates() == [] and len(store.papers([p["id"] for p in shown])) == 3

@@ -45,7 +45,7 @@ def test_without_evidence_the_scores_are_exactly_the_embedded_ones(embedded: Emb
     base = next(embedded.judge(papers, profile)).judgements
     mine = next(LearnedScorer(embedded, []).judge(papers, profile)).judgements
     assert [(j.score, j.field, j.reason) for j in mine] == [(j.score, j.field, j.reason) for j in base]
-    assert mine[0].scorer.startswith("learned:v9:")
+    assert mine[0].scorer.startswith("learned:v8:")
 
 
 def test_only_likes_is_not_enough_to_learn_and_changes_nothing(embedded: EmbeddedScorer, profile: Profile,
@@ -73,7 +73,7 @@ def test_the_name_follows_the_profile_only_scorer_it_builds_on(embedded: Embedde
     older = copy.copy(embedded)
     older.name = "embedded:usem3-v0"
     assert LearnedScorer(older, ev).name != LearnedScorer(embedded, ev).name
-    assert LearnedScorer(older, ev).name.startswith("learned:v9:")
+    assert LearnedScorer(older, ev).name.startswith("learned:v8:")
 
 
 def test_the_readers_word_beats_shown_for_the_same_paper(day: SeedDay) -> None:

@@ -39,13 +39,11 @@ from ..models import BatchResult, Evidence, Paper, Profile
 from . import calibration
 from .embedded import Analysis, EmbeddedScorer, feature_matrix, judgement_batch
 
-VERSION = "v9"  # v2: topics and the profile block; v3: fields from words too; v4: scores on the background's scale;
+VERSION = "v8"  # v2: topics and the profile block; v3: fields from words too; v4: scores on the background's scale;
 #                v5: at the profile's own share of 7s
 #                v6: papers like a disliked one score lower
 #                v7: the judgement names the disliked paper that lowered it and the points taken (scores as in v6)
 #                v8: the profile's relevance is given before avoid areas pull it down (their closeness is given too)
-#                v9: topics fitted on the word columns their sample uses (the same topics but for the SVD's random
-#                    start; re-training faster)
 _NO_INDEX = np.zeros(0, dtype=int)  # no fields, no columns: read, never written
 # a paper is like a liked or disliked one past this percentile of ordinary papers, in meaning and in words
 LIKE_CLOSENESS = 99.0
@@ -118,7 +116,6 @@ def evidence_hash(evidence: Sequence[Evidence], base: str = "") -> str:
 class _Model:
     vectorizer: TfidfVectorizer | None
     topics: TruncatedSVD | None
-    topic_columns: np.ndarray  # the word columns the topics were fitted on: those the SVD's sample uses
     profile_mean: np.ndarray  # standardisation of the profile features, from the evidence
     profile_std: np.ndarray
     relevance: LogisticRegression | None
@@ -235,7 +232,7 @@ class LearnedScorer:
         ev = self.evidence
         labels = np.array([e.label for e in ev], dtype=int)
         weights = np.array([e.weight for e in ev], dtype=float)
-        empty = _Model(None, None, _NO_INDEX, np.zeros(0), np.zeros(0), None, None, None, _NO_INDEX, _NO_INDEX, 0.0, 0)
+        empty = _Model(None, None, np.zeros(0), np.zeros(0), None, None, None, _NO_INDEX, _NO_INDEX, 0.0, 0)
         if not learnable(ev):
             return empty  # a model needs wanted and unwanted papers; until then the profile alone decides
         papers = [e.paper for e in ev]
@@ -246,9 +243,12 @@ class LearnedScorer:
         vectorizer = TfidfVectorizer(sublinear_tf=True, ngram_range=(1, 2), min_df=1 if few else self.tuning.min_df,
                                      max_df=1.0 if few else 0.5, stop_words="english", dtype=np.float32)
         words = vectorizer.fit_transform([p.text for p in papers])
-        topics, topic_columns = self._fit_topics(words)
-        fitted = replace(empty, vectorizer=vectorizer, topics=topics, topic_columns=topic_columns,
-                         profile_mean=prior.mean(axis=0), profile_std=prior.std(axis=0) + 1e-6)
+        topics = None
+        if self.tuning.topics and min(words.shape) > self.tuning.topics:
+            sample = np.linspace(0, words.shape[0] - 1, min(words.shape[0], self.tuning.topic_rows)).astype(int)
+            topics = TruncatedSVD(self.tuning.topics, n_iter=3, random_state=0).fit(words[sample])
+        fitted = replace(empty, vectorizer=vectorizer, topics=topics, profile_mean=prior.mean(axis=0),
+                         profile_std=prior.std(axis=0) + 1e-6)
         x = self._features(fitted, papers, vectors, prior, words)
         relevance = LogisticRegression(C=self.tuning.c, max_iter=1000)
         relevance.fit(x, labels, sample_weight=weights)
@@ -257,21 +257,8 @@ class LearnedScorer:
                               vectorizer.transform(bg.texts))
         scale = calibration.fit(relevance.decision_function(bg_x), self.embedded.recommend_share(profile))
         fields, classes, columns, n_fielded = self._train_fields(ev, self._field_features(x, vectors), profile)
-        return _Model(vectorizer, topics, topic_columns, fitted.profile_mean, fitted.profile_std, relevance, scale,
+        return _Model(vectorizer, topics, fitted.profile_mean, fitted.profile_std, relevance, scale,
                       fields, classes, columns, float(weights[labels == 1].sum()), n_fielded)
-
-    def _fit_topics(self, words: sparse.csr_matrix) -> tuple[TruncatedSVD | None, np.ndarray]:
-        """Latent topics of the evidence's words, fitted on an even sample of `topic_rows` papers and on the word
-        columns that sample uses: a column that is zero in every sampled row adds nothing to any topic, and leaving
-        it out spares the SVD's orthogonalisation (its cost grows with the columns, not the rows), which was the
-        largest single step of re-training."""
-        if not self.tuning.topics or min(words.shape) <= self.tuning.topics:
-            return None, _NO_INDEX
-        sample = words[np.linspace(0, words.shape[0] - 1, min(words.shape[0], self.tuning.topic_rows)).astype(int)]
-        columns = np.unique(sample.indices)
-        if len(columns) <= self.tuning.topics:
-            return None, _NO_INDEX
-        return TruncatedSVD(self.tuning.topics, n_iter=3, random_state=0).fit(sample[:, columns]), columns
 
     def _features(self, model: _Model, papers: Sequence[Paper], vectors: np.ndarray, prior: np.ndarray,
                   words: sparse.csr_matrix | None = None) -> sparse.csr_matrix:
@@ -282,7 +269,7 @@ class LearnedScorer:
             words = model.vectorizer.transform([p.text for p in papers])
         blocks = [words]
         if model.topics is not None:
-            latent = model.topics.transform(words[:, model.topic_columns])
+            latent = model.topics.transform(words)
             latent /= np.linalg.norm(latent, axis=1, keepdims=True) + 1e-9
             blocks.append(sparse.csr_matrix((latent * t.topic_weight).astype(np.float32)))
         if t.profile_weight:

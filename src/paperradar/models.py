@@ -194,6 +194,7 @@ class RunFacts:
     # the day's requests where it judged none
     llm_scorer: str | None = None  # the LLM scorer's name (model + prompt version), its judgements' key
     llm_judged: int = 0
+    llm_earlier: int = 0  # of llm_judged, verdicts given when the paper was listed on an earlier day: no token today
     tokens: TokenUsage = TokenUsage()
     started_at: datetime | None = None
     finished_at: datetime | None = None

@@ -141,7 +141,8 @@ def _run(store: Store, profile: Profile, listing: Listing, local: Scorer, llm: S
     facts = RunFacts(announce_date=day, papers_read=len(papers), scorer=local.name,
                      announced=dict(Counter(p.announce_type for p in papers)),
                      profile_version=profile.version, learned_from=learned_from, model=model,
-                     llm_scorer=llm_name, llm_judged=len(llm_j), tokens=tokens,
+                     llm_scorer=llm_name, llm_judged=len(llm_j),
+                     llm_earlier=store.judged_on_other_days(llm_j.values(), day) if llm_j else 0, tokens=tokens,
                      started_at=started, finished_at=now(), timings=clock.timings,
                      failed_batches=_describe_failures(failed), budget_exhausted=budget_hit, empty_listing=not papers)
     if liked is None:

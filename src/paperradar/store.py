@@ -322,6 +322,20 @@ class Store:
                 counts[r["model"]] = counts.get(r["model"], 0) + len(judged)
         return sorted((m for m, n in counts.items() if n), key=lambda m: (-counts[m], m))
 
+    def judged_on_other_days(self, judgements: Iterable[Judgement], announce_date: date) -> int:
+        """How many of these judgements a run gave for another day's listing: a paper listed again (a cross-list, a
+        listing re-read) keeps its verdict, whose tokens that day paid."""
+        made = {(j.paper_id, j.paper_version, j.scorer, j.profile_version) for j in judgements}
+        other = 0
+        for chunk in _chunks(sorted({key[0] for key in made}), 500):
+            marks = ",".join("?" * len(chunk))
+            for r in self.db.execute("SELECT j.paper_id, j.paper_version, j.scorer, j.profile_version, r.announce_date "
+                                     "FROM judgements j JOIN runs r ON r.id = j.run_id "
+                                     f"WHERE j.paper_id IN ({marks})", chunk):
+                if tuple(r)[:4] in made and r[4] not in (None, announce_date.isoformat()):
+                    other += 1
+        return other
+
     def spend_by_run(self, run_ids: Sequence[int], scorer_prefix: str = "llm:") -> dict[int, tuple[int, TokenUsage]]:
         """run id -> (papers judged, tokens spent) by that run alone: a re-run that sent nothing spent nothing."""
         out: dict[int, tuple[int, TokenUsage]] = {}

@@ -385,6 +385,13 @@ def test_verdicts_carried_over_from_an_earlier_day_name_the_model_that_made_them
     assert outcome.digest.facts.model == "doubao-seed-1-6-251015"  # nor the profile's fake-model
     assert summary(outcome).endswith(", 10 judged by doubao-seed-1-6-251015, carried over from an earlier run (no new "
                                      "tokens)")
+    # and the digest's header says which verdicts the day's tokens did not pay for
+    assert outcome.digest.facts.llm_earlier == 10
+    assert _llm_header(outcome.digest) in (
+        "LLM doubao-seed-1-6-251015 评审了其中 10 篇论文（其中 10 篇沿用此前列出时的评审，不计入今日 Tokens） | 消耗 Tokens：0"
+        "（输入 0 / 输出 0）",
+        "LLM doubao-seed-1-6-251015 judged 10 papers (10 of them judged when listed on an earlier day, no tokens today) "
+        "| tokens: 0 (prompt 0 / completion 0)")
 
 
 def test_a_day_judged_by_two_models_names_both_the_one_of_most_verdicts_first(tmp_path: Path, day, profile):
@@ -398,3 +405,9 @@ def test_a_day_judged_by_two_models_names_both_the_one_of_most_verdicts_first(tm
     store.close()
     assert outcome.digest is not None and outcome.digest.facts.llm_judged == 25
     assert outcome.digest.facts.model == "model-a, model-b"  # 15 verdicts carried over, 10 new
+    assert outcome.digest.facts.llm_earlier == 15
+
+
+def _llm_header(digest) -> str:
+    from paperradar.render.wording import header_lines
+    return next(line for line in header_lines(digest, datetime.now(timezone.utc)) if line.startswith("LLM "))

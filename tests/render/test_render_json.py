@@ -38,7 +38,7 @@ def test_facts_of_the_run() -> None:
         "papers_read": 6, "announced": {"cross": 1, "new": 4, "replace": 1}, "recommended": 5,
         "scorer": "learned:v3:0123456789ab",
         "learned_from": {"dislike": 1, "like": 3, "llm": 120, "shown": 250}, "model": "doubao-seed-1-6-thinking-250715",
-        "llm_scorer": "llm:doubao-seed-1-6-thinking-250715", "llm_judged": 4,
+        "llm_scorer": "llm:doubao-seed-1-6-thinking-250715", "llm_judged": 4, "llm_judged_on_earlier_days": 0,
         "tokens": {"prompt": 12000, "completion": 3400, "reasoning": 2100, "total": 15400, "unreported_requests": 0},
         "started_at": "2026-02-05T05:20:00+00:00", "finished_at": "2026-02-05T05:25:47+00:00",
         "timings_s": {"fetch": 1.5, "judge": 301.25},

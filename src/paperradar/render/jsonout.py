@@ -52,6 +52,7 @@ def _facts(f: RunFacts, recommended: int) -> dict[str, Any]:
         "model": f.model,
         "llm_scorer": f.llm_scorer,
         "llm_judged": f.llm_judged,
+        "llm_judged_on_earlier_days": f.llm_earlier,
         "tokens": {"prompt": f.tokens.prompt, "completion": f.tokens.completion,
                    "reasoning": f.tokens.reasoning, "total": f.tokens.total,
                    "unreported_requests": f.tokens.unreported},

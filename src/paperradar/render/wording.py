@@ -30,11 +30,12 @@ _TEXT: dict[Language, dict[str, str]] = {
         "learned_read": "读过而没有推荐的 {n} 篇",
         "learned_llm": "由 LLM 评审过的 {n} 篇",
         "and": "和",
-        "llm": "LLM {model}评审了其中 {judged} 篇论文 | 消耗 Tokens：{total}"
+        "llm": "LLM {model}评审了其中 {judged} 篇论文{earlier} | 消耗 Tokens：{total}"
                "（输入 {prompt} / 输出 {completion}{reasoning}）",
         "llm_none": "LLM {model}未能评审任何论文 | 消耗 Tokens：{total}"
                     "（输入 {prompt} / 输出 {completion}{reasoning}）",
         "reasoning": "，其中推理 {n}",
+        "earlier": "（其中 {n} 篇沿用此前列出时的评审，不计入今日 Tokens）",
         "unreported": "；另有 {n} 次请求的用量端点未报告",
         "budget": "已达到每日 Token 预算，之后的论文未再发送给 LLM，只有本地评分。",
         "failed": "失败的批次：{batches}；再次运行这一天即会重新发送这些论文。",
@@ -78,11 +79,12 @@ _TEXT: dict[Language, dict[str, str]] = {
         "learned_read": "{n} {papers} read and not shown",
         "learned_llm": "{n} {papers} judged by an LLM",
         "and": " and ",
-        "llm": "LLM {model}judged {judged} {papers} | tokens: {total}"
+        "llm": "LLM {model}judged {judged} {papers}{earlier} | tokens: {total}"
                " (prompt {prompt} / completion {completion}{reasoning})",
         "llm_none": "LLM {model}judged no paper | tokens: {total}"
                     " (prompt {prompt} / completion {completion}{reasoning})",
         "reasoning": ", of which reasoning {n}",
+        "earlier": " ({n} of them judged when listed on an earlier day, no tokens today)",
         "unreported": "; the endpoint reported no usage for {n} more {requests}",
         "budget": "The daily token budget was reached: later papers were not sent to the LLM and were scored"
                   " locally only.",
@@ -147,7 +149,8 @@ def _llm_line(language: Language, facts: RunFacts) -> str | None:
     # reasoning tokens only where the endpoint counted some: one that counts none (Ollama's, a model that thinks in
     # <think> tags) would have the line say a thinking model reasoned 0
     reasoning = text(language, "reasoning", n=tokens.reasoning) if tokens.reasoning else ""
-    line = text(language, key, model=model, judged=facts.llm_judged, papers=_papers(facts.llm_judged),
+    earlier = text(language, "earlier", n=facts.llm_earlier) if facts.llm_earlier else ""
+    line = text(language, key, model=model, judged=facts.llm_judged, papers=_papers(facts.llm_judged), earlier=earlier,
                 total=tokens.total, prompt=tokens.prompt, completion=tokens.completion, reasoning=reasoning)
     if tokens.unreported:
         line += text(language, "unreported", n=tokens.unreported, requests=plural(tokens.unreported, "request"))

@@ -594,7 +594,9 @@ def test_feedback_like_list_undo_and_import(isolated_home: Path, tmp_path: Path,
     assert main(["feedback", "undo", "2602.04028", "2602.09999"]) == 0
     said = capsys.readouterr().out
     assert "took back what you said of 1 paper (2602.04028)" in said
-    assert "nothing to take back for 2602.09999" in said
+    assert "\n  nothing to take back for 2602.09999" in said
+    assert main(["feedback", "undo", "2602.09999"]) == 0  # the only line is not indented as if under another
+    assert capsys.readouterr().out.startswith("nothing to take back for 2602.09999: `paperradar feedback list`")
     bib = tmp_path / "mine.bib"
     bib.write_text("@article{morris2026,\n  title={Learning to Reason in 13 Parameters},\n  author={Morris, John X.},"
                    "\n  journal={arXiv preprint arXiv:2602.04118},\n  year={2026}\n}\n"

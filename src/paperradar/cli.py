@@ -684,7 +684,8 @@ def cmd_feedback_undo(args: argparse.Namespace) -> int:
     if taken:
         print(f"took back what you said of {len(taken)} {plural(len(taken), 'paper')} ({_some(taken)})")
     if silent := [i for i in dict.fromkeys(ids) if i not in taken]:
-        print(f"  nothing to take back for {_some(silent)}: `paperradar feedback list` shows what you said")
+        indent = "  " if taken else ""  # under the line of what was taken back, or the only line
+        print(f"{indent}nothing to take back for {_some(silent)}: `paperradar feedback list` shows what you said")
     return 0
 
 

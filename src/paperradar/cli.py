@@ -704,10 +704,10 @@ def cmd_feedback_list(args: argparse.Namespace) -> int:
         return 0
     id_width = max([12] + [len(r["paper_id"]) for r in rows])  # old-style ids (hep-th/9901001) are longer
     source_width = max([10] + [len(r["source"]) for r in rows])
-    print(f"{'said':<8} {'paper':<{id_width}} {'on (UTC)':<10}  {'from':<{source_width}} title")
+    print(f"{'said':<8} {'paper':<{id_width}} {'on (UTC)':<10}  {'from':<{source_width}}  title")
     for r in rows:
         title = r["title"] or ("(arXiv did not know this id)" if r["paper_id"] in unknown else "(not read yet)")
-        print(f"{r['kind']:<8} {r['paper_id']:<{id_width}} {r['created_at'][:10]}  {r['source']:<{source_width}} "
+        print(f"{r['kind']:<8} {r['paper_id']:<{id_width}} {r['created_at'][:10]}  {r['source']:<{source_width}}  "
               f"{title}")
     return 0
 

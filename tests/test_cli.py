@@ -808,6 +808,15 @@ def test_replay_help_says_where_its_vectors_stay(capsys: pytest.CaptureFixture[s
     assert "Only the paper vectors it encodes are kept, in $PAPERRADAR_HOME/cache if set, else ~/.cache/paperradar" in said
 
 
+def test_run_help_says_a_jsonl_day_asks_nothing_of_arxiv(capsys: pytest.CaptureFixture[str]) -> None:
+    # --from-jsonl skips the API lookup and the affiliations too; its help said only "instead of arXiv", beside
+    # --no-enrich and --no-affiliations, as if those two were still done
+    with pytest.raises(SystemExit):
+        main(["run", "--help"])
+    said = " ".join(capsys.readouterr().out.split())
+    assert "nothing is then asked of arXiv (no API lookup, no affiliations from its HTML pages)" in said
+
+
 def test_render_help_says_which_days_it_rebuilds(capsys: pytest.CaptureFixture[str]) -> None:
     # it said 'one published date, or all of them' and 'default: every published date', though a day only another
     # profile published is left out (below)

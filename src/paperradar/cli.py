@@ -87,7 +87,8 @@ def build_parser() -> argparse.ArgumentParser:
     _profile_arg(c)
     _out_arg(c)
     c.add_argument("--from-jsonl", type=Path, metavar="FILE", help="read the day's papers from a JSONL file, "
-                   "gzipped or not (the seed-days or the corpus format), or a seed day's folder, instead of arXiv")
+                   "gzipped or not (the seed-days or the corpus format), or a seed day's folder, instead of arXiv: "
+                   "nothing is then asked of arXiv (no API lookup, no affiliations from its HTML pages)")
     c.add_argument("--local-only", action="store_true", help="don't call the LLM even if the profile names one (its verdicts "
                    "already stored for the day are kept)")
     c.add_argument("--no-enrich", action="store_true", help="skip the arXiv API lookup of categories, "

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from paperradar.embedding import MemoryVectorCache
+from paperradar.errors import BadInputFile
 from paperradar.replay import replay
 from tests._paths import SEED_DAYS
 
@@ -235,3 +236,28 @@ def test_one_day_is_counted_as_one_day(days: Path, cache: MemoryVectorCache) -> 
            progress=progress.append, cache=cache)
     assert lines[0] == "replay of 1 day (warm-up 1 day, then feedback)"
     assert progress[-1].startswith("2026-02-01: ranked (1 of 1 day, ")
+
+
+def test_what_of_the_folders_a_replay_cannot_use_is_said_not_dropped_in_silence(days: Path, cache: MemoryVectorCache,
+                                                                                tmp_path: Path) -> None:
+    # a pick whose paper is not in the day's input, a day without picks.jsonl and a link to a day that is not there
+    # were all left out without a word: the last made a day "0 picks" where the picks were never given
+    test = make_days(tmp_path / "test", ["2026-02-01", "2026-02-02", "2026-02-03"], 30)
+    with (test / "2026-02-01" / "picks.jsonl").open("a", encoding="utf-8") as fh:
+        fh.write(json.dumps({"id": "2602.99999", "title": "not in the input", "score": 8, "field": None}) + "\n")
+    (test / "2026-02-02" / "picks.jsonl").unlink()
+    (test / "2026-01-31").symlink_to(tmp_path / "nowhere")
+    lines: list[str] = []
+    result = replay(test, warmup_dir=days / "warm", out=lines.append, cache=cache)
+    assert lines[:3] == [
+        f"{test / '2026-01-31'}: skipped, no input.jsonl in it (a broken link)",
+        "2026-02-01: 1 pick is not among the day's 30 papers (2602.99999): left out",
+        "2026-02-02: no picks.jsonl beside its input.jsonl: left out, neither scored nor evidence for later days (an "
+        "empty picks.jsonl is a day with nothing picked)"]
+    assert [d.name for d in result.days] == ["2026-02-01", "2026-02-03"]
+    kept = replay(test / "2026-02-01", warmup_dir=days / "warm", out=lambda _: None, cache=cache)
+    assert result.days[0] == kept.days[0]  # scored on the picks of its papers
+    (test / "2026-02-01" / "picks.jsonl").unlink()
+    (test / "2026-02-03" / "picks.jsonl").unlink()
+    with pytest.raises(BadInputFile, match="no day in it has a picks.jsonl"):
+        replay(test, out=lambda _: None, cache=cache)

@@ -22,6 +22,7 @@ import numpy as np
 from .config import example_profile_text, parse_profile
 from .english import plural
 from .embedding import Encoder, NpzVectorCache, VectorCache, default_cache_dir, encode_and_save
+from .errors import BadInputFile
 from .metrics import DayScore, score_day, summary_lines
 from .models import Evidence, Profile
 from .scorers.embedded import EmbeddedScorer
@@ -98,8 +99,15 @@ def replay(days_dir: str | Path, warmup_dir: str | Path | None = None, use_feedb
     profile = profile or parse_profile(_example_profile(), "bundled example profile")
     own_cache = NpzVectorCache(default_cache_dir(), prefix="replay-vectors") if cache is None else None
     embedded = EmbeddedScorer(Encoder(cache=cache or own_cache))
-    days = load_days(days_dir)
-    warm = load_days(warmup_dir) if warmup_dir else []
+    skipped: list[str] = []
+    days = load_days(days_dir, skipped=skipped)
+    warm = load_days(warmup_dir, skipped=skipped) if warmup_dir else []
+    for line in [*skipped, *(line for d in (*warm, *days) for line in d.problems())]:
+        out(line)
+    warm = [d for d in warm if d.has_picks]  # what was picked is not known: no evidence either way
+    if not (days := [d for d in days if d.has_picks]):
+        raise BadInputFile(str(days_dir), None, "no day in it has a picks.jsonl beside its input.jsonl: a replay "
+                           "scores each day against its picks")
     if twice := [d.name for d in warm if d.name in {r.name for r in days}]:  # else a day is ranked knowing its picks
         n = len(twice)
         named = ", ".join(twice[:3]) + (", ..." if n > 3 else "")

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from .english import plural
 from .errors import BadInputFile
 from .models import Paper, versionless
 from .sources.jsonl import read_jsonl
@@ -27,6 +28,19 @@ class SeedDay:
     name: str  # the folder's name (the date on the seed's report)
     papers: tuple[Paper, ...]
     picks: dict[str, Pick]
+    has_picks: bool = True  # False: the folder has no picks.jsonl, so what was picked that day is not known
+    unknown_picks: tuple[str, ...] = ()  # picks.jsonl's ids that are not among the day's papers: left out
+
+    def problems(self) -> list[str]:
+        """What of the folder a measurement cannot use, one line each (none for a well-formed day)."""
+        if not self.has_picks:
+            return [f"{self.name}: no picks.jsonl beside its input.jsonl: left out, neither scored "
+                    "nor evidence for later days (an empty picks.jsonl is a day with nothing picked)"]
+        if n := len(self.unknown_picks):
+            named = ", ".join(self.unknown_picks[:3]) + (", ..." if n > 3 else "")
+            return [f"{self.name}: {n} {plural(n, 'pick')} {plural(n, 'is', 'are')} not among the day's "
+                    f"{len(self.papers)} papers ({named}): left out"]
+        return []
 
     @property
     def labels(self) -> list[int]:
@@ -52,12 +66,13 @@ def load_day(folder: Path) -> SeedDay:
             except (json.JSONDecodeError, KeyError, ValueError, TypeError) as e:  # TypeError: a line not an object
                 raise BadInputFile(str(picks_path), no, f"not a pick record: {e}") from e
     known = {p.id for p in papers}
-    picks = {k: v for k, v in picks.items() if k in known}
-    return SeedDay(folder.name, tuple(papers), picks)
+    return SeedDay(folder.name, tuple(papers), {k: v for k, v in picks.items() if k in known}, picks_path.exists(),
+                   tuple(k for k in picks if k not in known))
 
 
-def load_days(*dirs: str | Path) -> list[SeedDay]:
-    """Every day folder under the given directories, in date order."""
+def load_days(*dirs: str | Path, skipped: list[str] | None = None) -> list[SeedDay]:
+    """Every day folder under the given directories, in date order. `skipped` gets a line for each folder (or link)
+    among them that holds no input.jsonl, such as a link to a day that is not there."""
     folders = []
     for d in dirs:
         d = Path(d)
@@ -68,6 +83,10 @@ def load_days(*dirs: str | Path) -> list[SeedDay]:
             if not found:
                 raise BadInputFile(str(d), None, "no day folders in it (DAY/input.jsonl, DAY/picks.jsonl)")
             folders.extend(found)
+            if skipped is not None:
+                skipped.extend(f"{sub}: skipped, no input.jsonl in it" + ("" if sub.exists() else " (a broken link)")
+                               for sub in sorted(d.iterdir())
+                               if (sub.is_dir() or sub.is_symlink()) and sub not in found)
         else:
             raise BadInputFile(str(d), None, "not a directory of days (DAY/input.jsonl, DAY/picks.jsonl)")
     return [load_day(f) for f in sorted(folders, key=lambda f: f.name)]

@@ -165,6 +165,10 @@ def test_a_day_with_no_papers_is_reported_not_a_crash(days: Path, cache: MemoryV
     assert [d.name for d in result.days] == ["2026-02-01", "2026-02-02", "2026-02-03"]
     assert result.days[1].picks == 0 and result.days[1].recommended == 0
     assert re.fullmatch(r"R-precision \d\.\d{3}", lines[-1])
+    # its figures are none, said so: the table printed 'nan' in every column of its row
+    assert next(line for line in lines if line.startswith("2026-02-02 ")).split() == [
+        "2026-02-02", "0", "0", "n/a", "n/a", "n/a", "n/a"]
+    assert "nan" not in " ".join(lines)
 
 
 def test_picks_saved_with_a_utf8_bom_are_read(tmp_path: Path) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -73,18 +73,29 @@ def score_day(name: str, scores: Sequence[float], fields: Sequence[str | None], 
 
 
 def summary_lines(days: Sequence[DayScore]) -> list[str]:
-    """Per-day lines, then the means; the caller prints `R-precision X.XXX` last."""
+    """Per-day lines, then the means; the caller prints `R-precision X.XXX` last. A figure a day cannot have (no
+    picks, no pick recommended with a field to compare) is 'n/a'."""
     lines = [f"{'day':<12} {'N-picks':>7} {'recommended':>11} {'R-prec':>7} {'AUC':>6} {'recall@.5':>9} {'field':>6}"]
     for d in days:
-        fa = d.field_agree / d.field_compared if d.field_compared else float("nan")
-        lines.append(f"{d.name:<12} {d.picks:>7} {d.recommended:>11} {d.r_precision:>7.3f} {d.auc:>6.3f} "
-                     f"{d.prefilter_recall:>9.3f} {fa:>6.3f}")
+        fa = d.field_agree / d.field_compared if d.field_compared else math.nan
+        lines.append(f"{d.name:<12} {d.picks:>7} {d.recommended:>11} {_figure(d.r_precision):>7} {_figure(d.auc):>6} "
+                     f"{_figure(d.prefilter_recall):>9} {_figure(fa):>6}")
     agree = sum(d.field_agree for d in days)
     compared = sum(d.field_compared for d in days)
-    lines.append(f"mean R-precision {np.nanmean([d.r_precision for d in days]):.3f}  "
-                 f"AUC {np.nanmean([d.auc for d in days]):.3f}  "
-                 f"prefilter recall@0.5 {np.nanmean([d.prefilter_recall for d in days]):.3f}  "
-                 f"field agreement {agree / compared if compared else float('nan'):.3f} ({agree}/{compared})  "
+    lines.append(f"mean R-precision {_figure(mean([d.r_precision for d in days]))}  "
+                 f"AUC {_figure(mean([d.auc for d in days]))}  "
+                 f"prefilter recall@0.5 {_figure(mean([d.prefilter_recall for d in days]))}  "
+                 f"field agreement {_figure(agree / compared if compared else math.nan)} ({agree}/{compared})  "
                  f"median recommended/day {np.median([d.recommended for d in days]):.0f} "
                  f"(picks {np.median([d.picks for d in days]):.0f})")
     return lines
+
+
+def mean(values: Iterable[float]) -> float:
+    """The mean over the days that have the figure: NaN, with no warning, where none has it."""
+    known = [v for v in values if not math.isnan(v)]
+    return float(np.mean(known)) if known else math.nan
+
+
+def _figure(value: float) -> str:
+    return "n/a" if math.isnan(value) else f"{value:.3f}"

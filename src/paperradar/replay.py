@@ -13,17 +13,15 @@ import json
 import math
 import sys
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
-
-import numpy as np
 
 from .config import example_profile_text, parse_profile
 from .english import plural
 from .embedding import Encoder, NpzVectorCache, VectorCache, default_cache_dir, encode_and_save
 from .errors import BadInputFile
-from .metrics import DayScore, score_day, summary_lines
+from .metrics import DayScore, mean, score_day, summary_lines
 from .models import Evidence, Profile
 from .scorers.embedded import EmbeddedScorer
 from .scorers.learned import LearnedScorer
@@ -152,8 +150,8 @@ def _report(days: Sequence[SeedDay], scored: list[DayScore], timing: dict[str, t
     agree = sum(d.field_agree for d in scored)
     compared = sum(d.field_compared for d in scored)
     result = ReplayResult(
-        tuple(scored), _mean(d.r_precision for d in scored), _mean(d.auc for d in scored),
-        _mean(d.prefilter_recall for d in scored), agree / compared if compared else math.nan,
+        tuple(scored), mean(d.r_precision for d in scored), mean(d.auc for d in scored),
+        mean(d.prefilter_recall for d in scored), agree / compared if compared else math.nan,
         largest.name, len(largest.papers), seconds, n_evidence, encoding.encoded, encoding.seconds)
     mode = "profile only" if not use_feedback else (
         f"warm-up {len(warm)} {plural(len(warm), 'day')}, then feedback" if warm else "feedback from earlier days only")
@@ -181,6 +179,3 @@ def _no_nan(value: object) -> object:
     return value
 
 
-def _mean(values: Iterable[float]) -> float:
-    arr = np.array(list(values), dtype=np.float64)
-    return float(np.nanmean(arr)) if arr.size and not np.isnan(arr).all() else math.nan

@@ -166,11 +166,15 @@ def test_ctrl_c_says_what_that_command_kept(command: list[str], handler: str, sa
     assert capsys.readouterr().err.startswith("paperradar: " + said)
 
 
-def test_output_piped_into_a_reader_that_stops_is_no_error(tmp_path: Path) -> None:
-    # `paperradar feedback list | head -1`: the pipe closes before paperradar is done writing
+@pytest.mark.parametrize("unbuffered", ["1", None])
+def test_output_piped_into_a_reader_that_stops_is_no_error(tmp_path: Path, unbuffered: str | None) -> None:
+    # `paperradar feedback list | head -1`: the pipe closes before paperradar is done writing. Unbuffered (as this
+    # test ran where PYTHONUNBUFFERED=1 was set) the write fails at once; buffered, as a reader's shell runs it, only
+    # when Python flushes stdout at exit, which printed 'Exception ignored ... BrokenPipeError' and exited 120
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}
+    env.update({"PAPERRADAR_HOME": str(tmp_path), **({"PYTHONUNBUFFERED": unbuffered} if unbuffered else {})})
     child = subprocess.Popen([sys.executable, "-c", "import sys; from paperradar.cli import main; sys.exit(main())",
-                              "init"], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                             env={**os.environ, "PAPERRADAR_HOME": str(tmp_path)})
+                              "init"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
     assert child.stdout is not None and child.stderr is not None
     child.stdout.close()  # long before the child's first line
     err = child.stderr.read().decode()

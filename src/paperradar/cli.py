@@ -39,7 +39,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help()
         return 2
     try:
-        return int(args.func(args) or 0)
+        code = int(args.func(args) or 0)
+        sys.stdout.flush()  # piped, stdout is written at exit: a reader that stopped (| head) is met here, not then
+        return code
     except KeyboardInterrupt:
         said = getattr(args, "on_interrupt", None)
         print("paperradar: interrupted" + (f"; {said}" if said else ""), file=sys.stderr)

@@ -305,14 +305,9 @@ class Store:
     def models_of(self, judgements: Iterable[Judgement]) -> list[str]:
         """The models the endpoint named in the answers that gave these judgements (verdicts carried over from an
         earlier day's run too), the model of the most judgements first."""
-        made = {(j.paper_id, j.paper_version, j.scorer, j.profile_version) for j in judgements}
         runs: dict[tuple[int, str], set[str]] = {}  # (run, scorer) -> the papers it judged among these
-        for chunk in _chunks(sorted({key[0] for key in made}), 500):
-            marks = ",".join("?" * len(chunk))
-            for r in self.db.execute("SELECT paper_id, paper_version, scorer, profile_version, run_id FROM judgements "
-                                     f"WHERE paper_id IN ({marks})", chunk):
-                if r["run_id"] is not None and tuple(r)[:4] in made:
-                    runs.setdefault((r["run_id"], r["scorer"]), set()).add(r["paper_id"])
+        for paper_id, scorer, run_id in self._made_by(judgements):
+            runs.setdefault((run_id, scorer), set()).add(paper_id)
         counts: dict[str, int] = {}
         for chunk in _chunks(sorted({run for run, _ in runs}), 500):
             marks = ",".join("?" * len(chunk))
@@ -325,16 +320,24 @@ class Store:
     def judged_on_other_days(self, judgements: Iterable[Judgement], announce_date: date) -> int:
         """How many of these judgements a run gave for another day's listing: a paper listed again (a cross-list, a
         listing re-read) keeps its verdict, whose tokens that day paid."""
+        made = self._made_by(judgements)
+        days: dict[int, str | None] = {}
+        for chunk in _chunks(sorted({run_id for _, _, run_id in made}), 500):
+            marks = ",".join("?" * len(chunk))
+            days.update(self.db.execute(f"SELECT id, announce_date FROM runs WHERE id IN ({marks})", chunk).fetchall())
+        return sum(days.get(run_id) not in (None, announce_date.isoformat()) for _, _, run_id in made)
+
+    def _made_by(self, judgements: Iterable[Judgement]) -> list[tuple[str, str, int]]:
+        """(paper id, scorer, run id) of each of these judgements that a run of this store made."""
         made = {(j.paper_id, j.paper_version, j.scorer, j.profile_version) for j in judgements}
-        other = 0
+        out: list[tuple[str, str, int]] = []
         for chunk in _chunks(sorted({key[0] for key in made}), 500):
             marks = ",".join("?" * len(chunk))
-            for r in self.db.execute("SELECT j.paper_id, j.paper_version, j.scorer, j.profile_version, r.announce_date "
-                                     "FROM judgements j JOIN runs r ON r.id = j.run_id "
-                                     f"WHERE j.paper_id IN ({marks})", chunk):
-                if tuple(r)[:4] in made and r[4] not in (None, announce_date.isoformat()):
-                    other += 1
-        return other
+            for r in self.db.execute("SELECT paper_id, paper_version, scorer, profile_version, run_id FROM judgements "
+                                     f"WHERE paper_id IN ({marks})", chunk):
+                if r["run_id"] is not None and tuple(r)[:4] in made:
+                    out.append((r["paper_id"], r["scorer"], r["run_id"]))
+        return out
 
     def spend_by_run(self, run_ids: Sequence[int], scorer_prefix: str = "llm:") -> dict[int, tuple[int, TokenUsage]]:
         """run id -> (papers judged, tokens spent) by that run alone: a re-run that sent nothing spent nothing."""

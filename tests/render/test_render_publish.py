@@ -17,7 +17,7 @@ from render_samples import NOW, empty_digest, llm_zh_digest, local_en_digest, pr
 from paperradar.errors import RenderError
 from paperradar.models import Digest
 from paperradar.render.files import read_head, write_atomic
-from paperradar.render.jsonout import digest_record, recorded_recommended, render_json
+from paperradar.render.jsonout import digest_record, recorded_entry, render_json
 from paperradar.render.markdown import days_nav, render_markdown
 from paperradar.render.publish import day_pages, front_date, neighbour_dates, publish, publish_all
 
@@ -301,20 +301,20 @@ def test_a_failing_render_leaves_the_previous_files_untouched(tmp_path: Path) ->
     assert _snapshot(tmp_path) == before
 
 
-def test_recorded_recommended_reads_the_count_from_the_head(tmp_path: Path) -> None:
+def test_recorded_entry_reads_the_count_from_the_head(tmp_path: Path) -> None:
     digest = llm_zh_digest()
     path = tmp_path / "day.json"
     path.write_text(render_json(digest))
-    assert recorded_recommended(path) == 5
+    assert recorded_entry(path)["recommended"] == 5
     head = path.read_text().split('  "papers": ')[0]
     path.write_text(head + '  "papers": [\n    {"id": "cut short')  # the papers are never parsed
-    assert recorded_recommended(path) == 5
+    assert recorded_entry(path)["recommended"] == 5
     path.write_text(json.dumps(digest_record(dataclasses.replace(digest, entries=()))))  # one line, no papers
-    assert recorded_recommended(path) == 0
-    assert recorded_recommended(tmp_path / "missing.json") is None
+    assert recorded_entry(path)["recommended"] == 0
+    assert recorded_entry(tmp_path / "missing.json") is None
     path.write_text('{"facts": {"recommended": "five"}}')
     with pytest.raises(RenderError, match="states 'five' recommendations"):
-        recorded_recommended(path)
+        recorded_entry(path)
 
 
 def _with_recommended(digest: Digest, n: int) -> Digest:

@@ -6,9 +6,9 @@
                  days_nav(prev, next, at_root)          a page's relative links to its days and history/README.md
     html.py      render_page / render_archive / site_pages(digests, now)   jinja2 autoescape; a day page links
                  only its previous and next day and archive.html, so a new day never changes the other pages
-    jsonout.py   render_json(digest); recorded_recommended(path) / recorded_profile_version(path) read a
-                 published day's count and profile from its head; render_index(entries) json/index.json, a line
-                 a day (index_entry: date, file, counts, scorer, model, profile)
+    jsonout.py   render_json(digest); recorded_entry(path) / recorded_profile_version(path) read a published
+                 day's index_entry (date, file, counts, scorer, model, profile) and profile from its head;
+                 render_index(entries) json/index.json, a line a day
     days.py      one digest per day, the time each says it was made, a day's neighbours
     publish.py   publish(digest, out_dir, dates, neighbours, now)  the daily call: only the files that change
                  neighbour_dates(dates, day)                         which digests to pass as neighbours

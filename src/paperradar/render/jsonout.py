@@ -146,12 +146,6 @@ def recorded_entry(path: str | os.PathLike[str]) -> dict[str, Any] | None:
     return None if head is None else index_entry(head, path)
 
 
-def recorded_recommended(path: str | os.PathLike[str]) -> int | None:
-    """The number of recommendations a DATE.json written by render_json states; None if there is no such file."""
-    head = recorded_head(path)
-    return None if head is None else _count(head, path)
-
-
 def recorded_profile_version(path: str | os.PathLike[str]) -> str | None:
     """The version of the profile a DATE.json was judged with; None if there is no such file or it names none."""
     head = recorded_head(path)

@@ -433,7 +433,7 @@ def test_a_missing_llm_key_publishes_the_local_judgements_and_says_what_to_set(i
         assert [p["scorer"].split(":")[0] for p in digest["papers"]] == ["embedded"]
         readme = (out / "README.md").read_text(encoding="utf-8")
         # not '失败的批次：...；再次运行这一天即会重新发送这些论文' (failed batches, sent again): nothing was sent
-        assert "> 未发送给 LLM 的论文：the LLM API key is missing: set the environment variable PAPERRADAR_TEST_UNSET_KEY" in readme
+        assert "> 未发送给 LLM 的论文：缺少 LLM 的 API 密钥：请设置环境变量 PAPERRADAR_TEST_UNSET_KEY（1 篇论文：" in readme
         assert "失败的批次" not in readme
         monkeypatch.setenv("PAPERRADAR_TEST_UNSET_KEY", "sk-test")  # the next run with the key sends the paper
         assert main(["run", "--no-affiliations", "--out", str(out)]) == 0

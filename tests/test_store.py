@@ -8,6 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from paperradar.causes import Cause
 from paperradar.errors import StoreError
 from paperradar.models import BatchResult, FailedBatches, Judgement, RunFacts, TokenUsage
 from paperradar.sources.jsonl import read_jsonl
@@ -195,6 +196,22 @@ def test_failed_batches_of_a_run_come_back_as_they_were_recorded(store: Store) -
     said = "HTTP 500 (2 papers: a, b)"
     store.db.execute("UPDATE runs SET facts = json_set(facts, '$.failed_batches', json_array(?))", (said,))
     assert store.last_facts(DAY).failed_batches == (FailedBatches(said),)
+
+
+def test_the_cause_of_a_failed_batch_comes_back_to_be_said_in_the_digest_language(store: Store) -> None:
+    cause = Cause("endpoint", url="http://127.0.0.1:8000/v1", what=Cause(
+        "refused", detail=Cause("http", status=401, message="invalid api key"), fix=Cause("check_key", key_env="K")))
+    failed = (FailedBatches(cause, 1, ("a",)), FailedBatches(Cause("missing_key", env_var="ARK_API_KEY"), 0, ("b",)))
+    store.finish_run(store.start_run("test", DAY), "done", RunFacts(DAY, 2, "embedded:x", failed_batches=failed))
+    back = store.last_facts(DAY).failed_batches
+    assert back == failed and all(isinstance(b.failure, Cause) for b in back)
+    assert [b.failure.said("zh") for b in back] == [  # type: ignore[attr-defined]
+        "LLM 端点 http://127.0.0.1:8000/v1 拒绝了请求（HTTP 401：“invalid api key”）：请检查 K 中的密钥",
+        "缺少 LLM 的 API 密钥：请设置环境变量 ARK_API_KEY"]
+    # a cause a later version recorded, that this one has no words for: its English line is shown
+    store.db.execute("UPDATE runs SET facts = json_set(facts, '$.failed_batches[0].cause.code', 'newer')")
+    (first, _) = store.last_facts(DAY).failed_batches
+    assert first == failed[0] and not isinstance(first.failure, Cause)
 
 
 def test_feedback_latest_word_wins_and_undo(store: Store) -> None:

@@ -18,6 +18,7 @@
 
 from __future__ import annotations
 
+from .causes import Cause
 from .english import plural
 
 
@@ -61,18 +62,21 @@ class ScorerError(PaperRadarError):
 class MissingAPIKey(ScorerError):
     def __init__(self, env_var: str):
         self.env_var = env_var
-        super().__init__(f"the LLM API key is missing: set the environment variable {env_var}")
+        self.cause = Cause("missing_key", env_var=env_var)
+        super().__init__(self.cause)
 
 
 class LLMError(ScorerError):
-    """`what` is what happened and what to do, as in 'refused the request (HTTP 401: ...): check the key in ...'."""
+    """`what` is what happened and what to do, as in 'refused the request (HTTP 401: ...): check the key in ...';
+    `cause` says the whole of it, endpoint first, in any language a digest speaks."""
 
-    def __init__(self, url: str, what: str, status: int | None = None, attempts: int = 1, timed_out: int = 0,
+    def __init__(self, url: str, what: Cause, status: int | None = None, attempts: int = 1, timed_out: int = 0,
                  unread: int = 0):
         self.url, self.status, self.attempts = url, status, attempts
         self.timed_out = timed_out  # attempts we stopped waiting for: the endpoint may still have billed them
         self.unread = unread  # answers we stopped reading (too large, too slow): billed too, as far as we know
-        super().__init__(f"LLM endpoint {url} {what}")
+        self.cause = Cause("endpoint", url=url, what=what)
+        super().__init__(self.cause)
 
 
 class NoCredit(LLMError):
@@ -91,7 +95,7 @@ class Unreachable(LLMError):
 class PromptTooLong(LLMError):
     """The endpoint refused a prompt longer than the model's context: the same papers fit in smaller batches."""
 
-    def __init__(self, url: str, what: str, status: int | None = None, limit: int | None = None,
+    def __init__(self, url: str, what: Cause, status: int | None = None, limit: int | None = None,
                  requested: int | None = None):
         self.limit, self.requested = limit, requested  # tokens, as the endpoint said (None where it did not)
         super().__init__(url, what, status)

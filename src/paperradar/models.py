@@ -172,7 +172,8 @@ class FailedBatches:
     """LLM batches of a run that failed the same way: why, how many, and the papers they held. No batch, with papers:
     they were never sent (the API key missing).
 
-    A run recorded by an earlier version kept only one English line: it is `failure`, with no count or papers.
+    `failure` is a Cause where the run recorded one (it says it in the digest's language); a run recorded by an
+    earlier version kept only its English line, and one earlier still no count or papers either.
     """
 
     failure: str

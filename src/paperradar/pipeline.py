@@ -240,7 +240,7 @@ def _describe_failures(batches: Sequence[BatchResult]) -> tuple[FailedBatches, .
     batch the same way, and the digest should say so once, not once a batch."""
     by_failure: dict[str, list[BatchResult]] = {}
     for b in batches:
-        by_failure.setdefault(str(b.failure), []).append(b)
+        by_failure.setdefault(b.failure or "", []).append(b)  # its first Cause is the key: it says it in any language
     return tuple(FailedBatches(failure, sum(b.sent for b in group), tuple(i for b in group for i in b.paper_ids))
                  for failure, group in by_failure.items())
 

@@ -20,6 +20,7 @@ from pathlib import Path
 
 import numpy as np
 
+from .causes import Cause
 from .errors import StoreError
 from .filelock import locked
 from .models import (Author, BatchResult, FailedBatches, Field, Judgement, LLMSettings, Paper, Profile, RunFacts,
@@ -565,15 +566,23 @@ def _facts_to_json(f: RunFacts) -> dict:
     d["announce_date"] = f.announce_date.isoformat()
     for k in ("started_at", "finished_at"):
         d[k] = d[k].isoformat() if d[k] else None
-    d["failed_batches"] = [asdict(b) for b in f.failed_batches]
+    d["failed_batches"] = [{**asdict(b), **({"cause": b.failure.to_json()} if isinstance(b.failure, Cause) else {})}
+                           for b in f.failed_batches]
     return d
 
 
 def failed_batches_from_json(recorded: str | dict) -> FailedBatches:
-    """One entry of a run's recorded `failed_batches`."""
+    """One entry of a run's recorded `failed_batches`: its cause where the run recorded one this version can say,
+    else its English line."""
     if isinstance(recorded, str):  # earlier versions kept one English line per failure
         return FailedBatches(recorded)
-    return FailedBatches(recorded["failure"], recorded["batches"], tuple(recorded["paper_ids"]))
+    failure = recorded["failure"]
+    if recorded.get("cause") is not None:
+        try:
+            failure = Cause.from_json(recorded["cause"])
+        except (KeyError, ValueError, TypeError):  # a newer version's cause: its English line says it
+            pass
+    return FailedBatches(failure, recorded["batches"], tuple(recorded["paper_ids"]))
 
 
 def _profile_from_json(d: dict) -> Profile:

@@ -309,6 +309,29 @@ def test_a_run_whose_batches_outgrow_the_models_context_says_once_what_batch_siz
                                                      "(4096 tokens); they were asked in batches of ")
 
 
+def test_a_chinese_digest_says_in_chinese_why_papers_were_not_sent_and_so_does_its_re_rendering(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    # '未发送给 LLM 的论文：the LLM API key is missing: set the environment variable ARK_API_KEY（164 篇论文：...）'
+    from paperradar.cli import main
+    monkeypatch.delenv("ARK_API_KEY", raising=False)
+    jsonl = tmp_path / "day.jsonl"
+    jsonl.write_text("".join(SAMPLE_DAY.read_text(encoding="utf-8").splitlines(keepends=True)[:10]), encoding="utf-8")
+    profile = llm_profile(tmp_path, "http://127.0.0.1:1/v1", 5)
+    profile.write_text(profile.read_text(encoding="utf-8") + 'api_key_env = "ARK_API_KEY"\n', encoding="utf-8")
+    out = tmp_path / "out"
+    said = "未发送给 LLM 的论文：缺少 LLM 的 API 密钥：请设置环境变量 ARK_API_KEY（10 篇论文："
+    pages = [out / "README.md", out / "history" / "2026-02-05.md", out / "site" / "index.html",
+             out / "site" / "2026-02-05.html"]
+    for command in (["run", "--from-jsonl", str(jsonl), "--no-enrich", "--no-affiliations"], ["render"]):
+        assert main([*command, "--profile", str(profile), "--out", str(out)]) == 0
+        for page in pages:
+            text = page.read_text(encoding="utf-8")
+            assert said in text and "the LLM API key is missing" not in text, page
+    # the JSON keeps the English line it had
+    facts = json.loads((out / "json" / "2026-02-05.json").read_text(encoding="utf-8"))["facts"]
+    assert facts["failed_batches"][0].startswith("the LLM API key is missing: set the environment variable ARK_API_KEY")
+
+
 DISLIKED = "2602.04224"  # RAPO, safe reasoning: three papers of the sample day are like it
 LIKE_IT = ("2602.04131", "2602.04431", "2602.04448")
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
+from paperradar.causes import Cause
 from paperradar.models import (Author, Digest, DigestEntry, FailedBatches, Field, Judgement, Paper, Profile, RunFacts,
                                TokenUsage)
 from paperradar.sources.jsonl import paper_from_record
@@ -75,6 +76,12 @@ def entries(language: str, scorer: str, day: date = DAY) -> tuple[DigestEntry, .
     return tuple(rows)
 
 
+# what a run records when the endpoint kept answering 429
+RATE_LIMITED = Cause("endpoint", url="https://ark.cn-beijing.volces.com/api/v3", what=Cause(
+    "failed_after", attempts=3, detail=Cause("http", status=429, message="rate limited"),
+    fix=Cause("concurrency_fix", concurrency=8)))
+
+
 def llm_zh_digest() -> Digest:
     """An LLM-judged Chinese day with a failed batch and more picks in one field than max_per_field."""
     llm = "llm:doubao-seed-1-6-thinking-250715"
@@ -83,7 +90,7 @@ def llm_zh_digest() -> Digest:
                      learned_from={"dislike": 1, "like": 3, "llm": 120, "shown": 250},
                      llm_scorer=llm, llm_judged=4, tokens=TokenUsage(12000, 3400, 2100),
                      started_at=datetime(2026, 2, 5, 5, 20, tzinfo=UTC), finished_at=NOW,
-                     timings={"judge": 301.25, "fetch": 1.5}, failed_batches=(FailedBatches("HTTP 429 three times", 1, ("2602.00005", "2602.00006")),))
+                     timings={"judge": 301.25, "fetch": 1.5}, failed_batches=(FailedBatches(RATE_LIMITED, 1, ("2602.00005", "2602.00006")),))
     return Digest(DAY, profile(), entries("zh", llm), facts)
 
 

@@ -42,7 +42,10 @@ def test_facts_of_the_run() -> None:
         "tokens": {"prompt": 12000, "completion": 3400, "reasoning": 2100, "total": 15400, "unreported_requests": 0},
         "started_at": "2026-02-05T05:20:00+00:00", "finished_at": "2026-02-05T05:25:47+00:00",
         "timings_s": {"fetch": 1.5, "judge": 301.25},
-        "failed_batches": ["HTTP 429 three times (2 papers: 2602.00005, 2602.00006)"], "budget_exhausted": False, "empty_listing": False,
+        "failed_batches": ["LLM endpoint https://ark.cn-beijing.volces.com/api/v3 failed after 3 attempts: HTTP 429: "
+                           "rate limited (llm.concurrency is 8: lower it, or raise the account's rate limit) (2 papers: "
+                           "2602.00005, 2602.00006)"],
+        "budget_exhausted": False, "empty_listing": False,
     }
 
 

@@ -8,6 +8,7 @@ from datetime import datetime
 import pytest
 from render_samples import NOW, THEORY, empty_digest, llm_zh_digest, local_en_digest, profile
 
+from paperradar.causes import Cause
 from paperradar.errors import RenderError
 from paperradar.models import Digest, FailedBatches, RunFacts, TokenUsage
 from paperradar.render.markdown import render_markdown
@@ -63,32 +64,42 @@ def test_budget_exhausted_is_said(make, expected: str) -> None:
     assert expected in _quote_lines(render_markdown(_with_facts(make(), budget_exhausted=True), NOW))
 
 
+URL = "http://127.0.0.1:8000/v1"
+DOWN = Cause("endpoint", url=URL, what=Cause("failed_after", attempts=3, fix=None,
+                                             detail=Cause("http", status=500, message="internal error")))
+SLOW = Cause("timed_out_again", url=URL, timeout_s=60.0)
+
+
 def test_failed_batches_are_named_with_a_retry_promise() -> None:
     # it promised a retry 'on the next run', but the next day's run reads the next day's listing: only a re-run of
     # the day sends the papers again
-    failed = (FailedBatches("HTTP 500 three times", 2, ("2602.00002", "2602.00005")), FailedBatches("timed out", 1, ("2602.00006",)))
+    failed = (FailedBatches(DOWN, 2, ("2602.00002", "2602.00005")), FailedBatches(SLOW, 1, ("2602.00006",)))
     digest = _with_facts(llm_zh_digest(), failed_batches=failed)
-    assert ("失败的批次：HTTP 500 three times（2 个批次，2 篇论文：2602.00002、2602.00005）、timed out（1 篇论文：2602.00006）"
+    assert (f"失败的批次：LLM 端点 {URL} 尝试 3 次后仍失败：HTTP 500：“internal error”（2 个批次，2 篇论文：2602.00002、"
+            f"2602.00005）、LLM 端点 {URL} 再次超时（llm.timeout_s 为 60 秒：端点或模型较慢时请调大）；此后没有再发送请求："
+            "端点仍可能完成我们不再等待的请求，并为每一个计费（1 篇论文：2602.00006）"
             "；再次运行这一天即会重新发送这些论文。") in _quote_lines(render_markdown(digest, NOW))
-    en = _with_facts(local_en_digest(), failed_batches=failed[1:])
-    assert "Failed batches: timed out (1 paper: 2602.00006); a re-run of this day sends their papers again." in _quote_lines(
+    en = _with_facts(local_en_digest(), failed_batches=failed[:1])
+    assert (f"Failed batches: LLM endpoint {URL} failed after 3 attempts: HTTP 500: internal error (2 batches, 2 "
+            "papers: 2602.00002, 2602.00005); a re-run of this day sends their papers again.") in _quote_lines(
         render_markdown(en, NOW))
 
 
 def test_failed_batches_are_counted_in_the_digest_language() -> None:
     # an endpoint that is down fails every batch alike; the Chinese digest says so without English words of its own
-    failed = (FailedBatches("HTTP 500: internal error", 8, tuple(f"2602.{i:05d}" for i in range(167))),)
+    failed = (FailedBatches(DOWN, 8, tuple(f"2602.{i:05d}" for i in range(167))),)
     zh = _quote_lines(render_markdown(_with_facts(llm_zh_digest(), failed_batches=failed), NOW))
-    assert ("失败的批次：HTTP 500: internal error（8 个批次，167 篇论文：2602.00000、2602.00001、2602.00002 等）"
-            "；再次运行这一天即会重新发送这些论文。") in zh
+    assert (f"失败的批次：LLM 端点 {URL} 尝试 3 次后仍失败：HTTP 500：“internal error”（8 个批次，167 篇论文：2602.00000、"
+            "2602.00001、2602.00002 等）；再次运行这一天即会重新发送这些论文。") in zh
     en = _quote_lines(render_markdown(_with_facts(local_en_digest(), failed_batches=failed), NOW))
-    assert ("Failed batches: HTTP 500: internal error (8 batches, 167 papers: 2602.00000, 2602.00001, 2602.00002 and "
-            "164 more); a re-run of this day sends their papers again.") in en
+    assert (f"Failed batches: LLM endpoint {URL} failed after 3 attempts: HTTP 500: internal error (8 batches, 167 "
+            "papers: 2602.00000, 2602.00001, 2602.00002 and 164 more); a re-run of this day sends their papers "
+            "again.") in en
 
 
 def test_papers_never_sent_are_no_failed_batch() -> None:
     # 'Failed batches: the LLM API key is missing ...; a re-run of this day sends their papers again'
-    unsent = FailedBatches("the LLM API key is missing: set the environment variable K", 0, ("2602.00002",))
+    unsent = FailedBatches(Cause("missing_key", env_var="K"), 0, ("2602.00002",))
     failed = FailedBatches("timed out", 1, ("2602.00006",))
     lines = _quote_lines(render_markdown(_with_facts(local_en_digest(), failed_batches=(unsent, failed)), NOW))
     assert [line for line in lines if "2602.0000" in line] == [
@@ -102,6 +113,11 @@ def test_a_failure_recorded_as_text_by_an_earlier_version_is_shown_as_it_was() -
     digest = _with_facts(local_en_digest(), failed_batches=(FailedBatches(said),))
     assert f"Failed batches: {said}; a re-run of this day sends their papers again." in _quote_lines(
         render_markdown(digest, NOW))
+    # in a Chinese digest, quoted as the English it is: it has no cause to say in Chinese
+    zh = _quote_lines(render_markdown(_with_facts(llm_zh_digest(), failed_batches=(
+        FailedBatches(said), FailedBatches("HTTP 500 three times", 1, ("2602.00001",)))), NOW))
+    assert (f"失败的批次：（仅有英文记录）“{said}”、（仅有英文记录）“HTTP 500 three times”（1 篇论文：2602.00001）"
+            "；再次运行这一天即会重新发送这些论文。") in zh
 
 
 @pytest.mark.parametrize("language, zone, expected", [

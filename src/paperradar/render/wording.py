@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from ..causes import Cause
 from ..english import plural
 from ..errors import RenderError
 from ..models import Digest, FailedBatches, Language, Paper, RunFacts, TokenUsage
@@ -43,6 +44,7 @@ _TEXT: dict[Language, dict[str, str]] = {
         "failure": "{failure}（{batches}{n} 篇论文：{ids}）",
         "failure_batches": "{n} 个批次，",
         "failure_ids_more": "{ids} 等",
+        "failure_in_english": "（仅有英文记录）“{failure}”",
         "list_sep": "、",
         "empty": "arXiv 在 {date} 没有公布 {categories} 类别的新论文。",
         "none_picked": "本期阅读的 {read} 篇论文中，没有达到推荐分数线（{min_score} 分）的论文。",
@@ -93,6 +95,7 @@ _TEXT: dict[Language, dict[str, str]] = {
         "failure": "{failure} ({batches}{n} {papers}: {ids})",
         "failure_batches": "{n} batches, ",
         "failure_ids_more": "{ids} and {more} more",
+        "failure_in_english": "{failure}",
         "list_sep": ", ",
         "empty": "arXiv announced no new papers in {categories} on {date}.",
         "none_picked": "None of the {read} {papers} read for this digest reached the recommendation threshold"
@@ -182,14 +185,23 @@ def header_lines(digest: Digest, now: datetime) -> list[str]:
 
 def failure_text(language: Language, failed: FailedBatches, shown: int = 3) -> str:
     """'HTTP 500 (2 batches, 80 papers: 2602.00001, 2602.00002, 2602.00003 and 77 more)', in `language`."""
+    failure = cause_text(language, failed.failure)
     if not failed.paper_ids:  # recorded as one line by an earlier version: shown as it was written
-        return failed.failure
+        return failure
     n = len(failed.paper_ids)
     ids = _TEXT[language]["list_sep"].join(failed.paper_ids[:shown])
     if n > shown:
         ids = text(language, "failure_ids_more", ids=ids, more=n - shown)
     batches = text(language, "failure_batches", n=failed.batches) if failed.batches > 1 else ""
-    return text(language, "failure", failure=failed.failure, batches=batches, n=n, papers=_papers(n), ids=ids)
+    return text(language, "failure", failure=failure, batches=batches, n=n, papers=_papers(n), ids=ids)
+
+
+def cause_text(language: Language, failure: str) -> str:
+    """Why papers have no LLM verdict, in `language`; a run recorded before causes were (its English line alone) is
+    quoted, marked as the English it is, in a digest of another language."""
+    if isinstance(failure, Cause):
+        return failure.said(language)
+    return text(language, "failure_in_english", failure=failure)
 
 
 def _read_line(language: Language, facts: RunFacts, picked: int) -> str:

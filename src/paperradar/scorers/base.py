@@ -5,11 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from typing import Protocol
 
+from ..causes import Cause
 from ..models import BatchResult, Paper, Profile
 
 
 # the failure a scorer reports for papers it did not send because the day's token budget ran out
-BUDGET_REACHED = "token budget reached"
+BUDGET_REACHED = Cause("budget_reached")
 
 
 class Scorer(Protocol):

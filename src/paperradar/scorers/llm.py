@@ -34,8 +34,8 @@ from urllib.parse import parse_qsl, urlsplit
 import httpx2
 import openai
 
+from ..causes import Cause
 from ..config import is_azure_deployment
-from ..english import plural
 from ..errors import LLMError, MissingAPIKey, NoCredit, NotServed, PromptTooLong, ScorerError, Unreachable
 from ..models import BatchResult, Judgement, LLMSettings, Paper, Profile, TokenUsage
 from ..tokens import count_tokens, load_in_background
@@ -46,13 +46,11 @@ from .prompt import PROMPT_VERSION, AnswerUnreadable, Rejection
 MAX_REASK_ROUNDS = 2  # re-asks of unanswered papers, each in batches half the size of the round before
 COMPLETION_TOKENS_PER_PAPER = 12  # budget estimate before the answer is known (verdicts; reasons for some)
 _RETRY_STATUSES = {408, 409, 425, 429} | set(range(500, 600))
-_WHAT_TO_CHECK = {401: "check the key in {key_env}", 403: "check the key in {key_env}"}
 # how services say the account has nothing left: OpenAI's 429 code, Volcengine Ark's 403 code (DeepSeek: HTTP 402)
 _NO_CREDIT_CODES = {"insufficient_quota", "AccountOverdueError"}
-_TOP_UP = "the account has no quota or balance left: top it up or raise its limit with the provider, then run again"
 # what the client sends where the profile names no key: endpoints without authentication ignore it
 _NO_KEY = "no-key"
-INTERRUPTED = "interrupted before it was sent"
+INTERRUPTED = Cause("interrupted")
 # problems a smaller batch cannot cure once it has met them again (a slip or a provoking paper does not come back
 # for every paper asked again); papers left out or answered twice can be, so they keep all their tries
 _SYSTEMATIC = {"score", "scale", "field", "unreadable", "thought"}
@@ -95,9 +93,9 @@ class LLMScorer:
     def __init__(self, settings: LLMSettings, *, environ: Mapping[str, str] | None = None,
                  backoff: Backoff = Backoff(), sleep: Callable[[float], None] = time.sleep):
         try:
-            key, self.missing_key = api_key(settings, environ), ""
+            key, self.missing_key = api_key(settings, environ), None
         except MissingAPIKey as e:  # every batch fails with it, as with a key the endpoint refuses
-            key, self.missing_key = _NO_KEY, str(e)
+            key, self.missing_key = _NO_KEY, e.cause
         self.settings = settings
         self.name = f"llm:{settings.model}:{PROMPT_VERSION}"
         self.advice = ""  # what the last run found to change in the profile (a batch size that fits), if anything
@@ -154,7 +152,7 @@ class LLMScorer:
                 break
         if missing:
             problems = list(dict.fromkeys(tally.problems))  # the same problem at every try is said once
-            tally.fail(missing, f"no valid verdict after {round_no + 1} tries: " + "; ".join(problems[-3:]))
+            tally.fail(missing, Cause("no_verdict", tries=round_no + 1, problems=tuple(problems[-3:])))
         return tally.results(batch, self.name, profile)
 
     def _ask(self, chunk: list[Paper], profile: Profile, budget: _Budget, run: _Run,
@@ -198,7 +196,7 @@ class LLMScorer:
         try:
             answer = prompt.read_answer(reply.content, len(chunk), profile)
         except AnswerUnreadable as e:
-            return tally.reject(chunk, Rejection("unreadable", str(e)))
+            return tally.reject(chunk, Rejection("unreadable", e.cause))
         tally.problems += answer.problems
         tally.rejected.update({chunk[n - 1].id: why for n, why in answer.rejected.items()})
         for number, verdict in answer.verdicts.items():
@@ -211,12 +209,10 @@ class LLMScorer:
                   run: _Run, tally: _Tally, cut_by_endpoint: bool = False) -> list[Paper]:
         """A chunk longer than the model's context is asked again in parts that fit, and the run remembers the size;
         a single paper too long for the model fails alone."""
-        context = f" ({limit} tokens)" if limit else ""
         if len(chunk) == 1:
-            cut = ", and the endpoint cut it, so its verdict was dropped" if cut_by_endpoint else ""
-            tally.fail(chunk, f"this paper alone is longer than the model's context{context}{cut}: set llm.model to "
-                              "a model with a longer context")
+            tally.fail(chunk, Cause("alone_too_long", limit=limit, cut=cut_by_endpoint))
             return []
+        context = f" ({limit} tokens)" if limit else ""
         size = len(chunk) // 2
         if limit:  # as much of the context as leaves room for the answer (and for our count being low)
             size = max(1, min(len(chunk) - 1, math.floor(len(chunk) * limit * _FIT_MARGIN / max(requested, limit))))
@@ -238,16 +234,13 @@ class LLMScorer:
         return [p for a, b in zip(bounds, bounds[1:])
                 for p in self._ask(chunk[a:b], profile, budget, run, tally)]
 
-    def _failure(self, e: LLMError, run: _Run) -> str:
+    def _failure(self, e: LLMError, run: _Run) -> Cause:
         """Why a chunk failed; a failure that every other request would meet too stops the run, in one wording."""
         if isinstance(e, (NoCredit, NotServed, Unreachable)):
-            return run.give_up(str(e))
+            return run.give_up(e.cause)
         if e.timed_out and run.timeouts > 1:
-            return run.give_up(f"LLM endpoint {self.settings.base_url} timed out again (llm.timeout_s is "
-                               f"{self.settings.timeout_s:g} s: raise it for a slow endpoint or model); no more "
-                               "requests were sent, as the endpoint may still finish and bill each one we stop "
-                               "waiting for")
-        return str(e)
+            return run.give_up(Cause("timed_out_again", url=self.settings.base_url, timeout_s=self.settings.timeout_s))
+        return e.cause
 
 
 def api_key(settings: LLMSettings, environ: Mapping[str, str] | None = None) -> str:
@@ -296,11 +289,8 @@ class _Reply:
 def _no_answer(reply: _Reply) -> Rejection:
     """Why a completion came back empty, and what to change when the profile can change it."""
     if reply.finish_reason == "length" and (reply.reasoned or reply.usage.reasoning):
-        spent = f", {reply.usage.reasoning} reasoning tokens" if reply.usage.reasoning else ""
-        return Rejection(_THOUGHT, "the model spent its whole output limit reasoning and wrote no answer "
-                         f"(finish_reason=length{spent}): set llm.thinking = false where the endpoint takes it "
-                         "(Volcengine Ark), or llm.model to a model without thinking, or lower llm.batch_size")
-    return Rejection("empty", f"the answer was empty (finish_reason={reply.finish_reason})")
+        return Rejection(_THOUGHT, Cause("thought", reasoning=reply.usage.reasoning))
+    return Rejection("empty", Cause("empty", finish_reason=str(reply.finish_reason)))
 
 
 def _prompt_tokens(messages: list[dict[str, str]]) -> int:
@@ -380,7 +370,7 @@ class _Endpoint:
                 if _unknown_host(e) or attempt and _refused(e):  # a server restarting gets one quick retry
                     break
             except _Unread as e:  # another try would be as long, and billed again
-                raise LLMError(self.settings.base_url, str(e), None, attempt + 1, timed_out, unread=1) from e
+                raise LLMError(self.settings.base_url, e.cause, None, attempt + 1, timed_out, unread=1) from e
             except openai.APIStatusError as e:
                 if e.status_code in (400, 422) and json_mode and "response_format" in _message(e):
                     self.json_mode = False  # the endpoint has no JSON mode: the prompt alone asks for JSON
@@ -391,7 +381,7 @@ class _Endpoint:
                     raise PromptTooLong(self.settings.base_url, self._refusal(e), e.status_code, limit,
                                         requested) from e
                 if e.status_code == 402 or e.code in _NO_CREDIT_CODES:
-                    raise NoCredit(self.settings.base_url, self._refusal(e, _TOP_UP), e.status_code) from e
+                    raise NoCredit(self.settings.base_url, self._refusal(e, Cause("top_up")), e.status_code) from e
                 if e.code in _NO_MODEL_CODES or (e.status_code in (400, 404) and _NO_MODEL.search(_message(e))):
                     raise NotServed(self.settings.base_url, self._refusal(e, self._other_model(e)),
                                     e.status_code) from e
@@ -414,44 +404,42 @@ class _Endpoint:
         raise error(self.settings.base_url, self._gave_up(failure, attempt + 1), status, attempt + 1,
                     timed_out) from failure
 
-    def _said(self, e: BaseException) -> str:
+    def _said(self, e: BaseException) -> Cause:
         """The failure in one line, without the key: some gateways repeat the Authorization header they got."""
         return _detail(e, self._secret)
 
-    def _refusal(self, e: openai.APIStatusError, fix: str = "") -> str:
+    def _refusal(self, e: openai.APIStatusError, fix: Cause | None = None) -> Cause:
         """A refusal no retry would change, sent once: what the endpoint said, then what to fix."""
-        return f"refused the request ({self._said(e).rstrip('.')})" + (f": {fix}" if fix else "")
+        return Cause("refused", detail=_detail(e, self._secret, full_stop=False), fix=fix)
 
-    def _gave_up(self, e: BaseException, attempts: int) -> str:
+    def _gave_up(self, e: BaseException, attempts: int) -> Cause:
         """A failure that might have passed at another try, after the tries it had; what to change, where we know."""
-        tries = f"{attempts} {plural(attempts, 'attempt')}"
         if isinstance(e, openai.APIConnectionError) and not isinstance(e, openai.APITimeoutError):
-            return f"could not be reached after {tries}: {self._said(e)}"  # why, from the errors the client wraps
-        fix = ""
+            # why, from the errors the client wraps
+            return Cause("unreachable", attempts=attempts, detail=self._said(e))
+        fix = None
         if isinstance(e, openai.APITimeoutError):
-            fix = f" (llm.timeout_s is {self.settings.timeout_s:g} s: raise it for a slow endpoint or model)"
+            fix = Cause("timeout_fix", timeout_s=self.settings.timeout_s)
         elif isinstance(e, openai.RateLimitError):
-            fix = (f" (llm.concurrency is {self.settings.concurrency}: lower it, or raise the account's rate limit)"
-                   if self.settings.concurrency > 1 else " (raise the account's rate limit with the provider)")
-        return f"failed after {tries}: {self._said(e)}{fix}"
+            fix = (Cause("concurrency_fix", concurrency=self.settings.concurrency) if self.settings.concurrency > 1
+                   else Cause("rate_limit_fix"))
+        return Cause("failed_after", attempts=attempts, detail=self._said(e), fix=fix)
 
-    def _other_model(self, e: openai.APIStatusError) -> str:
+    def _other_model(self, e: openai.APIStatusError) -> Cause:
         """What to set llm.model to: the provider's way to get the model, and the models the endpoint lists."""
         model = self.settings.model
         if e.code == "ModelNotOpen":  # Ark knows the model: the account has not switched it on
-            return (f"llm.model {model!r} is not activated for this account: activate it in the Ark console (开通管理), "
-                    "or set llm.model to a model the account has activated")
+            return Cause("model_not_activated", model=model)
         served = self._served()
         close = difflib.get_close_matches(model, served, n=1, cutoff=0.6)
-        listed = ", ".join(served[:8]) + (f" and {len(served) - 8} more" if len(served) > 8 else "")
+        listed = {"served": ", ".join(served[:8]), "more": max(0, len(served) - 8)}
         if "pull" in _message(e):  # Ollama
-            hint = f"run `ollama pull {model}`" + (f", or set llm.model to one it has: {listed}" if served else "")
+            hint = Cause("ollama_pull", model=model, **listed)
         elif e.code == "InvalidEndpointOrModel.NotFound" or _host(self.settings.base_url).endswith("volces.com"):
-            hint = ("set llm.model to a model ID activated in the Ark console (such as doubao-seed-1-6-251015) or "
-                    "to the ID of your inference endpoint (ep-...)")
+            hint = Cause("ark_model")
         else:
-            hint = f"set llm.model to one it serves: {listed}" if served else "set llm.model to a model it serves"
-        return f"llm.model {model!r} is not served there: {hint}" + (f" (did you mean {close[0]!r}?)" if close else "")
+            hint = Cause("served_model", **listed)
+        return Cause("model_not_served", model=model, hint=hint, close=close[0] if close else None)
 
     def _served(self) -> list[str]:
         """The models the endpoint lists at GET /models, where it lists them (one request, after a refusal)."""
@@ -460,11 +448,13 @@ class _Endpoint:
         except (openai.APIError, _Unread, json.JSONDecodeError, TypeError, AttributeError):
             return []
 
-    def _what_to_check(self, status: int) -> str:
+    def _what_to_check(self, status: int) -> Cause | None:
         """A refusal that no retry will change: what in the profile or environment to fix."""
-        if self.settings.api_key_env is None and status in (401, 403):
-            return "the endpoint wants a key: name the variable that holds it in llm.api_key_env"
-        return _WHAT_TO_CHECK.get(status, "").format(key_env=self.settings.api_key_env)
+        if status not in (401, 403):
+            return None
+        if self.settings.api_key_env is None:
+            return Cause("wants_key")
+        return Cause("check_key", key_env=self.settings.api_key_env)
 
     def _once(self, messages: list[dict[str, str]], json_mode: bool) -> _Reply:
         extra: dict[str, object] = {"response_format": {"type": "json_object"}} if json_mode else {}
@@ -485,6 +475,10 @@ class _Unread(openai.OpenAIError):
     """An answer we stopped reading: larger than any model writes, or still coming long after it began. An
     OpenAIError, so that the client raises it as it is."""
 
+    def __init__(self, cause: Cause):
+        self.cause = cause
+        super().__init__(cause)
+
 
 class _Bounded(httpx2.SyncByteStream):
     """A response body read up to `limit` bytes, and for `seconds` once the answer began: a finished answer comes at
@@ -498,13 +492,11 @@ class _Bounded(httpx2.SyncByteStream):
         for chunk in self.body:
             size += len(chunk)
             if size > self.limit:
-                raise _Unread(f"sent more than {self.limit // 2**20} MB as one answer, more than any model writes: it "
-                             "was not read (is something other than the model answering at llm.base_url?)")
+                raise _Unread(Cause("answer_too_large", mb=self.limit // 2**20))
             if began is None and chunk.strip():
                 began = time.monotonic()
             elif began is not None and time.monotonic() - began > self.seconds:
-                raise _Unread(f"was still sending its answer {self.seconds:g} s after it began (llm.timeout_s), as no "
-                             "model's finished answer comes: it was not read")
+                raise _Unread(Cause("answer_too_slow", seconds=self.seconds))
             yield chunk
 
     def close(self) -> None:
@@ -540,20 +532,21 @@ def _retry_after(headers: Mapping[str, str]) -> float | None:
         return None
 
 
-def _detail(e: BaseException, secret: str = "") -> str:
-    """The failure in one line; `secret` (the key) is masked before anything is cut, so no part of it shows."""
+def _detail(e: BaseException, secret: str = "", full_stop: bool = True) -> Cause:
+    """The failure in one line; `secret` (the key) is masked before anything is cut, so no part of it shows. Without
+    `full_stop`, an endpoint's message loses the full stop it ends with (it is put in parentheses)."""
     def said(text: str) -> str:
         return text.replace(secret, "***") if secret else text
     if isinstance(e, openai.APITimeoutError):
-        return "timed out"
+        return Cause("timed_out")
     if isinstance(e, json.JSONDecodeError):
-        return f"the answer was not JSON: {said(e.doc)[:80]!r}"
+        return Cause("not_json", text=repr(said(e.doc)[:80]))
     if isinstance(e, openai.APIStatusError):
-        message = _message(e)
-        return f"HTTP {e.status_code}" + (f": {said(message)[:200]}" if message else "")
+        message = said(_message(e))[:200] if _message(e) else ""
+        return Cause("http", status=e.status_code, message=message if full_stop else message.rstrip("."))
     if isinstance(e, openai.APIConnectionError):
-        return said(_unreached(e))
-    return said(f"{type(e).__name__}: {e}")
+        return _unreached(e, said)
+    return Cause("error", kind=type(e).__name__, message=said(str(e)))
 
 
 def _causes(e: BaseException) -> list[BaseException]:
@@ -575,40 +568,36 @@ def _unknown_host(e: openai.APIConnectionError) -> bool:
     return any(isinstance(c, socket.gaierror) and c.errno != socket.EAI_AGAIN for c in _causes(e))
 
 
-def _unreached(e: openai.APIConnectionError) -> str:
+def _unreached(e: openai.APIConnectionError, said: Callable[[str], str]) -> Cause:
     """Why no endpoint answered, from the errors the client wraps in its 'Connection error.', and what to set."""
     url = urlsplit(str(e.request.url))
     where = f"{url.hostname}:{url.port}" if url.port else str(url.hostname)
     causes = _causes(e)
     for c in causes:
         if isinstance(c, ConnectionRefusedError):
-            return (f"connection refused: nothing listens at {where} (start the server, or set llm.base_url to where "
-                    "it listens)")
+            return Cause("connection_refused", where=said(where))
         if isinstance(c, socket.gaierror):
-            return (f"the host {url.hostname} could not be found ({c.strerror}): check llm.base_url, or whether this "
-                    "machine is offline")
-    return f"could not connect to {where}: " + " ".join(str(causes[-1] if causes else e).split())
+            return Cause("unknown_host", host=said(str(url.hostname)), reason=said(str(c.strerror)))
+    return Cause("no_connection", where=said(where), message=said(" ".join(str(causes[-1] if causes else e).split())))
 
 
-def _other_base_url(base_url: str) -> str:
+def _other_base_url(base_url: str) -> Cause:
     """What to set llm.base_url to, when nothing answers chat completions under it."""
     url = urlsplit(base_url.rstrip("/"))
     if is_azure_deployment(base_url):  # the resource answers there: the deployment is not one of its own
         resource, _, name = url.path.rstrip("/").rpartition("/")
-        return (f"this Azure OpenAI resource has no deployment {name!r}: set llm.base_url to "
-                f"{url._replace(path=resource + '/DEPLOYMENT').geturl()} with a deployment name the Azure portal "
-                "lists for it")
+        return Cause("azure_deployment", name=name, url=url._replace(path=resource + "/DEPLOYMENT").geturl())
     if url.path.endswith("/chat/completions"):
-        path, why = url.path.removesuffix("/chat/completions"), "the client adds /chat/completions itself"
+        path, why = url.path.removesuffix("/chat/completions"), "adds_path"
     elif _host(base_url).endswith("volces.com") and not url.path.startswith("/api/"):
-        path, why = "/api/v3", "Volcengine Ark's API"
+        path, why = "/api/v3", "ark_api"
     elif url.path == "/api" or url.path.startswith("/api/"):  # Ollama's own API, not its OpenAI-compatible one
-        path, why = "/v1", "Ollama's OpenAI-compatible API is under /v1, not /api"
+        path, why = "/v1", "ollama_api"
     elif not re.search(r"/v\d+$", url.path):
-        path, why = url.path + "/v1", "Ollama, vLLM and most servers answer under /v1, Volcengine Ark under /api/v3"
+        path, why = url.path + "/v1", "under_v1"
     else:
-        return "nothing serves chat completions there: set llm.base_url to the OpenAI-compatible URL the provider documents"
-    return f"nothing serves chat completions there: set llm.base_url to {url._replace(path=path).geturl()} ({why})"
+        return Cause("base_url_documented")
+    return Cause("base_url", url=url._replace(path=path).geturl(), why=Cause(why))
 
 
 def _host(url: str) -> str:
@@ -631,9 +620,9 @@ class _Run:
 
     def __init__(self) -> None:
         self.lock = threading.Lock()
-        self.gave_up = ""  # why this run sends no more requests
+        self.gave_up: Cause | None = None  # why this run sends no more requests
         self.timeouts = 0  # requests of this run that timed out
-        self.systematic: dict[str, str] = {}  # kind of problem -> why papers that met it are not asked again
+        self.systematic: dict[str, Cause] = {}  # kind of problem -> why papers that met it are not asked again
         self.fits = 10**6  # papers a batch may hold: fewer once a longer one was longer than the model's context
         self.context: int | None = None  # the prompt tokens the endpoint cut a prompt to (Ollama's num_ctx)
         self._advice = ""  # what to change in the profile, said once for the run, with {size} to fill in
@@ -662,13 +651,13 @@ class _Run:
                 continue
             detail = next(a.detail for a in again if a)
             if kind == _THOUGHT:
-                why = self.give_up(f"{detail} (again in smaller batches, so this run sent no more requests)")
+                why = self.give_up(Cause("again_thought", problem=detail))
             else:
-                why = f"{detail} (again when asked again, so not asked a third time)"
+                why = Cause("again_asked", problem=detail)
             with self.lock:
                 self.systematic.setdefault(kind, why)
 
-    def give_up(self, why: str) -> str:
+    def give_up(self, why: Cause) -> Cause:
         """Send no more; the first reason stays the run's, so every batch it stops fails in the same words."""
         with self.lock:
             self.gave_up = self.gave_up or why
@@ -709,10 +698,10 @@ class _Tally:
     judgements: dict[str, Judgement] = field(default_factory=dict)
     usage: TokenUsage = TokenUsage()
     model: str | None = None
-    problems: list[str] = field(default_factory=list)
+    problems: list[Cause] = field(default_factory=list)
     rejected: dict[str, Rejection] = field(default_factory=dict)  # paper id -> why the last answer about it failed
-    failures: dict[str, list[str]] = field(default_factory=dict)  # why -> paper ids
-    gave_up: str = ""  # why this batch stopped asking
+    failures: dict[Cause, list[str]] = field(default_factory=dict)  # why -> paper ids
+    gave_up: Cause | None = None  # why this batch stopped asking
     stop: threading.Event = field(default_factory=threading.Event)  # set when the run is interrupted
 
     def spend(self, usage: TokenUsage, model: str | None) -> None:
@@ -725,7 +714,7 @@ class _Tally:
         self.rejected.update({p.id: why for p in chunk})
         return chunk
 
-    def fail(self, papers: Sequence[Paper], why: str) -> None:
+    def fail(self, papers: Sequence[Paper], why: Cause) -> None:
         self.failures.setdefault(why, []).extend(p.id for p in papers)
         if why in (BUDGET_REACHED, INTERRUPTED) or why.startswith("LLM endpoint"):
             self.gave_up = self.gave_up or why

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-from ..english import plural
+from ..causes import Cause
 from ..models import Field, Language, Paper, Profile
 
 PROMPT_VERSION = "p4"
@@ -37,6 +37,10 @@ _THINKING = re.compile(r"<think>.*?</think>|^.*</think>|<think>.*", re.DOTALL | 
 class AnswerUnreadable(ValueError):
     """The completion holds no JSON the answer format allows."""
 
+    def __init__(self, cause: Cause):
+        self.cause = cause
+        super().__init__(cause)
+
 
 @dataclass(frozen=True)
 class Verdict:
@@ -49,13 +53,13 @@ class Rejection(NamedTuple):
     """Why a paper's verdict was rejected: its kind ("score", "scale", "field") and the words for it."""
 
     kind: str
-    detail: str
+    detail: Cause
 
 
 @dataclass(frozen=True)
 class Answer:
     verdicts: dict[int, Verdict]  # paper number (1-based, as in the prompt) -> verdict
-    problems: tuple[str, ...]  # what was rejected, for the failure message if papers stay unanswered
+    problems: tuple[Cause, ...]  # what was rejected, for the failure message if papers stay unanswered
     rejected: dict[int, Rejection] = field(default_factory=dict)  # paper number -> why its verdict was rejected
 
 
@@ -118,7 +122,7 @@ def extract_json(text: str) -> object:
         except (json.JSONDecodeError, RecursionError):
             if completed := _completed_verdicts(text, m.start(), decoder):
                 return completed
-    raise AnswerUnreadable(f"no JSON in the answer: {text[:120]!r}")
+    raise AnswerUnreadable(Cause("no_json", text=repr(text[:120])))
 
 
 def _completed_verdicts(text: str, start: int, decoder: json.JSONDecoder) -> list[object]:
@@ -143,15 +147,15 @@ def _completed_verdicts(text: str, start: int, decoder: json.JSONDecoder) -> lis
 def read_answer(text: str, count: int, profile: Profile) -> Answer:
     """Verdicts for papers 1..count; anything out of range, duplicated or malformed is rejected."""
     entries = _entries(extract_json(text))
-    problems: list[str] = []
+    problems: list[Cause] = []
     numbered: list[tuple[int, Verdict | None]] = []
     rejected: dict[int, Rejection] = {}
     for entry in entries:
         number, verdict, problem = _read_entry(entry, profile)
         if isinstance(problem, Rejection) and number is not None:
             rejected[number] = problem
-            problems.append(f"paper #{number}: {problem.detail}")
-        elif isinstance(problem, str):
+            problems.append(Cause("paper", number=number, problem=problem.detail))
+        elif isinstance(problem, Cause):
             problems.append(problem)
         if number is not None:
             numbered.append((number, verdict))
@@ -159,13 +163,13 @@ def read_answer(text: str, count: int, profile: Profile) -> Answer:
     verdicts: dict[int, Verdict] = {}
     for number, verdict in numbered:
         if not 1 <= number <= count:
-            problems.append(f"paper #{number} is not in the batch")
+            problems.append(Cause("not_in_batch", number=number))
         elif seen[number] > 1:
-            problems.append(f"paper #{number} answered {seen[number]} times")
+            problems.append(Cause("answered_times", number=number, times=seen[number]))
         elif verdict is not None:
             verdicts[number] = verdict
     if unanswered := sum(1 for n in range(1, count + 1) if n not in seen):
-        problems.append(f"{unanswered} of {count} {plural(count, 'paper')} not answered")
+        problems.append(Cause("unanswered", unanswered=unanswered, count=count))
     rejected = {n: r for n, r in rejected.items() if 1 <= n <= count and seen[n] == 1}
     return Answer(verdicts, tuple(dict.fromkeys(problems)), rejected)
 
@@ -174,32 +178,33 @@ def _entries(data: object) -> list[object]:
     if isinstance(data, dict):
         lists = [v for v in data.values() if isinstance(v, list)]
         if len(lists) != 1:
-            raise AnswerUnreadable(f"expected one list of verdicts, got keys {sorted(data)[:5]}")
+            raise AnswerUnreadable(Cause("not_one_list", keys=str(sorted(data)[:5])))
         data = lists[0]
     if not isinstance(data, list):
-        raise AnswerUnreadable(f"expected a list of verdicts, got {type(data).__name__}")
+        raise AnswerUnreadable(Cause("not_a_list", kind=type(data).__name__))
     return data
 
 
-def _read_entry(entry: object, profile: Profile) -> tuple[int | None, Verdict | None, str | Rejection | None]:
+def _read_entry(entry: object, profile: Profile) -> tuple[int | None, Verdict | None, Cause | Rejection | None]:
     """(paper number, verdict or None if invalid, problem: a Rejection where the paper is known)."""
     if isinstance(entry, dict):
         number = next((entry[k] for k in _NUMBER_KEYS if k in entry), None)
         entry = [number, entry.get("s", entry.get("score")),
                  entry.get("f", entry.get("field")), entry.get("r", entry.get("reason"))]
     if not isinstance(entry, list) or len(entry) < 2:
-        return None, None, f"unreadable verdict {entry!r:.60}"
+        return None, None, Cause("unreadable_verdict", entry=f"{entry!r:.60}")
     number = _as_int(entry[0])
     if number is None:
-        return None, None, f"verdict without a paper number: {entry!r:.60}"
+        return None, None, Cause("no_number", entry=f"{entry!r:.60}")
     score = _as_score(entry[1])
     if score is None:
-        return number, None, Rejection("score", f"score {entry[1]!r:.20} is not a number")
+        return number, None, Rejection("score", Cause("score_not_number", value=f"{entry[1]!r:.20}"))
     if not 0 <= score <= 10:  # another scale (out of 100, say): clamping it would recommend every paper
-        return number, None, Rejection("scale", f"score {_fmt(score)} is outside 0-10")
+        return number, None, Rejection("scale", Cause("score_scale", score=_fmt(score)))
     name = _field(entry[2] if len(entry) > 2 else None, profile)
     if name is None and score >= profile.min_score:
-        return number, None, Rejection("field", f"field {entry[2] if len(entry) > 2 else None!r:.30} is not a profile field")
+        value = entry[2] if len(entry) > 2 else None
+        return number, None, Rejection("field", Cause("bad_field", value=f"{value!r:.30}"))
     reason = entry[3] if len(entry) > 3 and isinstance(entry[3], str) else ""
     return number, Verdict(score, name, _in_language(reason.strip(), profile.language)), None
 

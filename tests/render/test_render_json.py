@@ -7,6 +7,7 @@ import json
 
 from render_samples import SCRIPT, llm_zh_digest
 
+from paperradar.models import FailedBatches
 from paperradar.render.jsonout import render_json
 
 
@@ -45,8 +46,24 @@ def test_facts_of_the_run() -> None:
         "failed_batches": ["LLM endpoint https://ark.cn-beijing.volces.com/api/v3 failed after 3 attempts: HTTP 429: "
                            "rate limited (llm.concurrency is 8: lower it, or raise the account's rate limit) (2 papers: "
                            "2602.00005, 2602.00006)"],
+        "failure_causes": [{"code": "endpoint", "values": {
+            "url": "https://ark.cn-beijing.volces.com/api/v3", "what": {"code": "failed_after", "values": {
+                "attempts": 3, "detail": {"code": "http", "values": {"status": 429, "message": "rate limited"}},
+                "fix": {"code": "concurrency_fix", "values": {"concurrency": 8}}}}},
+            "batches": 1, "paper_ids": ["2602.00005", "2602.00006"]}],
         "budget_exhausted": False, "empty_listing": False,
     }
+
+
+def test_a_failure_recorded_before_causes_were_has_no_code() -> None:
+    digest = llm_zh_digest()
+    old = dataclasses.replace(digest, facts=dataclasses.replace(digest.facts, failed_batches=(
+        FailedBatches("HTTP 500 three times", 2, ("2602.00001",)), FailedBatches("HTTP 500 (1 paper: 2602.00001)"))))
+    facts = json.loads(render_json(old))["facts"]
+    assert facts["failed_batches"] == ["HTTP 500 three times (2 batches, 1 paper: 2602.00001)",
+                                       "HTTP 500 (1 paper: 2602.00001)"]
+    assert facts["failure_causes"] == [{"code": None, "values": {}, "batches": 2, "paper_ids": ["2602.00001"]},
+                                       {"code": None, "values": {}, "batches": 0, "paper_ids": []}]
 
 
 def test_utf8_not_ascii_escapes_and_stable_under_reordering() -> None:

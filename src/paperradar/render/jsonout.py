@@ -7,8 +7,9 @@ import os
 from datetime import datetime
 from typing import Any
 
+from ..causes import Cause
 from ..errors import RenderError
-from ..models import Digest, DigestEntry, RunFacts
+from ..models import Digest, DigestEntry, FailedBatches, RunFacts
 from .files import read_head
 from .wording import failure_text
 
@@ -60,9 +61,16 @@ def _facts(f: RunFacts, recommended: int) -> dict[str, Any]:
         "finished_at": _time(f.finished_at),
         "timings_s": {stage: round(secs, 3) for stage, secs in sorted(f.timings.items())},
         "failed_batches": [failure_text("en", b) for b in f.failed_batches],  # one line each, as format 1 had
+        "failure_causes": [_cause(b) for b in f.failed_batches],  # the same, each by its code and values
         "budget_exhausted": f.budget_exhausted,
         "empty_listing": f.empty_listing,
     }
+
+
+def _cause(failed: FailedBatches) -> dict[str, Any]:
+    """A failed batches' cause as data (its code null where the run kept only an English line), with their papers."""
+    cause = failed.failure.to_json() if isinstance(failed.failure, Cause) else {"code": None, "values": {}}
+    return {**cause, "batches": failed.batches, "paper_ids": list(failed.paper_ids)}
 
 
 def digest_head(digest: Digest) -> dict[str, Any]:

@@ -5,7 +5,7 @@ A `Cause` is its English line (a str), so that what groups, stores, compares or 
 the CLI, the JSON) goes on doing so unchanged; it also carries its code and values, which a run records beside the
 line, and from which a digest says it again in the profile's language. A cause may hold others (what the endpoint
 did, then what to fix): each is said in the same language. What an endpoint, a model or the system said stays in its
-own words: the Chinese sentences put it in quotation marks. tests/test_causes.py holds every code to every language.
+own words: the Chinese sentences put it in quotation marks. tests/llm/test_llm_causes.py holds every code to every language.
 """
 
 from __future__ import annotations

@@ -13,12 +13,107 @@ from .lexical import stem
 MAX_CLAIM_CHARS = 220
 MAX_TERMS = 4
 
-# Verbs with which an abstract states its own contribution, strongest first.
-_CLAIM_CUES = re.compile(
-    r"\b(?:we|this (?:paper|work|study)|our (?:method|approach|framework|model|results?))\s+"
-    r"(?:\w+ly\s+)?(?:propose|introduce|present|develop|design|show|demonstrate|achieve|find|prove|establish|"
-    r"reveal|release|build|derive|provide|offer|formulate|identify|report)s?\b",
-    re.IGNORECASE)
+
+def _verbs(*bases: str, participle: bool = True) -> str:
+    """A regex for the verbs as an abstract writes them: propose, proposes, proposed (and proposing)."""
+    forms: set[str] = set()
+    for verb in bases:
+        root = verb[:-1] if verb.endswith("e") else verb
+        if re.search(r"[^aeiou]y$", verb):
+            forms |= {verb, f"{verb[:-1]}ies", f"{verb[:-1]}ied"}
+        elif re.search(r"(?:s|sh|ch|x|z)$", verb):
+            forms |= {verb, f"{verb}es", f"{verb}ed"}
+        else:
+            forms |= {verb, f"{verb}s", f"{root}ed"}
+        if participle:
+            forms.add(f"{root}ing")
+    return rf"(?:{'|'.join(sorted(forms, key=len, reverse=True))})\b"
+
+
+_PAPER = (r"(?:paper|work|study|thesis|dissertation|article|letter|note|report|research|manuscript|chapter|survey|"
+          r"review|tutorial|project)")
+# the paper speaking of itself: "this paper", "this short paper", "the present work", "the thesis" (not "the work",
+# "this line of work" or "our previous work", which may be another's)
+_THIS_PAPER = (r"(?:\b(?:this|our)(?:\s+(?!of\b|previous\b|prior\b|earlier\b|recent\b|past\b|related\b)[\w-]+){0,2}?"
+               rf"\s+{_PAPER}|\bthe present {_PAPER}|"
+               r"\bthe (?:paper|thesis|dissertation|article|letter|report|manuscript)|\bthe proposed (?:work|study))\b")
+# "we" (or "I") as the subject of the paper's own sentence, not of a clause about something else ("a method that we
+# call X", "as we know", "if we ...")
+_NOT_OURS = ("that", "which", "what", "as", "if", "when", "how", "where", "why", "whether", "than", "unless",
+             "because", "since", "while", "though", "once")
+
+
+def _authors(*pronouns: str) -> str:
+    # looking behind only where a pronoun matched: far faster than before every word
+    return rf"\b(?:{'|'.join(pronouns)})\b" + "".join(
+        rf"(?<!\b{word} {pronoun.removeprefix('(?-i:').removesuffix(')')})" for word in _NOT_OURS
+        for pronoun in pronouns)
+
+
+_AUTHORS = _authors("we", "our", "(?-i:I)")
+_WE = rf"(?:{_authors('we', '(?-i:I)')}|{_THIS_PAPER}|\bthe authors\b)"
+# and what the paper made: "our results show", "the proposed model outperforms"
+_SELF = (rf"(?:{_WE}|\b(?:our|the proposed) (?:[\w-]+ )?(?:method|approach|framework|model|system|algorithm|"
+         r"architecture|pipeline|network|technique|scheme)s?\b|\bour (?:results?|findings|experiments|analys[ie]s)\b)")
+# what may stand between the subject and its verb: "we then propose", "we empirically and theoretically identify"
+_BETWEEN = (r"(?:(?:\w+ly|and|also|then|first|further|instead|here|herein|thus|therefore|hence|now|next|finally|"
+            r"moreover|subsequently|both|jointly|still|have|has|can|will|for the first time|,)\s*){0,3}")
+_MAKE_VERBS = ("propose", "introduce", "present", "develop", "design", "establish", "release", "build", "derive",
+               "construct", "create", "devise", "unveil", "curate", "prove")
+_MAKE = _verbs(*_MAKE_VERBS) + r"|built\b|proven\b"
+# what it finds or shows, and how it frames its problem ("we formulate X as Y")
+_FIND = _verbs("show", "demonstrate", "achieve", "find", "reveal", "identify", "report", "uncover", "discover",
+               "obtain", "provide", "offer", "outperform", "formulate") + r"|found\b|shown\b"
+_STUDY = _verbs("study", "investigate", "explore", "examine", "address", "analyze", "analyse", "tackle", "evaluate",
+                "argue", "consider", "focus", "aim", "seek", "attempt", "conduct", "describe", "compare", "apply",
+                "assess", "revisit", "extend", "benchmark", "characterize", "characterise", "quantify", "formalize",
+                "formalise", "instantiate", "implement", "reimplement", "train", "test", "leverage", "employ",
+                "adopt", "move", "approach", "explain", "discuss", "model", "cast", "frame", "reframe", "treat",
+                "combine", "integrate", "collect", "measure", "observe", "highlight", "outline", "summarize",
+                "summarise", "detail", "validate", "verify", "perform", "solve", "learn", "rethink", "bridge",
+                "overcome", "mitigate", "improve", "enhance", "advance", "take", "make", "use", "answer",
+                "challenge", "refine", "augment", "adapt", "fine-tune", "distill", "pursue", "determine",
+                "estimate", "utilize", "exploit", "simulate", "pose", "ask", "contribute", "question", "go",
+                "cover", "review", "survey", "overview") + r"|sought\b|took\b|made\b|goes\b"
+_NOT_A_CLAIM = r"(?:hope|believe|expect|anticipate|envision|encourage|invite|thank|need|must|know|call|all)\b"
+_NOT_AFTER_WHICH = "".join(rf"(?<!\b{w} {v})" for w in ("that", "which") for v in ("is", "are", "was", "were"))
+_BY_MAKING = r"(?:proposing|introducing|presenting|developing|designing|building|constructing|creating|devising)\b"
+_MADE_HERE = r"(?:proposed|introduced|presented|developed|designed|described|constructed)"
+# How plainly a sentence states what the paper itself does or finds, highest first. The abstract's earliest sentence of
+# the highest weight is quoted: what the paper makes (4) before what it finds (3), before what it studies (2), before
+# a results sentence or any sentence of the authors' (1).
+_CLAIM_CUES: tuple[tuple[int, re.Pattern[str]], ...] = tuple((w, re.compile(cue, re.IGNORECASE)) for w, cue in (
+    (4, rf"\b(?:in (?:this|the present) {_PAPER}|here|herein),?\s+we\s+{_BETWEEN}(?:{_MAKE}|{_FIND})"),
+    (4, rf"{_WE}\s+{_BETWEEN}(?:{_MAKE})"),
+    # "we identify three issues and present T3-Tracer"
+    (4, rf"{_WE}\s+{_BETWEEN}(?:{_FIND}|{_STUDY})[^;]*?\band\s+(?:\w+ly\s+)?{_verbs(*_MAKE_VERBS, participle=False)}"),
+    # "In this paper, we move beyond this paradigm by proposing A4-Agent"
+    (4, rf"{_WE}\s[^;]*?\bby {_BY_MAKING}"),
+    (4, rf"\b(?:is|are|was|were)\s+(?:\w+ly\s+)?{_MADE_HERE}\s+(?:in (?:this|the present) {_PAPER}|here(?:in)?)\b"),
+    (3, rf"{_SELF}\s+{_BETWEEN}(?:{_MAKE}|{_FIND})"),
+    (3, r"^(?:conclusions?|interpretation)\s*:"),  # of a structured abstract ("Background: ... Conclusion: ...")
+    (2, rf"{_SELF}\s+{_BETWEEN}(?:{_STUDY})"),
+    # "This paper studies ...", "This paper, the second in a series of three, describes ..."
+    (2, rf"{_THIS_PAPER}(?:,[^,;]{{1,60}},)?\s+(?:\w+ly\s+)?(?!is\b|was\b|has\b|does\b)\w+(?:s|ed)\b"),
+    (2, rf"\b(?:aim|goal|objective|purpose|contribution)s? of {_THIS_PAPER}"),
+    (2, rf"\bin (?:this|the present) {_PAPER}\b"),
+    (2, rf"\bby {_BY_MAKING}"),
+    (2, rf"\b(?:is|are)\b{_NOT_AFTER_WHICH}\s+(?:\w+ly\s+)?(?:proposed|introduced|presented)\b"),
+    (2, r"^(?:objectives?|purpose|aims?|goals?)\s*:"),
+    (1, r"\b(?:experiments?|results|evaluations?|findings|analys[ie]s|simulations?)\b[^.;]{0,80}?"
+        r"\b(?:show|demonstrate|reveal|indicate|confirm|suggest)s?\b"),
+    (1, rf"\b(?:was|were)\b{_NOT_AFTER_WHICH}\s+(?:\w+ly\s+)?{_MADE_HERE}\b(?!\s+by\b)"),
+    (1, rf"{_AUTHORS}(?!\s+{_NOT_A_CLAIM})"),
+))
+# one contribution of a list, or a further one, after the main one: "First, we ...", "Finally, we ...", "We also ..."
+_FURTHER = re.compile(r"^(?:first(?:ly)?,|(?:to further|further|finally|furthermore|moreover|additionally|in addition|"
+                      r"besides|lastly|also|then|next|second(?:ly)?|third(?:ly)?)\b)|\bwe\s+(?:\w+ly\s+)?(?:further|"
+                      r"also|additionally|then|next|finally|moreover|subsequently)\b", re.IGNORECASE)
+_QUOTED = re.compile(r"“[^”]*”|\"[^\"]*\"|``.*?''")  # a title or question the abstract quotes: not its own words
+_LINK = re.compile(r"https?://|www\.|\\href|\bgithub\.com", re.IGNORECASE)
+_TEX_COMMAND = re.compile(r"\\[A-Za-z]+")
+_LIST_ITEM = re.compile(r"^(?:\(?[ivx]+\)|\(?\d+[.)]|[-•*])\s")
+MIN_CLAIM_WORDS = 6
 _ABBREV = re.compile(r"\b(?:e\.g|i\.e|et al|vs|cf|etc|Fig|Eq|resp|approx)\.$", re.IGNORECASE)
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9$\\(\"'])")
 
@@ -35,12 +130,43 @@ def sentences(text: str) -> list[str]:
 
 
 def key_claim(abstract: str, limit: int = MAX_CLAIM_CHARS) -> str:
-    """The abstract's own contribution sentence (else its first sentence), trimmed at a word boundary."""
+    """The abstract's sentence that best states its own contribution (else its first sentence that can be quoted, else
+    its first), verbatim, trimmed at a word boundary."""
     parts = sentences(abstract)
     if not parts:
         return ""
-    claim = next((s for s in parts if _CLAIM_CUES.search(s)), parts[0])
+    best = claim_index(parts)
+    claim = parts[best] if best is not None else next((s for s in parts if quotable(s) and not s.endswith("?")),
+                                                      parts[0])
     return trim(claim, limit)
+
+
+def claim_index(parts: Sequence[str]) -> int | None:
+    """Which of an abstract's sentences states what the paper does or finds most plainly, the earliest of them;
+    None where none does."""
+    weights = [claim_weight(s) for s in parts]
+    best = max(weights, default=0)
+    return weights.index(best) if best else None
+
+
+def claim_weight(sentence: str) -> int:
+    """0 for a sentence that states nothing of the paper's own, or cannot be quoted; else the weight of its strongest
+    cue, what a further contribution makes ("Finally, we also propose ...") weighing as what the paper finds."""
+    if not quotable(sentence):
+        return 0
+    text = _QUOTED.sub(" ", sentence)
+    if text.endswith("?"):  # the question is not the paper's claim; what comes before it may be
+        text = text.rpartition(":")[0]  # "This article attempts answering the following problem: how to ...?"
+    weight = next((w for w, cue in _CLAIM_CUES if cue.search(text)), 0)
+    return 3 if weight == 4 and _FURTHER.search(text) else weight
+
+
+def quotable(sentence: str) -> bool:
+    """Says something on its own: not a link, a list item, a formula or a handful of words."""
+    if len(sentence.split()) < MIN_CLAIM_WORDS or _LINK.search(sentence) or _LIST_ITEM.match(sentence):
+        return False
+    text = "".join(_TEX_COMMAND.sub("", sentence).split())
+    return sum(map(str.isalpha, text)) >= 0.5 * len(text)  # "$\\mathbb{E}[X] = ...$" is not words, "95.5% Dice" is
 
 
 def trim(text: str, limit: int) -> str:

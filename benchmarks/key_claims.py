@@ -1,0 +1,66 @@
+"""How often an offline reason's key claim is the abstract's first sentence for want of a sentence stating what the
+paper does or finds, and how many quoted sentences the current choice changed from the earlier one.
+
+  python benchmarks/key_claims.py [../shared/data/seed-days]
+
+Every paper of every day counts (a paper listed on two days counts twice), as a reader meets them. The earlier
+choice, kept here only to count what changed, quoted the first sentence matching one regex (`we`, `this
+paper/work/study` or `our method/...` right before one of twenty verbs), else the first sentence. Prints how many
+papers each choice left on the first sentence, how many quoted sentences changed, and last the line
+`first sentence for want of a claim X.XXX`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+from pathlib import Path
+
+from paperradar.scorers.reasons import MAX_CLAIM_CHARS, claim_index, key_claim, sentences, trim
+from paperradar.seeddays import load_days
+from paperradar.sources.jsonl import detex
+
+SEED_DAYS = Path(__file__).resolve().parents[2] / "shared" / "data" / "seed-days"
+EARLIER_CUE = re.compile(
+    r"\b(?:we|this (?:paper|work|study)|our (?:method|approach|framework|model|results?))\s+"
+    r"(?:\w+ly\s+)?(?:propose|introduce|present|develop|design|show|demonstrate|achieve|find|prove|establish|"
+    r"reveal|release|build|derive|provide|offer|formulate|identify|report)s?\b",
+    re.IGNORECASE)
+
+
+def earlier_claim(abstract: str) -> tuple[str, bool]:
+    """The sentence the earlier choice quoted, and whether it was the first sentence for want of a cue."""
+    parts = sentences(abstract)
+    if not parts:
+        return "", False
+    cued = next((s for s in parts if EARLIER_CUE.search(s)), None)
+    return trim(cued or parts[0], MAX_CLAIM_CHARS), cued is None
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("days", nargs="*", type=Path, default=[SEED_DAYS], help="folders of DAY/input.jsonl")
+    args = ap.parse_args()
+    papers = earlier_wanting = wanting = changed = changed_wanting = 0
+    for day in load_days(*args.days):
+        for paper in day.papers:
+            abstract = detex(paper.abstract)
+            before, was_wanting = earlier_claim(abstract)
+            parts = sentences(abstract)
+            now_wanting = bool(parts) and claim_index(parts) is None
+            papers += 1
+            earlier_wanting += was_wanting
+            wanting += now_wanting
+            if key_claim(abstract) != before:
+                changed += 1
+                changed_wanting += was_wanting
+    print(f"{papers} papers; first sentence for want of a claim: {earlier_wanting} with the earlier choice, "
+          f"{wanting} now")
+    print(f"quoted sentence changed for {changed} papers ({changed / papers:.3f}): {changed_wanting} that had their "
+          f"first sentence for want of a claim, {changed - changed_wanting} that had a sentence the earlier cue matched")
+    print(f"earlier first sentence for want of a claim {earlier_wanting / papers:.3f}")
+    print(f"first sentence for want of a claim {wanting / papers:.3f}")
+
+
+if __name__ == "__main__":
+    main()

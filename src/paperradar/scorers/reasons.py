@@ -115,18 +115,30 @@ _TEX_COMMAND = re.compile(r"\\[A-Za-z]+")
 _LIST_ITEM = re.compile(r"^(?:\(?[ivx]+\)|\(?\d+[.)]|[-•*])\s")
 MIN_CLAIM_WORDS = 6
 _ABBREV = re.compile(r"\b(?:e\.g|i\.e|et al|vs|cf|etc|Fig|Eq|resp|approx)\.$", re.IGNORECASE)
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9$\\(\"'])")
+# between two sentences: a space after .!? (or after a quote that .!? closes: '... utility?" In this work'), or no
+# space at all after a lowercase word ('... tasks.In this work', but not 'UniGrad.Correct' nor 'e.g.The')
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9$\\(\"'])|(?<=[.!?][\"'”’])\s+(?=[A-Z])|"
+                           r"(?<![\w.])[a-z]{2,}[.!?](?P<glued>)(?=[A-Z][a-z])")
 
 
 def sentences(text: str) -> list[str]:
-    """Sentences of an abstract, not split after common abbreviations such as 'e.g.' or 'et al.'."""
-    out: list[str] = []
-    for piece in _SENTENCE_END.split(" ".join(text.split())):
-        if out and _ABBREV.search(out[-1]):
-            out[-1] = f"{out[-1]} {piece}"
+    """Sentences of an abstract, each as the abstract writes it, not split after common abbreviations such as 'e.g.'
+    or 'et al.'."""
+    text = " ".join(text.split())
+    spans: list[list[int]] = []
+    start = 0
+    for m in _SENTENCE_END.finditer(text):
+        end = m.end() if m.group("glued") is not None else m.start()
+        if spans and _ABBREV.search(text[spans[-1][0]:spans[-1][1]]):
+            spans[-1][1] = end
         else:
-            out.append(piece)
-    return [s.strip() for s in out if s.strip()]
+            spans.append([start, end])
+        start = m.end()
+    if spans and _ABBREV.search(text[spans[-1][0]:spans[-1][1]]):
+        spans[-1][1] = len(text)
+    else:
+        spans.append([start, len(text)])
+    return [s for a, b in spans if (s := text[a:b].strip())]
 
 
 def key_claim(abstract: str, limit: int = MAX_CLAIM_CHARS) -> str:

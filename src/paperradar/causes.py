@@ -118,6 +118,8 @@ _SAID: dict[str, dict[Language, _Said]] = {
                      "run again",
                "zh": "账户已没有额度或余额：请充值，或在服务商处提高额度，然后再次运行"},
     "check_key": {"en": "check the key in {key_env}", "zh": "请检查 {key_env} 中的密钥"},
+    "key_may_use": {"en": "check that the key in {key_env} may use llm.model {model!r} at llm.base_url",
+                    "zh": "请检查 {key_env} 中的密钥能否在 llm.base_url 上使用 llm.model {model!r}"},
     "wants_key": {"en": "the endpoint wants a key: name the variable that holds it in llm.api_key_env",
                   "zh": "端点需要密钥：请在 llm.api_key_env 中写明存放密钥的环境变量"},
     "timeout_fix": {"en": "llm.timeout_s is {timeout_s:g} s: raise it for a slow endpoint or model",

@@ -10,6 +10,7 @@
     │   ├── MissingAPIKey      the environment variable named by the profile is empty
     │   └── LLMError           the endpoint failed for good (carries url, status, attempts, timed_out, unread)
     │       ├── NoCredit       the account behind the key has no quota or balance left: no request will pass
+    │       ├── KeyRefused     the endpoint refused the key, or its use of the model: nor will it at another request
     │       ├── NotServed      nothing serves chat completions at llm.base_url, or no model llm.model: nor will it
     │       ├── Unreachable    nothing listens at llm.base_url, or its host is not known: nor will it be within a run
     │       └── PromptTooLong  the batch is longer than the model's context (carries its limit and our count)
@@ -81,6 +82,11 @@ class LLMError(ScorerError):
 
 class NoCredit(LLMError):
     """The endpoint refused because the account has nothing left to spend: every other request would be too."""
+
+
+class KeyRefused(LLMError):
+    """The endpoint refused the key (HTTP 401), or what the key may use (a 403 in the endpoint's own JSON): it will
+    refuse every other request of the run too."""
 
 
 class NotServed(LLMError):

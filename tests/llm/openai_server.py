@@ -26,9 +26,11 @@ the content, in <think> tags, as DeepSeek-R1 distills on Ollama or vLLM without 
 finish_reason "length"), "reasoning_field_only" (the same in a "reasoning" field with no count of reasoning tokens,
 as Ollama's /v1 sends it), "english_fields" (field names in English instead of the profile's),
 "quota" (OpenAI's 429 insufficient_quota), "balance" (DeepSeek's 402 Insufficient Balance),
-"overdue" (Volcengine Ark's 403 AccountOverdueError), "echo_key" (a 401 whose message repeats the Authorization header
-it got, as some gateways do), "deep" (JSON nested 100,000 lists deep), "looping" (a model stuck repeating '["' until
-its limit, 64,000 characters),
+"overdue" (Volcengine Ark's 403 AccountOverdueError), "key_openai" / "key_deepseek" / "key_ark" (a refused key, a 401
+as OpenAI, DeepSeek and Volcengine Ark word it, Ark's with a new request id each time), "forbidden_ark" (Ark's 403
+AccessDenied, a key that may not use the model or endpoint), "waf" (a web firewall's HTML 403 page), "echo_key" (a
+401 whose message repeats the Authorization header it got, as some gateways do), "deep" (JSON nested 100,000 lists
+deep), "looping" (a model stuck repeating '["' until its limit, 64,000 characters),
 "too_long" / "too_long_vllm" / "too_long_deepseek" (a 400 for a prompt longer than `context_tokens`, as OpenAI, vLLM
 and DeepSeek word it; shorter prompts are answered), "truncated" (Ollama past its num_ctx: the prompt silently cut to
 its last `context_tokens` tokens, the papers still in it answered 9 (the instructions were cut off) and numbered as
@@ -175,7 +177,7 @@ class FakeOpenAI:
         """(status, headers, body) for one request; records it and tracks how many overlap."""
         papers = read_papers(_user(body))
         with self.lock:
-            fault = self.faults(len(self.received), papers)
+            number, fault = len(self.received), self.faults(len(self.received), papers)
             seen = Received(path, headers.get("authorization", ""), body, papers, fault, time.monotonic())
             self.received.append(seen)
             self.in_flight += 1
@@ -183,7 +185,7 @@ class FakeOpenAI:
         try:
             if self.latency is not None:
                 time.sleep(self.latency(len(papers)))
-            status, reply_headers, raw = self._reply(body, papers, fault, seen.authorization)
+            status, reply_headers, raw = self._reply(body, papers, fault, seen.authorization, number)
             seen.completion = _message_content(raw) if status == 200 else ""
             if fault == "huge":
                 return status, reply_headers, self._huge(raw)
@@ -196,7 +198,7 @@ class FakeOpenAI:
                 seen.finished = time.monotonic()
 
     def _reply(self, body: dict, papers: list[AskedPaper], fault: str | None,
-               authorization: str = "") -> tuple[int, dict[str, str], bytes]:
+               authorization: str = "", number: int = 0) -> tuple[int, dict[str, str], bytes]:
         if fault in _THINKING and body.get("thinking") == {"type": "disabled"}:  # asked not to think, as Ark is
             fault = None
         if fault == "echo_key":
@@ -206,6 +208,16 @@ class FakeOpenAI:
         if fault in _ACCOUNT_ERRORS:
             status, message, kind, code = _ACCOUNT_ERRORS[fault]
             return _error(status, message, code=code, kind=kind)
+        if fault in _KEY_REFUSALS:
+            status, message, kind, code = _KEY_REFUSALS[fault]
+            key = authorization.removeprefix("Bearer ")
+            return _error(status, message.format(key=_masked(key), request=f"0217{number:024d}"),
+                          code=code, kind=kind)
+        if fault == "waf":  # a firewall in front of the endpoint, blocking what it read in one prompt
+            return 403, {"Content-Type": "text/html"}, (
+                b"<html><head><title>Attention Required! | Cloudflare</title></head><body><h1>Sorry, you have been "
+                b"blocked</h1><p>This website is using a security service to protect itself from online attacks."
+                b"</p></body></html>")
         if fault == "500":
             return _error(500, "internal error")
         if fault == "no_json_mode" and "response_format" in body:
@@ -368,6 +380,24 @@ _ACCOUNT_ERRORS = {
     "overdue": (403, "The request failed because your account has an overdue balance. Request id: 0217",
                 "Forbidden", "AccountOverdueError"),
 }
+
+
+# fault -> (status, message, type, code) as each service refuses a key ({key} masked as it masks it, {request} an id)
+_KEY_REFUSALS = {
+    "key_openai": (401, "Incorrect API key provided: {key}. You can find your API key at "
+                   "https://platform.openai.com/account/api-keys.", "invalid_request_error", "invalid_api_key"),
+    "key_deepseek": (401, "Authentication Fails, Your api key: {key} is invalid", "authentication_error",
+                     "invalid_request_error"),
+    "key_ark": (401, "The API key or AK/SK in the request is missing or invalid. Request id: {request}",
+                "Unauthorized", "AuthenticationError"),
+    "forbidden_ark": (403, "The request failed because you do not have access to the requested resource. Request "
+                      "id: {request}", "Forbidden", "AccessDenied"),
+}
+
+
+def _masked(key: str) -> str:
+    """A key as services repeat it in a refusal: its last four characters."""
+    return "****" + key[-4:]
 
 
 # fault -> (message, type, code) as each service words a prompt longer than the model's context

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from _paths import SAMPLE_DAY, SHARED
 from conftest import make_scorer
-from openai_server import FakeOpenAI, by_title, every
+from openai_server import FakeOpenAI, by_title, every, planned
 
 from paperradar.models import BatchResult, Judgement, Paper, Profile, TokenUsage
 from paperradar.pipeline import run_listing
@@ -284,13 +284,48 @@ def test_a_key_the_endpoint_repeats_in_its_error_reaches_no_line_store_or_digest
     assert len(written) > 5 and not [p for p in written if key.encode() in p.read_bytes()]
 
 
-def llm_profile(tmp_path: Path, base_url: str, batch_size: int) -> Path:
-    """The reader's profile with an [llm] table naming a local endpoint that asks for no key."""
+def llm_profile(tmp_path: Path, base_url: str, batch_size: int, api_key_env: str | None = None) -> Path:
+    """The reader's profile with an [llm] table naming a local endpoint (that asks for no key, unless one is named)."""
     text = (SHARED / "profiles" / "seed-interests.toml").read_text(encoding="utf-8")
     path = tmp_path / "profile.toml"
+    key = f'api_key_env = "{api_key_env}"\n' if api_key_env else ""
     path.write_text(text + f'\n[llm]\nbase_url = "{base_url}"\nmodel = "fake-model"\nbatch_size = {batch_size}\n'
-                    "concurrency = 2\nprefilter_keep_rate = 1.0\n", encoding="utf-8")
+                    f"concurrency = 2\nprefilter_keep_rate = 1.0\n{key}", encoding="utf-8")
     return path
+
+
+def test_a_refused_key_stops_the_day_in_one_line_and_a_rerun_with_a_good_key_sends_only_what_is_missing(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch):
+    # Volcengine Ark refused the key at every batch (8 requests for 40 papers in batches of 5), and each refusal's own
+    # request id made the run print one failure line a batch
+    from paperradar.cli import main
+    jsonl = tmp_path / "day.jsonl"
+    jsonl.write_text("".join(SAMPLE_DAY.read_text(encoding="utf-8").splitlines(keepends=True)[:40]), encoding="utf-8")
+    out = tmp_path / "out"
+    with FakeOpenAI(faults=every("key_ark"), latency=lambda n: 0.2) as server:
+        run = ["run", "--profile", str(llm_profile(tmp_path, server.v1_url, 5, "PAPERRADAR_TEST_LLM_KEY")),
+               "--from-jsonl", str(jsonl), "--no-enrich", "--no-affiliations", "--out", str(out)]
+        monkeypatch.setenv("PAPERRADAR_TEST_LLM_KEY", "sk-revoked")
+        assert main(run) == 0
+        printed = capsys.readouterr().out
+        assert len(server.received) == 2  # concurrency 2: the requests in flight at the first refusal, no more
+        failed = [line for line in printed.splitlines() if "failed" in line]
+        assert len(failed) == 1 and failed[0].startswith(
+            f"  failed, sent again by a re-run of the day: LLM endpoint {server.v1_url} refused the request (HTTP "
+            "401: The API key or AK/SK in the request is missing or invalid. Request id: 0217")
+        assert failed[0].endswith(": check the key in PAPERRADAR_TEST_LLM_KEY (8 batches, 40 papers: "
+                                  f"{failed[0].split('40 papers: ')[1]}")
+        facts = json.loads((out / "json" / "2026-02-05.json").read_text(encoding="utf-8"))["facts"]
+        assert facts["llm_judged"] == 0 and len(facts["failed_batches"]) == 1
+
+        server.faults, sent = planned(), len(server.received)  # the key put right
+        monkeypatch.setenv("PAPERRADAR_TEST_LLM_KEY", "sk-good")
+        assert main(run) == 0
+        printed = capsys.readouterr().out
+        asked = [p.title for r in server.received[sent:] for p in r.papers]
+        assert "failed" not in printed and "40 judged by fake-model" in printed
+        assert len(asked) == len(set(asked)) == 40
+        assert main(run) == 0 and len(server.received) == sent + 8  # the day is whole: nothing is sent again
 
 
 def test_a_run_whose_batches_outgrow_the_models_context_says_once_what_batch_size_fits(

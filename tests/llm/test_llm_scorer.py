@@ -95,6 +95,42 @@ def test_an_account_with_nothing_left_to_spend_stops_the_day_at_once_saying_what
                             "provider, then run again")
 
 
+@pytest.mark.parametrize("fault, said, fix", [
+    ("key_openai", "HTTP 401: Incorrect API key provided: ****test", "check the key in PAPERRADAR_TEST_LLM_KEY"),
+    ("key_deepseek", "HTTP 401: Authentication Fails, Your api key: ****test is invalid",
+     "check the key in PAPERRADAR_TEST_LLM_KEY"),
+    ("key_ark", "HTTP 401: The API key or AK/SK in the request is missing or invalid. Request id: 0217",
+     "check the key in PAPERRADAR_TEST_LLM_KEY"),
+    ("forbidden_ark", "HTTP 403: The request failed because you do not have access to the requested resource",
+     "check that the key in PAPERRADAR_TEST_LLM_KEY may use llm.model 'fake-model' at llm.base_url")])
+def test_a_refused_key_stops_the_day_at_the_first_refusal_saying_what_to_check(day, profile, fault, said, fix):
+    # each batch sent its own request, each refused (a seed day: 12 requests), and Ark's refusals, each with its own
+    # request id, made one failure line a batch
+    with FakeOpenAI(faults=every(fault)) as server:
+        results = run(make_scorer(server.v1_url, concurrency=1, batch_size=5, max_retries=4), day[:20], profile)
+    assert len(server.received) == 1
+    assert len(failed(results)) == 20 and len(set(failed(results).values())) == 1
+    failure = results[0].failure
+    assert failure.startswith(f"LLM endpoint {server.v1_url} refused the request ({said}") and failure.endswith(fix)
+
+
+def test_requests_in_flight_when_the_key_is_refused_finish_and_no_other_is_sent(day, profile):
+    with FakeOpenAI(faults=every("key_ark"), latency=lambda n: 0.3) as server:
+        results = run(make_scorer(server.v1_url, concurrency=4, batch_size=5), day[:40], profile)
+    assert len(server.received) == 4  # the first wave, sent before any refusal came back; not the other 4 batches
+    assert len(failed(results)) == 40 and len(set(failed(results).values())) == 1  # one line, not one per request id
+
+
+def test_a_403_page_of_a_gateway_fails_its_batch_alone(day, profile):
+    # a web firewall in front of the endpoint may refuse one prompt for what an abstract says: the others still pass
+    with FakeOpenAI(faults=first_faults("waf")) as server:
+        results = run(make_scorer(server.v1_url, concurrency=1, batch_size=5), day[:20], profile)
+    assert len(server.received) == 4 and len(judged(results)) == 15
+    assert set(failed(results).values()) == {  # nor said to check a key that is right
+        f"LLM endpoint {server.v1_url} refused the request (HTTP 403: Sorry, you have been blocked This website is "
+        "using a security service to protect itself from online attacks)"}
+
+
 def test_500s_are_retried_a_bounded_number_of_times_then_the_batch_fails(day, profile, server):
     server.faults = every("500")
     results = run(make_scorer(server.v1_url, max_retries=2), day[:5], profile)

@@ -4,7 +4,8 @@ Ollama, vLLM), robustly and cheaply.
 Batches run on a pool of `concurrency` threads and are yielded as they complete, so the pipeline commits
 each one at once. Retries live in exactly one place (`_Endpoint.complete`): exponential backoff with
 jitter on 429, 5xx, timeouts and connection errors, honouring Retry-After, bounded; an account with no quota or
-balance left stops the whole run at once, since no request would pass, and so does a host no name service knows,
+balance left stops the whole run at once, since no request would pass, and so does a key the endpoint refuses (a 401,
+or a 403 in its own JSON: what the key may use), a host no name service knows,
 and a connection refused again at one quick retry, since nothing that refuses starts listening within a run, and a
 second timeout, since the endpoint may bill each request it finishes after we stop waiting (each one is counted as
 unreported usage).
@@ -36,7 +37,8 @@ import openai
 
 from ..causes import Cause
 from ..config import is_azure_deployment
-from ..errors import LLMError, MissingAPIKey, NoCredit, NotServed, PromptTooLong, ScorerError, Unreachable
+from ..errors import (KeyRefused, LLMError, MissingAPIKey, NoCredit, NotServed, PromptTooLong, ScorerError,
+                      Unreachable)
 from ..models import BatchResult, Judgement, LLMSettings, Paper, Profile, TokenUsage
 from ..tokens import count_tokens, load_in_background
 from . import prompt
@@ -236,7 +238,7 @@ class LLMScorer:
 
     def _failure(self, e: LLMError, run: _Run) -> Cause:
         """Why a chunk failed; a failure that every other request would meet too stops the run, in one wording."""
-        if isinstance(e, (NoCredit, NotServed, Unreachable)):
+        if isinstance(e, (KeyRefused, NoCredit, NotServed, Unreachable)):
             return run.give_up(e.cause)
         if e.timed_out and run.timeouts > 1:
             return run.give_up(Cause("timed_out_again", url=self.settings.base_url, timeout_s=self.settings.timeout_s))
@@ -388,9 +390,11 @@ class _Endpoint:
                 if e.status_code == 404:
                     raise NotServed(self.settings.base_url, self._refusal(e, _other_base_url(self.settings.base_url)),
                                     e.status_code) from e
+                if _key_refused(e):
+                    raise KeyRefused(self.settings.base_url, self._refusal(e, self._what_to_check(e.status_code)),
+                                     e.status_code) from e
                 if e.status_code not in _RETRY_STATUSES:
-                    raise LLMError(self.settings.base_url, self._refusal(e, self._what_to_check(e.status_code)),
-                                   e.status_code) from e
+                    raise LLMError(self.settings.base_url, self._refusal(e), e.status_code) from e
                 failure, retry_after, status = e, _retry_after(e.response.headers), e.status_code
             except (openai.APIError, json.JSONDecodeError) as e:  # e.g. a gateway's HTML page: worth another try
                 failure, retry_after, status = e, None, None
@@ -448,12 +452,12 @@ class _Endpoint:
         except (openai.APIError, _Unread, json.JSONDecodeError, TypeError, AttributeError):
             return []
 
-    def _what_to_check(self, status: int) -> Cause | None:
-        """A refusal that no retry will change: what in the profile or environment to fix."""
-        if status not in (401, 403):
-            return None
+    def _what_to_check(self, status: int) -> Cause:
+        """What to fix in the profile or environment where the endpoint refused the key (401) or its use (403)."""
         if self.settings.api_key_env is None:
             return Cause("wants_key")
+        if status == 403:
+            return Cause("key_may_use", key_env=self.settings.api_key_env, model=self.settings.model)
         return Cause("check_key", key_env=self.settings.api_key_env)
 
     def _once(self, messages: list[dict[str, str]], json_mode: bool) -> _Reply:
@@ -556,6 +560,13 @@ def _causes(e: BaseException) -> list[BaseException]:
         causes.append(cause)
         cause = cause.__cause__ or cause.__context__
     return causes
+
+
+def _key_refused(e: openai.APIStatusError) -> bool:
+    """The endpoint refused the key (401), or the key's use of what was asked (a 403 in the endpoint's JSON, as
+    OpenAI, Volcengine Ark and Azure send it): every request of the run would be. A 403 page (a gateway's, a web
+    firewall's) may refuse one prompt for what it holds, so it fails its batch alone."""
+    return e.status_code == 401 or e.status_code == 403 and isinstance(e.body, Mapping)
 
 
 def _refused(e: openai.APIConnectionError) -> bool:

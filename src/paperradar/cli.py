@@ -381,8 +381,8 @@ def _run(profile: Profile, listing, out: Path, use_llm: bool, home: Path | None 
         print(f"  {what}: {failure_text('en', failed)}")
     if f.budget_exhausted:
         print("  the daily token budget was reached: the rest keep their local judgement")
-    if llm is not None and llm.advice:
-        print(f"  {llm.advice}")
+    for advice in llm.advice.splitlines() if llm is not None else ():
+        print(f"  {advice}")
     assert outcome.pages is not None
     digest_page, site_page = outcome.pages
     print(f"digest: {out / digest_page}  site: {out / site_page}")

@@ -367,6 +367,23 @@ def test_a_chinese_digest_says_in_chinese_why_papers_were_not_sent_and_so_does_i
     assert facts["failed_batches"][0].startswith("the LLM API key is missing: set the environment variable ARK_API_KEY")
 
 
+def test_a_run_against_an_endpoint_that_refuses_the_thinking_field_judges_the_day_and_says_what_to_remove(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]):
+    from paperradar.cli import main
+    jsonl = tmp_path / "day.jsonl"
+    jsonl.write_text("".join(SAMPLE_DAY.read_text(encoding="utf-8").splitlines(keepends=True)[:20]), encoding="utf-8")
+    with FakeOpenAI(faults=every("no_thinking")) as server:
+        profile = llm_profile(tmp_path, server.v1_url, 10)
+        profile.write_text(profile.read_text(encoding="utf-8") + "thinking = false\n", encoding="utf-8")
+        assert main(["run", "--profile", str(profile), "--from-jsonl", str(jsonl), "--no-enrich",
+                     "--no-affiliations", "--out", str(tmp_path / "out")]) == 0
+    out = capsys.readouterr().out
+    assert "20 judged by fake-model" in out and "failed" not in out
+    assert [line for line in out.splitlines() if "llm.thinking" in line] == [
+        "  the endpoint refused the thinking field (HTTP 400: Unrecognized request argument supplied: thinking), so "
+        "the papers were asked without it: remove llm.thinking from the profile (it is Volcengine Ark's switch)"]
+
+
 DISLIKED = "2602.04224"  # RAPO, safe reasoning: three papers of the sample day are like it
 LIKE_IT = ("2602.04131", "2602.04431", "2602.04448")
 

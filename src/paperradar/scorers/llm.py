@@ -63,6 +63,9 @@ _THOUGHT = "thought"  # whole answers lost to reasoning: every other request of 
 # account has not activated); Ollama's, vLLM's and DeepSeek's words
 _NO_MODEL_CODES = {"model_not_found", "InvalidEndpointOrModel.NotFound", "ModelNotOpen"}
 _NO_MODEL = re.compile(r"\bmodel\b.*\b(?:not found|not exist|does not exist)", re.IGNORECASE | re.DOTALL)
+# how an endpoint refuses a request field it does not know: OpenAI's and Azure's words, and pydantic's (FastAPI servers)
+_NO_THINKING = re.compile(r"\bargument\b.*\bthinking\b|\bthinking\b.*\b(?:not permitted|not supported|unsupported|"
+                          r"unrecognized|unknown)\b", re.IGNORECASE | re.DOTALL)
 # how OpenAI, vLLM and DeepSeek refuse a prompt longer than the model's context (400), and the two numbers they give
 _TOO_LONG_CODES = {"context_length_exceeded"}
 _TOO_LONG = re.compile(r"maximum context length is (\d+) tokens.*?(?:resulted in|requested) (\d+) tokens|"
@@ -100,7 +103,7 @@ class LLMScorer:
             key, self.missing_key = _NO_KEY, e.cause
         self.settings = settings
         self.name = f"llm:{settings.model}:{PROMPT_VERSION}"
-        self.advice = ""  # what the last run found to change in the profile (a batch size that fits), if anything
+        self.advice = ""  # what the last run found to change in the profile (a batch size that fits), a line each
         self._endpoint = _Endpoint(settings, key, backoff, sleep)
 
     def judge(self, papers: Sequence[Paper], profile: Profile,
@@ -135,7 +138,13 @@ class LLMScorer:
         finally:
             stop.set()
             pool.shutdown(wait=True, cancel_futures=True)  # a consumer that stops early sends nothing more
-            self.advice = run.advice
+            self.advice = "\n".join(filter(None, (run.advice, self._thinking_advice())))
+
+    def _thinking_advice(self) -> str:
+        if not self._endpoint.no_thinking:
+            return ""
+        return (f"the endpoint refused the thinking field ({self._endpoint.no_thinking.rstrip('.')}), so the papers "
+                "were asked without it: remove llm.thinking from the profile (it is Volcengine Ark's switch)")
 
     def _judge_batch(self, batch: Sequence[Paper], profile: Profile, budget: _Budget, run: _Run,
                      stop: threading.Event) -> list[BatchResult]:
@@ -331,6 +340,8 @@ class _Endpoint:
         self.settings, self.backoff, self.sleep = settings, backoff, sleep
         self._secret = "" if key == _NO_KEY else key
         self.json_mode = settings.json_mode
+        self.thinking = settings.thinking
+        self.no_thinking = ""  # what the endpoint said when it refused the thinking field, if it did
         # A gateway's query (Azure's ?api-version=) goes on every request: the client would append its paths after it.
         url = urlsplit(settings.base_url)
         query = dict(parse_qsl(url.query))
@@ -358,9 +369,10 @@ class _Endpoint:
         retry_after: float | None
         status: int | None
         for attempt in range(attempts):
-            json_mode = self.json_mode  # as this request asks: another thread may turn it off meanwhile
+            # as this request asks: another thread may turn either off meanwhile
+            json_mode, thinking = self.json_mode, self.thinking
             try:
-                reply = self._once(messages, json_mode)
+                reply = self._once(messages, json_mode, thinking)
                 return replace(reply, usage=reply.usage + TokenUsage(unreported=timed_out))
             except openai.APITimeoutError as e:
                 timed_out += 1
@@ -376,6 +388,9 @@ class _Endpoint:
             except openai.APIStatusError as e:
                 if e.status_code in (400, 422) and json_mode and "response_format" in _message(e):
                     self.json_mode = False  # the endpoint has no JSON mode: the prompt alone asks for JSON
+                    return self.complete(messages, run)
+                if e.status_code in (400, 422) and thinking is not None and _NO_THINKING.search(_message(e)):
+                    self.thinking, self.no_thinking = None, self._said(e)  # not a field the endpoint knows (OpenAI)
                     return self.complete(messages, run)
                 if e.status_code == 400 and (e.code in _TOO_LONG_CODES or _TOO_LONG.search(_message(e))):
                     numbers = _TOO_LONG.search(_message(e))
@@ -460,10 +475,10 @@ class _Endpoint:
             return Cause("key_may_use", key_env=self.settings.api_key_env, model=self.settings.model)
         return Cause("check_key", key_env=self.settings.api_key_env)
 
-    def _once(self, messages: list[dict[str, str]], json_mode: bool) -> _Reply:
+    def _once(self, messages: list[dict[str, str]], json_mode: bool, thinking: bool | None) -> _Reply:
         extra: dict[str, object] = {"response_format": {"type": "json_object"}} if json_mode else {}
-        if self.settings.thinking is not None:  # Volcengine Ark's switch for hybrid models (doubao-seed-1.6, DeepSeek)
-            extra["extra_body"] = {"thinking": {"type": "enabled" if self.settings.thinking else "disabled"}}
+        if thinking is not None:  # Volcengine Ark's switch for hybrid models (doubao-seed-1.6, DeepSeek)
+            extra["extra_body"] = {"thinking": {"type": "enabled" if thinking else "disabled"}}
         response = self.client.chat.completions.create(model=self.settings.model, messages=messages,  # type: ignore[arg-type]
                                                        **extra)  # type: ignore[call-overload]
         if not response.choices:

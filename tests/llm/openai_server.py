@@ -29,7 +29,8 @@ as Ollama's /v1 sends it), "english_fields" (field names in English instead of t
 "quota" (OpenAI's 429 insufficient_quota), "balance" (DeepSeek's 402 Insufficient Balance),
 "overdue" (Volcengine Ark's 403 AccountOverdueError), "key_openai" / "key_deepseek" / "key_ark" (a refused key, a 401
 as OpenAI, DeepSeek and Volcengine Ark word it, Ark's with a new request id each time), "forbidden_ark" (Ark's 403
-AccessDenied, a key that may not use the model or endpoint), "waf" (a web firewall's HTML 403 page), "echo_key" (a
+AccessDenied, a key that may not use the model or endpoint), "key_gemini" (Gemini's 400 API_KEY_INVALID, in the list
+of one error its OpenAI-compatible API answers), "waf" (a web firewall's HTML 403 page), "echo_key" (a
 401 whose message repeats the Authorization header it got, as some gateways do), "deep" (JSON nested 100,000 lists
 deep), "looping" (a model stuck repeating '["' until its limit, 64,000 characters),
 "too_long" / "too_long_vllm" / "too_long_deepseek" (a 400 for a prompt longer than `context_tokens`, as OpenAI, vLLM
@@ -214,6 +215,11 @@ class FakeOpenAI:
             key = authorization.removeprefix("Bearer ")
             return _error(status, message.format(key=_masked(key), request=f"0217{number:024d}"),
                           code=code, kind=kind)
+        if fault == "key_gemini":
+            return 400, {"Content-Type": "application/json"}, json.dumps([{"error": {
+                "code": 400, "message": "API key not valid. Please pass a valid API key.", "status": "INVALID_ARGUMENT",
+                "details": [{"@type": "type.googleapis.com/google.rpc.ErrorInfo", "reason": "API_KEY_INVALID",
+                             "domain": "googleapis.com"}]}}]).encode()
         if fault == "waf":  # a firewall in front of the endpoint, blocking what it read in one prompt
             return 403, {"Content-Type": "text/html"}, (
                 b"<html><head><title>Attention Required! | Cloudflare</title></head><body><h1>Sorry, you have been "

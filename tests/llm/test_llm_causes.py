@@ -153,7 +153,7 @@ FAULTS: dict[str, Callable[[], Scenario]] = {
     "401": lambda: _with(FakeOpenAI(faults=every("401"))),
     "401, no key named": lambda: _with(FakeOpenAI(faults=every("401")), api_key_env=None),
     **{f"key refused ({fault})": (lambda fault=fault: _with(FakeOpenAI(faults=every(fault)), papers=20, batch_size=5))
-       for fault in ("key_openai", "key_deepseek", "key_ark", "forbidden_ark")},
+       for fault in ("key_openai", "key_deepseek", "key_ark", "forbidden_ark", "key_gemini")},
     "403 page": lambda: _with(FakeOpenAI(faults=every("waf"))),
     "nothing listens": lambda: _plain(LLMSettings(base_url=f"http://127.0.0.1:{_closed_port()}/v1", model="m",
                                                   max_retries=1)),

@@ -468,7 +468,8 @@ class _Endpoint:
             return []
 
     def _what_to_check(self, status: int) -> Cause:
-        """What to fix in the profile or environment where the endpoint refused the key (401) or its use (403)."""
+        """What to fix in the profile or environment where the endpoint refused the key (401, Gemini's 400) or its use
+        (403)."""
         if self.settings.api_key_env is None:
             return Cause("wants_key")
         if status == 403:
@@ -578,10 +579,14 @@ def _causes(e: BaseException) -> list[BaseException]:
 
 
 def _key_refused(e: openai.APIStatusError) -> bool:
-    """The endpoint refused the key (401), or the key's use of what was asked (a 403 in the endpoint's JSON, as
-    OpenAI, Volcengine Ark and Azure send it): every request of the run would be. A 403 page (a gateway's, a web
-    firewall's) may refuse one prompt for what it holds, so it fails its batch alone."""
-    return e.status_code == 401 or e.status_code == 403 and isinstance(e.body, Mapping)
+    """The endpoint refused the key (401; Gemini's 400 API_KEY_INVALID), or the key's use of what was asked (a 403 in
+    the endpoint's JSON, as OpenAI, Volcengine Ark, Azure and Gemini send it): every request of the run would be. A
+    403 page (a gateway's, a web firewall's) may refuse one prompt for what it holds, so it fails its batch alone."""
+    error = _error_of(e)
+    details = error.get("details") if error is not None else None
+    invalid = isinstance(details, list) and any(isinstance(d, Mapping) and d.get("reason") == "API_KEY_INVALID"
+                                                for d in details)
+    return e.status_code == 401 or (e.status_code == 403 and error is not None) or (e.status_code == 400 and invalid)
 
 
 def _refused(e: openai.APIConnectionError) -> bool:
@@ -630,10 +635,19 @@ def _host(url: str) -> str:
     return (urlsplit(url).hostname or "").lower()
 
 
+def _error_of(e: openai.APIStatusError) -> Mapping[str, object] | None:
+    """The error object of a refusal in JSON: OpenAI's {"error": {...}} (the client unwraps it), or the list of one
+    that Gemini's OpenAI-compatible API answers ([{"error": {...}}], which the client leaves as it is)."""
+    body = e.body
+    if isinstance(body, list) and len(body) == 1 and isinstance(body[0], Mapping):
+        body = body[0].get("error", body[0])
+    return body if isinstance(body, Mapping) else None
+
+
 def _message(e: openai.APIStatusError) -> str:
     """What the endpoint said: its error's message where the body has one (openai 1.x puts the whole body in
     e.message), else the body's text, else nothing."""
-    body = e.body
+    body = _error_of(e) or e.body
     if isinstance(body, Mapping) and isinstance(body.get("message"), str):
         return " ".join(body["message"].split())
     if isinstance(body, str):  # a plain-text page, or a gateway's HTML one: its words

@@ -17,8 +17,9 @@ Faults: "429" (with Retry-After), "500", "401", "hang" (answers after `hang_s`),
 batch), "duplicate" (first paper answered twice), "bad_field" (field index not in the profile),
 "english" (reasons not in Chinese), "length" (the answer cut in the middle of
 its second half's first verdict, finish_reason "length", as a max_tokens limit cuts it), "refusal" (prose, no JSON), "no_usage" (no usage block), "no_json_mode" (400 to any request with a response_format),
-"no_json_mode_tgi" (the 422 in plain text that text-generation-inference gives it), "no_thinking" (OpenAI's 400 to
-a request with a "thinking" field), "fenced" (JSON inside ```json fences amid prose),
+"no_json_mode_tgi" (the 422 in plain text that text-generation-inference gives it), "no_thinking" /
+"no_thinking_gemini" (the 400 to a request with a "thinking" field, as OpenAI and Gemini word it), "fenced" (JSON
+inside ```json fences amid prose),
 "reasoning" (reasoning_content + reasoning tokens, as doubao thinking models send), "think" (the reasoning inline in
 the content, in <think> tags, as DeepSeek-R1 distills on Ollama or vLLM without a reasoning parser send it),
 "think_open" (the same with only the closing </think>, where the chat template already opened the tag), "think_cut"
@@ -235,6 +236,10 @@ class FakeOpenAI:
                 b"`json_object`, expected `json` or `regex` at line 1 column 2000")
         if fault == "no_thinking" and "thinking" in body:  # OpenAI takes no request field it does not know
             return _error(400, "Unrecognized request argument supplied: thinking", kind="invalid_request_error")
+        if fault == "no_thinking_gemini" and "thinking" in body:  # and Gemini's, in a list
+            return 400, {"Content-Type": "application/json"}, json.dumps([{"error": {
+                "code": 400, "message": 'Invalid JSON payload received. Unknown name "thinking": Cannot find field.',
+                "status": "INVALID_ARGUMENT"}}]).encode()
         if fault == "401":
             return _error(401, "invalid api key")
         prompt_tokens = sum(self.count(m.get("content", "")) for m in body.get("messages", []))

@@ -389,17 +389,20 @@ def test_requests_in_flight_when_json_mode_is_refused_are_all_asked_again_withou
     assert sum("response_format" in s.body for s in server.received) == 4 and len(server.received) == 8
 
 
-def test_an_endpoint_that_refuses_the_thinking_field_is_asked_without_it_and_the_run_says_to_remove_it(day, profile):
+@pytest.mark.parametrize("fault, said", [
+    ("no_thinking", "HTTP 400: Unrecognized request argument supplied: thinking"),
+    ("no_thinking_gemini", 'HTTP 400: Invalid JSON payload received. Unknown name "thinking": Cannot find field')])
+def test_an_endpoint_that_refuses_the_thinking_field_is_asked_without_it_and_the_run_says_to_remove_it(
+        day, profile, fault, said):
     # OpenAI's 400 'Unrecognized request argument supplied: thinking' failed every batch (a seed day: 12 requests, no
     # paper judged), in a line that named no profile key
-    with FakeOpenAI(faults=every("no_thinking"), latency=lambda n: 0.3) as server:
+    with FakeOpenAI(faults=every(fault), latency=lambda n: 0.3) as server:
         scorer = make_scorer(server.v1_url, batch_size=5, concurrency=4, thinking=False)
         results = run(scorer, day[:40], profile)
     assert len(judged(results)) == 40 and not failed(results)
     assert sum("thinking" in s.body for s in server.received) == 4 and len(server.received) == 12  # those in flight
-    assert scorer.advice == ("the endpoint refused the thinking field (HTTP 400: Unrecognized request argument "
-                             "supplied: thinking), so the papers were asked without it: remove llm.thinking from the "
-                             "profile (it is Volcengine Ark's switch)")
+    assert scorer.advice == (f"the endpoint refused the thinking field ({said}), so the papers were asked without "
+                             "it: remove llm.thinking from the profile (it is Volcengine Ark's switch)")
 
 
 def test_reasoning_tokens_are_reported(day, profile, server):

@@ -63,9 +63,10 @@ _THOUGHT = "thought"  # whole answers lost to reasoning: every other request of 
 # account has not activated); Ollama's, vLLM's and DeepSeek's words
 _NO_MODEL_CODES = {"model_not_found", "InvalidEndpointOrModel.NotFound", "ModelNotOpen"}
 _NO_MODEL = re.compile(r"\bmodel\b.*\b(?:not found|not exist|does not exist)", re.IGNORECASE | re.DOTALL)
-# how an endpoint refuses a request field it does not know: OpenAI's and Azure's words, and pydantic's (FastAPI servers)
-_NO_THINKING = re.compile(r"\bargument\b.*\bthinking\b|\bthinking\b.*\b(?:not permitted|not supported|unsupported|"
-                          r"unrecognized|unknown)\b", re.IGNORECASE | re.DOTALL)
+# how an endpoint refuses the thinking field: OpenAI's and Azure's words, Gemini's, Ark's, pydantic's (FastAPI servers)
+_NO_THINKING = re.compile(r"\b(?:argument|parameter|unknown name)\b.*\bthinking\b|"
+                          r"\bthinking\b.*\b(?:not permitted|not supported|unsupported|unrecognized|unknown)\b",
+                          re.IGNORECASE | re.DOTALL)
 # how OpenAI, vLLM and DeepSeek refuse a prompt longer than the model's context (400), and the two numbers they give
 _TOO_LONG_CODES = {"context_length_exceeded"}
 _TOO_LONG = re.compile(r"maximum context length is (\d+) tokens.*?(?:resulted in|requested) (\d+) tokens|"

@@ -120,6 +120,9 @@ _SAID: dict[str, dict[Language, _Said]] = {
     "check_key": {"en": "check the key in {key_env}", "zh": "请检查 {key_env} 中的密钥"},
     "key_may_use": {"en": "check that the key in {key_env} may use llm.model {model!r} at llm.base_url",
                     "zh": "请检查 {key_env} 中的密钥能否在 llm.base_url 上使用 llm.model {model!r}"},
+    "no_region": {"en": "the provider serves no requests from where this machine is: set llm.base_url to an endpoint "
+                        "that does",
+                  "zh": "服务商不受理来自这台机器所在地区的请求：请把 llm.base_url 设为受理这些请求的端点"},
     "wants_key": {"en": "the endpoint wants a key: name the variable that holds it in llm.api_key_env",
                   "zh": "端点需要密钥：请在 llm.api_key_env 中写明存放密钥的环境变量"},
     "timeout_fix": {"en": "llm.timeout_s is {timeout_s:g} s: raise it for a slow endpoint or model",

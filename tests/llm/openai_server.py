@@ -31,7 +31,7 @@ as Ollama's /v1 sends it), "english_fields" (field names in English instead of t
 "overdue" (Volcengine Ark's 403 AccountOverdueError), "key_openai" / "key_deepseek" / "key_ark" (a refused key, a 401
 as OpenAI, DeepSeek and Volcengine Ark word it, Ark's with a new request id each time), "forbidden_ark" (Ark's 403
 AccessDenied, a key that may not use the model or endpoint), "key_gemini" (Gemini's 400 API_KEY_INVALID, in the list
-of one error its OpenAI-compatible API answers), "waf" (a web firewall's HTML 403 page), "echo_key" (a
+of one error its OpenAI-compatible API answers), "region" (OpenAI's 403 to a country it does not serve), "waf" (a web firewall's HTML 403 page), "echo_key" (a
 401 whose message repeats the Authorization header it got, as some gateways do), "deep" (JSON nested 100,000 lists
 deep), "looping" (a model stuck repeating '["' until its limit, 64,000 characters),
 "too_long" / "too_long_vllm" / "too_long_deepseek" (a 400 for a prompt longer than `context_tokens`, as OpenAI, vLLM
@@ -404,6 +404,8 @@ _KEY_REFUSALS = {
                      "invalid_request_error"),
     "key_ark": (401, "The API key or AK/SK in the request is missing or invalid. Request id: {request}",
                 "Unauthorized", "AuthenticationError"),
+    "region": (403, "Country, region, or territory not supported", "request_forbidden",
+               "unsupported_country_region_territory"),
     "forbidden_ark": (403, "The request failed because you do not have access to the requested resource. Request "
                       "id: {request}", "Forbidden", "AccessDenied"),
 }

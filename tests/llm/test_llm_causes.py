@@ -69,6 +69,7 @@ SAMPLES: dict[str, Cause] = {c.code: c for top in [
     Cause("no_connection", where="api.example:443", message="TLS handshake failed"),
     Cause("top_up"),
     Cause("wants_key"),
+    Cause("no_region"),
     Cause("key_may_use", key_env="ARK_API_KEY", model="doubao-seed-1-6-251015"),
     Cause("concurrency_fix", concurrency=8),
     Cause("rate_limit_fix"),
@@ -153,7 +154,7 @@ FAULTS: dict[str, Callable[[], Scenario]] = {
     "401": lambda: _with(FakeOpenAI(faults=every("401"))),
     "401, no key named": lambda: _with(FakeOpenAI(faults=every("401")), api_key_env=None),
     **{f"key refused ({fault})": (lambda fault=fault: _with(FakeOpenAI(faults=every(fault)), papers=20, batch_size=5))
-       for fault in ("key_openai", "key_deepseek", "key_ark", "forbidden_ark", "key_gemini")},
+       for fault in ("key_openai", "key_deepseek", "key_ark", "forbidden_ark", "key_gemini", "region")},
     "403 page": lambda: _with(FakeOpenAI(faults=every("waf"))),
     "nothing listens": lambda: _plain(LLMSettings(base_url=f"http://127.0.0.1:{_closed_port()}/v1", model="m",
                                                   max_retries=1)),

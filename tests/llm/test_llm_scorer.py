@@ -105,7 +105,10 @@ def test_an_account_with_nothing_left_to_spend_stops_the_day_at_once_saying_what
      "check that the key in PAPERRADAR_TEST_LLM_KEY may use llm.model 'fake-model' at llm.base_url"),
     # Gemini's refusal came as a bare 'HTTP 400', the words of its list of one error left out
     ("key_gemini", "HTTP 400: API key not valid. Please pass a valid API key)",
-     "check the key in PAPERRADAR_TEST_LLM_KEY")])
+     "check the key in PAPERRADAR_TEST_LLM_KEY"),
+    # OpenAI's refusal of a country it does not serve (mainland China) was told to check a key that is right
+    ("region", "HTTP 403: Country, region, or territory not supported)",
+     "the provider serves no requests from where this machine is: set llm.base_url to an endpoint that does")])
 def test_a_refused_key_stops_the_day_at_the_first_refusal_saying_what_to_check(day, profile, fault, said, fix):
     # each batch sent its own request, each refused (a seed day: 12 requests), and Ark's refusals, each with its own
     # request id, made one failure line a batch

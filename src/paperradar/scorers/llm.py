@@ -407,7 +407,7 @@ class _Endpoint:
                     raise NotServed(self.settings.base_url, self._refusal(e, _other_base_url(self.settings.base_url)),
                                     e.status_code) from e
                 if _key_refused(e):
-                    raise KeyRefused(self.settings.base_url, self._refusal(e, self._what_to_check(e.status_code)),
+                    raise KeyRefused(self.settings.base_url, self._refusal(e, self._what_to_check(e)),
                                      e.status_code) from e
                 if e.status_code not in _RETRY_STATUSES:
                     raise LLMError(self.settings.base_url, self._refusal(e), e.status_code) from e
@@ -468,12 +468,14 @@ class _Endpoint:
         except (openai.APIError, _Unread, json.JSONDecodeError, TypeError, AttributeError):
             return []
 
-    def _what_to_check(self, status: int) -> Cause:
+    def _what_to_check(self, e: openai.APIStatusError) -> Cause:
         """What to fix in the profile or environment where the endpoint refused the key (401, Gemini's 400) or its use
         (403)."""
+        if e.code == "unsupported_country_region_territory":  # OpenAI's: no key or model changes where we are
+            return Cause("no_region")
         if self.settings.api_key_env is None:
             return Cause("wants_key")
-        if status == 403:
+        if e.status_code == 403:
             return Cause("key_may_use", key_env=self.settings.api_key_env, model=self.settings.model)
         return Cause("check_key", key_env=self.settings.api_key_env)
 

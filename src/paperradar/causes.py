@@ -145,6 +145,12 @@ _SAID: dict[str, dict[Language, _Said]] = {
         "zh": lambda v: f"请运行 `ollama pull {v['model']}`"
                         + (f"，或把 llm.model 设为它已有的模型：{_more(v['served'], v['more'], zh=True)}"
                            if v["served"] else "")},
+    "no_system": {
+        "en": "the chat template of llm.model {model!r} takes no system message, and paperradar's prompt begins with "
+              "one: set llm.model to a model whose template takes it, or serve this one with a template that does "
+              "(vLLM: --chat-template)",
+        "zh": "llm.model {model!r} 的对话模板不接受系统消息，而 paperradar 的提示词以一条系统消息开头：请把 llm.model "
+              "设为模板接受系统消息的模型，或为这个模型配上接受它的模板（vLLM：--chat-template）"},
     "ark_model": {
         "en": "set llm.model to a model ID activated in the Ark console (such as doubao-seed-1-6-251015) or to the "
               "ID of your inference endpoint (ep-...)",

@@ -31,9 +31,11 @@ as Ollama's /v1 sends it), "english_fields" (field names in English instead of t
 "overdue" (Volcengine Ark's 403 AccountOverdueError), "key_openai" / "key_deepseek" / "key_ark" (a refused key, a 401
 as OpenAI, DeepSeek and Volcengine Ark word it, Ark's with a new request id each time), "forbidden_ark" (Ark's 403
 AccessDenied, a key that may not use the model or endpoint), "key_gemini" (Gemini's 400 API_KEY_INVALID, in the list
-of one error its OpenAI-compatible API answers), "region" (OpenAI's 403 to a country it does not serve), "waf" (a web firewall's HTML 403 page), "echo_key" (a
-401 whose message repeats the Authorization header it got, as some gateways do), "deep" (JSON nested 100,000 lists
-deep), "looping" (a model stuck repeating '["' until its limit, 64,000 characters),
+of one error its OpenAI-compatible API answers), "region" (OpenAI's 403 to a country it does not serve),
+"no_system" / "no_system_tgi" / "no_system_alternate" (a chat template that takes no system message: vLLM's 400 and
+text-generation-inference's 422 for Gemma 2's, vLLM's 400 for Mistral 7B v0.1's), "waf" (a web firewall's HTML 403
+page), "echo_key" (a 401 whose message repeats the Authorization header it got, as some gateways do), "deep" (JSON
+nested 100,000 lists deep), "looping" (a model stuck repeating '["' until its limit, 64,000 characters),
 "too_long" / "too_long_vllm" / "too_long_deepseek" (a 400 for a prompt longer than `context_tokens`, as OpenAI, vLLM
 and DeepSeek word it; shorter prompts are answered), "truncated" (Ollama past its num_ctx: the prompt silently cut to
 its last `context_tokens` tokens, the papers still in it answered 9 (the instructions were cut off) and numbered as
@@ -240,6 +242,12 @@ class FakeOpenAI:
             return 400, {"Content-Type": "application/json"}, json.dumps([{"error": {
                 "code": 400, "message": 'Invalid JSON payload received. Unknown name "thinking": Cannot find field.',
                 "status": "INVALID_ARGUMENT"}}]).encode()
+        if fault in _NO_SYSTEM and any(m.get("role") == "system" for m in body.get("messages", [])):
+            if fault == "no_system_tgi":
+                return 422, {"Content-Type": "application/json"}, json.dumps({
+                    "error": "Template error: System role not supported (in <string>:1)",
+                    "error_type": "template_error"}).encode()
+            return _error(400, _NO_SYSTEM[fault], kind="BadRequestError", bare=True)
         if fault == "401":
             return _error(401, "invalid api key")
         prompt_tokens = sum(self.count(m.get("content", "")) for m in body.get("messages", []))
@@ -414,6 +422,11 @@ _KEY_REFUSALS = {
 def _masked(key: str) -> str:
     """A key as services repeat it in a refusal: its last four characters."""
     return "****" + key[-4:]
+
+
+# fault -> how a chat template that takes no system message refuses one (TGI's in its own body)
+_NO_SYSTEM = {"no_system": "System role not supported", "no_system_tgi": "",
+              "no_system_alternate": "Conversation roles must alternate user/assistant/user/assistant/..."}
 
 
 # fault -> (message, type, code) as each service words a prompt longer than the model's context

@@ -18,7 +18,8 @@ from paperradar.scorers.llm import Backoff, LLMScorer
 
 # what a Chinese sentence may hold in Latin letters: names of things, not English words
 _NAMES = {"LLM", "API", "HTTP", "JSON", "Token", "MB", "URL", "Azure", "OpenAI", "Ollama", "vLLM", "chat",
-          "completions", "DEPLOYMENT", "ID", "false", "dict", "str", "int", "list", "float", "bool", "NoneType"}
+          "completions", "DEPLOYMENT", "ID", "false", "dict", "str", "int", "list", "float", "bool", "NoneType",
+          "paperradar"}
 _QUOTED = re.compile(r"“[^”]*”|'[^']*'|\"[^\"]*\"|`[^`]*`")
 # keys, ids, URLs, hosts, versions (llm.model, 8.0), and class names (APIError)
 _TECHNICAL = re.compile(r"[\w.:/=@*-]*[\d._:/=@*-][\w.:/=@*-]*|\b(?=\w*[a-z])(?=\w*[A-Z]\w*[A-Z])\w+")
@@ -77,6 +78,7 @@ SAMPLES: dict[str, Cause] = {c.code: c for top in [
     Cause("model_not_served", model="qwen3:8b", close="qwen3:4b",
           hint=Cause("ollama_pull", model="qwen3:8b", served="llama3.1:8b, qwen3:4b", more=2)),
     Cause("ark_model"),
+    Cause("no_system", model="gemma-2-9b-it"),
     Cause("served_model", served="llama3.1:8b, qwen3:4b", more=0),
     Cause("azure_deployment", name="gpt4o-mini", url="https://x.openai.azure.com/openai/deployments/DEPLOYMENT"),
     Cause("base_url", url="http://localhost:11434/v1", why=Cause("ollama_api")),
@@ -179,6 +181,9 @@ FAULTS: dict[str, Callable[[], Scenario]] = {
     **{f"no model ({style})": (lambda style=style: _with(FakeOpenAI(serves=("qwen3:4b", "llama3.1:8b"),
                                                                     not_found=style), model="qwen3:8b"))
        for style in ("openai", "ollama", "vllm", "ark", "deepseek")},
+    **{f"no system message ({fault})": (lambda fault=fault: _with(FakeOpenAI(faults=every(fault)), papers=20,
+                                                                   batch_size=5))
+       for fault in ("no_system", "no_system_tgi", "no_system_alternate")},
     "not activated": lambda: _with(FakeOpenAI(serves=("doubao-seed-1-6-flash-250828",), not_found="ark_not_open"),
                                    url=lambda s: s.ark_url, model="doubao-seed-1-6-251015"),
     "no deployment": lambda: _with(FakeOpenAI(), url=lambda s: s.azure_url("gpt4o-mini")),

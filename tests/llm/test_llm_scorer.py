@@ -137,6 +137,23 @@ def test_a_403_page_of_a_gateway_fails_its_batch_alone(day, profile):
         "using a security service to protect itself from online attacks)"}
 
 
+@pytest.mark.parametrize("fault, said", [
+    ("no_system", "HTTP 400: System role not supported"),
+    ("no_system_tgi", "HTTP 422: Template error: System role not supported (in <string>:1)"),
+    ("no_system_alternate", "HTTP 400: Conversation roles must alternate user/assistant/user/assistant/")])
+def test_a_model_whose_chat_template_takes_no_system_message_stops_the_day_saying_what_to_set(day, profile, fault,
+                                                                                             said):
+    # Gemma 2 on vLLM or text-generation-inference refused every batch (a seed day: 12 requests), in a line that
+    # named no profile key
+    with FakeOpenAI(faults=every(fault)) as server:
+        results = run(make_scorer(server.v1_url, concurrency=1, batch_size=5), day[:20], profile)
+    assert len(server.received) == 1
+    assert len(failed(results)) == 20 and set(failed(results).values()) == {
+        f"LLM endpoint {server.v1_url} refused the request ({said}): the chat template of llm.model 'fake-model' "
+        "takes no system message, and paperradar's prompt begins with one: set llm.model to a model whose template "
+        "takes it, or serve this one with a template that does (vLLM: --chat-template)"}
+
+
 def test_500s_are_retried_a_bounded_number_of_times_then_the_batch_fails(day, profile, server):
     server.faults = every("500")
     results = run(make_scorer(server.v1_url, max_retries=2), day[:5], profile)

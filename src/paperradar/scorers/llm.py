@@ -67,6 +67,9 @@ _NO_MODEL = re.compile(r"\bmodel\b.*\b(?:not found|not exist|does not exist)", r
 _NO_THINKING = re.compile(r"\b(?:argument|parameter|unknown name)\b.*\bthinking\b|"
                           r"\bthinking\b.*\b(?:not permitted|not supported|unsupported|unrecognized|unknown)\b",
                           re.IGNORECASE | re.DOTALL)
+# how vLLM and text-generation-inference pass on a chat template's refusal of the system message (Gemma 2's; Mistral
+# 7B v0.1's and Llama 2's, which want user and assistant turns only)
+_NO_SYSTEM = re.compile(r"system role not supported|roles must alternate", re.IGNORECASE)
 # how OpenAI, vLLM and DeepSeek refuse a prompt longer than the model's context (400), and the two numbers they give
 _TOO_LONG_CODES = {"context_length_exceeded"}
 _TOO_LONG = re.compile(r"maximum context length is (\d+) tokens.*?(?:resulted in|requested) (\d+) tokens|"
@@ -406,6 +409,8 @@ class _Endpoint:
                 if e.status_code == 404:
                     raise NotServed(self.settings.base_url, self._refusal(e, _other_base_url(self.settings.base_url)),
                                     e.status_code) from e
+                if e.status_code in (400, 422) and _NO_SYSTEM.search(_message(e)):
+                    raise NotServed(self.settings.base_url, self._refusal(e, self._no_system()), e.status_code) from e
                 if _key_refused(e):
                     raise KeyRefused(self.settings.base_url, self._refusal(e, self._what_to_check(e)),
                                      e.status_code) from e
@@ -460,6 +465,9 @@ class _Endpoint:
         else:
             hint = Cause("served_model", **listed)
         return Cause("model_not_served", model=model, hint=hint, close=close[0] if close else None)
+
+    def _no_system(self) -> Cause:
+        return Cause("no_system", model=self.settings.model)
 
     def _served(self) -> list[str]:
         """The models the endpoint lists at GET /models, where it lists them (one request, after a refusal)."""
@@ -653,8 +661,10 @@ def _message(e: openai.APIStatusError) -> str:
     body = _error_of(e) or e.body
     if isinstance(body, Mapping) and isinstance(body.get("message"), str):
         return " ".join(body["message"].split())
-    if isinstance(body, str):  # a plain-text page, or a gateway's HTML one: its words
-        return " ".join(re.sub(r"<title>.*?</title>|<[^>]*>", " ", body, flags=re.IGNORECASE | re.DOTALL).split())
+    if isinstance(body, str):  # a plain-text page as it is (a template's '<string>' kept)
+        if "</" in body:  # a gateway's HTML one: its words
+            body = re.sub(r"<title>.*?</title>|<[^>]*>", " ", body, flags=re.IGNORECASE | re.DOTALL)
+        return " ".join(body.split())
     return str(e.message).removeprefix(f"Error code: {e.status_code}").removeprefix(" - ")  # openai's prefix
 
 

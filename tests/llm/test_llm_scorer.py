@@ -226,8 +226,10 @@ def test_an_endpoint_that_asks_for_no_key_needs_none(day, profile):
 
 def test_an_endpoint_that_wants_a_key_after_all_says_where_to_name_it(day, profile):
     with FakeOpenAI(faults=every("401")) as server:
-        settings = LLMSettings(base_url=server.v1_url, model="m", timeout_s=5.0, max_retries=0)
-        results = run(LLMScorer(settings, environ={}), day[:5], profile)
+        settings = LLMSettings(base_url=server.v1_url, model="m", timeout_s=5.0, max_retries=0, batch_size=5,
+                               concurrency=1)
+        results = run(LLMScorer(settings, environ={}), day[:20], profile)
+    assert len(server.received) == 1 and len(failed(results)) == 20  # the first refusal stops the run here too
     assert results[0].failure == (f"LLM endpoint {server.v1_url} refused the request (HTTP 401: invalid api key): the "
                                   "endpoint wants a key: name the variable that holds it in llm.api_key_env")
 

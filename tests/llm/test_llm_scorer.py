@@ -388,9 +388,23 @@ def test_reasoning_cut_by_the_output_limit_inside_think_tags_is_no_answer(day, p
 
 def test_an_endpoint_without_json_mode_is_asked_without_it(day, profile, server):
     server.faults = every("no_json_mode")
-    results = run(make_scorer(server.v1_url, batch_size=5), day[:10], profile)
+    scorer = make_scorer(server.v1_url, batch_size=5)
+    results = run(scorer, day[:10], profile)
     assert len(judged(results)) == 10
     assert ["response_format" in s.body for s in server.received] == [True, False, False]
+    # said once, where nothing was said: every run sent its first requests to be refused (a wave of `concurrency`)
+    assert scorer.advice == ("the endpoint has no JSON mode (HTTP 400: response_format json_object is not supported by "
+                             "this model), so the papers were asked without it: set llm.json_mode = false in the "
+                             "profile to ask so from the start")
+
+
+def test_an_endpoint_refusing_json_mode_and_the_thinking_field_says_to_change_both(day, profile):
+    with FakeOpenAI(faults=lambda k, papers: "no_json_mode" if k == 0 else "no_thinking") as server:
+        scorer = make_scorer(server.v1_url, batch_size=5, thinking=False)
+        results = run(scorer, day[:10], profile)
+    assert len(judged(results)) == 10 and len(server.received) == 4
+    assert [line.split(" (")[0] for line in scorer.advice.splitlines()] == [
+        "the endpoint has no JSON mode", "the endpoint refused the thinking field"]
 
 
 def test_an_endpoint_refusing_json_mode_with_a_plain_text_422_is_asked_without_it(day, profile, server):

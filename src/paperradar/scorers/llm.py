@@ -142,13 +142,19 @@ class LLMScorer:
         finally:
             stop.set()
             pool.shutdown(wait=True, cancel_futures=True)  # a consumer that stops early sends nothing more
-            self.advice = "\n".join(filter(None, (run.advice, self._thinking_advice())))
+            self.advice = "\n".join(filter(None, (run.advice, *self._refused_fields())))
 
-    def _thinking_advice(self) -> str:
-        if not self._endpoint.no_thinking:
-            return ""
-        return (f"the endpoint refused the thinking field ({self._endpoint.no_thinking.rstrip('.')}), so the papers "
-                "were asked without it: remove llm.thinking from the profile (it is Volcengine Ark's switch)")
+    def _refused_fields(self) -> list[str]:
+        """What to take out of the profile, where the endpoint refused a field of the request and was asked without."""
+        said = self._endpoint.refused
+        out = []
+        if "response_format" in said:
+            out.append(f"the endpoint has no JSON mode ({said['response_format'].rstrip('.')}), so the papers were "
+                       "asked without it: set llm.json_mode = false in the profile to ask so from the start")
+        if "thinking" in said:
+            out.append(f"the endpoint refused the thinking field ({said['thinking'].rstrip('.')}), so the papers "
+                       "were asked without it: remove llm.thinking from the profile (it is Volcengine Ark's switch)")
+        return out
 
     def _judge_batch(self, batch: Sequence[Paper], profile: Profile, budget: _Budget, run: _Run,
                      stop: threading.Event) -> list[BatchResult]:
@@ -345,7 +351,7 @@ class _Endpoint:
         self._secret = "" if key == _NO_KEY else key
         self.json_mode = settings.json_mode
         self.thinking = settings.thinking
-        self.no_thinking = ""  # what the endpoint said when it refused the thinking field, if it did
+        self.refused: dict[str, str] = {}  # a field of the request the endpoint refused -> what it said
         # A gateway's query (Azure's ?api-version=) goes on every request: the client would append its paths after it.
         url = urlsplit(settings.base_url)
         query = dict(parse_qsl(url.query))
@@ -392,9 +398,11 @@ class _Endpoint:
             except openai.APIStatusError as e:
                 if e.status_code in (400, 422) and json_mode and "response_format" in _message(e):
                     self.json_mode = False  # the endpoint has no JSON mode: the prompt alone asks for JSON
+                    self.refused["response_format"] = self._said(e)
                     return self.complete(messages, run)
                 if e.status_code in (400, 422) and thinking is not None and _NO_THINKING.search(_message(e)):
-                    self.thinking, self.no_thinking = None, self._said(e)  # not a field the endpoint knows (OpenAI)
+                    self.thinking = None  # not a field the endpoint knows (OpenAI)
+                    self.refused["thinking"] = self._said(e)
                     return self.complete(messages, run)
                 if e.status_code == 400 and (e.code in _TOO_LONG_CODES or _TOO_LONG.search(_message(e))):
                     numbers = _TOO_LONG.search(_message(e))

@@ -117,6 +117,10 @@ _SAID: dict[str, dict[Language, _Said]] = {
     "top_up": {"en": "the account has no quota or balance left: top it up or raise its limit with the provider, then "
                      "run again",
                "zh": "账户已没有额度或余额：请充值，或在服务商处提高额度，然后再次运行"},
+    "ark_limit": {
+        "en": "the account reached the limit it set for the model (Ark's Safe Experience Mode, 安全体验模式): raise it or "
+              "turn the mode off in the Ark console (开通管理), then run again",
+        "zh": "账户已达到它为该模型设定的限额（方舟的安全体验模式）：请在方舟控制台（开通管理）中调高限额或关闭该模式，然后再次运行"},
     "check_key": {"en": "check the key in {key_env}", "zh": "请检查 {key_env} 中的密钥"},
     "key_may_use": {"en": "check that the key in {key_env} may use llm.model {model!r} at llm.base_url",
                     "zh": "请检查 {key_env} 中的密钥能否在 llm.base_url 上使用 llm.model {model!r}"},

@@ -28,7 +28,8 @@ the content, in <think> tags, as DeepSeek-R1 distills on Ollama or vLLM without 
 finish_reason "length"), "reasoning_field_only" (the same in a "reasoning" field with no count of reasoning tokens,
 as Ollama's /v1 sends it), "english_fields" (field names in English instead of the profile's),
 "quota" (OpenAI's 429 insufficient_quota), "balance" (DeepSeek's 402 Insufficient Balance),
-"overdue" (Volcengine Ark's 403 AccountOverdueError), "key_openai" / "key_deepseek" / "key_ark" (a refused key, a 401
+"overdue" (Volcengine Ark's 403 AccountOverdueError), "set_limit" / "free_quota" (Ark's 429 SetLimitExceeded, the
+limit of its Safe Experience Mode reached, and QuotaExceeded, a free trial quota used up), "key_openai" / "key_deepseek" / "key_ark" (a refused key, a 401
 as OpenAI, DeepSeek and Volcengine Ark word it, Ark's with a new request id each time), "forbidden_ark" (Ark's 403
 AccessDenied, a key that may not use the model or endpoint), "key_gemini" (Gemini's 400 API_KEY_INVALID, in the list
 of one error its OpenAI-compatible API answers), "region" (OpenAI's 403 to a country it does not serve),
@@ -401,6 +402,13 @@ _ACCOUNT_ERRORS = {
     "balance": (402, "Insufficient Balance", "unknown_error", "invalid_request_error"),
     "overdue": (403, "The request failed because your account has an overdue balance. Request id: 0217",
                 "Forbidden", "AccountOverdueError"),
+    "set_limit": (429, "Your account 2100000000 has reached the set inference limit for the doubao-seed-1-6 model, and "
+                  "the model service has been paused. To continue using this model, please visit the Model Activation "
+                  "page to adjust or close the \"Safe Experience Mode\". Request id: 0217", "TooManyRequests",
+                  "SetLimitExceeded"),
+    "free_quota": (429, "Your account 2100000000 has used up the free trial quota of the doubao-seed-1-6 model. To "
+                   "continue using this model, please activate the model service in the Ark console. Request id: 0217",
+                   "TooManyRequests", "QuotaExceeded"),
 }
 
 

@@ -69,6 +69,7 @@ SAMPLES: dict[str, Cause] = {c.code: c for top in [
     Cause("unknown_host", host="api.example", reason="Name or service not known"),
     Cause("no_connection", where="api.example:443", message="TLS handshake failed"),
     Cause("top_up"),
+    Cause("ark_limit"),
     Cause("wants_key"),
     Cause("no_region"),
     Cause("key_may_use", key_env="ARK_API_KEY", model="doubao-seed-1-6-251015"),
@@ -153,6 +154,8 @@ FAULTS: dict[str, Callable[[], Scenario]] = {
     "quota": lambda: _with(FakeOpenAI(faults=every("quota"))),
     "balance": lambda: _with(FakeOpenAI(faults=every("balance"))),
     "overdue": lambda: _with(FakeOpenAI(faults=every("overdue"))),
+    "Ark's limit": lambda: _with(FakeOpenAI(faults=every("set_limit"))),
+    "free trial": lambda: _with(FakeOpenAI(faults=every("free_quota"))),
     "401": lambda: _with(FakeOpenAI(faults=every("401"))),
     "401, no key named": lambda: _with(FakeOpenAI(faults=every("401")), api_key_env=None),
     **{f"key refused ({fault})": (lambda fault=fault: _with(FakeOpenAI(faults=every(fault)), papers=20, batch_size=5))

@@ -79,10 +79,12 @@ def test_429_waits_out_retry_after_then_succeeds(day, profile):
 
 @pytest.mark.parametrize("fault, said", [("quota", "HTTP 429: You exceeded your current quota"),
                                          ("balance", "HTTP 402: Insufficient Balance"),
-                                         ("overdue", "HTTP 403: The request failed because your account has an overdue")])
+                                         ("overdue", "HTTP 403: The request failed because your account has an overdue"),
+                                         ("free_quota", "HTTP 429: Your account 2100000000 has used up the free trial")])
 def test_an_account_with_nothing_left_to_spend_stops_the_day_at_once_saying_what_to_do(day, profile, fault, said):
     # OpenAI's 429 insufficient_quota was retried 5 times per batch (40 requests, 38 s), DeepSeek's 402 said nothing
-    # to do, and Ark's overdue account was told to check its key
+    # to do, and Ark's overdue account was told to check its key; Ark's free trial quota used up was retried as a rate
+    # limit
     with FakeOpenAI(faults=every(fault)) as server:
         results = run(make_scorer(server.v1_url, concurrency=1, batch_size=5, max_retries=4), day[:20], profile)
     assert len(server.received) == 1
@@ -152,6 +154,19 @@ def test_a_model_whose_chat_template_takes_no_system_message_stops_the_day_sayin
         f"LLM endpoint {server.v1_url} refused the request ({said}): the chat template of llm.model 'fake-model' "
         "takes no system message, and paperradar's prompt begins with one: set llm.model to a model whose template "
         "takes it, or serve this one with a template that does (vLLM: --chat-template)"}
+
+
+def test_the_limit_of_arks_safe_experience_mode_stops_the_day_at_once_saying_where_to_raise_it(day, profile):
+    # a new Ark account pauses a model at a limit it set itself (Safe Experience Mode): its 429 SetLimitExceeded was
+    # retried as a rate limit, 5 times a batch (a seed day: 60 requests, 77 s), and the line said to lower concurrency
+    with FakeOpenAI(faults=every("set_limit")) as server:
+        results = run(make_scorer(server.v1_url, concurrency=1, batch_size=5, max_retries=4), day[:20], profile)
+    assert len(server.received) == 1 and len(failed(results)) == 20 and len(set(failed(results).values())) == 1
+    assert results[0].failure.startswith(f"LLM endpoint {server.v1_url} refused the request (HTTP 429: Your account "
+                                         "2100000000 has reached the set inference limit")
+    assert results[0].failure.endswith("): the account reached the limit it set for the model (Ark's Safe Experience "
+                                       "Mode, 安全体验模式): raise it or turn the mode off in the Ark console (开通管理), "
+                                       "then run again")
 
 
 def test_500s_are_retried_a_bounded_number_of_times_then_the_batch_fails(day, profile, server):

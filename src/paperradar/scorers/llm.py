@@ -48,8 +48,9 @@ from .prompt import PROMPT_VERSION, AnswerUnreadable, Rejection
 MAX_REASK_ROUNDS = 2  # re-asks of unanswered papers, each in batches half the size of the round before
 COMPLETION_TOKENS_PER_PAPER = 12  # budget estimate before the answer is known (verdicts; reasons for some)
 _RETRY_STATUSES = {408, 409, 425, 429} | set(range(500, 600))
-# how services say the account has nothing left: OpenAI's 429 code, Volcengine Ark's 403 code (DeepSeek: HTTP 402)
-_NO_CREDIT_CODES = {"insufficient_quota", "AccountOverdueError"}
+# how services say the account has nothing left: OpenAI's 429 code, Volcengine Ark's 403 and 429 codes (an overdue
+# balance, a free trial quota used up, the limit of its Safe Experience Mode reached); DeepSeek: HTTP 402
+_NO_CREDIT_CODES = {"insufficient_quota", "AccountOverdueError", "QuotaExceeded", "SetLimitExceeded"}
 # what the client sends where the profile names no key: endpoints without authentication ignore it
 _NO_KEY = "no-key"
 INTERRUPTED = Cause("interrupted")
@@ -410,7 +411,8 @@ class _Endpoint:
                     raise PromptTooLong(self.settings.base_url, self._refusal(e), e.status_code, limit,
                                         requested) from e
                 if e.status_code == 402 or e.code in _NO_CREDIT_CODES:
-                    raise NoCredit(self.settings.base_url, self._refusal(e, Cause("top_up")), e.status_code) from e
+                    fix = Cause("ark_limit") if e.code == "SetLimitExceeded" else Cause("top_up")
+                    raise NoCredit(self.settings.base_url, self._refusal(e, fix), e.status_code) from e
                 if e.code in _NO_MODEL_CODES or (e.status_code in (400, 404) and _NO_MODEL.search(_message(e))):
                     raise NotServed(self.settings.base_url, self._refusal(e, self._other_model(e)),
                                     e.status_code) from e

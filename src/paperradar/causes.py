@@ -155,6 +155,11 @@ _SAID: dict[str, dict[Language, _Said]] = {
               "(vLLM: --chat-template)",
         "zh": "llm.model {model!r} 的对话模板不接受系统消息，而 paperradar 的提示词以一条系统消息开头：请把 llm.model "
               "设为模板接受系统消息的模型，或为这个模型配上接受它的模板（vLLM：--chat-template）"},
+    "no_template": {
+        "en": "llm.model {model!r} has no chat template there, as a base model has none: set llm.model to a chat "
+              "(instruct) model, or serve this one with a template (vLLM: --chat-template)",
+        "zh": "该端点上的 llm.model {model!r} 没有对话模板（基础模型都没有）：请把 llm.model 设为对话（指令微调）模型，"
+              "或为这个模型配上模板（vLLM：--chat-template）"},
     "ark_model": {
         "en": "set llm.model to a model ID activated in the Ark console (such as doubao-seed-1-6-251015) or to the "
               "ID of your inference endpoint (ep-...)",

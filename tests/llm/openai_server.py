@@ -34,7 +34,8 @@ as OpenAI, DeepSeek and Volcengine Ark word it, Ark's with a new request id each
 AccessDenied, a key that may not use the model or endpoint), "key_gemini" (Gemini's 400 API_KEY_INVALID, in the list
 of one error its OpenAI-compatible API answers), "region" (OpenAI's 403 to a country it does not serve),
 "no_system" / "no_system_tgi" / "no_system_alternate" (a chat template that takes no system message: vLLM's 400 and
-text-generation-inference's 422 for Gemma 2's, vLLM's 400 for Mistral 7B v0.1's), "waf" (a web firewall's HTML 403
+text-generation-inference's 422 for Gemma 2's, vLLM's 400 for Mistral 7B v0.1's), "no_template" (vLLM's 400 for a
+base model, whose tokenizer has no chat template), "waf" (a web firewall's HTML 403
 page), "echo_key" (a 401 whose message repeats the Authorization header it got, as some gateways do), "deep" (JSON
 nested 100,000 lists deep), "looping" (a model stuck repeating '["' until its limit, 64,000 characters),
 "too_long" / "too_long_vllm" / "too_long_deepseek" (a 400 for a prompt longer than `context_tokens`, as OpenAI, vLLM
@@ -249,6 +250,10 @@ class FakeOpenAI:
                     "error": "Template error: System role not supported (in <string>:1)",
                     "error_type": "template_error"}).encode()
             return _error(400, _NO_SYSTEM[fault], kind="BadRequestError", bare=True)
+        if fault == "no_template":
+            return _error(400, "As of transformers v4.44, default chat template is no longer allowed, so you must "
+                          "provide a chat template if the tokenizer does not define one.", kind="BadRequestError",
+                          bare=True)
         if fault == "401":
             return _error(401, "invalid api key")
         prompt_tokens = sum(self.count(m.get("content", "")) for m in body.get("messages", []))

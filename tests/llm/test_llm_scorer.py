@@ -169,6 +169,16 @@ def test_the_limit_of_arks_safe_experience_mode_stops_the_day_at_once_saying_whe
                                        "then run again")
 
 
+def test_a_model_without_a_chat_template_stops_the_day_saying_what_to_set(day, profile):
+    # a base model on vLLM refused every batch (a seed day: 12 requests), in a line that named no profile key
+    with FakeOpenAI(faults=every("no_template")) as server:
+        results = run(make_scorer(server.v1_url, concurrency=1, batch_size=5), day[:20], profile)
+    assert len(server.received) == 1 and len(failed(results)) == 20 and len(set(failed(results).values())) == 1
+    assert results[0].failure.endswith("if the tokenizer does not define one): llm.model 'fake-model' has no chat "
+                                       "template there, as a base model has none: set llm.model to a chat (instruct) "
+                                       "model, or serve this one with a template (vLLM: --chat-template)")
+
+
 def test_500s_are_retried_a_bounded_number_of_times_then_the_batch_fails(day, profile, server):
     server.faults = every("500")
     results = run(make_scorer(server.v1_url, max_retries=2), day[:5], profile)

@@ -112,6 +112,15 @@ _SAID: dict[str, dict[Language, _Said]] = {
     "unknown_host": {
         "en": "the host {host} could not be found ({reason}): check llm.base_url, or whether this machine is offline",
         "zh": "找不到主机 {host}（“{reason}”）：请检查 llm.base_url，或这台机器是否离线"},
+    "untrusted_certificate": {
+        "en": "the certificate of {host} is not one this machine trusts ({reason}): add the authority that signed it to "
+              "the machine's trusted ones (or name a bundle that holds it in SSL_CERT_FILE), or set llm.base_url to "
+              "http:// where the server speaks plain HTTP",
+        "zh": "这台机器不信任 {host} 的证书（“{reason}”）：请把签发它的证书颁发机构加入这台机器信任的机构（或把 SSL_CERT_FILE "
+              "设为包含它的证书包），若服务器只使用普通 HTTP，则把 llm.base_url 设为 http://"},
+    "plain_http": {"en": "{where} answered in plain HTTP, not HTTPS: set llm.base_url to begin with http:// instead of "
+                         "https://",
+                   "zh": "{where} 以普通 HTTP 而非 HTTPS 应答：请让 llm.base_url 以 http:// 而不是 https:// 开头"},
     "no_connection": {"en": "could not connect to {where}: {message}", "zh": "无法连接到 {where}：“{message}”"},
     # what to fix
     "top_up": {"en": "the account has no quota or balance left: top it up or raise its limit with the provider, then "

@@ -1,6 +1,7 @@
 """A real chat-completions server on 127.0.0.1 for tests and benchmarks, with faults injectable per request.
 
-Given `serves`, it refuses other models and lists these at GET .../models; `not_found` ("openai", "ollama", "vllm",
+Given `tls` (a certificate file and its key file) it speaks HTTPS; `connections` counts the connections it accepted,
+those whose TLS handshake failed or whose request it could not read too. Given `serves`, it refuses other models and lists these at GET .../models; `not_found` ("openai", "ollama", "vllm",
 "ark", "ark_not_open", "deepseek") is how it words a 404 for a path it has no route for, and the refusal of a model
 it does not serve.
 
@@ -52,6 +53,7 @@ from __future__ import annotations
 
 import json
 import re
+import ssl
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -129,7 +131,7 @@ class FakeOpenAI:
                  count: Callable[[str], int] = lambda text: max(1, len(text) // 4), context_tokens: int = 4096,
                  serves: Sequence[str] | None = None, not_found: str = "openai",
                  deployments: Sequence[str] = ("gpt-4o-mini",), huge_mb: int = 64, trickle_s: float = 0.05,
-                 keep_alive_s: float = 0.0):
+                 keep_alive_s: float = 0.0, tls: tuple[str, str] | None = None):
         self.huge_mb, self.trickle_s, self.keep_alive_s = huge_mb, trickle_s, keep_alive_s
         self.sent = 0  # bytes of "huge" and "trickle" answers handed to the socket
         self.deployments = deployments  # Azure's: the names under /openai/deployments/
@@ -143,14 +145,22 @@ class FakeOpenAI:
         self.in_flight = 0
         self.max_in_flight = 0
         self.lock = threading.Lock()
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(self))
+        self._server = _Server(("127.0.0.1", 0), _handler(self))
         self._server.daemon_threads = True
+        if tls is not None:  # (certificate file, key file): it speaks HTTPS
+            self._server.tls = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+            self._server.tls.load_cert_chain(*tls)
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
 
     @property
     def base(self) -> str:
         host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}"
+        return f"{'https' if self._server.tls else 'http'}://{host}:{port}"
+
+    @property
+    def connections(self) -> int:
+        """TCP connections accepted, a TLS handshake that failed or a request it could not read included."""
+        return self._server.connections
 
     @property
     def v1_url(self) -> str:
@@ -510,6 +520,24 @@ def _azure_refusal(deployment: str, query: str, headers: object, server: FakeOpe
         return _error(404, "The API deployment for this resource does not exist. If you created the deployment "
                       "within the last 5 minutes, please wait a moment and try again.", code="DeploymentNotFound")
     return None
+
+
+class _Server(ThreadingHTTPServer):
+    """Counts the connections it accepts before anything is read of them; with `tls`, speaks HTTPS."""
+
+    tls: ssl.SSLContext | None = None
+    connections = 0
+
+    def get_request(self) -> tuple[object, object]:
+        conn, addr = self.socket.accept()
+        self.connections += 1
+        if self.tls is None:
+            return conn, addr
+        try:
+            return self.tls.wrap_socket(conn, server_side=True), addr
+        except OSError:  # the client refused the handshake: the server drops the connection and goes on
+            conn.close()
+            raise
 
 
 def _handler(server: FakeOpenAI) -> type[BaseHTTPRequestHandler]:

@@ -4,8 +4,12 @@ what paperradar found, and quotes what the endpoint, the model or the system sai
 from __future__ import annotations
 
 import re
+import shutil
 import socket
+import subprocess
+import tempfile
 from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import pytest
 from conftest import KEY_ENV, make_scorer
@@ -19,7 +23,7 @@ from paperradar.scorers.llm import Backoff, LLMScorer
 # what a Chinese sentence may hold in Latin letters: names of things, not English words
 _NAMES = {"LLM", "API", "HTTP", "JSON", "Token", "MB", "URL", "Azure", "OpenAI", "Ollama", "vLLM", "chat",
           "completions", "DEPLOYMENT", "ID", "false", "dict", "str", "int", "list", "float", "bool", "NoneType",
-          "paperradar"}
+          "paperradar", "HTTPS"}
 _QUOTED = re.compile(r"“[^”]*”|'[^']*'|\"[^\"]*\"|`[^`]*`")
 # keys, ids, URLs, hosts, versions (llm.model, 8.0), and class names (APIError)
 _TECHNICAL = re.compile(r"[\w.:/=@*-]*[\d._:/=@*-][\w.:/=@*-]*|\b(?=\w*[a-z])(?=\w*[A-Z]\w*[A-Z])\w+")
@@ -68,6 +72,8 @@ SAMPLES: dict[str, Cause] = {c.code: c for top in [
     Cause("error", kind="APIError", message="Connection error."),
     Cause("unknown_host", host="api.example", reason="Name or service not known"),
     Cause("no_connection", where="api.example:443", message="TLS handshake failed"),
+    Cause("untrusted_certificate", host="192.168.1.20", reason="self-signed certificate"),
+    Cause("plain_http", where="127.0.0.1:8000"),
     Cause("top_up"),
     Cause("ark_limit"),
     Cause("wants_key"),
@@ -138,6 +144,18 @@ def _plain(settings: LLMSettings, environ: dict[str, str] | None = None, papers:
     return scenario
 
 
+def _untrusted(day: list[Paper], profile: Profile) -> list[object]:
+    """A server on 127.0.0.1 whose certificate signs itself, which this machine does not trust."""
+    if shutil.which("openssl") is None:
+        pytest.skip("openssl makes the certificate")
+    with tempfile.TemporaryDirectory() as folder:
+        cert, key = str(Path(folder) / "cert.pem"), str(Path(folder) / "key.pem")
+        subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", cert,
+                        "-days", "2", "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"],
+                       check=True, capture_output=True)
+        return _with(FakeOpenAI(tls=(cert, key)), max_retries=1)(day, profile)
+
+
 def _out_of_100(papers: list) -> list:
     return [[p.n, 85, 4, "相关。"] for p in papers]
 
@@ -164,6 +182,9 @@ FAULTS: dict[str, Callable[[], Scenario]] = {
     "403 page": lambda: _with(FakeOpenAI(faults=every("waf"))),
     "nothing listens": lambda: _plain(LLMSettings(base_url=f"http://127.0.0.1:{_closed_port()}/v1", model="m",
                                                   max_retries=1)),
+    "https to plain http": lambda: _with(FakeOpenAI(), url=lambda s: s.v1_url.replace("http://", "https://"),
+                                         max_retries=1),
+    "untrusted certificate": lambda: _untrusted,
     "timeouts": lambda: _with(FakeOpenAI(faults=every("hang"), hang_s=1.0), papers=10, timeout_s=0.3,
                               max_retries=4, batch_size=5),
     "not json": lambda: _with(FakeOpenAI(faults=every("not_json")), max_retries=1),

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import dataclasses
+import shutil
 import socket
+import subprocess
 import time
 
 import pytest
@@ -203,6 +205,43 @@ def test_an_endpoint_nothing_listens_at_says_so_and_what_to_check(day, profile):
     assert results[0].failure == (f"LLM endpoint {url} could not be reached after 2 attempts: connection refused: "
                                   f"nothing listens at 127.0.0.1:{port} (start the server, or set llm.base_url to "
                                   "where it listens)")
+
+
+def test_an_https_url_for_a_plain_http_server_stops_the_day_at_once_saying_what_to_set(day, profile, server):
+    # each batch connected 5 times with backoff (a seed day: 60 connections, 70 s) to fail the TLS handshake the
+    # same way, and the line ended in OpenSSL's '[SSL: WRONG_VERSION_NUMBER] wrong version number (_ssl.c:1006)'
+    url = server.v1_url.replace("http://", "https://")
+    results = run(make_scorer(url, concurrency=1, batch_size=5, max_retries=4), day[:20], profile)
+    assert server.connections == 1 and not server.received
+    assert len(failed(results)) == 20 and set(failed(results).values()) == {
+        f"LLM endpoint {url} could not be reached after 1 attempt: {url[8:-3]} answered in plain HTTP, not HTTPS: set "
+        "llm.base_url to begin with http:// instead of https://"}
+
+
+@pytest.fixture
+def self_signed(tmp_path) -> tuple[str, str]:
+    """A certificate for 127.0.0.1 that signs itself, and its key, as a server on the reader's network may have."""
+    if shutil.which("openssl") is None:
+        pytest.skip("openssl makes the certificate")
+    cert, key = str(tmp_path / "cert.pem"), str(tmp_path / "key.pem")
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", cert,
+                    "-days", "2", "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"],
+                   check=True, capture_output=True)
+    return cert, key
+
+
+def test_a_certificate_the_machine_does_not_trust_stops_the_day_at_once_saying_what_to_do(day, profile, self_signed,
+                                                                                          monkeypatch):
+    with FakeOpenAI(tls=self_signed) as server:
+        results = run(make_scorer(server.v1_url, concurrency=1, batch_size=5, max_retries=4), day[:20], profile)
+        assert server.connections == 1 and not server.received  # not 5 handshakes a batch
+        assert len(failed(results)) == 20 and set(failed(results).values()) == {
+            f"LLM endpoint {server.v1_url} could not be reached after 1 attempt: the certificate of 127.0.0.1 is not "
+            "one this machine trusts (self-signed certificate): add the authority that signed it to the machine's "
+            "trusted ones (or name a bundle that holds it in SSL_CERT_FILE), or set llm.base_url to http:// where "
+            "the server speaks plain HTTP"}
+        monkeypatch.setenv("SSL_CERT_FILE", self_signed[0])  # as the line says: then the day is judged
+        assert len(judged(run(make_scorer(server.v1_url, batch_size=5), day[:20], profile))) == 20
 
 
 def test_500_once_then_success(day, profile, server):

@@ -5,7 +5,7 @@ Batches run on a pool of `concurrency` threads and are yielded as they complete,
 each one at once. Retries live in exactly one place (`_Endpoint.complete`): exponential backoff with
 jitter on 429, 5xx, timeouts and connection errors, honouring Retry-After, bounded; an account with no quota or
 balance left stops the whole run at once, since no request would pass, and so does a key the endpoint refuses (a 401,
-or a 403 in its own JSON: what the key may use), a host no name service knows,
+or a 403 in its own JSON: what the key may use), a host no name service knows, a TLS handshake that fails,
 and a connection refused again at one quick retry, since nothing that refuses starts listening within a run, and a
 second timeout, since the endpoint may bill each request it finishes after we stop waiting (each one is counted as
 unreported usage).
@@ -24,6 +24,7 @@ import os
 import random
 import re
 import socket
+import ssl
 import threading
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -394,7 +395,8 @@ class _Endpoint:
                     break
             except openai.APIConnectionError as e:
                 failure, retry_after, status = e, None, None
-                if _unknown_host(e) or attempt and _refused(e):  # a server restarting gets one quick retry
+                # a server restarting gets one quick retry; a host no one knows or a failed handshake none
+                if _unknown_host(e) or _tls_failed(e) or attempt and _refused(e):
                     break
             except _Unread as e:  # another try would be as long, and billed again
                 raise LLMError(self.settings.base_url, e.cause, None, attempt + 1, timed_out, unread=1) from e
@@ -438,7 +440,8 @@ class _Endpoint:
             self.sleep(self.backoff.delay(attempt, retry_after))
             if run.gave_up:  # while it waited
                 break
-        hopeless = isinstance(failure, openai.APIConnectionError) and (_refused(failure) or _unknown_host(failure))
+        hopeless = isinstance(failure, openai.APIConnectionError) and (_refused(failure) or _unknown_host(failure)
+                                                                        or _tls_failed(failure))
         error = Unreachable if hopeless else LLMError
         raise error(self.settings.base_url, self._gave_up(failure, attempt + 1), status, attempt + 1,
                     timed_out) from failure
@@ -627,6 +630,13 @@ def _unknown_host(e: openai.APIConnectionError) -> bool:
     return any(isinstance(c, socket.gaierror) and c.errno != socket.EAI_AGAIN for c in _causes(e))
 
 
+def _tls_failed(e: openai.APIConnectionError) -> bool:
+    """The TLS handshake failed as it will at every try: a certificate this machine does not trust, or a server that
+    answered in plain HTTP (an https:// base_url for a server on the reader's own machine)."""
+    return any(isinstance(c, ssl.SSLCertVerificationError) or getattr(c, "reason", None) == "WRONG_VERSION_NUMBER"
+               for c in _causes(e))
+
+
 def _unreached(e: openai.APIConnectionError, said: Callable[[str], str]) -> Cause:
     """Why no endpoint answered, from the errors the client wraps in its 'Connection error.', and what to set."""
     url = urlsplit(str(e.request.url))
@@ -637,6 +647,10 @@ def _unreached(e: openai.APIConnectionError, said: Callable[[str], str]) -> Caus
             return Cause("connection_refused", where=said(where))
         if isinstance(c, socket.gaierror):
             return Cause("unknown_host", host=said(str(url.hostname)), reason=said(str(c.strerror)))
+        if isinstance(c, ssl.SSLCertVerificationError):
+            return Cause("untrusted_certificate", host=said(str(url.hostname)), reason=said(str(c.verify_message)))
+        if getattr(c, "reason", None) == "WRONG_VERSION_NUMBER":
+            return Cause("plain_http", where=said(where))
     return Cause("no_connection", where=said(where), message=said(" ".join(str(causes[-1] if causes else e).split())))
 
 

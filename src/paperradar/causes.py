@@ -169,6 +169,11 @@ _SAID: dict[str, dict[Language, _Said]] = {
               "(instruct) model, or serve this one with a template (vLLM: --chat-template)",
         "zh": "该端点上的 llm.model {model!r} 没有对话模板（基础模型都没有）：请把 llm.model 设为对话（指令微调）模型，"
               "或为这个模型配上模板（vLLM：--chat-template）"},
+    "no_memory": {
+        "en": "llm.model {model!r} needs more memory than the machine serving it has free: set llm.model to a smaller "
+              "model (or a smaller quantization of it), or free memory there",
+        "zh": "llm.model {model!r} 所需的内存超过了运行它的机器的空闲内存：请把 llm.model 设为更小的模型（或它更小的量化版本），"
+              "或在那台机器上释放内存"},
     "ark_model": {
         "en": "set llm.model to a model ID activated in the Ark console (such as doubao-seed-1-6-251015) or to the "
               "ID of your inference endpoint (ep-...)",

@@ -11,7 +11,7 @@
     │   └── LLMError           the endpoint failed for good (carries url, status, attempts, timed_out, unread)
     │       ├── NoCredit       the account behind the key has no quota or balance left: no request will pass
     │       ├── KeyRefused     the endpoint refused the key, or its use of the model: nor will it at another request
-    │       ├── NotServed      no chat completions at llm.base_url, no llm.model, or no chat template for its prompt
+    │       ├── NotServed      no chat completions at llm.base_url, or no llm.model there that can answer: nor will it
     │       ├── Unreachable    nothing listens at llm.base_url, or its host is not known: nor will it be within a run
     │       └── PromptTooLong  the batch is longer than the model's context (carries its limit and our count)
     └── RenderError            a digest could not be written
@@ -91,7 +91,8 @@ class KeyRefused(LLMError):
 
 class NotServed(LLMError):
     """The endpoint has no chat completions at the profile's base_url, or no model of its name, or one without a chat
-    template or whose template refuses the prompt's system message: no request will pass."""
+    template or whose template refuses the prompt's system message, or one larger than the memory it has free: no
+    request will pass."""
 
 
 class Unreachable(LLMError):

@@ -36,7 +36,8 @@ AccessDenied, a key that may not use the model or endpoint), "key_gemini" (Gemin
 of one error its OpenAI-compatible API answers), "region" (OpenAI's 403 to a country it does not serve),
 "no_system" / "no_system_tgi" / "no_system_alternate" (a chat template that takes no system message: vLLM's 400 and
 text-generation-inference's 422 for Gemma 2's, vLLM's 400 for Mistral 7B v0.1's), "no_template" (vLLM's 400 for a
-base model, whose tokenizer has no chat template), "waf" (a web firewall's HTML 403
+base model, whose tokenizer has no chat template), "no_memory" (Ollama's 500 for a model larger than the memory it has
+free), "waf" (a web firewall's HTML 403
 page), "echo_key" (a 401 whose message repeats the Authorization header it got, as some gateways do), "deep" (JSON
 nested 100,000 lists deep), "looping" (a model stuck repeating '["' until its limit, 64,000 characters),
 "too_long" / "too_long_vllm" / "too_long_deepseek" (a 400 for a prompt longer than `context_tokens`, as OpenAI, vLLM
@@ -242,6 +243,9 @@ class FakeOpenAI:
                 b"</p></body></html>")
         if fault == "500":
             return _error(500, "internal error")
+        if fault == "no_memory":
+            return _error(500, "model requires more system memory (5.6 GiB) than is available (3.2 GiB)",
+                          kind="api_error")
         if fault == "no_json_mode" and "response_format" in body:
             return _error(400, "response_format json_object is not supported by this model")
         if fault == "no_json_mode_tgi" and "response_format" in body:  # axum's plain-text refusal of the request body

@@ -87,6 +87,7 @@ SAMPLES: dict[str, Cause] = {c.code: c for top in [
     Cause("ark_model"),
     Cause("no_system", model="gemma-2-9b-it"),
     Cause("no_template", model="Qwen/Qwen2.5-7B"),
+    Cause("no_memory", model="qwen3:8b"),
     Cause("served_model", served="llama3.1:8b, qwen3:4b", more=0),
     Cause("azure_deployment", name="gpt4o-mini", url="https://x.openai.azure.com/openai/deployments/DEPLOYMENT"),
     Cause("base_url", url="http://localhost:11434/v1", why=Cause("ollama_api")),
@@ -210,6 +211,7 @@ FAULTS: dict[str, Callable[[], Scenario]] = {
                                                                    batch_size=5))
        for fault in ("no_system", "no_system_tgi", "no_system_alternate")},
     "no chat template": lambda: _with(FakeOpenAI(faults=every("no_template")), papers=20, batch_size=5),
+    "no memory": lambda: _with(FakeOpenAI(faults=every("no_memory")), papers=20, batch_size=5),
     "not activated": lambda: _with(FakeOpenAI(serves=("doubao-seed-1-6-flash-250828",), not_found="ark_not_open"),
                                    url=lambda s: s.ark_url, model="doubao-seed-1-6-251015"),
     "no deployment": lambda: _with(FakeOpenAI(), url=lambda s: s.azure_url("gpt4o-mini")),

@@ -181,6 +181,17 @@ def test_a_model_without_a_chat_template_stops_the_day_saying_what_to_set(day, p
                                        "model, or serve this one with a template (vLLM: --chat-template)")
 
 
+def test_a_model_larger_than_the_memory_ollama_has_free_stops_the_day_saying_what_to_set(day, profile):
+    # Ollama's 500 was retried as a server's slip, 5 times a batch (a seed day: 60 requests, 76 s)
+    with FakeOpenAI(faults=every("no_memory")) as server:
+        results = run(make_scorer(server.v1_url, concurrency=1, batch_size=5, max_retries=4), day[:20], profile)
+    assert len(server.received) == 1 and len(failed(results)) == 20
+    assert set(failed(results).values()) == {
+        f"LLM endpoint {server.v1_url} refused the request (HTTP 500: model requires more system memory (5.6 GiB) "
+        "than is available (3.2 GiB)): llm.model 'fake-model' needs more memory than the machine serving it has "
+        "free: set llm.model to a smaller model (or a smaller quantization of it), or free memory there"}
+
+
 def test_500s_are_retried_a_bounded_number_of_times_then_the_batch_fails(day, profile, server):
     server.faults = every("500")
     results = run(make_scorer(server.v1_url, max_retries=2), day[:5], profile)

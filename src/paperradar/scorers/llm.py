@@ -74,6 +74,8 @@ _NO_THINKING = re.compile(r"\b(?:argument|parameter|unknown name)\b.*\bthinking\
 _NO_SYSTEM = re.compile(r"system role not supported|roles must alternate", re.IGNORECASE)
 # how vLLM refuses every request to a model whose tokenizer has no chat template (a base model, not an instruct one)
 _NO_TEMPLATE = re.compile(r"must provide a chat template|default chat template is no longer allowed", re.IGNORECASE)
+# how Ollama refuses every request for a model larger than the memory it has free (HTTP 500)
+_NO_MEMORY = re.compile(r"requires more system memory", re.IGNORECASE)
 # how OpenAI, vLLM and DeepSeek refuse a prompt longer than the model's context (400), and the two numbers they give
 _TOO_LONG_CODES = {"context_length_exceeded"}
 _TOO_LONG = re.compile(r"maximum context length is (\d+) tokens.*?(?:resulted in|requested) (\d+) tokens|"
@@ -427,6 +429,8 @@ class _Endpoint:
                     raise NotServed(self.settings.base_url, self._refusal(e, self._no_system()), e.status_code) from e
                 if e.status_code in (400, 422) and _NO_TEMPLATE.search(_message(e)):
                     raise NotServed(self.settings.base_url, self._refusal(e, self._no_template()), e.status_code) from e
+                if e.status_code == 500 and _NO_MEMORY.search(_message(e)):
+                    raise NotServed(self.settings.base_url, self._refusal(e, self._no_memory()), e.status_code) from e
                 if _key_refused(e):
                     raise KeyRefused(self.settings.base_url, self._refusal(e, self._what_to_check(e)),
                                      e.status_code) from e
@@ -488,6 +492,9 @@ class _Endpoint:
 
     def _no_template(self) -> Cause:
         return Cause("no_template", model=self.settings.model)
+
+    def _no_memory(self) -> Cause:
+        return Cause("no_memory", model=self.settings.model)
 
     def _served(self) -> list[str]:
         """The models the endpoint lists at GET /models, where it lists them (one request, after a refusal)."""

@@ -41,7 +41,8 @@ _SAID: dict[str, dict[Language, _Said]] = {
               "for",
         "zh": "LLM 端点 {url} 再次超时（llm.timeout_s 为 {timeout_s:g} 秒：端点或模型较慢时请调大）；此后没有再发送请求："
               "端点仍可能完成我们不再等待的请求，并为每一个计费"},
-    "no_verdict": {"en": "no valid verdict after {tries} tries: {problems}",
+    "no_verdict": {"en": lambda v: f"no valid verdict after {v['tries']} {plural(v['tries'], 'try', 'tries')}: "
+                                   f"{v['problems']}",
                    "zh": "尝试 {tries} 次仍没有有效的评审：{problems}"},
     "alone_too_long": {
         "en": lambda v: ("this paper alone is longer than the model's context"

@@ -121,6 +121,13 @@ def test_a_record_this_version_cannot_say_raises() -> None:
         Cause.from_json({"code": "missing_key", "values": {}})
 
 
+def test_a_count_of_one_is_said_in_the_singular() -> None:
+    # a batch whose problem is one no smaller batch cures is not asked again: its papers failed after one try
+    assert Cause("no_verdict", tries=1, problems=(Cause("unanswered", unanswered=1, count=1),)) == (
+        "no valid verdict after 1 try: 1 of 1 paper not answered")
+    assert Cause("no_verdict", tries=3, problems=()).startswith("no valid verdict after 3 tries: ")
+
+
 def _closed_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

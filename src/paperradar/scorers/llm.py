@@ -69,13 +69,16 @@ _NO_MODEL = re.compile(r"\bmodel\b.*\b(?:not found|not exist|does not exist)", r
 _NO_THINKING = re.compile(r"\b(?:argument|parameter|unknown name)\b.*\bthinking\b|"
                           r"\bthinking\b.*\b(?:not permitted|not supported|unsupported|unrecognized|unknown)\b",
                           re.IGNORECASE | re.DOTALL)
-# how vLLM and text-generation-inference pass on a chat template's refusal of the system message (Gemma 2's; Mistral
-# 7B v0.1's and Llama 2's, which want user and assistant turns only)
-_NO_SYSTEM = re.compile(r"system role not supported|roles must alternate", re.IGNORECASE)
-# how vLLM refuses every request to a model whose tokenizer has no chat template (a base model, not an instruct one)
-_NO_TEMPLATE = re.compile(r"must provide a chat template|default chat template is no longer allowed", re.IGNORECASE)
-# how Ollama refuses every request for a model larger than the memory it has free (HTTP 500)
-_NO_MEMORY = re.compile(r"requires more system memory", re.IGNORECASE)
+# refusals that mean llm.model, as it is served there, can answer no request: (statuses, words, the Cause's code).
+# vLLM's and text-generation-inference's for a chat template that refuses the system message (Gemma 2's; Mistral 7B
+# v0.1's and Llama 2's, which want user and assistant turns only); vLLM's for a model whose tokenizer has no chat
+# template (a base model, not an instruct one); Ollama's 500 for a model larger than the memory it has free
+_CANNOT_ANSWER = (
+    ((400, 422), re.compile(r"system role not supported|roles must alternate", re.IGNORECASE), "no_system"),
+    ((400, 422), re.compile(r"must provide a chat template|default chat template is no longer allowed", re.IGNORECASE),
+     "no_template"),
+    ((500,), re.compile(r"requires more system memory", re.IGNORECASE), "no_memory"),
+)
 # how OpenAI, vLLM and DeepSeek refuse a prompt longer than the model's context (400), and the two numbers they give
 _TOO_LONG_CODES = {"context_length_exceeded"}
 _TOO_LONG = re.compile(r"maximum context length is (\d+) tokens.*?(?:resulted in|requested) (\d+) tokens|"
@@ -425,12 +428,10 @@ class _Endpoint:
                 if e.status_code == 404:
                     raise NotServed(self.settings.base_url, self._refusal(e, _other_base_url(self.settings.base_url)),
                                     e.status_code) from e
-                if e.status_code in (400, 422) and _NO_SYSTEM.search(_message(e)):
-                    raise NotServed(self.settings.base_url, self._refusal(e, self._no_system()), e.status_code) from e
-                if e.status_code in (400, 422) and _NO_TEMPLATE.search(_message(e)):
-                    raise NotServed(self.settings.base_url, self._refusal(e, self._no_template()), e.status_code) from e
-                if e.status_code == 500 and _NO_MEMORY.search(_message(e)):
-                    raise NotServed(self.settings.base_url, self._refusal(e, self._no_memory()), e.status_code) from e
+                if code := next((c for statuses, words, c in _CANNOT_ANSWER
+                                 if e.status_code in statuses and words.search(_message(e))), None):
+                    raise NotServed(self.settings.base_url, self._refusal(e, Cause(code, model=self.settings.model)),
+                                    e.status_code) from e
                 if _key_refused(e):
                     raise KeyRefused(self.settings.base_url, self._refusal(e, self._what_to_check(e)),
                                      e.status_code) from e
@@ -486,15 +487,6 @@ class _Endpoint:
         else:
             hint = Cause("served_model", **listed)
         return Cause("model_not_served", model=model, hint=hint, close=close[0] if close else None)
-
-    def _no_system(self) -> Cause:
-        return Cause("no_system", model=self.settings.model)
-
-    def _no_template(self) -> Cause:
-        return Cause("no_template", model=self.settings.model)
-
-    def _no_memory(self) -> Cause:
-        return Cause("no_memory", model=self.settings.model)
 
     def _served(self) -> list[str]:
         """The models the endpoint lists at GET /models, where it lists them (one request, after a refusal)."""

@@ -358,8 +358,6 @@ class _Endpoint:
     def __init__(self, settings: LLMSettings, key: str, backoff: Backoff, sleep: Callable[[float], None]):
         self.settings, self.backoff, self.sleep = settings, backoff, sleep
         self._secret = "" if key == _NO_KEY else key
-        self.json_mode = settings.json_mode
-        self.thinking = settings.thinking
         self.refused: dict[str, str] = {}  # a field of the request the endpoint refused -> what it said
         # A gateway's query (Azure's ?api-version=) goes on every request: the client would append its paths after it.
         url = urlsplit(settings.base_url)
@@ -388,8 +386,9 @@ class _Endpoint:
         retry_after: float | None
         status: int | None
         for attempt in range(attempts):
-            # as this request asks: another thread may turn either off meanwhile
-            json_mode, thinking = self.json_mode, self.thinking
+            # as this request asks: another thread may find either refused meanwhile
+            json_mode = self.settings.json_mode and "response_format" not in self.refused
+            thinking = None if "thinking" in self.refused else self.settings.thinking
             try:
                 reply = self._once(messages, json_mode, thinking)
                 return replace(reply, usage=reply.usage + TokenUsage(unreported=timed_out))
@@ -407,12 +406,11 @@ class _Endpoint:
                 raise LLMError(self.settings.base_url, e.cause, None, attempt + 1, timed_out, unread=1) from e
             except openai.APIStatusError as e:
                 if e.status_code in (400, 422) and json_mode and "response_format" in _message(e):
-                    self.json_mode = False  # the endpoint has no JSON mode: the prompt alone asks for JSON
+                    # the endpoint has no JSON mode: the prompt alone asks for JSON
                     self.refused["response_format"] = self._said(e)
                     return self.complete(messages, run)
                 if e.status_code in (400, 422) and thinking is not None and _NO_THINKING.search(_message(e)):
-                    self.thinking = None  # not a field the endpoint knows (OpenAI)
-                    self.refused["thinking"] = self._said(e)
+                    self.refused["thinking"] = self._said(e)  # not a field the endpoint knows (OpenAI)
                     return self.complete(messages, run)
                 if e.status_code == 400 and (e.code in _TOO_LONG_CODES or _TOO_LONG.search(_message(e))):
                     numbers = _TOO_LONG.search(_message(e))

@@ -124,6 +124,7 @@ class BibEntry:
 
 _ENTRY_RE = re.compile(r"@\s*(\w+)\s*[{(]")
 _NOT_ENTRIES = {"comment", "string", "preamble"}
+_BRACE_RE = re.compile(r"[{}]")
 _BIB_COMMENTS_RE = re.compile(r"^(?:\s*%[^\n]*\n)*\s*")  # the % lines a .bib may open with (JabRef's encoding)
 
 
@@ -135,11 +136,13 @@ def _read_value(text: str, i: int) -> tuple[str, int]:
             i += 1
         if i < len(text) and text[i] == "{":
             depth, start = 0, i
-            while i < len(text):
-                depth += (text[i] == "{") - (text[i] == "}")
-                i += 1
+            for brace in _BRACE_RE.finditer(text, i):  # from brace to brace: an abstract is thousands of characters
+                depth += 1 if brace.group() == "{" else -1
+                i = brace.end()
                 if depth == 0:
                     break
+            else:
+                i = len(text)
             parts.append(text[start + 1:i - 1])
         elif i < len(text) and text[i] == '"':
             end = i + 1
@@ -188,10 +191,12 @@ def _parse_entry_body(text: str, i: int) -> tuple[str, dict[str, str], int]:
 
 def parse_bibtex(text: str) -> list[BibEntry]:
     entries = []
-    pos = 0
+    pos = counted = 0
+    line = 1
     while (m := _ENTRY_RE.search(text, pos)) is not None:
         kind = m.group(1).lower()
-        line = text.count("\n", 0, m.start()) + 1
+        line += text.count("\n", counted, m.start())  # from the last entry on: counting from the top each time
+        counted = m.start()  # took 4 of the 4.5 s a 5,000-entry library took
         if kind in _NOT_ENTRIES:
             _, pos = _read_value(text, m.end() - 1)
             continue

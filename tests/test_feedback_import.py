@@ -415,3 +415,29 @@ def test_a_large_library_takes_time_in_proportion_to_its_size() -> None:
 
     took(300)  # warm up
     assert took(6000) / took(1500) < 8  # 4 when linear; 15 before
+
+
+def test_a_brace_left_open_halfway_loses_only_its_own_entry_and_names_its_line() -> None:
+    # a title's brace left open took the next entry's fields for its own: 2602.04264 was not imported, the entry that
+    # lost its own id took the next one's, and nothing was said; an entry without its closing brace hid a journal
+    # paper the same way
+    library = (
+        "@misc{first2026,\n  title = {First},\n  eprint = {2602.03879},\n  archiveprefix = {arXiv},\n}\n\n"
+        "@misc{open2026,\n  title = {A {Title} with an {open brace},\n  eprint = {2602.04264},\n"
+        "  archiveprefix = {arXiv},\n}\n\n"  # lines 7-11
+        "@misc{third2026,\n  title = {Third},\n  eprint = {2602.03911},\n  archiveprefix = {arXiv},\n}\n\n"
+        "@article{unclosed2021,\n  title = {A journal paper},\n  journal = {Nature},\n  year = {2021},\n\n"  # 19
+        "@misc{last2026,\n  title = {Last},\n  url = {https://arxiv.org/abs/2602.04224v1},\n}\n"  # line 24
+        "@misc{truncated2026,\n  title = {Cut short,\n  eprint = {2602.04074}")
+    result = ids_from_bibtex(library)
+    assert result.ids == ("2602.03879", "2602.03911", "2602.04224")
+    assert [str(p) for p in result.problems] == [
+        "entry open2026 (line 7): no arXiv id read: a brace it opens is not closed before line 13, where the next "
+        "entry starts; check its braces",
+        "entry unclosed2021 (line 19): no arXiv id read: a brace it opens is not closed before line 24, where the "
+        "next entry starts; check its braces",
+        "entry truncated2026 (line 28): no arXiv id read: a brace it opens is not closed before the end of the file; "
+        "check its braces"]
+    # an entry that ends on the line where the next begins is not broken, nor is a value's brace closed lines later
+    assert ids_from_bibtex("@misc{a, eprint={2602.03879}} @misc{b, note={arXiv:2602.04264\n[cs]}}\n").ids == (
+        "2602.03879", "2602.04264")

@@ -632,8 +632,8 @@ def test_feedback_like_list_undo_and_import(isolated_home: Path, tmp_path: Path,
 def test_importing_a_file_without_any_arxiv_id_says_so(isolated_home: Path, tmp_path: Path,
                                                        capsys: pytest.CaptureFixture[str]) -> None:
     # it said "imported 0 like(s)" and exited 0, as if the import had worked
-    files = {"empty.txt": "", "notes.txt": "read the attention paper again\n",
-             "library.bib": "@misc{x, title={No id here}, year={2020}}\n", "empty.json": ""}
+    files = {"empty.txt": "", "notes.txt": "read the attention paper again\n", "empty.json": "",
+             "only-comments.bib": "% Encoding: UTF-8\n"}
     for name, text in files.items():
         (tmp_path / name).write_text(text, encoding="utf-8")
         assert main(["feedback", "import", "--offline", str(tmp_path / name)]) == 1, name
@@ -643,6 +643,38 @@ def test_importing_a_file_without_any_arxiv_id_says_so(isolated_home: Path, tmp_
         assert "BibTeX (.bib), RIS (.ris)" in said.err and "bookmarks (.html)" in said.err
     assert main(["feedback", "list"]) == 0
     assert capsys.readouterr().out.startswith("no feedback yet")
+
+
+def test_a_library_of_journal_papers_names_and_counts_its_entries(isolated_home: Path, tmp_path: Path,
+                                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    # a .bib of journal papers alone said 'no arXiv id found in it; `feedback import` reads a list of arXiv ids or
+    # URLs, or a library export: BibTeX (.bib), ...', as if it were the wrong file, and named none of its entries
+    library = tmp_path / "scholar.bib"
+    library.write_text("@article{lecun2015deep,\n  title={Deep learning},\n  author={LeCun, Yann and Bengio, Yoshua"
+                       "},\n  journal={nature},\n  volume={521},\n  number={7553},\n  pages={436--444},\n  year={2015}"
+                       "\n}\n@inproceedings{he2016deep,\n  title={Deep residual learning for image recognition},\n  "
+                       "booktitle={CVPR},\n  pages={770--778},\n  year={2016}\n}\n", encoding="utf-8")
+    assert main(["feedback", "import", "--offline", str(library)]) == 1
+    said = capsys.readouterr()
+    assert said.out == ("  skipped entry lecun2015deep (line 1): no arXiv id in article 'Deep learning'\n"
+                        "  skipped entry he2016deep (line 10): no arXiv id in inproceedings 'Deep residual learning for "
+                        "image recognition'\n")
+    assert said.err == (f"paperradar: error: {library}: none of its 2 entries holds an arXiv id (each is named above): "
+                        "paperradar learns from arXiv papers, known by an arXiv link, an eprint or a 10.48550/arXiv DOI"
+                        "\n")
+    record = tmp_path / "one.ris"
+    record.write_text("TY  - JOUR\nTI  - Deep learning\nDO  - 10.1038/nature14539\nER  - \n", encoding="utf-8")
+    assert main(["feedback", "import", "--offline", str(record)]) == 1
+    assert ": its one record holds no arXiv id (named above): " in capsys.readouterr().err
+    assert main(["feedback", "list"]) == 0
+    assert capsys.readouterr().out.startswith("no feedback yet")
+    # among arXiv papers, the count of those skipped comes last, where a long list of them does not hide it
+    library.write_text(library.read_text("utf-8") + "@misc{x, eprint={2602.04074}, archiveprefix={arXiv}}\n",
+                       encoding="utf-8")
+    assert main(["feedback", "import", "--offline", str(library)]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0] == f"imported 1 like from {library}" and lines[1].startswith("  skipped entry lecun2015deep")
+    assert lines[3] == "  skipped 2 of its 3 entries (named above)"
 
 
 def test_a_run_reads_the_papers_liked_while_offline(isolated_home: Path, tmp_path: Path,

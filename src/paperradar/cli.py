@@ -719,6 +719,13 @@ def cmd_feedback_import(args: argparse.Namespace) -> int:
     from .errors import BadInputFile
     from .feedback_import import import_ids
     found = import_ids(args.file)
+    if not found.ids and found.skipped and found.unit != "line":  # a library of journal papers, say
+        for problem in found.problems:
+            print(f"  skipped {problem}")
+        none = (f"its one {found.unit} holds no arXiv id (named above)" if found.read == 1 else
+                f"none of its {found.units(found.read)} holds an arXiv id (each is named above)")
+        raise BadInputFile(str(args.file), None, f"{none}: paperradar learns from arXiv papers, known by an arXiv "
+                           "link, an eprint or a 10.48550/arXiv DOI")
     if not found.ids:  # an empty file, or the wrong one: not an import of nothing
         raise BadInputFile(str(args.file), None, f"no arXiv id found in it; `feedback import` reads {IMPORT_READS}")
     store = Store.open()
@@ -729,6 +736,8 @@ def cmd_feedback_import(args: argparse.Namespace) -> int:
         _say_changed(before, found.ids, "like")
         for problem in found.problems:
             print(f"  skipped {problem}")
+        if found.skipped:  # after them: the count a long list of journal papers scrolls out of sight
+            print(f"  skipped {found.skipped} of its {found.units(found.read)} (named above)")
         _read_unknown(store, found.ids, offline=args.offline)
     finally:
         store.close()

@@ -44,6 +44,13 @@ class Problem:
 class ImportResult:
     ids: tuple[str, ...]  # versionless arXiv ids, first occurrence order, no duplicates
     problems: tuple[Problem, ...]
+    read: int = 0  # the entries (records, items, rows, lines, links) read, with an arXiv id or without
+    skipped: int = 0  # those without one, each a problem
+    unit: str = "entry"
+
+    def units(self, n: int) -> str:
+        """'1 entry', '40 entries', '3 records'."""
+        return f"{n} {plural(n, self.unit, 'entries' if self.unit == 'entry' else None)}"
 
 
 def _valid(m: re.Match[str]) -> str | None:
@@ -76,25 +83,28 @@ def arxiv_id_in(text: str) -> str | None:
     return None
 
 
-def _collect(found: Iterable[tuple[str | None, str, str]], nothing: Problem | None = None) -> ImportResult:
-    """From (id or None, where, the problem if None) per line, entry or item: the ids in order without repeats,
-    and the problems of those that held none (and `nothing`, when the file held no entry at all)."""
+def _collect(found: Iterable[tuple[str | None, str, str]], unit: str, nothing: Problem | None = None) -> ImportResult:
+    """From (id or None, where, the problem if None) per line, entry or item (`unit`): the ids in order without
+    repeats, and the problems of those that held none (and `nothing`, when the file held no entry at all)."""
     ids: list[str] = []
     problems: list[Problem] = []
+    read = 0
     for arxiv_id, where, problem in found:
+        read += 1
         if arxiv_id:
             ids.append(arxiv_id)
         else:
             problems.append(Problem(where, problem))
-    return ImportResult(tuple(dict.fromkeys(ids)), tuple(problems) + ((nothing,) if nothing else ()))
+    return ImportResult(tuple(dict.fromkeys(ids)), tuple(problems) + ((nothing,) if nothing else ()), read,
+                        len(problems), unit)
 
 
 def ids_from_text(text: str) -> ImportResult:
     """One id or link a line; blank lines and `#` comments are skipped."""
     lines = ((no, raw.split("#", 1)[0].strip() if not raw.lstrip().startswith("http") else raw.strip())
              for no, raw in enumerate(text.splitlines(), 1))
-    return _collect((arxiv_id_in(line), f"line {no}", f"no arXiv id or link in {line[:80]!r}")
-                    for no, line in lines if line)
+    return _collect(((arxiv_id_in(line), f"line {no}", f"no arXiv id or link in {line[:80]!r}")
+                     for no, line in lines if line), "line")
 
 
 _HTML_START_RE = re.compile(r"<!DOCTYPE\s+(?:html|NETSCAPE-Bookmark-file)|<html[\s>]", re.IGNORECASE)
@@ -109,7 +119,7 @@ def ids_from_html(text: str) -> ImportResult:
     found = [(_first(_URL_ID_RE, href) or _first(_MIRROR_ID_RE, href), "", "") for href in _HREF_RE.findall(text)]
     arxiv = [f for f in found if f[0]]
     links = f"{len(found)} {plural(len(found), 'link')}"
-    return _collect(arxiv, None if arxiv else Problem("line 1", f"no arXiv link among its {links}"))
+    return _collect(arxiv, "link", None if arxiv else Problem("line 1", f"no arXiv link among its {links}"))
 
 
 # ---- BibTeX -------------------------------------------------------------------------------------
@@ -254,7 +264,7 @@ def ids_from_bibtex(text: str) -> ImportResult:
     entries = parse_bibtex(text)
     nothing = Problem("line 1", "no BibTeX entry (@article{...}) found") if not entries and text.strip() else None
     return _collect(((arxiv_id_of_entry(e.fields), f"entry {e.key} (line {e.line})", _no_id(e)) for e in entries),
-                    nothing)
+                    "entry", nothing)
 
 
 def _no_id(entry: BibEntry) -> str:
@@ -284,9 +294,9 @@ def ids_from_csl_json(text: str, path: str = "CSL-JSON") -> ImportResult:
     items = data.get("items", []) if isinstance(data, dict) else data
     if not isinstance(items, list):
         raise BadInputFile(path, None, "CSL-JSON must be a list of items")
-    return _collect((_csl_item_id(item), f"item {no}", f"no arXiv id in {str(item.get('title', ''))[:70]!r}")
-                    if isinstance(item, dict) else (None, f"item {no}", "no arXiv id in ''")
-                    for no, item in enumerate(items, 1))
+    return _collect(((_csl_item_id(item), f"item {no}", f"no arXiv id in {str(item.get('title', ''))[:70]!r}")
+                     if isinstance(item, dict) else (None, f"item {no}", "no arXiv id in ''")
+                     for no, item in enumerate(items, 1)), "item")
 
 
 # ---- RIS (Zotero, Mendeley, EndNote, Google Scholar) ----------------------------------------------
@@ -345,7 +355,7 @@ def ids_from_ris(text: str) -> ImportResult:
     nothing = Problem("line 1", "no RIS record (TY  - ... ER  -) found") if not records and text.strip() else None
     return _collect(((arxiv_id_of_ris(r.tags), f"record {no} (line {r.line})",
                       f"no arXiv id in {(r.tags.get('TI') or r.tags.get('T1') or [''])[0][:70]!r}")
-                     for no, r in enumerate(records, 1)), nothing)
+                     for no, r in enumerate(records, 1)), "record", nothing)
 
 
 # ---- CSV (Zotero's "Export Collection... CSV", spreadsheets) -------------------------------------
@@ -370,7 +380,7 @@ def ids_from_csv(text: str) -> ImportResult:
         title = row[title_at][:70] if title_at is not None and title_at < len(row) else ""
         return found, f"row {no}", f"no arXiv id in {title!r}"
 
-    return _collect((read(no, row) for no, row in enumerate(rows, 2) if any(cell.strip() for cell in row)),
+    return _collect((read(no, row) for no, row in enumerate(rows, 2) if any(cell.strip() for cell in row)), "row",
                     None if wanted else Problem("line 1", "no column named Url, DOI, Extra or arXiv in the header"))
 
 
@@ -402,7 +412,7 @@ def ids_from_zotero_rdf(text: str, path: str = "Zotero RDF") -> ImportResult:
     items = [child for child in root
              if child.findtext(f"{_ZOTERO}itemType") not in (None, "attachment", "note")]
     return _collect(((_rdf_item_id(item), f"item {no}", f"no arXiv id in {item.findtext(f'{_DC}title', '')[:70]!r}")
-                     for no, item in enumerate(items, 1)),
+                     for no, item in enumerate(items, 1)), "item",
                     None if items else Problem("line 1", "no Zotero item (an element with z:itemType) found"))
 
 

@@ -677,6 +677,32 @@ def test_a_library_of_journal_papers_names_and_counts_its_entries(isolated_home:
     assert lines[3] == "  skipped 2 of its 3 entries (named above)"
 
 
+def test_undo_of_a_file_takes_back_what_its_import_said(isolated_home: Path, tmp_path: Path,
+                                                        capsys: pytest.CaptureFixture[str]) -> None:
+    # the wrong library imported: 'feedback undo library.bib' said 'not an arXiv id or URL', and its likes could only
+    # be taken back one id at a time
+    assert main(["feedback", "dislike", "--offline", "2602.03878"]) == 0
+    library = tmp_path / "library.bib"
+    library.write_text("@misc{a, eprint={2602.04074}, archiveprefix={arXiv}}\n"
+                       "@misc{b, url={https://arxiv.org/abs/2602.03878v1}}\n"
+                       "@misc{c, doi={10.48550/arXiv.2602.04028}}\n", encoding="utf-8")
+    assert main(["feedback", "import", "--offline", str(library)]) == 0
+    assert main(["feedback", "like", "--offline", "2602.04028"]) == 0  # said again since, by the reader
+    capsys.readouterr()
+    assert main(["feedback", "undo", str(library)]) == 0
+    assert capsys.readouterr().out == ("took back the likes imported from library.bib (2602.04074, 2602.03878)\n"
+                                       "  1 of them you had disliked before the import: disliked again (2602.03878)\n")
+    assert main(["feedback", "list"]) == 0
+    listed = capsys.readouterr().out
+    assert "dislike  2602.03878" in listed and "like     2602.04028" in listed and "2602.04074" not in listed
+    assert main(["feedback", "undo", "library.bib"]) == 0  # as `feedback list` names it, from anywhere
+    assert capsys.readouterr().out == "nothing to take back from library.bib: no like it imported still stands\n"
+    assert main(["feedback", "undo", "other.bib"]) == 1
+    assert capsys.readouterr().err == ("paperradar: error: other.bib: not an arXiv id or URL (e.g. 2602.04074 or "
+                                       "https://arxiv.org/abs/2602.04074), nor a file you imported (`paperradar "
+                                       "feedback list` names them)\n")
+
+
 def test_a_run_reads_the_papers_liked_while_offline(isolated_home: Path, tmp_path: Path,
                                                     monkeypatch: pytest.MonkeyPatch,
                                                     capsys: pytest.CaptureFixture[str]) -> None:

@@ -223,6 +223,27 @@ def test_feedback_latest_word_wins_and_undo(store: Store) -> None:
     assert [r["paper_id"] for r in store.feedback()] == ["2602.04074"]
 
 
+def test_undoing_an_import_takes_back_its_likes_and_gives_back_the_words_it_replaced(store: Store) -> None:
+    store.add_feedback(["2602.04074"], "like", "cli")
+    store.add_feedback(["2602.04028"], "dislike", "cli")
+    store.add_feedback(["2602.04074", "2602.04028", "2602.03878"], "like", "import:zotero.bib")
+    store.add_feedback(["2602.04074", "2602.04028", "2602.03878"], "like", "import:zotero.bib")  # imported again
+    store.add_feedback(["2602.03878", "2602.03911"], "like", "import:other.bib")
+    store.add_feedback(["2602.03911"], "dislike", "cli")
+    assert store.import_sources() == {"import:zotero.bib", "import:other.bib"}
+    assert store.undo_import("import:zotero.bib") == (["2602.04074", "2602.04028"],
+                                                      {"2602.04074": "like", "2602.04028": "dislike"})
+    assert store.words() == {"2602.04074": "like", "2602.04028": "dislike", "2602.03878": "like",
+                             "2602.03911": "dislike"}
+    assert {r["paper_id"]: r["source"] for r in store.feedback()}["2602.04028"] == "cli"
+    assert store.undo_import("import:zotero.bib") == ([], {})
+    # a library exported again under another name: its likes replaced the first export's, which stand again
+    store.add_feedback(["2602.04074"], "like", "import:a.bib")
+    store.add_feedback(["2602.04074"], "like", "import:b.bib")
+    assert store.undo_import("import:b.bib") == (["2602.04074"], {"2602.04074": "like"})  # a.bib's like stands
+    assert {r["paper_id"]: r["source"] for r in store.feedback()}["2602.04074"] == "import:a.bib"
+
+
 def test_vectors_round_trip(store: Store) -> None:
     v = np.arange(512, dtype=np.float32)
     store.put_vectors("m", {"k1": v})

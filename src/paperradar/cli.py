@@ -140,9 +140,9 @@ def build_parser() -> argparse.ArgumentParser:
         f.add_argument("ids", nargs="+", help="arXiv ids or URLs")
         _offline_arg(f)
         f.set_defaults(func=cmd_feedback_say, kind=kind, on_interrupt=SAID_SO_FAR)
-    f = fsub.add_parser("undo", help="take back what you said about papers", description="Take back likes or "
-                        "dislikes.")
-    f.add_argument("ids", nargs="+", help="arXiv ids or URLs")
+    f = fsub.add_parser("undo", help="take back what you said about papers, or an import", description="Take back "
+                        "likes or dislikes, or the likes a file imported (a word the import replaced stands again).")
+    f.add_argument("ids", nargs="+", metavar="ID_OR_FILE", help="arXiv ids or URLs, or a file you imported")
     f.set_defaults(func=cmd_feedback_undo)
     f = fsub.add_parser("list", help="what you have said", description="List your standing likes and dislikes.")
     f.set_defaults(func=cmd_feedback_list)
@@ -577,16 +577,22 @@ def _failed_note(failed: FailedBatches) -> str:
     return f"{failed.batches} {plural(failed.batches, 'batch', 'batches')} failed: {failed.failure}"
 
 
-def _ids(values: Sequence[str]) -> list[str]:
+def _ids(values: Sequence[str], nor: str = "") -> list[str]:
     from .errors import BadInputFile
     from .feedback_import import arxiv_id_in
     out = []
     for v in values:
         pid = arxiv_id_in(v)
         if pid is None:
-            raise BadInputFile(v, None, "not an arXiv id or URL (e.g. 2602.04074 or https://arxiv.org/abs/2602.04074)")
+            raise BadInputFile(v, None, "not an arXiv id or URL (e.g. 2602.04074 or https://arxiv.org/abs/2602.04074)"
+                               + (f", {nor}" if nor else ""))
         out.append(pid)
     return out
+
+
+def _import_source(file: str) -> str:
+    """How the store names the likes imported from a file: 'import:zotero.bib' for ~/Downloads/zotero.bib."""
+    return f"import:{Path(file.removeprefix('import:')).name}"
 
 
 def cmd_feedback_say(args: argparse.Namespace) -> int:
@@ -680,10 +686,27 @@ def _some(ids: Sequence[str]) -> str:
 def cmd_feedback_undo(args: argparse.Namespace) -> int:
     store = Store.open()
     try:
-        ids = _ids(args.ids)
+        sources = store.import_sources()
+        imports = [v for v in args.ids if _import_source(v) in sources]
+        ids = _ids([v for v in args.ids if v not in imports], "nor a file you imported (`paperradar feedback list` "
+                   "names them)")
+        undone = [(v, *store.undo_import(_import_source(v))) for v in dict.fromkeys(imports)]
         taken = store.undo_feedback(ids)
     finally:
         store.close()
+    for file, imported, restored in undone:
+        n, name = len(imported), _import_source(file).removeprefix("import:")
+        if not n:
+            print(f"nothing to take back from {name}: no like it imported still stands")
+            continue
+        print(f"took back the {plural(n, 'like')} imported from {name} ({_some(imported)})" if n > 1 else
+              f"took back the like imported from {name} ({imported[0]})")
+        for kind in dict.fromkeys(restored.values()):
+            again = [i for i, k in restored.items() if k == kind]
+            which = "you had" if n == 1 else f"{len(again)} of them you had"
+            print(f"  {which} {kind}d before the import: {kind}d again ({_some(again)})")
+    if not ids:
+        return 0
     if taken:
         print(f"took back what you said of {len(taken)} {plural(len(taken), 'paper')} ({_some(taken)})")
     if silent := [i for i in dict.fromkeys(ids) if i not in taken]:

@@ -419,13 +419,13 @@ class Store:
 
     def add_feedback(self, paper_ids: Iterable[str], kind: str, source: str) -> int:
         """Record likes or dislikes; a new word on a paper replaces the reader's earlier one."""
-        ids = list(dict.fromkeys(paper_ids))
+        ids, now = list(dict.fromkeys(paper_ids)), _now()
         with self._transaction():
-            for pid in ids:
+            for pid in ids:  # the word replaced ends when the new one starts: `undo_import` finds it by that
                 self.db.execute("UPDATE feedback SET undone_at = ? WHERE paper_id = ? AND undone_at IS NULL",
-                                (_now(), pid))
+                                (now, pid))
                 self.db.execute("INSERT INTO feedback (paper_id, kind, source, created_at) VALUES (?,?,?,?)",
-                                (pid, kind, source, _now()))
+                                (pid, kind, source, now))
         return len(ids)
 
     def undo_feedback(self, paper_ids: Iterable[str]) -> list[str]:
@@ -437,6 +437,31 @@ class Store:
                                    (_now(), pid)).rowcount:
                     taken.append(pid)
         return taken
+
+    def undo_import(self, source: str) -> tuple[list[str], dict[str, str]]:
+        """Takes back the words `source` (an import) said that still stand, and says again the word each one
+        replaced, said elsewhere; returns the papers taken back, and those whose earlier word came back with it."""
+        taken, restored = [], {}
+        now = _now()
+        with self._transaction():
+            for row in list(self.db.execute("SELECT * FROM feedback WHERE source = ? AND undone_at IS NULL "
+                                            "ORDER BY id", (source,))):
+                self.db.execute("UPDATE feedback SET undone_at = ? WHERE id = ?", (now, row["id"]))
+                taken.append(row["paper_id"])
+                replaced = row  # past the words of the same import done again
+                while replaced is not None and replaced["source"] == source:
+                    replaced = self.db.execute("SELECT * FROM feedback WHERE paper_id = ? AND id < ? AND undone_at = ? "
+                                               "ORDER BY id DESC LIMIT 1",
+                                               (row["paper_id"], replaced["id"], replaced["created_at"])).fetchone()
+                if replaced is not None:  # said again now, so that the history of what stood when is kept
+                    self.db.execute("INSERT INTO feedback (paper_id, kind, source, created_at) VALUES (?,?,?,?)",
+                                    (row["paper_id"], replaced["kind"], replaced["source"], now))
+                    restored[row["paper_id"]] = replaced["kind"]
+        return taken, restored
+
+    def import_sources(self) -> set[str]:
+        """The sources of the imports ever made: 'import:zotero.bib'."""
+        return {r[0] for r in self.db.execute("SELECT DISTINCT source FROM feedback WHERE source LIKE 'import:%'")}
 
     def words(self) -> dict[str, str]:
         """paper id -> the reader's standing word on it, "like" or "dislike"."""

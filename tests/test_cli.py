@@ -974,6 +974,25 @@ def test_a_liked_paper_paperradar_never_read_is_fetched_from_the_api(isolated_ho
     assert evidence[0].paper.title and evidence[0].paper.abstract
 
 
+def test_an_import_that_asks_arxiv_many_times_says_how_long_first(isolated_home: Path, tmp_path: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch,
+                                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    # a 5,000-entry library's 3,998 arXiv papers took 40 requests 3 s apart: 2 minutes without a word, looking hung
+    library = tmp_path / "ids.txt"
+    library.write_text("2104.12255\n" + "".join(f"2401.{i:05d}\n" for i in range(1, 101)), encoding="utf-8")
+    server = ArxivServer().start()
+    try:
+        monkeypatch.setenv("PAPERRADAR_ARXIV_API_URL", server.api_url)
+        assert main(["feedback", "import", str(library)]) == 0
+    finally:
+        server.stop()
+    said = capsys.readouterr()
+    assert len(server.api_requests()) == 2
+    assert said.err.splitlines()[0] == ("  asking the arXiv API for 101 papers: 2 requests, 3 s apart as arXiv asks, at "
+                                        "least 3 s")
+    assert "read 1 paper from the arXiv API" in said.out
+
+
 def test_a_long_wait_for_arxiv_is_one_line_on_stderr(isolated_home: Path) -> None:
     # at a terminal a command that waits out arXiv's Retry-After in silence looks hung: it says so, once
     from sources.arxiv_server import Reply

@@ -654,10 +654,17 @@ def _read_unknown(store: Store, ids: Sequence[str], offline: bool) -> None:
         unknown = sorted(set(unknown) - {p.id for p in bundled})
     if unknown and not offline:
         from .errors import ArxivUnavailable
-        from .sources.api import fetch_by_ids
+        from .sources.api import IDS_A_REQUEST, fetch_by_ids
+        from .sources.http import ArxivClient
         problems: list[str] = []
+        client = ArxivClient()
+        if (requests := -(-len(unknown) // IDS_A_REQUEST)) > 1:  # an imported library's minutes looked hung
+            wait = (requests - 1) * client.min_interval
+            print(f"  asking the arXiv API for {len(unknown)} papers: {requests} requests, {client.min_interval:g} s "
+                  f"apart as arXiv asks, at least {f'{wait / 60:.0f} min' if wait >= 90 else f'{wait:g} s'}",
+                  file=sys.stderr)
         try:
-            found = fetch_by_ids(unknown, problems=problems, report_missing=False)  # named below, with the undo
+            found = fetch_by_ids(unknown, client, problems=problems, report_missing=False)  # named below
         except ArxivUnavailable as e:
             print(f"  {e}", file=sys.stderr)
         else:

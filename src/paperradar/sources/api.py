@@ -27,6 +27,7 @@ _NS = {"atom": "http://www.w3.org/2005/Atom", "arxiv": "http://arxiv.org/schemas
        "opensearch": "http://a9.com/-/spec/opensearch/1.1/"}
 _ABS_RE = re.compile(r"/abs/(?P<id>.+?)(?:v(?P<v>\d+))?$")
 _WELL_FORMED_ID = re.compile(ARXIV_ID)
+IDS_A_REQUEST = 100  # the papers one request asks for by id
 _ERROR_ID_RE = re.compile(r"(?:incorrect_id_format_for_|incorrect id format for )(?P<id>\S+)")
 
 
@@ -41,7 +42,7 @@ class ApiPage:
     bad_id: str | None = None  # the id an "incorrect id format" error names
 
 
-def fetch_by_ids(ids: Iterable[str], client: ArxivClient | None = None, batch_size: int = 100,
+def fetch_by_ids(ids: Iterable[str], client: ArxivClient | None = None, batch_size: int = IDS_A_REQUEST,
                  problems: list[str] | None = None, report_missing: bool = True) -> dict[str, Paper]:
     """Papers for `ids` (versionless or not), keyed by versionless id; ids arXiv does not know are absent.
 
@@ -59,7 +60,7 @@ def fetch_by_ids(ids: Iterable[str], client: ArxivClient | None = None, batch_si
     return found
 
 
-def enrich(papers: Iterable[Paper], client: ArxivClient | None = None, batch_size: int = 100,
+def enrich(papers: Iterable[Paper], client: ArxivClient | None = None, batch_size: int = IDS_A_REQUEST,
            problems: list[str] | None = None) -> list[Paper]:
     """`papers` with the API's categories (primary first), comment, latest version and stated affiliations.
 

@@ -129,6 +129,16 @@ def test_text_file_of_ids_and_links() -> None:
     ]
 
 
+def test_ids_pasted_on_one_line_are_each_a_like() -> None:
+    # '2602.04264, 2602.03879 2602.03911' imported 2602.04264 alone, and said nothing of the other two
+    result = ids_from_text("2602.04264, 2602.03879 2602.03911\n"
+                           "https://arxiv.org/abs/2602.04224 ; arXiv:2602.04074v2\n"
+                           "2602.03994 Deep Bernstein networks, as good as 2602.04028\n"  # one paper and its notes
+                           "2602.04264, 2613.00001\n")  # not all ids: the first alone, as before
+    assert result.ids == ("2602.04264", "2602.03879", "2602.03911", "2602.04224", "2602.04074", "2602.03994")
+    assert (result.read, result.skipped) == (4, 0)
+
+
 @pytest.mark.parametrize("text, expected", [
     ("http://export.arxiv.org/abs/2106.09685v2", "2106.09685"),
     ("https://doi.org/10.48550/arXiv.2106.09685", "2106.09685"),

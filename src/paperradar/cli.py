@@ -149,7 +149,7 @@ def build_parser() -> argparse.ArgumentParser:
     f = fsub.add_parser("import", help="import likes from ids/URLs, a BibTeX, RIS or Zotero export, or bookmarks",
                         description=f"Import likes from {IMPORT_READS}.")
     f.add_argument("file", type=Path, help="the file, its format told by its suffix or else by its content; any "
-                   "other text is read as one arXiv id or URL a line")
+                   "other text is read as arXiv ids or URLs, one a line or several with commas or spaces between")
     _offline_arg(f)
     f.set_defaults(func=cmd_feedback_import, on_interrupt=SAID_SO_FAR)
     c.set_defaults(func=lambda a, feedback=c: (feedback.print_help(), 2)[1])  # `c` is the next parser by then

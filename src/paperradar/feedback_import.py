@@ -88,23 +88,33 @@ def _collect(found: Iterable[tuple[str | None, str, str]], unit: str, nothing: P
     repeats, and the problems of those that held none (and `nothing`, when the file held no entry at all)."""
     ids: list[str] = []
     problems: list[Problem] = []
-    read = 0
+    read: set[str] = set()  # a line of several ids is one line read
     for arxiv_id, where, problem in found:
-        read += 1
+        read.add(where)
         if arxiv_id:
             ids.append(arxiv_id)
         else:
             problems.append(Problem(where, problem))
-    return ImportResult(tuple(dict.fromkeys(ids)), tuple(problems) + ((nothing,) if nothing else ()), read,
+    return ImportResult(tuple(dict.fromkeys(ids)), tuple(problems) + ((nothing,) if nothing else ()), len(read),
                         len(problems), unit)
 
 
+_SEPARATORS_RE = re.compile(r"[\s,;]+")
+
+
 def ids_from_text(text: str) -> ImportResult:
-    """One id or link a line; blank lines and `#` comments are skipped."""
+    """One id or link a line, or several with nothing else between them but commas, semicolons or spaces (a list
+    pasted on one line); blank lines and `#` comments are skipped."""
     lines = ((no, raw.split("#", 1)[0].strip() if not raw.lstrip().startswith("http") else raw.strip())
              for no, raw in enumerate(text.splitlines(), 1))
-    return _collect(((arxiv_id_in(line), f"line {no}", f"no arXiv id or link in {line[:80]!r}")
-                     for no, line in lines if line), "line")
+    return _collect(((found, f"line {no}", f"no arXiv id or link in {line[:80]!r}")
+                     for no, line in lines if line for found in _ids_of_line(line)), "line")
+
+
+def _ids_of_line(line: str) -> list[str | None]:
+    """Each id of a line of ids; else the first id of a line that says more ('2602.04264 Deep Bernstein ...')."""
+    each = [arxiv_id_in(word) for word in _SEPARATORS_RE.split(line) if word]
+    return list(each) if len(each) > 1 and all(each) else [arxiv_id_in(line)]
 
 
 _HTML_START_RE = re.compile(r"<!DOCTYPE\s+(?:html|NETSCAPE-Bookmark-file)|<html[\s>]", re.IGNORECASE)
@@ -116,7 +126,8 @@ _HREF_RE = re.compile(r"""href\s*=\s*["']([^"']*)["']""", re.IGNORECASE)
 def ids_from_html(text: str) -> ImportResult:
     """The arXiv papers a web page or a browser's bookmarks export (Chrome, Firefox, Safari) links to; its other
     links are not problems, only a file without any arXiv link is."""
-    found = [(_first(_URL_ID_RE, href) or _first(_MIRROR_ID_RE, href), "", "") for href in _HREF_RE.findall(text)]
+    found = [(_first(_URL_ID_RE, href) or _first(_MIRROR_ID_RE, href), f"link {no}", "")
+             for no, href in enumerate(_HREF_RE.findall(text), 1)]
     arxiv = [f for f in found if f[0]]
     links = f"{len(found)} {plural(len(found), 'link')}"
     return _collect(arxiv, "link", None if arxiv else Problem("line 1", f"no arXiv link among its {links}"))

@@ -451,3 +451,14 @@ def test_a_brace_left_open_halfway_loses_only_its_own_entry_and_names_its_line()
     # an entry that ends on the line where the next begins is not broken, nor is a value's brace closed lines later
     assert ids_from_bibtex("@misc{a, eprint={2602.03879}} @misc{b, note={arXiv:2602.04264\n[cs]}}\n").ids == (
         "2602.03879", "2602.04264")
+
+
+def test_a_brace_too_many_is_named_as_one_not_as_an_entry_without_an_id() -> None:
+    # 'no arXiv id in misc 'First'', of an entry whose eprint a stray brace had left outside it
+    library = ("@misc{first2026,\n  title = {First}},\n  eprint = {2602.03879},\n  archiveprefix = {arXiv},\n}\n"
+               "% notes = {between entries, not a field}\n"
+               "@article{journal2021,\n  title = {A journal paper},\n  journal = {Nature}\n}\n")
+    assert [str(p) for p in ids_from_bibtex(library).problems] == [
+        "entry first2026 (line 1): no arXiv id read: a brace on line 2 closes it before its field eprint on line 3; "
+        "check its braces",
+        "entry journal2021 (line 7): no arXiv id in article 'A journal paper'"]

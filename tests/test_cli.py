@@ -993,6 +993,20 @@ def test_an_import_that_asks_arxiv_many_times_says_how_long_first(isolated_home:
     assert "read 1 paper from the arXiv API" in said.out
 
 
+def test_an_unreachable_arxiv_is_a_line_of_readable_length_when_a_library_asked_it(
+        isolated_home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    # the failed request's url held its hundred ids: a 1,314-character line, on a machine offline
+    library = tmp_path / "ids.txt"
+    library.write_text("".join(f"2401.{i:05d}\n" for i in range(1, 101)), encoding="utf-8")
+    api = f"http://127.0.0.1:{_closed_port()}/api/query"
+    monkeypatch.setenv("PAPERRADAR_ARXIV_API_URL", api)
+    assert main(["feedback", "import", str(library)]) == 0
+    err = capsys.readouterr().err.splitlines()
+    assert err[0].startswith(f"  arXiv could not be reached at {api}?id_list=2401.00001,... (100 ids)&start=0&"), err
+    assert len(err[0]) < 250
+
+
 def test_a_long_wait_for_arxiv_is_one_line_on_stderr(isolated_home: Path) -> None:
     # at a terminal a command that waits out arXiv's Retry-After in silence looks hung: it says so, once
     from sources.arxiv_server import Reply

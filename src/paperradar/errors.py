@@ -19,6 +19,8 @@
 
 from __future__ import annotations
 
+import re
+
 from .causes import Cause
 from .english import plural
 
@@ -42,7 +44,19 @@ class ArxivUnavailable(SourceError):
     def __init__(self, url: str, attempts: int, status: int | None = None, detail: str = ""):
         self.url, self.attempts, self.status = url, attempts, status
         what = (f"HTTP {status}" + (f" ({detail})" if detail else "")) if status else (detail or "no answer")
-        super().__init__(f"arXiv could not be reached at {url} after {attempts} {plural(attempts, 'attempt')}: {what}")
+        super().__init__(f"arXiv could not be reached at {_shown(url)} after {attempts} "
+                         f"{plural(attempts, 'attempt')}: {what}")
+
+
+_ID_LIST_RE = re.compile(r"(?<=id_list=)[^&]+", re.IGNORECASE)
+
+
+def _shown(url: str) -> str:
+    """The url with its list of ids cut to the first: an imported library's hundred made a 1,300-character line."""
+    def cut(m: re.Match[str]) -> str:
+        ids = re.split(r",|%2C", m.group(), flags=re.IGNORECASE)
+        return f"{ids[0]},... ({len(ids)} ids)" if len(ids) > 3 else m.group()
+    return _ID_LIST_RE.sub(cut, url)
 
 
 class BadInputFile(SourceError):

@@ -287,3 +287,47 @@ def test_names_and_abbreviations_with_a_period_inside_stay_in_their_sentence() -
         "guarantees."]
     assert sentences("Results hold, e.g.The base model, as in Smith et al.The end.") == [
         "Results hold, e.g.The base model, as in Smith et al.The end."]
+
+
+def test_a_sentence_goes_on_past_a_title_or_an_abbreviation_inside_it() -> None:
+    # 2512.10540 quoted 'To address this issue, we introduce Mr.'; 2511.12778 and 2512.12384 were cut the same way
+    assert claim("Overconfident yet erroneous matches may bring about irreversible damage to the localization system. "
+                 "To address this issue, we introduce Mr. Virgil, an end-to-end learning multi-robot visual-range "
+                 "relative localization framework. Additionally, a decentralized system is implemented for real-world "
+                 "applications.") == ("To address this issue, we introduce Mr. Virgil, an end-to-end learning "
+                                      "multi-robot visual-range relative localization framework.")
+    assert sentences("We present DR. Nav (Dead-End Recovery-aware Navigation), a novel approach to autonomous "
+                     "navigation. DR. Nav introduces a proactive strategy for navigation in unmapped environments "
+                     "without prior assumptions.") == [
+        "We present DR. Nav (Dead-End Recovery-aware Navigation), a novel approach to autonomous navigation.",
+        "DR. Nav introduces a proactive strategy for navigation in unmapped environments without prior assumptions."]
+    assert sentences("We conduct an early-stage scaling-law analysis of continued pretraining on U.S. SEC filings. "
+                     "Under an i.i.d. Gaussian score model, the steepest descent w.r.t. $\\ell_\\infty$ norm (viz. Sign "
+                     "descent) improves by avg. 9.78%.") == [
+        "We conduct an early-stage scaling-law analysis of continued pretraining on U.S. SEC filings.",
+        "Under an i.i.d. Gaussian score model, the steepest descent w.r.t. $\\ell_\\infty$ norm (viz. Sign descent) "
+        "improves by avg. 9.78%."]
+
+
+def test_an_abbreviation_that_ends_its_sentence_ends_it() -> None:
+    # 2511.13259 quoted its opening sentence run on into its claim; 2512.09890 its claim run on into the next one
+    assert claim(detex("Large multimodal models (LMMs) have demonstrated remarkable capabilities across a wide range of "
+                       "tasks, however their knowledge and abilities in the cross-view geo-localization and pose "
+                       "estimation domains remain unexplored, despite potential benefits for navigation, autonomous "
+                       "driving, outdoor robotics, \\textit{etc}. To bridge this gap, we introduce "
+                       "\\textbf{GeoX-Bench}, a comprehensive \\underline{Bench}mark designed to explore and evaluate "
+                       "the capabilities of LMMs in \\underline{cross}-view \\underline{Geo}-localization and pose "
+                       "estimation.")) == (
+        "To bridge this gap, we introduce GeoX-Bench, a comprehensive Benchmark designed to explore and evaluate the "
+        "capabilities of LMMs in cross-view Geo-localization and pose estimation.")
+    assert sentences(detex("We demonstrate that the latter fails to satisfy the axiomatic definition of a node-similarity "
+                           "measure proposed by Rusch \\textit{et al.} By formalizing fundamental spectral properties "
+                           "of these two definitions, we highlight critical distinctions.")) == [
+        "We demonstrate that the latter fails to satisfy the axiomatic definition of a node-similarity measure "
+        "proposed by Rusch et al.", "By formalizing fundamental spectral properties of these two definitions, we "
+        "highlight critical distinctions."]
+    # and where it does not end one, nor does 'ms.' (milliseconds) read as 'Ms.'
+    assert sentences("As in Smith et al. (2020) and [Galanis et al. SODA'24], it plans within 15 ms. A probabilistic "
+                     "analysis of the U.S. Census Bureau data follows.") == [
+        "As in Smith et al. (2020) and [Galanis et al. SODA'24], it plans within 15 ms.",
+        "A probabilistic analysis of the U.S. Census Bureau data follows."]

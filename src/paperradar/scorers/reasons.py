@@ -114,7 +114,15 @@ _LINK = re.compile(r"https?://|www\.|\\href|\bgithub\.com", re.IGNORECASE)
 _TEX_COMMAND = re.compile(r"\\[A-Za-z]+")
 _LIST_ITEM = re.compile(r"^(?:\(?[ivx]+\)|\(?\d+[.)]|[-•*])\s")
 MIN_CLAIM_WORDS = 6
-_ABBREV = re.compile(r"\b(?:e\.g|i\.e|et al|vs|cf|etc|Fig|Eq|resp|approx)\.$", re.IGNORECASE)
+# abbreviations a sentence goes on after ("e.g. CLIP", "Dr. Zero", "viz. AlexNet"; not "15 ms. A ...": cased), and
+# those that may end one too, which do before a word a sentence opens with ("the U.S. Census Bureau", "in the U.S. In
+# this study"); "etc." before a capital ends its sentence ("..., etc. To bridge this gap, we ...")
+_ABBREV = re.compile(r"(?<![^\s(\[])(?:e\.g|i\.e|vs|cf|Figs?|Eqs?|resp|approx|viz|a\.k\.a|w\.r\.t|avg|"
+                     r"(?-i:Mrs?|Ms|Dr|DR|St|Prof))\.$", re.IGNORECASE)
+_MAY_END = re.compile(r"(?<![^\s(\[])(?:et al|U\.S|i\.i\.d)\.$", re.IGNORECASE)
+_OPENS = re.compile(r"(?:We|Our|I|In|On|For|To|By|With|From|The|This|These|Those|That|It|Its|They|Their|A|An|"
+                    r"However|Whereas|While|Although|Though|Here|Thus|Hence|But|Moreover|Furthermore|Finally|Also|"
+                    r"Such|Unlike|Despite|Yet)\b")
 # between two sentences: a space after .!? (or after a quote that .!? closes: '... utility?" In this work'), or no
 # space at all after a lowercase word ('... tasks.In this work', but not 'UniGrad.Correct' nor 'e.g.The')
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9$\\(\"'])|(?<=[.!?][\"'”’])\s+(?=[A-Z])|"
@@ -122,23 +130,21 @@ _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9$\\(\"'])|(?<=[.!?][\"'”�
 
 
 def sentences(text: str) -> list[str]:
-    """Sentences of an abstract, each as the abstract writes it, not split after common abbreviations such as 'e.g.'
-    or 'et al.'."""
+    """Sentences of an abstract, each as the abstract writes it, not split after an abbreviation a sentence goes on
+    after ('e.g. CLIP', 'Mr. Virgil', 'et al. (2020)')."""
     text = " ".join(text.split())
-    spans: list[list[int]] = []
+    parts: list[str] = []
     start = 0
     for m in _SENTENCE_END.finditer(text):
-        end = m.end() if m.group("glued") is not None else m.start()
-        if spans and _ABBREV.search(text[spans[-1][0]:spans[-1][1]]):
-            spans[-1][1] = end
-        else:
-            spans.append([start, end])
+        glued = m.group("glued") is not None
+        end = m.end() if glued else m.start()
+        if _ABBREV.search(text, start, end) or (_MAY_END.search(text, start, end)
+                                                 and (glued or not _OPENS.match(text, m.end()))):
+            continue
+        parts.append(text[start:end])
         start = m.end()
-    if spans and _ABBREV.search(text[spans[-1][0]:spans[-1][1]]):
-        spans[-1][1] = len(text)
-    else:
-        spans.append([start, len(text)])
-    return [s for a, b in spans if (s := text[a:b].strip())]
+    parts.append(text[start:])
+    return [s for part in parts if (s := part.strip())]
 
 
 def key_claim(abstract: str, limit: int = MAX_CLAIM_CHARS) -> str:

@@ -18,7 +18,7 @@ import argparse
 import re
 from pathlib import Path
 
-from paperradar.scorers.reasons import MAX_CLAIM_CHARS, claim_index, key_claim, sentences, trim
+from paperradar.scorers.reasons import MAX_CLAIM_CHARS, claim_index, own_name, paper_claim, sentences, trim
 from paperradar.seeddays import load_days
 from paperradar.sources.jsonl import detex
 
@@ -27,8 +27,8 @@ EARLIER_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9$\\(\"'])")
 EARLIER_ABBREV = re.compile(r"\b(?:e\.g|i\.e|et al|vs|cf|etc|Fig|Eq|resp|approx)\.$", re.IGNORECASE)
 # a quote ending where its sentence goes on ('we introduce Mr.', '... pretraining on U.S.'), or going on where it ended
 # ('..., etc. To bridge this gap, ...', '... proposed by Rusch et al. By formalizing ...')
-CUT_AT_ABBREVIATION = re.compile(r"(?<![^\s(\[])(?:(?-i:Mrs?|Ms|Dr|DR|St|Prof)|U\.S|viz|a\.k\.a|w\.r\.t|avg|i\.i\.d)\.$|"
-                                 r"\b(?:etc|et al)\.\s+[A-Z][a-z]*\b", re.IGNORECASE)
+CUT_AT_ABBREVIATION = re.compile(r"(?<![^\s(\[])(?:(?-i:Mrs?|Ms|Dr|DR|St|Prof)|U\.S|viz|a\.k\.a|w\.r\.t|avg|"
+                                 r"i\.i\.d)\.$|\b(?:etc|et al)\.\s+[A-Z][a-z]*\b", re.IGNORECASE)
 EARLIER_CUE = re.compile(
     r"\b(?:we|this (?:paper|work|study)|our (?:method|approach|framework|model|results?))\s+"
     r"(?:\w+ly\s+)?(?:propose|introduce|present|develop|design|show|demonstrate|achieve|find|prove|establish|"
@@ -65,8 +65,8 @@ def main() -> None:
             abstract = detex(paper.abstract)
             before, was_wanting = earlier_claim(abstract)
             parts = sentences(abstract)
-            now_wanting = bool(parts) and claim_index(parts) is None
-            now = key_claim(abstract)
+            now_wanting = bool(parts) and claim_index(parts, own_name(detex(paper.title))) is None
+            now = paper_claim(paper)
             papers += 1
             earlier_wanting += was_wanting
             wanting += now_wanting

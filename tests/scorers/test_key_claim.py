@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from paperradar.scorers.reasons import key_claim, sentences
+from paperradar.scorers.reasons import key_claim, own_name, sentences
 from paperradar.sources.jsonl import detex, read_jsonl
 from tests._paths import SAMPLE_DAY
 
@@ -331,3 +331,55 @@ def test_an_abbreviation_that_ends_its_sentence_ends_it() -> None:
                      "analysis of the U.S. Census Bureau data follows.") == [
         "As in Smith et al. (2020) and [Galanis et al. SODA'24], it plans within 15 ms.",
         "A probabilistic analysis of the U.S. Census Bureau data follows."]
+
+
+def test_a_sentence_whose_subject_is_the_name_the_title_gives_says_what_the_paper_made() -> None:
+    # 2512.03610 quoted its opening sentence ('Merging neural networks without retraining is central to ...'),
+    # 2511.16837 'Inspired by the simplicity of retro BASIC, we repurpose ...': no 'we' or 'this paper' made anything
+    cogram = ("Merging neural networks without retraining is central to federated and distributed learning. Common "
+              "methods such as weight averaging or Fisher merging often lose accuracy and are unstable across seeds. "
+              "CoGraM (Contextual Granular Merging) is a multi-stage, context-sensitive, loss-based, and iterative "
+              "optimization method across layers, neurons, and weight levels that aligns decisions with loss "
+              "differences and thresholds and prevents harmful updates through rollback.")
+    name = own_name("CoGraM: Context-sensitive granular optimization method with rollback for robust model fusion")
+    assert name == "CoGraM"
+    assert key_claim(cogram, name=name).startswith("CoGraM (Contextual Granular Merging) is a multi-stage")
+    assert key_claim(cogram).startswith("Merging neural networks")  # without the title, nothing names it
+    basic = ("Cognitive BASIC is a minimal, BASIC-style prompting language and in-model interpreter that structures "
+             "large language model (LLM) reasoning into explicit, stepwise execution traces. Inspired by the "
+             "simplicity of retro BASIC, we repurpose numbered lines and simple commands as an interpretable cognitive "
+             "control layer.")
+    assert key_claim(basic, name=own_name("Cognitive BASIC: An In-Model Interpreted Reasoning Language for LLMs")) \
+        .startswith("Cognitive BASIC is a minimal, BASIC-style prompting language")
+    # 2511.16828: what the name does weighs as what 'our method' does, above a results sentence
+    manifold = ("Extensive evaluation across four public datasets demonstrates substantial improvements over "
+                "state-of-the-art methods. ManifoldFormer addresses this limitation through a novel geometric deep "
+                "learning framework that explicitly learns neural manifold representations.")
+    assert key_claim(manifold, name="ManifoldFormer").startswith("ManifoldFormer addresses this limitation")
+
+
+def test_only_a_coined_name_opening_a_title_is_the_papers_own() -> None:
+    assert own_name("QML-HCS: A Hypercausal Quantum Machine Learning Framework") == "QML-HCS"
+    assert own_name("TwinFormer: A Dual-Level Transformer for Long-Sequence Time-Series Forecasting") == "TwinFormer"
+    # a field's name or a family's is another's: "Federated Learning (FL) is a distributed paradigm ..." is background
+    for title in ("Federated Learning: A Survey", "Vision-Language Models: Where Do They Stand?", "Reasoning: An "
+                  "Operator View", "Convolutional Model Trees", "A Study of LLMs in Five Languages: What Transfers"):
+        assert own_name(title) is None, title
+    survey = ("Federated Learning (FL) is a distributed paradigm for training models. This survey reviews its methods "
+              "in depth.")
+    assert key_claim(survey, name=own_name("Federated Learning: A Survey")) == "This survey reviews its methods in depth."
+
+
+def test_the_proposed_method_or_this_document_says_what_the_paper_made() -> None:
+    # 2512.08873 and 2512.08052 quoted their opening sentence of background
+    assert claim("Image captioning is essential in many fields including assisting visually impaired individuals. To "
+                 "address this, the proposed SOLI (Siamese-Driven Optimization for Low-Resolution Image Latent "
+                 "Embedding in Image Captioning) approach presents a solution specifically designed for lightweight, "
+                 "low-resolution images captioning.").startswith("To address this, the proposed SOLI")
+    assert claim("Embodied agents, such as robots and virtual characters, must continuously select actions to execute "
+                 "tasks effectively. This document introduces DRL and DIL in the context of embodied agents, adopting "
+                 "a concise, depth-first approach to the literature.").startswith("This document introduces DRL")
+    # 2512.07276: 'We hereby present Geo3DVQA, ...' is what it makes, not what the name does later
+    assert key_claim("We hereby present Geo3DVQA, a comprehensive benchmark for evaluating vision-language models "
+                     "in 3D geospatial reasoning. Geo3DVQA introduces new challenge frontiers for scalable, accessible, "
+                     "and holistic 3D geospatial analysis.", name="Geo3DVQA").startswith("We hereby present Geo3DVQA")

@@ -3,6 +3,7 @@ paper's own key claim quoted from its abstract. Nothing is said that the paper's
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Sequence
 
@@ -31,7 +32,7 @@ def _verbs(*bases: str, participle: bool = True) -> str:
 
 
 _PAPER = (r"(?:paper|work|study|thesis|dissertation|article|letter|note|report|research|manuscript|chapter|survey|"
-          r"review|tutorial|project)")
+          r"review|tutorial|project|document)")
 # the paper speaking of itself: "this paper", "this short paper", "the present work", "the thesis" (not "the work",
 # "this line of work" or "our previous work", which may be another's)
 _THIS_PAPER = (r"(?:\b(?:this|our)(?:\s+(?!of\b|previous\b|prior\b|earlier\b|recent\b|past\b|related\b)[\w-]+){0,2}?"
@@ -53,10 +54,11 @@ def _authors(*pronouns: str) -> str:
 _AUTHORS = _authors("we", "our", "(?-i:I)")
 _WE = rf"(?:{_authors('we', '(?-i:I)')}|{_THIS_PAPER}|\bthe authors\b)"
 # and what the paper made: "our results show", "the proposed model outperforms"
-_SELF = (rf"(?:{_WE}|\b(?:our|the proposed) (?:[\w-]+ )?(?:method|approach|framework|model|system|algorithm|"
-         r"architecture|pipeline|network|technique|scheme)s?\b|\bour (?:results?|findings|experiments|analys[ie]s)\b)")
+_SELF = (rf"(?:{_WE}|\b(?:our|the proposed) (?:[\w-]+ )?(?:\([^)]*\) )?(?:method|approach|framework|model|system|"
+         r"algorithm|architecture|pipeline|network|technique|scheme)s?\b(?:, [^,;]{1,40},)?|"
+         r"\bour (?:results?|findings|experiments|analys[ie]s)\b)")
 # what may stand between the subject and its verb: "we then propose", "we empirically and theoretically identify"
-_BETWEEN = (r"(?:(?:\w+ly|and|also|then|first|further|instead|here|herein|thus|therefore|hence|now|next|finally|"
+_BETWEEN = (r"(?:(?:\w+ly|and|also|then|first|further|instead|here|herein|hereby|thus|therefore|hence|now|next|finally|"
             r"moreover|subsequently|both|jointly|still|have|has|can|will|for the first time|,)\s*){0,3}")
 _MAKE_VERBS = ("propose", "introduce", "present", "develop", "design", "establish", "release", "build", "derive",
                "construct", "create", "devise", "unveil", "curate", "prove")
@@ -68,8 +70,8 @@ _STUDY = _verbs("study", "investigate", "explore", "examine", "address", "analyz
                 "argue", "consider", "focus", "aim", "seek", "attempt", "conduct", "describe", "compare", "apply",
                 "assess", "revisit", "extend", "benchmark", "characterize", "characterise", "quantify", "formalize",
                 "formalise", "instantiate", "implement", "reimplement", "train", "test", "leverage", "employ",
-                "adopt", "move", "approach", "explain", "discuss", "model", "cast", "frame", "reframe", "treat",
-                "combine", "integrate", "collect", "measure", "observe", "highlight", "outline", "summarize",
+                "adopt", "move", "approach", "explain", "discuss", "model", "cast", "frame", "reframe", "reformulate",
+                "treat", "combine", "integrate", "collect", "measure", "observe", "highlight", "outline", "summarize",
                 "summarise", "detail", "validate", "verify", "perform", "solve", "learn", "rethink", "bridge",
                 "overcome", "mitigate", "improve", "enhance", "advance", "take", "make", "use", "answer",
                 "challenge", "refine", "augment", "adapt", "fine-tune", "distill", "pursue", "determine",
@@ -117,6 +119,7 @@ MIN_CLAIM_WORDS = 6
 # abbreviations a sentence goes on after ("e.g. CLIP", "Dr. Zero", "viz. AlexNet"; not "15 ms. A ...": cased), and
 # those that may end one too, which do before a word a sentence opens with ("the U.S. Census Bureau", "in the U.S. In
 # this study"); "etc." before a capital ends its sentence ("..., etc. To bridge this gap, we ...")
+_TITLE_HEAD = re.compile(r"(.{2,60}?)(?::\s|\s+-{1,3}\s+|\s+—\s+)")  # 'TwinFormer: ...', 'X -- ...'
 _ABBREV = re.compile(r"(?<![^\s(\[])(?:e\.g|i\.e|vs|cf|Figs?|Eqs?|resp|approx|viz|a\.k\.a|w\.r\.t|avg|"
                      r"(?-i:Mrs?|Ms|Dr|DR|St|Prof))\.$", re.IGNORECASE)
 _MAY_END = re.compile(r"(?<![^\s(\[])(?:et al|U\.S|i\.i\.d)\.$", re.IGNORECASE)
@@ -147,36 +150,67 @@ def sentences(text: str) -> list[str]:
     return [s for part in parts if (s := part.strip())]
 
 
-def key_claim(abstract: str, limit: int = MAX_CLAIM_CHARS) -> str:
+def paper_claim(paper: Paper) -> str:
+    """The key claim of a paper's abstract, shown as its title is (Padé, not Pad\\'e), the name its title gives what
+    it made read as the paper's own."""
+    return key_claim(detex(paper.abstract), name=own_name(detex(paper.title)))
+
+
+def key_claim(abstract: str, limit: int = MAX_CLAIM_CHARS, name: str | None = None) -> str:
     """The abstract's sentence that best states its own contribution (else its first sentence that can be quoted, else
-    its first), verbatim, trimmed at a word boundary."""
+    its first), verbatim, trimmed at a word boundary. `name`: what the paper calls what it made (own_name)."""
     parts = sentences(abstract)
     if not parts:
         return ""
-    best = claim_index(parts)
+    best = claim_index(parts, name)
     claim = parts[best] if best is not None else next((s for s in parts if quotable(s) and not s.endswith("?")),
                                                       parts[0])
     return trim(claim, limit)
 
 
-def claim_index(parts: Sequence[str]) -> int | None:
+def claim_index(parts: Sequence[str], name: str | None = None) -> int | None:
     """Which of an abstract's sentences states what the paper does or finds most plainly, the earliest of them;
     None where none does."""
-    weights = [claim_weight(s) for s in parts]
+    weights = [claim_weight(s, name) for s in parts]
     best = max(weights, default=0)
     return weights.index(best) if best else None
 
 
-def claim_weight(sentence: str) -> int:
+def claim_weight(sentence: str, name: str | None = None) -> int:
     """0 for a sentence that states nothing of the paper's own, or cannot be quoted; else the weight of its strongest
-    cue, what a further contribution makes ("Finally, we also propose ...") weighing as what the paper finds."""
+    cue, what a further contribution makes ("Finally, we also propose ...") weighing as what the paper finds. A
+    sentence whose subject is the paper's `name` for what it made says what the paper made as "our method" does, and
+    one that says what it is ("TwinFormer is a hierarchical Transformer ...") as "we present" does."""
     if not quotable(sentence):
         return 0
     text = _QUOTED.sub(" ", sentence)
     if text.endswith("?"):  # the question is not the paper's claim; what comes before it may be
         text = text.rpartition(":")[0]  # "This article attempts answering the following problem: how to ...?"
-    weight = next((w for w, cue in _CLAIM_CUES if cue.search(text)), 0)
+    weight = next((w for w, cue in (_cues_naming(name) if name else _CLAIM_CUES) if cue.search(text)), 0)
     return 3 if weight == 4 and _FURTHER.search(text) else weight
+
+
+def own_name(title: str) -> str | None:
+    """What a title names the paper's own making, where it opens with a coined name: 'TwinFormer' of 'TwinFormer: A
+    Dual-Level Transformer for ...', 'QML-HCS', 'Cognitive BASIC'; not a field's ('Federated Learning: A Survey') nor a
+    family's ('Vision-Language Models: ...')."""
+    m = _TITLE_HEAD.match(" ".join(title.split()))
+    if not m:
+        return None
+    words = m.group(1).split()
+    coined = any(re.search(r"(?<=.)[A-Z0-9]", w) for w in words)  # a capital or digit inside a word
+    return m.group(1) if len(words) <= 4 and coined and not re.search(r"[a-z]s$", words[-1]) else None
+
+
+@functools.lru_cache(maxsize=64)
+def _cues_naming(name: str) -> tuple[tuple[int, re.Pattern[str]], ...]:
+    """_CLAIM_CUES and those of a sentence the paper's name opens (perhaps spelled out: "CoGraM (Contextual Granular
+    Merging) is ..."), highest first."""
+    subject = rf"^(?:the |our |the proposed )?(?-i:{re.escape(name)})(?:\s*\([^)]*\))?,?\s+{_BETWEEN}"
+    named = ((4, rf"{subject}(?:is|was) (?:a|an|the first)\b"), (3, rf"{subject}(?:{_MAKE}|{_FIND})"),
+             (2, rf"{subject}(?:{_STUDY})"))
+    cues = (*((w, re.compile(cue, re.IGNORECASE)) for w, cue in named), *_CLAIM_CUES)
+    return tuple(sorted(cues, key=lambda c: -c[0]))
 
 
 def quotable(sentence: str) -> bool:
@@ -229,7 +263,7 @@ def write_reason(paper: Paper, field: Field, matched: list[str], language: Langu
     says only that it was filed there. `resembles`: the id of a liked paper this one is like, e.g.
     与「大模型新技术」语义最接近；与你喜欢的 2602.01234 相近。论文要点：... `disliked`: the id of a disliked paper
     this one is like, which lowered its score (the paper's own id where the reader disliked this very paper)."""
-    claim = key_claim(detex(paper.abstract))  # shown as the title is: Padé, not Pad\'e
+    claim = paper_claim(paper)
     head = _head(field, found_terms(paper, matched)[:MAX_TERMS] if closest else None, language)
     note = _liked_note(resembles, language) + _dislike_clause(paper.id, disliked, language)
     note += _avoid_clause(avoided, language) if avoided else ""

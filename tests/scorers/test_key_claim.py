@@ -383,3 +383,32 @@ def test_the_proposed_method_or_this_document_says_what_the_paper_made() -> None
     assert key_claim("We hereby present Geo3DVQA, a comprehensive benchmark for evaluating vision-language models "
                      "in 3D geospatial reasoning. Geo3DVQA introduces new challenge frontiers for scalable, accessible, "
                      "and holistic 3D geospatial analysis.", name="Geo3DVQA").startswith("We hereby present Geo3DVQA")
+
+
+def test_a_contribution_that_says_nothing_gives_way_to_the_next_that_says_what_was_made() -> None:
+    # 2512.07807 and 2511.18307 quoted 'To this end, we propose a novel approach to address these challenges.'
+    assert claim("While such capabilities could be transformative, we find that recent feature distillation approaches "
+                 "cannot effectively learn over massive Internet data. To this end, we propose a novel approach to "
+                 "address these challenges. First, we introduce extremely low-dimensional semantic bottleneck features "
+                 "as part of the underlying 3D Gaussian representation. These are processed by rendering and passing "
+                 "them through a multi-resolution, feature-based, hash encoder.") == (
+        "First, we introduce extremely low-dimensional semantic bottleneck features as part of the underlying 3D "
+        "Gaussian representation.")
+    assert claim("Capturing subtle writer-specific traits is still an open problem. In this work, we present a unified "
+                 "framework designed to address these limitations. We introduce a Vision Transformer-based style "
+                 "encoder that learns global stylistic patterns from multiple reference images.") == (
+        "We introduce a Vision Transformer-based style encoder that learns global stylistic patterns from multiple "
+        "reference images.")
+    # a results sentence does not say what was made, and a name is what it was made as
+    assert claim("Prior methods are slow on large graphs. To address these issues, we propose a hybrid framework. "
+                 "Extensive experiments on both synthetic and real-world datasets demonstrate that our approach "
+                 "outperforms state-of-the-art methods.") == "To address these issues, we propose a hybrid framework."
+    assert claim("Distilled models break physical structure. We propose a two-stage identify-then-project framework. "
+                 "Empirically, we demonstrate that the proposed two-stage approach preserves the teacher's dynamics.") \
+        == "We propose a two-stage identify-then-project framework."
+    assert claim("Scene models ignore camera geometry. To overcome these limitations, we introduce "
+                 "``geometry-as-context''. Under this framework, we develop the camera gated attention module to "
+                 "leverage camera poses.") == "To overcome these limitations, we introduce ``geometry-as-context''."
+    assert claim("Small objects are hard to detect from drones at speed. In this letter, we introduce "
+                 "MambaRefine-YOLO. Furthermore, we introduce a gated fusion module that refines features across two "
+                 "modalities.") == "In this letter, we introduce MambaRefine-YOLO."

@@ -119,6 +119,19 @@ MIN_CLAIM_WORDS = 6
 # abbreviations a sentence goes on after ("e.g. CLIP", "Dr. Zero", "viz. AlexNet"; not "15 ms. A ...": cased), and
 # those that may end one too, which do before a word a sentence opens with ("the U.S. Census Bureau", "in the U.S. In
 # this study"); "etc." before a capital ends its sentence ("..., etc. To bridge this gap, we ...")
+# the words of a contribution that says nothing: its verb and subject, "novel", "framework", "these challenges"
+_MAKE_WORDS = re.compile(rf"(?<!\bthe )(?<!\bour )\b(?:{_MAKE})", re.IGNORECASE)  # not 'the proposed approach'
+_QUOTED_NAME = re.compile(r"[\"“`‘][^\s\"”'’]{2,40}[\"”'’]")
+_SAYS_NOTHING = frozenset("""
+    a an the this these those that which it its their they them our we us i here herein hereby in on of for to with by
+    and or as is are be been can could first then further also finally end thus therefore such above aforementioned
+    paper work study letter article novel new simple effective efficient unified principled general generic practical
+    straightforward powerful robust lightweight comprehensive systematic hybrid base two-stage three-stage multi-stage
+    approach method methodology framework solution technique strategy model scheme algorithm system pipeline paradigm
+    mechanism alternative address addresses addressing tackle tackles solve solves overcome overcomes mitigate mitigates
+    alleviate alleviates handle handles resolve resolves fix fixes challenge challenges issue issues problem problems
+    limitation limitations gap gaps shortcoming shortcomings drawback drawbacks difficulty difficulties task tasks
+    designed proposed called named termed dubbed effectively""".split())
 _TITLE_HEAD = re.compile(r"(.{2,60}?)(?::\s|\s+-{1,3}\s+|\s+—\s+)")  # 'TwinFormer: ...', 'X -- ...'
 _ABBREV = re.compile(r"(?<![^\s(\[])(?:e\.g|i\.e|vs|cf|Figs?|Eqs?|resp|approx|viz|a\.k\.a|w\.r\.t|avg|"
                      r"(?-i:Mrs?|Ms|Dr|DR|St|Prof))\.$", re.IGNORECASE)
@@ -173,7 +186,24 @@ def claim_index(parts: Sequence[str], name: str | None = None) -> int | None:
     None where none does."""
     weights = [claim_weight(s, name) for s in parts]
     best = max(weights, default=0)
-    return weights.index(best) if best else None
+    if not best:
+        return None
+    first = weights.index(best)
+    if not says_nothing(parts[first]):
+        return first
+    # "To this end, we propose a novel approach to address these challenges.": the next that says what it made, if one
+    # does ("First, we introduce extremely low-dimensional semantic bottleneck features ...")
+    return next((i for i in range(first + 1, len(parts)) if weights[i] >= best - 1 and _MAKE_WORDS.search(parts[i])
+                 and not says_nothing(parts[i])), first)
+
+
+def says_nothing(sentence: str) -> bool:
+    """Whether a sentence says of what it made only that it was made: 'we propose a novel framework that addresses
+    these limitations', 'we introduce a two-stage pipeline' (one word of its own at most, and no name)."""
+    words = re.findall(r"[^\W\d_][\w'$-]*", _MAKE_WORDS.sub(" ", sentence))
+    own = [w for w in words if w.lower() not in _SAYS_NOTHING]
+    # a name is something: 'we introduce MambaRefine-YOLO', 'we introduce "geometry-as-context"'
+    return len(own) <= 1 and not any(re.search(r"(?<=.)[A-Z0-9]", w) for w in own) and not _QUOTED_NAME.search(sentence)
 
 
 def claim_weight(sentence: str, name: str | None = None) -> int:

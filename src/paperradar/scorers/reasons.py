@@ -3,7 +3,6 @@ paper's own key claim quoted from its abstract. Nothing is said that the paper's
 
 from __future__ import annotations
 
-import functools
 import re
 from collections.abc import Sequence
 
@@ -206,6 +205,15 @@ def says_nothing(sentence: str) -> bool:
     return len(own) <= 1 and not any(re.search(r"(?<=.)[A-Z0-9]", w) for w in own) and not _QUOTED_NAME.search(sentence)
 
 
+# a sentence the paper's own name opens (perhaps spelled out: "CoGraM (Contextual Granular Merging) is ..."), the name
+# written as _NAME, a character no abstract holds, so that one compiled pattern serves every name
+_NAME = "\ue000"
+_NAMED_SUBJECT = rf"^{_NAME}(?:\s*\([^)]*\))?,?\s+{_BETWEEN}"
+_NAMED_CUES = tuple((w, re.compile(cue, re.IGNORECASE)) for w, cue in (
+    (4, rf"{_NAMED_SUBJECT}(?:is|was) (?:a|an|the first)\b"), (3, rf"{_NAMED_SUBJECT}(?:{_MAKE}|{_FIND})"),
+    (2, rf"{_NAMED_SUBJECT}(?:{_STUDY})")))
+
+
 def claim_weight(sentence: str, name: str | None = None) -> int:
     """0 for a sentence that states nothing of the paper's own, or cannot be quoted; else the weight of its strongest
     cue, what a further contribution makes ("Finally, we also propose ...") weighing as what the paper finds. A
@@ -216,7 +224,9 @@ def claim_weight(sentence: str, name: str | None = None) -> int:
     text = _QUOTED.sub(" ", sentence)
     if text.endswith("?"):  # the question is not the paper's claim; what comes before it may be
         text = text.rpartition(":")[0]  # "This article attempts answering the following problem: how to ...?"
-    weight = next((w for w, cue in (_cues_naming(name) if name else _CLAIM_CUES) if cue.search(text)), 0)
+    weight = next((w for w, cue in _CLAIM_CUES if cue.search(text)), 0)
+    if name and (named := _naming(text, name)) is not None:
+        weight = max(weight, next((w for w, cue in _NAMED_CUES if cue.search(named)), 0))
     return 3 if weight == 4 and _FURTHER.search(text) else weight
 
 
@@ -232,15 +242,13 @@ def own_name(title: str) -> str | None:
     return m.group(1) if len(words) <= 4 and coined and not re.search(r"[a-z]s$", words[-1]) else None
 
 
-@functools.lru_cache(maxsize=64)
-def _cues_naming(name: str) -> tuple[tuple[int, re.Pattern[str]], ...]:
-    """_CLAIM_CUES and those of a sentence the paper's name opens (perhaps spelled out: "CoGraM (Contextual Granular
-    Merging) is ..."), highest first."""
-    subject = rf"^(?:the |our |the proposed )?(?-i:{re.escape(name)})(?:\s*\([^)]*\))?,?\s+{_BETWEEN}"
-    named = ((4, rf"{subject}(?:is|was) (?:a|an|the first)\b"), (3, rf"{subject}(?:{_MAKE}|{_FIND})"),
-             (2, rf"{subject}(?:{_STUDY})"))
-    cues = (*((w, re.compile(cue, re.IGNORECASE)) for w, cue in named), *_CLAIM_CUES)
-    return tuple(sorted(cues, key=lambda c: -c[0]))
+def _naming(text: str, name: str) -> str | None:
+    """The sentence with the paper's name for what it made as _NAME, where the name opens it ("the proposed X", "our
+    X", "X (Spelled Out) is ..."); None where it does not."""
+    for lead in ("the proposed ", "the ", "our ", ""):
+        if text[:len(lead)].lower() == lead and text.startswith(name, len(lead)):
+            return _NAME + text[len(lead) + len(name):]
+    return None
 
 
 def quotable(sentence: str) -> bool:

@@ -201,8 +201,9 @@ def test_failed_batches_of_a_run_come_back_as_they_were_recorded(store: Store) -
 def test_the_cause_of_a_failed_batch_comes_back_to_be_said_in_the_digest_language(store: Store) -> None:
     cause = Cause("endpoint", url="http://127.0.0.1:8000/v1", what=Cause(
         "refused", detail=Cause("http", status=401, message="invalid api key"), fix=Cause("check_key", key_env="K")))
-    failed = (FailedBatches(cause, 1, ("a",)), FailedBatches(Cause("missing_key", env_var="ARK_API_KEY"), 0, ("b",)))
-    store.finish_run(store.start_run("test", DAY), "done", RunFacts(DAY, 2, "embedded:x", failed_batches=failed))
+    failed = (FailedBatches(cause, 1, ("a", "c"), unsent=1),  # a refused key stopped the run: one batch not sent
+              FailedBatches(Cause("missing_key", env_var="ARK_API_KEY"), 0, ("b",), unsent=1))
+    store.finish_run(store.start_run("test", DAY), "done", RunFacts(DAY, 3, "embedded:x", failed_batches=failed))
     back = store.last_facts(DAY).failed_batches
     assert back == failed and all(isinstance(b.failure, Cause) for b in back)
     assert [b.failure.said("zh") for b in back] == [  # type: ignore[attr-defined]

@@ -574,7 +574,8 @@ def _failed_note(failed: FailedBatches) -> str:
     if not failed.batches:  # nothing was sent (no API key): no batch failed
         n = len(failed.paper_ids)
         return f"{n} {plural(n, 'paper')} not sent to the LLM: {failed.failure}"
-    return f"{failed.batches} {plural(failed.batches, 'batch', 'batches')} failed: {failed.failure}"
+    unsent = f", {failed.unsent} not sent" if failed.unsent else ""
+    return f"{failed.batches} {plural(failed.batches, 'batch', 'batches')} failed{unsent}: {failed.failure}"
 
 
 def _ids(values: Sequence[str], nor: str = "") -> list[str]:

@@ -169,8 +169,9 @@ class TokenUsage:
 
 @dataclass(frozen=True)
 class FailedBatches:
-    """LLM batches of a run that failed the same way: why, how many, and the papers they held. No batch, with papers:
-    they were never sent (the API key missing).
+    """LLM batches of a run that failed the same way: why, how many failed at a request and how many were never sent
+    (the API key missing; a run that stopped sending at a failure every request would meet), and the papers they held.
+    No batch failed, with papers: they were never sent.
 
     `failure` is a Cause where the run recorded one (it says it in the digest's language); a run recorded by an
     earlier version kept only its English line, and one earlier still no count or papers either.
@@ -179,6 +180,7 @@ class FailedBatches:
     failure: str
     batches: int = 0
     paper_ids: tuple[str, ...] = ()
+    unsent: int = 0  # batches of these papers never sent
 
 
 @dataclass(frozen=True)
@@ -257,7 +259,7 @@ class BatchResult:
     model: str | None = None  # the model the endpoint said it used
     failure: str | None = None  # why the batch failed; its papers are then absent from `judgements`
     paper_ids: tuple[str, ...] = ()  # the papers this batch was about (failed ones included)
-    sent: bool = True  # False: its papers never left (no API key), so no request failed
+    sent: bool = True  # False: its papers never left (no API key, the run stopped sending), so no request failed
 
 
 EvidenceKind = Literal["like", "dislike", "shown", "read", "llm"]

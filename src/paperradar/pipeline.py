@@ -241,7 +241,8 @@ def _describe_failures(batches: Sequence[BatchResult]) -> tuple[FailedBatches, .
     by_failure: dict[str, list[BatchResult]] = {}
     for b in batches:
         by_failure.setdefault(b.failure or "", []).append(b)  # its first Cause is the key: it says it in any language
-    return tuple(FailedBatches(failure, sum(b.sent for b in group), tuple(i for b in group for i in b.paper_ids))
+    return tuple(FailedBatches(failure, sum(b.sent for b in group), tuple(i for b in group for i in b.paper_ids),
+                               unsent=sum(not b.sent for b in group))
                  for failure, group in by_failure.items())
 
 

@@ -607,7 +607,7 @@ def failed_batches_from_json(recorded: str | dict) -> FailedBatches:
             failure = Cause.from_json(recorded["cause"])
         except (KeyError, ValueError, TypeError):  # a newer version's cause: its English line says it
             pass
-    return FailedBatches(failure, recorded["batches"], tuple(recorded["paper_ids"]))
+    return FailedBatches(failure, recorded["batches"], tuple(recorded["paper_ids"]), recorded.get("unsent", 0))
 
 
 def _profile_from_json(d: dict) -> Profile:

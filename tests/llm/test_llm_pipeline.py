@@ -313,10 +313,15 @@ def test_a_refused_key_stops_the_day_in_one_line_and_a_rerun_with_a_good_key_sen
         assert len(failed) == 1 and failed[0].startswith(
             f"  failed, sent again by a re-run of the day: LLM endpoint {server.v1_url} refused the request (HTTP "
             "401: The API key or AK/SK in the request is missing or invalid. Request id: 0217")
-        assert failed[0].endswith(": check the key in PAPERRADAR_TEST_LLM_KEY (8 batches, 40 papers: "
-                                  f"{failed[0].split('40 papers: ')[1]}")
+        # it said '8 batches' failed where 2 requests went out: the other 6 were never sent
+        assert failed[0].endswith(": check the key in PAPERRADAR_TEST_LLM_KEY (2 batches failed and 6 not sent once "
+                                  f"the run stopped sending, 40 papers: {failed[0].split('40 papers: ')[1]}")
         facts = json.loads((out / "json" / "2026-02-05.json").read_text(encoding="utf-8"))["facts"]
         assert facts["llm_judged"] == 0 and len(facts["failed_batches"]) == 1
+        (cause,) = facts["failure_causes"]
+        assert (cause["batches"], cause["unsent_batches"], len(cause["paper_ids"])) == (2, 6, 40)
+        assert main(["history"]) == 0
+        assert "(2 batches failed, 6 not sent: LLM endpoint" in capsys.readouterr().out
 
         server.faults, sent = planned(), len(server.received)  # the key put right
         monkeypatch.setenv("PAPERRADAR_TEST_LLM_KEY", "sk-good")

@@ -50,7 +50,7 @@ def test_facts_of_the_run() -> None:
             "url": "https://ark.cn-beijing.volces.com/api/v3", "what": {"code": "failed_after", "values": {
                 "attempts": 3, "detail": {"code": "http", "values": {"status": 429, "message": "rate limited"}},
                 "fix": {"code": "concurrency_fix", "values": {"concurrency": 8}}}}},
-            "batches": 1, "paper_ids": ["2602.00005", "2602.00006"]}],
+            "batches": 1, "unsent_batches": 0, "paper_ids": ["2602.00005", "2602.00006"]}],
         "budget_exhausted": False, "empty_listing": False,
     }
 
@@ -62,8 +62,9 @@ def test_a_failure_recorded_before_causes_were_has_no_code() -> None:
     facts = json.loads(render_json(old))["facts"]
     assert facts["failed_batches"] == ["HTTP 500 three times (2 batches, 1 paper: 2602.00001)",
                                        "HTTP 500 (1 paper: 2602.00001)"]
-    assert facts["failure_causes"] == [{"code": None, "values": {}, "batches": 2, "paper_ids": ["2602.00001"]},
-                                       {"code": None, "values": {}, "batches": 0, "paper_ids": []}]
+    assert facts["failure_causes"] == [
+        {"code": None, "values": {}, "batches": 2, "unsent_batches": 0, "paper_ids": ["2602.00001"]},
+        {"code": None, "values": {}, "batches": 0, "unsent_batches": 0, "paper_ids": []}]
 
 
 def test_utf8_not_ascii_escapes_and_stable_under_reordering() -> None:

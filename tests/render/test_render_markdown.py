@@ -97,6 +97,19 @@ def test_failed_batches_are_counted_in_the_digest_language() -> None:
             "again.") in en
 
 
+def test_batches_a_stopped_run_never_sent_are_not_counted_as_failed() -> None:
+    # a refused key stopped the run after the 4 requests in flight: the digest said '12 batches' failed
+    failed = (FailedBatches(DOWN, 4, tuple(f"2602.{i:05d}" for i in range(164)), unsent=8),)
+    zh = _quote_lines(render_markdown(_with_facts(llm_zh_digest(), failed_batches=failed), NOW))
+    assert "（4 个批次失败，8 个批次因运行已停止发送而未发送，164 篇论文：2602.00000、2602.00001、2602.00002 等）" in zh[-1]
+    en = _quote_lines(render_markdown(_with_facts(local_en_digest(), failed_batches=failed), NOW))
+    assert (" (4 batches failed and 8 not sent once the run stopped sending, 164 papers: 2602.00000, 2602.00001, "
+            "2602.00002 and 161 more); a re-run of this day sends their papers again.") in en[-1]
+    one = (FailedBatches(DOWN, 1, ("2602.00001", "2602.00002"), unsent=1),)
+    en = _quote_lines(render_markdown(_with_facts(local_en_digest(), failed_batches=one), NOW))
+    assert " (1 batch failed and 1 not sent once the run stopped sending, 2 papers: " in en[-1]
+
+
 def test_papers_never_sent_are_no_failed_batch() -> None:
     # 'Failed batches: the LLM API key is missing ...; a re-run of this day sends their papers again'
     unsent = FailedBatches(Cause("missing_key", env_var="K"), 0, ("2602.00002",))

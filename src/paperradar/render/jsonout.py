@@ -70,7 +70,7 @@ def _facts(f: RunFacts, recommended: int) -> dict[str, Any]:
 def _cause(failed: FailedBatches) -> dict[str, Any]:
     """A failed batches' cause as data (its code null where the run kept only an English line), with their papers."""
     cause = failed.failure.to_json() if isinstance(failed.failure, Cause) else {"code": None, "values": {}}
-    return {**cause, "batches": failed.batches, "paper_ids": list(failed.paper_ids)}
+    return {**cause, "batches": failed.batches, "unsent_batches": failed.unsent, "paper_ids": list(failed.paper_ids)}
 
 
 def digest_head(digest: Digest) -> dict[str, Any]:

@@ -43,6 +43,7 @@ _TEXT: dict[Language, dict[str, str]] = {
         "not_sent": "未发送给 LLM 的论文：{batches}；再次运行这一天即会发送这些论文。",
         "failure": "{failure}（{batches}{n} 篇论文：{ids}）",
         "failure_batches": "{n} 个批次，",
+        "failure_unsent": "{n} 个批次失败，{unsent} 个批次因运行已停止发送而未发送，",
         "failure_ids_more": "{ids} 等",
         "failure_in_english": "（仅有英文记录）“{failure}”",
         "list_sep": "、",
@@ -94,6 +95,7 @@ _TEXT: dict[Language, dict[str, str]] = {
         "not_sent": "Not sent to the LLM: {batches}; a re-run of this day sends these papers.",
         "failure": "{failure} ({batches}{n} {papers}: {ids})",
         "failure_batches": "{n} batches, ",
+        "failure_unsent": "{n} {batches} failed and {unsent} not sent once the run stopped sending, ",
         "failure_ids_more": "{ids} and {more} more",
         "failure_in_english": "{failure}",
         "list_sep": ", ",
@@ -184,7 +186,8 @@ def header_lines(digest: Digest, now: datetime) -> list[str]:
 
 
 def failure_text(language: Language, failed: FailedBatches, shown: int = 3) -> str:
-    """'HTTP 500 (2 batches, 80 papers: 2602.00001, 2602.00002, 2602.00003 and 77 more)', in `language`."""
+    """'HTTP 500 (2 batches, 80 papers: 2602.00001, 2602.00002, 2602.00003 and 77 more)', in `language`; where the run
+    stopped sending, '(4 batches failed and 8 not sent once the run stopped sending, 164 papers: ...)'."""
     failure = cause_text(language, failed.failure)
     if not failed.paper_ids:  # recorded as one line by an earlier version: shown as it was written
         return failure
@@ -193,6 +196,9 @@ def failure_text(language: Language, failed: FailedBatches, shown: int = 3) -> s
     if n > shown:
         ids = text(language, "failure_ids_more", ids=ids, more=n - shown)
     batches = text(language, "failure_batches", n=failed.batches) if failed.batches > 1 else ""
+    if failed.batches and failed.unsent:  # the run stopped sending at a failure every request would meet
+        batches = text(language, "failure_unsent", n=failed.batches, batches=plural(failed.batches, "batch", "batches"),
+                       unsent=failed.unsent)
     return text(language, "failure", failure=failure, batches=batches, n=n, papers=_papers(n), ids=ids)
 
 

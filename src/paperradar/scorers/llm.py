@@ -124,14 +124,15 @@ class LLMScorer:
         """Yield one or more BatchResults per batch, in the order the batches complete."""
         if not papers:
             return
+        batches = plan_batches(papers, self.settings.batch_size, self.settings.concurrency)
         if self.missing_key:  # nothing is sent: the papers keep their local judgement until a run has the key
-            yield BatchResult((), TokenUsage(), None, self.missing_key, tuple(p.id for p in papers), sent=False)
+            for batch in batches:
+                yield BatchResult((), TokenUsage(), None, self.missing_key, tuple(p.id for p in batch), sent=False)
             return
         load_in_background()  # while the first requests are answered
         budget = _Budget(budget_remaining)
         stop = threading.Event()
         run = _Run()
-        batches = plan_batches(papers, self.settings.batch_size, self.settings.concurrency)
         pool = ThreadPoolExecutor(max_workers=self.settings.concurrency, thread_name_prefix="llm")
         futures: list[Future[list[BatchResult]]] = [
             pool.submit(self._judge_batch, batch, profile, budget, run, stop) for batch in batches]
@@ -189,20 +190,20 @@ class LLMScorer:
              tally: _Tally) -> list[Paper]:
         """Ask about one chunk; record verdicts and spend in the tally; return the papers left unanswered."""
         if tally.stop.is_set():
-            tally.fail(chunk, INTERRUPTED)
+            tally.fail(chunk, INTERRUPTED, sent=False)
             return []
         if run.gave_up:  # no request of this run would fare better
-            tally.fail(chunk, run.gave_up)
+            tally.fail(chunk, run.gave_up, sent=False)
             return []
         if tally.gave_up:  # the endpoint failed for good or the budget ran out: don't ask again
-            tally.fail(chunk, tally.gave_up)
+            tally.fail(chunk, tally.gave_up, sent=False)
             return []
         if len(chunk) > run.fits:  # a batch this long was longer than the model's context: ask in batches that fit
             return self._in_parts(chunk, run.fits, profile, budget, run, tally)
         messages = prompt.messages(chunk, profile)
         estimate = budget.estimate(messages, len(chunk))
         if not budget.reserve(estimate):
-            tally.fail(chunk, BUDGET_REACHED)
+            tally.fail(chunk, BUDGET_REACHED, sent=False)
             return []
         try:
             reply = self._endpoint.complete(messages, run)
@@ -782,6 +783,7 @@ class _Tally:
     problems: list[Cause] = field(default_factory=list)
     rejected: dict[str, Rejection] = field(default_factory=dict)  # paper id -> why the last answer about it failed
     failures: dict[Cause, list[str]] = field(default_factory=dict)  # why -> paper ids
+    sent_for: set[Cause] = field(default_factory=set)  # the failures a request met, not a run that stopped sending
     gave_up: Cause | None = None  # why this batch stopped asking
     stop: threading.Event = field(default_factory=threading.Event)  # set when the run is interrupted
 
@@ -795,8 +797,11 @@ class _Tally:
         self.rejected.update({p.id: why for p in chunk})
         return chunk
 
-    def fail(self, papers: Sequence[Paper], why: Cause) -> None:
+    def fail(self, papers: Sequence[Paper], why: Cause, sent: bool = True) -> None:
+        """The papers failed; not `sent`: no request of this batch carried them to meet the failure."""
         self.failures.setdefault(why, []).extend(p.id for p in papers)
+        if sent:
+            self.sent_for.add(why)
         if why in (BUDGET_REACHED, INTERRUPTED) or why.startswith("LLM endpoint"):
             self.gave_up = self.gave_up or why
 
@@ -807,5 +812,5 @@ class _Tally:
             out.append(BatchResult(judged, self.usage, self.model, None, tuple(j.paper_id for j in judged)))
         for why, ids in self.failures.items():
             usage = TokenUsage() if out else self.usage  # spend is reported once per batch
-            out.append(BatchResult((), usage, self.model, why, tuple(ids)))
+            out.append(BatchResult((), usage, self.model, why, tuple(ids), sent=why in self.sent_for))
         return out

@@ -131,6 +131,14 @@ _SAID: dict[str, dict[Language, _Said]] = {
         "en": "the account reached the limit it set for the model (Ark's Safe Experience Mode, 安全体验模式): raise it or "
               "turn the mode off in the Ark console (开通管理), then run again",
         "zh": "账户已达到它为该模型设定的限额（方舟的安全体验模式）：请在方舟控制台（开通管理）中调高限额或关闭该模式，然后再次运行"},
+    "daily_limit": {
+        "en": lambda v: ("the account reached a limit per day, which lets no request pass before it resets"
+                         + (f" (the endpoint says to try again in {v['after']})" if v["after"] else "")
+                         + (f" (at {v['reset']})" if v["reset"] else "") + ": run the day again then (a re-run "
+                         "sends only what is missing), or raise the limit with the provider"),
+        "zh": lambda v: ("账户已达到每日限额，限额重置之前不会有请求通过" + (f"（端点说请在 {v['after']} 后再试）" if v["after"] else "")
+                         + (f"（重置时间为 {v['reset']}）" if v["reset"] else "") + "：请届时再次运行这一天（再次运行只发送缺少的论文），"
+                         "或在服务商处提高限额")},
     "check_key": {"en": "check the key in {key_env}", "zh": "请检查 {key_env} 中的密钥"},
     "key_may_use": {"en": "check that the key in {key_env} may use llm.model {model!r} at llm.base_url",
                     "zh": "请检查 {key_env} 中的密钥能否在 llm.base_url 上使用 llm.model {model!r}"},

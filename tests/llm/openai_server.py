@@ -30,7 +30,10 @@ finish_reason "length"), "reasoning_field_only" (the same in a "reasoning" field
 as Ollama's /v1 sends it), "english_fields" (field names in English instead of the profile's),
 "quota" (OpenAI's 429 insufficient_quota), "balance" (DeepSeek's 402 Insufficient Balance),
 "overdue" (Volcengine Ark's 403 AccountOverdueError), "set_limit" / "free_quota" (Ark's 429 SetLimitExceeded, the
-limit of its Safe Experience Mode reached, and QuotaExceeded, a free trial quota used up), "key_openai" / "key_deepseek" / "key_ark" (a refused key, a 401
+limit of its Safe Experience Mode reached, and QuotaExceeded, a free trial quota used up), "per_day_openai" /
+"tokens_per_day_openai" / "per_day_groq" / "per_day_openrouter" / "per_day_gemini" (a 429 for a limit per day: OpenAI's
+requests (RPD) and tokens (TPD), Groq's TPD, OpenRouter's free models a day, Gemini's quota per day in its details),
+"per_minute_openai" / "per_minute_gemini" (their 429s for a limit per minute, with Retry-After), "key_openai" / "key_deepseek" / "key_ark" (a refused key, a 401
 as OpenAI, DeepSeek and Volcengine Ark word it, Ark's with a new request id each time), "forbidden_ark" (Ark's 403
 AccessDenied, a key that may not use the model or endpoint), "key_gemini" (Gemini's 400 API_KEY_INVALID, in the list
 of one error its OpenAI-compatible API answers), "region" (OpenAI's 403 to a country it does not serve),
@@ -226,6 +229,28 @@ class FakeOpenAI:
         if fault in _ACCOUNT_ERRORS:
             status, message, kind, code = _ACCOUNT_ERRORS[fault]
             return _error(status, message, code=code, kind=kind)
+        if fault in _RATE_LIMITS:
+            return _error(429, _RATE_LIMITS[fault][0], {"Retry-After": self.retry_after}, code="rate_limit_exceeded",
+                          kind=_RATE_LIMITS[fault][1])
+        if fault == "per_day_openrouter":  # its reset in the error's metadata, in ms since the epoch
+            return 429, {"Content-Type": "application/json"}, json.dumps({"error": {
+                "message": "Rate limit exceeded: free-models-per-day. Add 10 credits to unlock 1000 free model "
+                           "requests per day", "code": 429, "metadata": {"headers": {
+                               "X-RateLimit-Limit": "50", "X-RateLimit-Remaining": "0",
+                               "X-RateLimit-Reset": "1741305600000"}}}}).encode()
+        if fault in ("per_day_gemini", "per_minute_gemini"):  # which quota, in the details of its list of one
+            quota = "PerDay" if fault == "per_day_gemini" else "PerMinute"
+            return 429, {"Content-Type": "application/json"}, json.dumps([{"error": {
+                "code": 429, "status": "RESOURCE_EXHAUSTED",
+                "message": "You exceeded your current quota, please check your plan and billing details. For more "
+                           "information on this error, head to: https://ai.google.dev/gemini-api/docs/rate-limits.\n"
+                           "* Quota exceeded for metric: generativelanguage.googleapis.com/generate_content_free_tier"
+                           "_requests, limit: 250, model: gemini-2.5-flash\nPlease retry in 37.631s.",
+                "details": [{"@type": "type.googleapis.com/google.rpc.QuotaFailure", "violations": [{
+                    "quotaMetric": "generativelanguage.googleapis.com/generate_content_free_tier_requests",
+                    "quotaId": f"GenerateRequests{quota}PerProjectPerModel-FreeTier",
+                    "quotaDimensions": {"location": "global", "model": "gemini-2.5-flash"}, "quotaValue": "250"}]},
+                    {"@type": "type.googleapis.com/google.rpc.RetryInfo", "retryDelay": "37s"}]}}]).encode()
         if fault in _KEY_REFUSALS:
             status, message, kind, code = _KEY_REFUSALS[fault]
             key = authorization.removeprefix("Bearer ")
@@ -428,6 +453,24 @@ _ACCOUNT_ERRORS = {
     "free_quota": (429, "Your account 2100000000 has used up the free trial quota of the doubao-seed-1-6 model. To "
                    "continue using this model, please activate the model service in the Ark console. Request id: 0217",
                    "TooManyRequests", "QuotaExceeded"),
+}
+
+
+# fault -> (message, type) of a 429 rate_limit_exceeded as OpenAI and Groq word a limit per day, and one per minute
+_RATE_LIMITS = {
+    "per_day_openai": ("Rate limit reached for gpt-4o-mini in organization org-abc123 on requests per day (RPD): Limit "
+                       "10000, Used 10000, Requested 1. Please try again in 8.64s. Visit "
+                       "https://platform.openai.com/account/rate-limits to learn more.", "requests"),
+    "tokens_per_day_openai": ("Rate limit reached for gpt-4o-mini in organization org-abc123 on tokens per day (TPD): "
+                              "Limit 200000, Used 199912, Requested 1742. Please try again in 7m48.432s. Visit "
+                              "https://platform.openai.com/account/rate-limits to learn more.", "tokens"),
+    "per_day_groq": ("Rate limit reached for model `llama-3.3-70b-versatile` in organization `org_01jabc` service tier "
+                     "`on_demand` on tokens per day (TPD): Limit 100000, Used 99894, Requested 1133. Please try again "
+                     "in 14m49.536s. Need more tokens? Upgrade to Dev Tier today at "
+                     "https://console.groq.com/settings/billing", "tokens"),
+    "per_minute_openai": ("Rate limit reached for gpt-4o-mini in organization org-abc123 on tokens per min (TPM): Limit "
+                          "200000, Used 199500, Requested 1742. Please try again in 372ms. Visit "
+                          "https://platform.openai.com/account/rate-limits to learn more.", "tokens"),
 }
 
 

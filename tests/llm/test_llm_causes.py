@@ -23,7 +23,7 @@ from paperradar.scorers.llm import Backoff, LLMScorer
 # what a Chinese sentence may hold in Latin letters: names of things, not English words
 _NAMES = {"LLM", "API", "HTTP", "JSON", "Token", "MB", "URL", "Azure", "OpenAI", "Ollama", "vLLM", "chat",
           "completions", "DEPLOYMENT", "ID", "false", "dict", "str", "int", "list", "float", "bool", "NoneType",
-          "paperradar", "HTTPS"}
+          "paperradar", "HTTPS", "UTC"}
 _QUOTED = re.compile(r"“[^”]*”|'[^']*'|\"[^\"]*\"|`[^`]*`")
 # keys, ids, URLs, hosts, versions (llm.model, 8.0), and class names (APIError)
 _TECHNICAL = re.compile(r"[\w.:/=@*-]*[\d._:/=@*-][\w.:/=@*-]*|\b(?=\w*[a-z])(?=\w*[A-Z]\w*[A-Z])\w+")
@@ -76,6 +76,7 @@ SAMPLES: dict[str, Cause] = {c.code: c for top in [
     Cause("plain_http", where="127.0.0.1:8000"),
     Cause("top_up"),
     Cause("ark_limit"),
+    Cause("daily_limit", after=None, reset="2025-03-07 00:00 UTC"),
     Cause("wants_key"),
     Cause("no_region"),
     Cause("key_may_use", key_env="ARK_API_KEY", model="doubao-seed-1-6-251015"),
@@ -182,6 +183,8 @@ FAULTS: dict[str, Callable[[], Scenario]] = {
     "balance": lambda: _with(FakeOpenAI(faults=every("balance"))),
     "overdue": lambda: _with(FakeOpenAI(faults=every("overdue"))),
     "Ark's limit": lambda: _with(FakeOpenAI(faults=every("set_limit"))),
+    **{f"limit per day ({fault})": (lambda fault=fault: _with(FakeOpenAI(faults=every(fault))))
+       for fault in ("per_day_openai", "per_day_openrouter", "per_day_gemini")},
     "free trial": lambda: _with(FakeOpenAI(faults=every("free_quota"))),
     "401": lambda: _with(FakeOpenAI(faults=every("401"))),
     "401, no key named": lambda: _with(FakeOpenAI(faults=every("401")), api_key_env=None),

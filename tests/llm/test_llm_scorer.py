@@ -171,6 +171,34 @@ def test_the_limit_of_arks_safe_experience_mode_stops_the_day_at_once_saying_whe
                                        "then run again")
 
 
+_DAILY_FIX = ("the account reached a limit per day, which lets no request pass before it resets{when}: run the day "
+              "again then (a re-run sends only what is missing), or raise the limit with the provider")
+
+
+@pytest.mark.parametrize("fault, when", [
+    ("per_day_openai", " (the endpoint says to try again in 8.64s)"),
+    ("tokens_per_day_openai", " (the endpoint says to try again in 7m48.432s)"),
+    ("per_day_groq", " (the endpoint says to try again in 14m49.536s)"),
+    ("per_day_openrouter", " (at 2025-03-07 00:00 UTC)"),
+    ("per_day_gemini", " (the endpoint says to try again in 37.631s)")])
+def test_a_limit_per_day_stops_the_day_at_once_saying_when_it_passes_again(day, profile, fault, when):
+    # OpenAI's 429 for requests or tokens per day (RPD, TPD), Groq's TPD, OpenRouter's free models a day and Gemini's
+    # quota per day were retried as rate limits, 5 times a batch (a seed day: 60 requests), and the line said to lower
+    # llm.concurrency, though no request passes before the limit resets
+    with FakeOpenAI(faults=every(fault), retry_after="0") as server:
+        results = run(make_scorer(server.v1_url, concurrency=1, batch_size=5, max_retries=4), day[:20], profile)
+    assert len(server.received) == 1 and len(failed(results)) == 20 and len(set(failed(results).values())) == 1
+    assert results[0].failure.startswith(f"LLM endpoint {server.v1_url} refused the request (HTTP 429: ")
+    assert results[0].failure.endswith(_DAILY_FIX.format(when=when)) and "concurrency" not in results[0].failure
+
+
+@pytest.mark.parametrize("fault", ["per_minute_openai", "per_minute_gemini"])
+def test_a_limit_per_minute_is_still_waited_out(day, profile, fault):
+    with FakeOpenAI(faults=first_faults(fault, 2), retry_after="0") as server:
+        results = run(make_scorer(server.v1_url, concurrency=1, batch_size=5, max_retries=4), day[:10], profile)
+    assert len(server.received) == 4 and len(judged(results)) == 10 and not failed(results)
+
+
 def test_a_model_without_a_chat_template_stops_the_day_saying_what_to_set(day, profile):
     # a base model on vLLM refused every batch (a seed day: 12 requests), in a line that named no profile key
     with FakeOpenAI(faults=every("no_template")) as server:

@@ -4,7 +4,7 @@ Ollama, vLLM), robustly and cheaply.
 Batches run on a pool of `concurrency` threads and are yielded as they complete, so the pipeline commits
 each one at once. Retries live in exactly one place (`_Endpoint.complete`): exponential backoff with
 jitter on 429, 5xx, timeouts and connection errors, honouring Retry-After, bounded; an account with no quota or
-balance left stops the whole run at once, since no request would pass, and so does a key the endpoint refuses (a 401,
+balance left (or none more today: a 429 for a limit per day) stops the whole run at once, since no request would pass, and so does a key the endpoint refuses (a 401,
 or a 403 in its own JSON: what the key may use), a host no name service knows, a TLS handshake that fails,
 and a connection refused again at one quick retry, since nothing that refuses starts listening within a run, and a
 second timeout, since the endpoint may bill each request it finishes after we stop waiting (each one is counted as
@@ -30,6 +30,7 @@ import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field, replace
+from datetime import datetime, timezone
 from email.utils import parsedate_to_datetime
 from urllib.parse import parse_qsl, urlsplit
 
@@ -52,6 +53,10 @@ _RETRY_STATUSES = {408, 409, 425, 429} | set(range(500, 600))
 # how services say the account has nothing left: OpenAI's 429 code, Volcengine Ark's 403 and 429 codes (an overdue
 # balance, a free trial quota used up, the limit of its Safe Experience Mode reached); DeepSeek: HTTP 402
 _NO_CREDIT_CODES = {"insufficient_quota", "AccountOverdueError", "QuotaExceeded", "SetLimitExceeded"}
+# how a 429 says a limit per day was reached, which no retry passes before it resets: OpenAI's and Groq's words
+# ('on tokens per day (TPD)', 'requests per day (RPD)'), OpenRouter's ('free-models-per-day'); Gemini's quota id
+_PER_DAY = re.compile(r"\bper day\b|\b[RT]PD\b|-per-day\b", re.IGNORECASE)
+_TRY_AGAIN = re.compile(r"\b(?:try again|retry) in ((?:\d+(?:\.\d+)?[a-z]+)+)", re.IGNORECASE)
 # what the client sends where the profile names no key: endpoints without authentication ignore it
 _NO_KEY = "no-key"
 INTERRUPTED = Cause("interrupted")
@@ -421,6 +426,8 @@ class _Endpoint:
                 if e.status_code == 402 or e.code in _NO_CREDIT_CODES:
                     fix = Cause("ark_limit") if e.code == "SetLimitExceeded" else Cause("top_up")
                     raise NoCredit(self.settings.base_url, self._refusal(e, fix), e.status_code) from e
+                if e.status_code == 429 and _per_day(e):  # every request of the day would meet it too
+                    raise NoCredit(self.settings.base_url, self._refusal(e, _daily_limit(e)), e.status_code) from e
                 if e.code in _NO_MODEL_CODES or (e.status_code in (400, 404) and _NO_MODEL.search(_message(e))):
                     raise NotServed(self.settings.base_url, self._refusal(e, self._other_model(e)),
                                     e.status_code) from e
@@ -616,6 +623,31 @@ def _key_refused(e: openai.APIStatusError) -> bool:
     invalid = isinstance(details, list) and any(isinstance(d, Mapping) and d.get("reason") == "API_KEY_INVALID"
                                                 for d in details)
     return e.status_code == 401 or (e.status_code == 403 and error is not None) or (e.status_code == 400 and invalid)
+
+
+def _per_day(e: openai.APIStatusError) -> bool:
+    """A 429 for a limit per day (not per minute): in the endpoint's words, or in Gemini's details, the id of the
+    quota it exceeded ('GenerateRequestsPerDayPerProjectPerModel-FreeTier')."""
+    error = _error_of(e)
+    details = error.get("details") if error is not None else None
+    quotas = [v.get("quotaId") for d in details if isinstance(d, Mapping) for v in d.get("violations") or ()
+              if isinstance(v, Mapping)] if isinstance(details, list) else []
+    return bool(_PER_DAY.search(_message(e))) or any("PerDay" in str(q) for q in quotas)
+
+
+def _daily_limit(e: openai.APIStatusError) -> Cause:
+    """What to do about a limit per day, with when the endpoint says it passes again: its own 'try again in 7m48s', or
+    the time OpenRouter gives in its error's metadata (X-RateLimit-Reset, in ms since the epoch)."""
+    after = _TRY_AGAIN.search(_message(e))
+    error = _error_of(e) or {}
+    metadata = error.get("metadata")
+    headers = metadata.get("headers") if isinstance(metadata, Mapping) else None
+    reset = headers.get("X-RateLimit-Reset") if isinstance(headers, Mapping) else None
+    try:
+        at = datetime.fromtimestamp(int(str(reset)) / 1000, timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    except (TypeError, ValueError, OverflowError, OSError):
+        at = None
+    return Cause("daily_limit", after=after[1] if after else None, reset=None if after else at)
 
 
 def _refused(e: openai.APIConnectionError) -> bool:

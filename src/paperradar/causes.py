@@ -100,6 +100,11 @@ _SAID: dict[str, dict[Language, _Said]] = {
                                       f"{v['detail']}" + (f" ({v['fix']})" if v["fix"] else "")),
                      "zh": lambda v: (f"尝试 {v['attempts']} 次后仍失败：{v['detail']}"
                                       + (f"（{v['fix']}）" if v["fix"] else ""))},
+    "failing": {"en": "{failed}; it answered no request of this run, at least {tries} of them with a server error, so no "
+                      "more were sent: the server's log says why (a model not loaded?); run the day again once it "
+                      "answers",
+                "zh": "{failed}；本次运行的请求没有一个得到应答，其中至少 {tries} 个遇到服务器错误，因此没有再发送请求：服务器的日志会说明"
+                      "原因（模型没有加载？）；待它能应答后再次运行这一天"},
     # how it failed: the endpoint's, the model's or the system's words are quoted as they were said
     "http": {"en": lambda v: f"HTTP {v['status']}" + (f": {v['message']}" if v["message"] else ""),
              "zh": lambda v: f"HTTP {v['status']}" + (f"：“{v['message']}”" if v["message"] else "")},

@@ -88,7 +88,7 @@ class LLMError(ScorerError):
 
     def __init__(self, url: str, what: Cause, status: int | None = None, attempts: int = 1, timed_out: int = 0,
                  unread: int = 0):
-        self.url, self.status, self.attempts = url, status, attempts
+        self.url, self.status, self.attempts, self.what = url, status, attempts, what
         self.timed_out = timed_out  # attempts we stopped waiting for: the endpoint may still have billed them
         self.unread = unread  # answers we stopped reading (too large, too slow): billed too, as far as we know
         self.cause = Cause("endpoint", url=url, what=what)

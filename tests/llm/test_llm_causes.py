@@ -68,6 +68,8 @@ SAMPLES: dict[str, Cause] = {c.code: c for top in [
           fix=Cause("check_key", key_env="ARK_API_KEY")),
     Cause("unreachable", attempts=2, detail=Cause("connection_refused", where="127.0.0.1:8000")),
     Cause("failed_after", attempts=3, detail=Cause("timed_out"), fix=Cause("timeout_fix", timeout_s=60.0)),
+    Cause("failing", failed=Cause("failed_after", attempts=5, detail=Cause("http", status=500, message="internal error"),
+                                  fix=None), tries=10),
     Cause("not_json", text="'<html>Bad gateway</html>'"),
     Cause("error", kind="APIError", message="Connection error."),
     Cause("unknown_host", host="api.example", reason="Name or service not known"),
@@ -177,6 +179,7 @@ def _relevant(papers: list) -> list:
 FAULTS: dict[str, Callable[[], Scenario]] = {
     "no key": lambda: _plain(LLMSettings(base_url="http://127.0.0.1:1/v1", model="m", api_key_env="ARK_API_KEY")),
     "500": lambda: _with(FakeOpenAI(faults=every("500")), max_retries=1),
+    "500 at every try": lambda: _with(FakeOpenAI(faults=every("500")), papers=20, batch_size=5, max_retries=4),
     "429": lambda: _with(FakeOpenAI(faults=every("429"), retry_after="0"), max_retries=1, concurrency=4),
     "429 alone": lambda: _with(FakeOpenAI(faults=every("429"), retry_after="0"), max_retries=0, concurrency=1),
     "quota": lambda: _with(FakeOpenAI(faults=every("quota"))),

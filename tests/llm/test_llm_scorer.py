@@ -228,6 +228,29 @@ def test_500s_are_retried_a_bounded_number_of_times_then_the_batch_fails(day, pr
     assert results[0].failure == f"LLM endpoint {server.v1_url} failed after 3 attempts: HTTP 500: internal error"
 
 
+def test_a_server_that_answers_every_request_with_a_server_error_stops_the_run(day, profile):
+    # vLLM or Ollama answering 500 to every request (a model not loaded) was retried in full for every batch: 8 batches
+    # x 5 tries = 40 requests, each batch failing in a line of its own
+    with FakeOpenAI(faults=every("500"), retry_after="0") as server:
+        results = run(make_scorer(server.v1_url, concurrency=4, batch_size=5, max_retries=4), day[:40], profile)
+    assert 10 <= len(server.received) <= 13  # 10 server errors, and those of the requests then in flight
+    assert len(failed(results)) == 40 and len(set(failed(results).values())) == 1
+    assert results[0].failure.startswith(f"LLM endpoint {server.v1_url} failed after ")
+    assert results[0].failure.endswith(": HTTP 500: internal error; it answered no request of this run, at least 10 of "
+                                       "them with a server error, so no more were sent: the server's log says why (a "
+                                       "model not loaded?); run the day again once it answers")
+    sent = len({tuple(p.title for p in r.papers) for r in server.received})  # the batches a request carried
+    assert sent < 8 and (sum(r.sent for r in results), sum(not r.sent for r in results)) == (sent, 8 - sent)
+
+
+def test_a_server_that_fails_only_sometimes_is_asked_to_the_end(day, profile):
+    # every other request a 500, 20 of them in the run: each batch passes at its second try (one at a time, so that
+    # no batch meets only the 500s)
+    with FakeOpenAI(faults=lambda k, papers: "500" if k % 2 == 0 else None, retry_after="0") as server:
+        results = run(make_scorer(server.v1_url, concurrency=1, batch_size=5, max_retries=4), day[:100], profile)
+    assert len(judged(results)) == 100 and not failed(results) and len(server.received) == 40
+
+
 def test_a_rate_limit_met_at_every_try_says_to_lower_the_concurrency(day, profile):
     with FakeOpenAI(faults=every("429"), retry_after="0") as server:
         results = run(make_scorer(server.v1_url, max_retries=1, concurrency=4), day[:5], profile)

@@ -1,14 +1,14 @@
 """Judging papers with an LLM behind any OpenAI-compatible endpoint (Volcengine Ark, DeepSeek, OpenAI,
 Ollama, vLLM), robustly and cheaply.
 
-Batches run on a pool of `concurrency` threads and are yielded as they complete, so the pipeline commits
-each one at once. Retries live in exactly one place (`_Endpoint.complete`): exponential backoff with
-jitter on 429, 5xx, timeouts and connection errors, honouring Retry-After, bounded; an account with no quota or
-balance left (or none more today: a 429 for a limit per day) stops the whole run at once, since no request would pass, and so does a key the endpoint refuses (a 401,
-or a 403 in its own JSON: what the key may use), a host no name service knows, a TLS handshake that fails,
-and a connection refused again at one quick retry, since nothing that refuses starts listening within a run, and a
-second timeout, since the endpoint may bill each request it finishes after we stop waiting (each one is counted as
-unreported usage).
+Batches run on a pool of `concurrency` threads and are yielded as they complete, so the pipeline commits each one at
+once. Retries live in exactly one place (`_Endpoint.complete`): exponential backoff with jitter on 429, 5xx, timeouts
+and connection errors, honouring Retry-After, bounded; an account with no quota or balance left (or none more today: a
+429 for a limit per day) stops the whole run at once, since no request would pass, and so does a key the endpoint
+refuses (a 401, or a 403 in its own JSON: what the key may use), a host no name service knows, a TLS handshake that
+fails, and a connection refused again at one quick retry, since nothing that refuses starts listening within a run,
+and ten server errors before any request of the run was answered (a model not loaded), and a second timeout, since the
+endpoint may bill each request it finishes after we stop waiting (each one is counted as unreported usage).
 Papers an answer left out (or answered invalidly) are asked again in smaller batches, a bounded number of times,
 unless every paper asked again met the same problem again: that is how the model answers, not a slip, and a third
 ask would meet it too. What still has no verdict comes back as a failed BatchResult, never as an exception that
@@ -48,6 +48,9 @@ from .base import BUDGET_REACHED
 from .prompt import PROMPT_VERSION, AnswerUnreadable, Rejection
 
 MAX_REASK_ROUNDS = 2  # re-asks of unanswered papers, each in batches half the size of the round before
+# server errors (5xx) that stop a run's sending where no request of it was answered: two batches' tries at the default
+# llm.max_retries; an endpoint that fails half its requests fails the first ten of a run once in a thousand runs
+FAILING_TRIES = 10
 COMPLETION_TOKENS_PER_PAPER = 12  # budget estimate before the answer is known (verdicts; reasons for some)
 _RETRY_STATUSES = {408, 409, 425, 429} | set(range(500, 600))
 # how services say the account has nothing left: OpenAI's 429 code, Volcengine Ark's 403 and 429 codes (an overdue
@@ -276,6 +279,9 @@ class LLMScorer:
             return run.give_up(e.cause)
         if e.timed_out and run.timeouts > 1:
             return run.give_up(Cause("timed_out_again", url=self.settings.base_url, timeout_s=self.settings.timeout_s))
+        if (e.status or 0) >= 500 and run.server_errors >= FAILING_TRIES and not run.answered:
+            return run.give_up(Cause("endpoint", url=self.settings.base_url,
+                                     what=Cause("failing", failed=e.what, tries=FAILING_TRIES)))
         return e.cause
 
 
@@ -397,6 +403,7 @@ class _Endpoint:
             thinking = None if "thinking" in self.refused else self.settings.thinking
             try:
                 reply = self._once(messages, json_mode, thinking)
+                run.answered = True
                 return replace(reply, usage=reply.usage + TokenUsage(unreported=timed_out))
             except openai.APITimeoutError as e:
                 timed_out += 1
@@ -444,6 +451,8 @@ class _Endpoint:
                 if e.status_code not in _RETRY_STATUSES:
                     raise LLMError(self.settings.base_url, self._refusal(e), e.status_code) from e
                 failure, retry_after, status = e, _retry_after(e.response.headers), e.status_code
+                if status >= 500 and run.server_error() >= FAILING_TRIES and not run.answered:
+                    break  # not a slip: a server that answers no request (a model not loaded)
             except (openai.APIError, json.JSONDecodeError) as e:  # e.g. a gateway's HTML page: worth another try
                 failure, retry_after, status = e, None, None
             if attempt + 1 == attempts or run.gave_up:
@@ -736,6 +745,8 @@ class _Run:
         self.lock = threading.Lock()
         self.gave_up: Cause | None = None  # why this run sends no more requests
         self.timeouts = 0  # requests of this run that timed out
+        self.answered = False  # a request of this run was answered (HTTP 200)
+        self.server_errors = 0  # tries of this run the endpoint answered with a server error (5xx)
         self.systematic: dict[str, Cause] = {}  # kind of problem -> why papers that met it are not asked again
         self.fits = 10**6  # papers a batch may hold: fewer once a longer one was longer than the model's context
         self.context: int | None = None  # the prompt tokens the endpoint cut a prompt to (Ollama's num_ctx)
@@ -755,6 +766,12 @@ class _Run:
         with self.lock:
             self.timeouts += 1
             return self.timeouts
+
+    def server_error(self) -> int:
+        """Count one more try answered with a server error; how many have so far."""
+        with self.lock:
+            self.server_errors += 1
+            return self.server_errors
 
     def learn(self, before: Mapping[str, Rejection | None], after: Mapping[str, Rejection]) -> None:
         """A problem that every paper asked again about met again, two papers at least, is systematic: a third

@@ -192,6 +192,15 @@ def test_a_limit_per_day_stops_the_day_at_once_saying_when_it_passes_again(day, 
     assert results[0].failure.endswith(_DAILY_FIX.format(when=when)) and "concurrency" not in results[0].failure
 
 
+def test_an_endpoints_long_message_is_cut_at_a_word_and_the_cut_is_marked(day, profile):
+    # it was cut at 200 characters mid-word, and quoted so in both languages: '... Visit https://platform.openai.com/accou'
+    with FakeOpenAI(faults=every("tokens_per_day_openai")) as server:
+        (result,) = run(make_scorer(server.v1_url), day[:3], profile)
+    said = "Please try again in 7m48.432s. Visit…"
+    assert f"{said}): the account reached" in result.failure and "/accou" not in result.failure
+    assert f"{said}”）：账户已达到每日限额" in result.failure.said("zh")  # type: ignore[attr-defined]
+
+
 @pytest.mark.parametrize("fault", ["per_minute_openai", "per_minute_gemini"])
 def test_a_limit_per_minute_is_still_waited_out(day, profile, fault):
     with FakeOpenAI(faults=first_faults(fault, 2), retry_after="0") as server:

@@ -46,6 +46,7 @@ from ..tokens import count_tokens, load_in_background
 from . import prompt
 from .base import BUDGET_REACHED
 from .prompt import PROMPT_VERSION, AnswerUnreadable, Rejection
+from .reasons import trim
 
 MAX_REASK_ROUNDS = 2  # re-asks of unanswered papers, each in batches half the size of the round before
 # server errors (5xx) that stop a run's sending where no request of it was answered: two batches' tries at the default
@@ -605,9 +606,9 @@ def _detail(e: BaseException, secret: str = "", full_stop: bool = True) -> Cause
     if isinstance(e, openai.APITimeoutError):
         return Cause("timed_out")
     if isinstance(e, json.JSONDecodeError):
-        return Cause("not_json", text=repr(said(e.doc)[:80]))
+        return Cause("not_json", text=repr(trim(said(e.doc), 80)))
     if isinstance(e, openai.APIStatusError):
-        message = said(_message(e))[:200] if _message(e) else ""
+        message = trim(said(_message(e)), 200)  # at a word, the cut marked
         return Cause("http", status=e.status_code, message=message if full_stop else message.rstrip("."))
     if isinstance(e, openai.APIConnectionError):
         return _unreached(e, said)

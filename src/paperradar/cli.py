@@ -28,6 +28,9 @@ SAMPLE_DAY = "data/sample-2026-02-05.jsonl"
 JUDGED_SO_FAR = "every batch judged so far is saved, re-run to finish"
 SAID_SO_FAR = "what you said is saved; a paper not read yet counts once a run reads it"
 UNKNOWN_ID_RECHECK = timedelta(days=7)  # a run asks the API again for an id it did not know after this long
+# `run`'s status where the digest was published but the LLM the profile names judged no paper of the day: a crontab
+# learns of a key that expired, a quota used up, an endpoint down (1 is an error that published nothing)
+LLM_JUDGED_NONE = 3
 DATA_DIR_IS = ("DATA_DIR, where paperradar keeps its store, profile and digest, is $PAPERRADAR_HOME if set, else "
                "~/.local/share/paperradar.")
 
@@ -85,7 +88,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     c = sub.add_parser("run", help="judge today's arXiv listing and publish the digest",
                        description="Fetch the listing (arXiv RSS, or --from-jsonl), store it, judge every paper "
-                       "and publish the digest. Re-running a day judges only what is missing.", epilog=DATA_DIR_IS)
+                       "and publish the digest. Re-running a day judges only what is missing.",
+                       epilog=f"Exit status: 0 when the digest was published; {LLM_JUDGED_NONE} when it was published "
+                       "but the LLM the profile names judged no paper of the day (a key missing or refused, a quota "
+                       "used up, an endpoint down: the lines before say why), so that cron can tell; 1 when an error "
+                       "published nothing. " + DATA_DIR_IS)
     _profile_arg(c)
     _out_arg(c)
     c.add_argument("--from-jsonl", type=Path, metavar="FILE", help="read the day's papers from a JSONL file, "
@@ -386,6 +393,10 @@ def _run(profile: Profile, listing, out: Path, use_llm: bool, home: Path | None 
     assert outcome.pages is not None
     digest_page, site_page = outcome.pages
     print(f"digest: {out / digest_page}  site: {out / site_page}")
+    if llm is not None and f.papers_read and not f.llm_judged and f.failed_batches:
+        print("paperradar: the LLM judged no paper of the day (the lines above say why), so the digest holds the "
+              f"local judgements alone: exit status {LLM_JUDGED_NONE}", file=sys.stderr)
+        return LLM_JUDGED_NONE
     return 0
 
 

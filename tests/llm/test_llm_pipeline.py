@@ -306,8 +306,12 @@ def test_a_refused_key_stops_the_day_in_one_line_and_a_rerun_with_a_good_key_sen
         run = ["run", "--profile", str(llm_profile(tmp_path, server.v1_url, 5, "PAPERRADAR_TEST_LLM_KEY")),
                "--from-jsonl", str(jsonl), "--no-enrich", "--no-affiliations", "--out", str(out)]
         monkeypatch.setenv("PAPERRADAR_TEST_LLM_KEY", "sk-revoked")
-        assert main(run) == 0
-        printed = capsys.readouterr().out
+        assert main(run) == 3  # published, but no paper judged by the LLM: it was 0, and cron never learned
+        said = capsys.readouterr()
+        printed = said.out
+        assert said.err.splitlines()[-1] == ("paperradar: the LLM judged no paper of the day (the lines above say why), "
+                                             "so the digest holds the local judgements alone: exit status 3")
+        assert (out / "README.md").exists()
         assert len(server.received) == 2  # concurrency 2: the requests in flight at the first refusal, no more
         failed = [line for line in printed.splitlines() if "failed" in line]
         assert len(failed) == 1 and failed[0].startswith(
@@ -322,6 +326,7 @@ def test_a_refused_key_stops_the_day_in_one_line_and_a_rerun_with_a_good_key_sen
         assert (cause["batches"], cause["unsent_batches"], len(cause["paper_ids"])) == (2, 6, 40)
         assert main(["history"]) == 0
         assert "(2 batches failed, 6 not sent: LLM endpoint" in capsys.readouterr().out
+        assert main([*run, "--local-only"]) == 0 and len(server.received) == 2  # no LLM asked: nothing it failed
 
         server.faults, sent = planned(), len(server.received)  # the key put right
         monkeypatch.setenv("PAPERRADAR_TEST_LLM_KEY", "sk-good")
@@ -331,6 +336,18 @@ def test_a_refused_key_stops_the_day_in_one_line_and_a_rerun_with_a_good_key_sen
         assert "failed" not in printed and "40 judged by fake-model" in printed
         assert len(asked) == len(set(asked)) == 40
         assert main(run) == 0 and len(server.received) == sent + 8  # the day is whole: nothing is sent again
+
+
+def test_a_run_whose_llm_judged_some_papers_exits_0_though_a_batch_failed(tmp_path: Path,
+                                                                         capsys: pytest.CaptureFixture[str]):
+    from paperradar.cli import main
+    jsonl = tmp_path / "day.jsonl"
+    jsonl.write_text("".join(SAMPLE_DAY.read_text(encoding="utf-8").splitlines(keepends=True)[:20]), encoding="utf-8")
+    with FakeOpenAI(faults=planned("waf")) as server:  # a web firewall refuses the first batch alone
+        assert main(["run", "--profile", str(llm_profile(tmp_path, server.v1_url, 5)), "--from-jsonl", str(jsonl),
+                     "--no-enrich", "--no-affiliations", "--out", str(tmp_path / "out")]) == 0
+    said = capsys.readouterr()
+    assert "15 judged by fake-model" in said.out and "failed" in said.out and "exit status" not in said.err
 
 
 def test_a_run_whose_batches_outgrow_the_models_context_says_once_what_batch_size_fits(
@@ -362,8 +379,9 @@ def test_a_chinese_digest_says_in_chinese_why_papers_were_not_sent_and_so_does_i
     said = "未发送给 LLM 的论文：缺少 LLM 的 API 密钥：请设置环境变量 ARK_API_KEY（10 篇论文："
     pages = [out / "README.md", out / "history" / "2026-02-05.md", out / "site" / "index.html",
              out / "site" / "2026-02-05.html"]
-    for command in (["run", "--from-jsonl", str(jsonl), "--no-enrich", "--no-affiliations"], ["render"]):
-        assert main([*command, "--profile", str(profile), "--out", str(out)]) == 0
+    for command, status in ((["run", "--from-jsonl", str(jsonl), "--no-enrich", "--no-affiliations"], 3),
+                            (["render"], 0)):
+        assert main([*command, "--profile", str(profile), "--out", str(out)]) == status
         for page in pages:
             text = page.read_text(encoding="utf-8")
             assert said in text and "the LLM API key is missing" not in text, page

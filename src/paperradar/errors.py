@@ -9,8 +9,7 @@
     ├── ScorerError            a scorer could not run at all
     │   ├── MissingAPIKey      the environment variable named by the profile is empty
     │   └── LLMError           the endpoint failed for good (carries url, status, attempts, timed_out, unread)
-    │       ├── NoCredit       the account behind the key has no quota or balance left (for today, at a limit per
-    │       │                  day): no request will pass
+    │       ├── NoCredit       the key's account has no quota or balance left, or none today: no request will pass
     │       ├── KeyRefused     the endpoint refused the key, or its use of the model: nor will it at another request
     │       ├── NotServed      no chat completions at llm.base_url, or no llm.model there that can answer: nor will it
     │       ├── Unreachable    nothing listens at llm.base_url, or its host is not known: nor will it be within a run

@@ -280,7 +280,7 @@ class LLMScorer:
             return run.give_up(e.cause)
         if e.timed_out and run.timeouts > 1:
             return run.give_up(Cause("timed_out_again", url=self.settings.base_url, timeout_s=self.settings.timeout_s))
-        if (e.status or 0) >= 500 and run.server_errors >= FAILING_TRIES and not run.answered:
+        if (e.status or 0) >= 500 and run.failing:
             return run.give_up(Cause("endpoint", url=self.settings.base_url,
                                      what=Cause("failing", failed=e.what, tries=FAILING_TRIES)))
         return e.cause
@@ -452,8 +452,10 @@ class _Endpoint:
                 if e.status_code not in _RETRY_STATUSES:
                     raise LLMError(self.settings.base_url, self._refusal(e), e.status_code) from e
                 failure, retry_after, status = e, _retry_after(e.response.headers), e.status_code
-                if status >= 500 and run.server_error() >= FAILING_TRIES and not run.answered:
-                    break  # not a slip: a server that answers no request (a model not loaded)
+                if status >= 500:
+                    run.server_error()
+                    if run.failing:
+                        break  # not a slip: a server that answers no request (a model not loaded)
             except (openai.APIError, json.JSONDecodeError) as e:  # e.g. a gateway's HTML page: worth another try
                 failure, retry_after, status = e, None, None
             if attempt + 1 == attempts or run.gave_up:
@@ -768,11 +770,16 @@ class _Run:
             self.timeouts += 1
             return self.timeouts
 
-    def server_error(self) -> int:
-        """Count one more try answered with a server error; how many have so far."""
+    def server_error(self) -> None:
+        """Count one more try answered with a server error."""
         with self.lock:
             self.server_errors += 1
-            return self.server_errors
+
+    @property
+    def failing(self) -> bool:
+        """The endpoint answered no request of this run and FAILING_TRIES of its tries with a server error: a server
+        that answers none (a model not loaded), not a slip."""
+        return self.server_errors >= FAILING_TRIES and not self.answered
 
     def learn(self, before: Mapping[str, Rejection | None], after: Mapping[str, Rejection]) -> None:
         """A problem that every paper asked again about met again, two papers at least, is systematic: a third

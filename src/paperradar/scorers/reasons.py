@@ -202,7 +202,7 @@ def says_nothing(sentence: str) -> bool:
     words = re.findall(r"[^\W\d_][\w'$-]*", _MAKE_WORDS.sub(" ", sentence))
     own = [w for w in words if w.lower() not in _SAYS_NOTHING]
     # a name is something: 'we introduce MambaRefine-YOLO', 'we introduce "geometry-as-context"'
-    return len(own) <= 1 and not any(re.search(r"(?<=.)[A-Z0-9]", w) for w in own) and not _QUOTED_NAME.search(sentence)
+    return len(own) <= 1 and not any(map(_coined, own)) and not _QUOTED_NAME.search(sentence)
 
 
 # a sentence the paper's own name opens (perhaps spelled out: "CoGraM (Contextual Granular Merging) is ..."), the name
@@ -230,6 +230,14 @@ def claim_weight(sentence: str, name: str | None = None) -> int:
     return 3 if weight == 4 and _FURTHER.search(text) else weight
 
 
+def _coined(word: str) -> bool:
+    """A word as a name is made: a capital or digit inside it (TwinFormer, QML-HCS, T3-Tracer)."""
+    return _CAPITAL_INSIDE.search(word) is not None
+
+
+_CAPITAL_INSIDE = re.compile(r"(?<=.)[A-Z0-9]")
+
+
 def own_name(title: str) -> str | None:
     """What a title names the paper's own making, where it opens with a coined name: 'TwinFormer' of 'TwinFormer: A
     Dual-Level Transformer for ...', 'QML-HCS', 'Cognitive BASIC'; not a field's ('Federated Learning: A Survey') nor a
@@ -238,7 +246,7 @@ def own_name(title: str) -> str | None:
     if not m:
         return None
     words = m.group(1).split()
-    coined = any(re.search(r"(?<=.)[A-Z0-9]", w) for w in words)  # a capital or digit inside a word
+    coined = any(map(_coined, words))
     return m.group(1) if len(words) <= 4 and coined and not re.search(r"[a-z]s$", words[-1]) else None
 
 

@@ -677,6 +677,20 @@ def test_a_library_of_journal_papers_names_and_counts_its_entries(isolated_home:
     assert lines[3] == "  skipped 2 of its 3 entries (named above)"
 
 
+def test_an_old_style_id_with_its_subject_class_is_one_paper_with_arxivs_id(isolated_home: Path,
+                                                                         capsys: pytest.CaptureFixture[str]) -> None:
+    # 'like math.GT/0309136' and 'like math/0309136' were two likes of one paper, and 'undo math/0309136' took back
+    # only the second
+    assert main(["feedback", "like", "--offline", "math.GT/0309136"]) == 0
+    assert main(["feedback", "like", "--offline", "https://arxiv.org/abs/math/0309136v2"]) == 0
+    assert "  you had liked it already\n" in capsys.readouterr().out
+    assert main(["feedback", "list"]) == 0
+    listed = capsys.readouterr().out
+    assert "math/0309136" in listed and "math.GT" not in listed
+    assert main(["feedback", "undo", "arXiv:math.GT/0309136"]) == 0
+    assert capsys.readouterr().out == "took back what you said of 1 paper (math/0309136)\n"
+
+
 def test_undo_of_a_file_takes_back_what_its_import_said(isolated_home: Path, tmp_path: Path,
                                                         capsys: pytest.CaptureFixture[str]) -> None:
     # the wrong library imported: 'feedback undo library.bib' said 'not an arXiv id or URL', and its likes could only

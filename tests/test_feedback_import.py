@@ -105,6 +105,18 @@ def test_abstract_mentions_are_not_taken_for_the_entry_id() -> None:
     assert len(result.problems) == 1
 
 
+@pytest.mark.parametrize("written, arxiv_id", [
+    ("math.GT/0309136", "math/0309136"), ("arXiv:math.DG/0307245v3", "math/0307245"),
+    ("https://arxiv.org/abs/cs.AI/0112017", "cs/0112017"), ("arXiv preprint physics.optics/0001001", "physics/0001001"),
+    ("cond-mat.stat-mech/0102536", "cond-mat/0102536"),
+    ("hep-th/9901001", "hep-th/9901001"), ("cs/0112017", "cs/0112017"), ("solv-int/9901001", "solv-int/9901001")])
+def test_an_old_style_id_written_with_its_subject_class_is_arxivs_id(written: str, arxiv_id: str) -> None:
+    # 'math.GT/0309136', as Google Scholar and some .bib files write it, was stored so, beside arXiv's 'math/0309136'
+    assert arxiv_id_in(written) == arxiv_id
+    entry = f"@article{{p, title={{T}}, eprint={{{written}}}, archivePrefix={{arXiv}}}}"
+    assert ids_from_bibtex(entry).ids == (arxiv_id,)
+
+
 def test_text_file_of_ids_and_links() -> None:
     text = "\n".join([
         "# papers I liked this week",
@@ -122,7 +134,7 @@ def test_text_file_of_ids_and_links() -> None:
     ])
     result = ids_from_text(text)
     assert result.ids == ("2602.04074", "2602.04028", "2602.03994", "2601.00001", "hep-th/9901001",
-                          "math.GT/0309136", "1501.00001")
+                          "math/0309136", "1501.00001")
     assert [str(p) for p in result.problems] == [
         "line 11: no arXiv id or link in 'not a paper at all'",
         "line 12: no arXiv id or link in '2613.00001'",

@@ -29,6 +29,7 @@ _DOI_ID_RE = re.compile(rf"10\.48550/arxiv\.{_ID}", re.IGNORECASE)
 # arXiv:ID, arXiv ID, "arXiv preprint arXiv:ID", and Scholar's page range "arXiv--ID"
 _PREFIXED_ID_RE = re.compile(rf"arxiv(?::|\s+|\s*preprint\s+arxiv:|--?)\s*{_ID}", re.IGNORECASE)
 _ABS_VOLUME_RE = re.compile(rf"abs/{_ID}", re.IGNORECASE)
+_SUBJECT_CLASS_RE = re.compile(r"\.[A-Za-z-]+(?=/)")  # the .GT of math.GT/0309136
 
 
 @dataclass(frozen=True)
@@ -54,9 +55,10 @@ class ImportResult:
 
 
 def _valid(m: re.Match[str]) -> str | None:
-    """The versionless id of a match, or None when its YYMM.NNNNN cannot exist."""
+    """The versionless id of a match, or None when its YYMM.NNNNN cannot exist; an old-style id without the subject
+    class some write in it (math.GT/0309136 is arXiv's math/0309136: the archive names it, the class does not)."""
     if m.group("old"):
-        return m.group("old")
+        return _SUBJECT_CLASS_RE.sub("", m.group("old"), count=1)
     yymm, seq = m.group("yymm"), m.group("seq")
     yy, mm = int(yymm[:2]), int(yymm[2:])
     if not 1 <= mm <= 12 or (yy, mm) < (7, 4):

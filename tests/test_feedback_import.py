@@ -477,7 +477,7 @@ def test_a_brace_too_many_is_named_as_one_not_as_an_entry_without_an_id() -> Non
 
 
 # Whole files as JabRef 5 (its encoding line, its groups in @Comment blocks), Mendeley Desktop (prose before the first
-# entry, arxivId beside eprint) and arXiv's two "Export BibTeX citation" forms (its own, and DataCite's, whose key
+# entry, arxivId beside eprint or alone) and arXiv's two "Export BibTeX citation" forms (its own, and DataCite's, whose key
 # is a URL) write them; the last entry of each holds no arXiv id.
 JABREF = r"""% Encoding: UTF-8
 
@@ -583,7 +583,7 @@ ARXIV_EXPORTS = r"""@misc{vaswani2023attentionneed,
 
 @pytest.mark.parametrize("name, text, ids, skipped", [
     ("jabref.bib", JABREF, ("2103.00020",), ["entry Krizhevsky2012 (line 16)"]),
-    ("mendeley.bib", MENDELEY, ("1810.04805",), ["entry Kingma2014 (line 19)", "entry LeCun2015 (line 27)"]),
+    ("mendeley.bib", MENDELEY, ("1810.04805", "1412.6980"), ["entry LeCun2015 (line 27)"]),
     ("citations.bib", ARXIV_EXPORTS, ("1706.03762", "2602.04264"), ["entry Maldacena_1999 (line 20)"]),
 ])
 def test_whole_exports_of_jabref_mendeley_and_arxiv(tmp_path: Path, name: str, text: str, ids: tuple[str, ...],
@@ -591,3 +591,53 @@ def test_whole_exports_of_jabref_mendeley_and_arxiv(tmp_path: Path, name: str, t
     (tmp_path / name).write_text(text, encoding="utf-8")
     result = import_ids(tmp_path / name)
     assert result.ids == ids and [p.where for p in result.problems] == skipped
+
+
+# An entry whose only arXiv id is where Mendeley Desktop, JabRef or BibDesk keep it, as each writes it
+LINK_ONLY = r"""@article{Ho2020,
+archivePrefix = {arXiv},
+arxivId = {arXiv:2006.11239v2},
+author = {Ho, Jonathan and Jain, Ajay and Abbeel, Pieter},
+journal = {NeurIPS},
+title = {{Denoising Diffusion Probabilistic Models}},
+year = {2020}
+}
+
+@Article{Vaswani2017,
+  author    = {Ashish Vaswani and Noam Shazeer},
+  title     = {Attention Is All You Need},
+  booktitle = {Advances in Neural Information Processing Systems 30},
+  year      = {2017},
+  file      = {:http\://arxiv.org/pdf/1706.03762v5:PDF},
+}
+
+@InProceedings{Radford2021,
+  author    = {Radford, Alec and Kim, Jong Wook},
+  title     = {Learning Transferable Visual Models From Natural Language Supervision},
+  booktitle = {ICML},
+  year      = {2021},
+  file      = {Fulltext PDF:C\:\\Users\\ana\\Papers\\Radford2021.pdf:PDF;Snapshot:https\://arxiv.org/abs/2103.00020:URL},
+}
+
+@inproceedings{Kingma:2014aa,
+	Author = {Kingma, Diederik P. and Ba, Jimmy},
+	Booktitle = {ICLR},
+	Date-Added = {2023-01-12 10:21:07 +0100},
+	Title = {Adam: A Method for Stochastic Optimization},
+	Year = {2015},
+	Bdsk-Url-1 = {https://arxiv.org/abs/1412.6980}}
+
+@article{Lecun2015,
+  title = {Deep learning},
+  file = {:/home/ana/papers/lecun-2015.pdf:PDF},
+  journal = {Nature}
+}
+"""
+
+
+def test_the_arxiv_id_of_mendeley_jabref_and_bibdesk_where_they_keep_it() -> None:
+    # Mendeley's arxivId alone, JabRef's file (':' escaped as '\:') and BibDesk's Bdsk-Url-1 were not read: each
+    # entry was skipped as 'no arXiv id in article ...'
+    result = ids_from_bibtex(LINK_ONLY)
+    assert result.ids == ("2006.11239", "1706.03762", "2103.00020", "1412.6980")
+    assert [p.where for p in result.problems] == ["entry Lecun2015 (line 34)"]

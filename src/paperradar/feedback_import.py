@@ -269,15 +269,21 @@ def _eprint_is_arxiv(fields: dict[str, str]) -> bool:
 
 
 def arxiv_id_of_entry(fields: dict[str, str]) -> str | None:
-    """Where exporters put the id: eprint (arXiv, BetterBibTeX, ADS), url, doi, Scholar's journal, Zotero's note,
-    Semantic Scholar's volume."""
+    """Where exporters put the id: eprint (arXiv, BetterBibTeX, ADS), Mendeley's arxivId, a link (url, JabRef's file,
+    BibDesk's bdsk-url-1), doi, Scholar's journal, Zotero's note, Semantic Scholar's volume."""
     if fields.get("eprint") and _eprint_is_arxiv(fields):
         found = _first(_BARE_ID_RE, fields["eprint"])
         if found:
             return found
-    for name in ("url", "doi", "journal", "journaltitle", "note", "number", "eid", "howpublished", "pages"):
+    if found := _first(_BARE_ID_RE, fields.get("arxivid", "")):  # older Mendeley Desktop wrote it alone
+        return found
+    links = [fields.get("url", ""), fields.get("file", "").replace("\\:", ":")]  # JabRef writes 'http\://arxiv...'
+    for value in links + [v for name, v in fields.items() if name.startswith("bdsk-url-")]:
+        if found := _first(_URL_ID_RE, value):
+            return found
+    for name in ("doi", "journal", "journaltitle", "note", "number", "eid", "howpublished", "pages"):
         value = fields.get(name)
-        if value and (found := arxiv_id_in(value) if name != "url" else _first(_URL_ID_RE, value)):
+        if value and (found := arxiv_id_in(value)):
             return found
     return _abs_volume(fields.get("journal", ""), fields.get("volume", ""))
 

@@ -641,3 +641,54 @@ def test_the_arxiv_id_of_mendeley_jabref_and_bibdesk_where_they_keep_it() -> Non
     result = ids_from_bibtex(LINK_ONLY)
     assert result.ids == ("2006.11239", "1706.03762", "2103.00020", "1412.6980")
     assert [p.where for p in result.problems] == ["entry Lecun2015 (line 34)"]
+
+
+# A JabRef comment holding the conference version's BibTeX pasted in, a Mendeley note whose line starts with a
+# handle, and an entry commented out with %, as biber and JabRef read it
+AT_IN_VALUES = r"""% @article{dropped2020,
+%   title = {An entry commented out},
+%   journal = {Nature},
+% }
+
+@Misc{Radford2021,
+  author        = {Alec Radford and Jong Wook Kim},
+  title         = {Learning Transferable Visual Models From Natural Language Supervision},
+  year          = {2021},
+  comment       = {Published version:
+@InProceedings{radford2021icml,
+  title = {Learning Transferable Visual Models From Natural Language Supervision},
+  booktitle = {ICML},
+  year = {2021}
+}
+cite that one in the paper.},
+  eprint        = {2103.00020},
+  archiveprefix = {arXiv},
+}
+
+@article{Ho2020,
+annote = {Recommended by
+@AK (Twitter), read in the reading group.},
+archivePrefix = {arXiv},
+arxivId = {2006.11239},
+title = {{Denoising Diffusion Probabilistic Models}},
+year = {2020}
+}
+@article{LeCun2015,
+title = {{Deep learning}},
+journal = {Nature},
+year = {2015}
+}
+"""
+
+
+def test_an_entry_start_inside_a_value_or_after_a_percent_is_not_an_entry() -> None:
+    # each '@kind{' at a line start inside a value was read as an entry, and the entry it was in lost its id:
+    # 2103.00020 and 2006.11239 were not imported, 'radford2021icml', '@AK (Twitter)' and the commented-out
+    # 'dropped2020' were named as entries without an arXiv id, and each broken entry was said to have a brace left open
+    result = ids_from_bibtex(AT_IN_VALUES)
+    assert result.ids == ("2103.00020", "2006.11239")
+    assert [str(p) for p in result.problems] == ["entry LeCun2015 (line 29): no arXiv id in article 'Deep learning'"]
+    # an entry left open, before words that are no field, is not read on into the next one by a brace too many later
+    library = ("@misc{a,\n  title = {A},\n  eprint = {2602.04264}, archiveprefix = {arXiv},\n  see also\n"
+               "@misc{b,\n  title = {B},\n  eprint = {2602.03879},\n  archiveprefix = {arXiv},\n}\n}\n")
+    assert ids_from_bibtex(library).ids == ("2602.04264", "2602.03879")

@@ -150,6 +150,8 @@ _ENTRY_RE = re.compile(r"@\s*(\w+)\s*[{(]")
 # An entry runs at most to the next line that starts one: a brace left open (a title's, the entry's own) ends
 # there instead of taking the entries after it for its own fields.
 _NEXT_ENTRY_RE = re.compile(r"^[ \t]*@[ \t]*\w+[ \t]*[{(]", re.MULTILINE)
+# ... unless the brace that balances the entry's own comes after that line, inside one of its values (an abstract
+# quoting '@article{'), and before an entry starting where a field would
 # a field after the brace that closed its entry: one brace too many before it
 _STRAY_FIELD_RE = re.compile(r"^[ \t]*([A-Za-z][\w.:-]*)[ \t]*=[ \t]*[{\"\w]", re.MULTILINE)
 _NOT_ENTRIES = {"comment", "string", "preamble"}
@@ -157,7 +159,7 @@ _BRACE_RE = re.compile(r"[{}]")
 _BARE_VALUE_RE = re.compile(r"[^,}#\s)]*")
 _KEY_RE = re.compile(r"\s*([^,\s}]*)\s*,?")
 _FIELD_NAME_RE = re.compile(r"\s*([A-Za-z][\w.:-]*)\s*=")
-_JUNK_END_RE = re.compile(r"[,}]")
+_JUNK_END_RE = re.compile(r"[,}]|^(?=[ \t]*@)", re.MULTILINE)  # ... or a line that starts an entry
 _BIB_COMMENTS_RE = re.compile(r"^(?:\s*%[^\n]*\n)*\s*")  # the % lines a .bib may open with (JabRef's encoding)
 
 
@@ -199,9 +201,10 @@ def _read_value(text: str, i: int, end: int) -> tuple[str, int]:
         return "".join(parts), i
 
 
-def _parse_entry_body(text: str, i: int, end: int) -> tuple[str, dict[str, str], int | None]:
+def _parse_entry_body(text: str, i: int, end: int) -> tuple[str, dict[str, str], int, bool]:
     """Key and fields of one entry whose body starts at text[i] and ends by text[end]; returns the index after the
-    entry, None when its closing brace never came."""
+    entry and True, or where its reading stopped and False when its closing brace never came (before text[end], or
+    before an entry that starts where its next field would)."""
     m = _KEY_RE.match(text, i, end)
     assert m is not None
     key, i = m.group(1), m.end()
@@ -209,12 +212,12 @@ def _parse_entry_body(text: str, i: int, end: int) -> tuple[str, dict[str, str],
     while True:
         while i < end and (text[i].isspace() or text[i] == ","):
             i += 1
-        if i >= end:
-            return key, fields, None
+        if i >= end or text[i] == "@":
+            return key, fields, i, False
         if text[i] in "})":
-            return key, fields, i + 1
+            return key, fields, i + 1, True
         nm = _FIELD_NAME_RE.match(text, i, end)
-        if nm is None:  # junk inside the entry: skip to the next comma or the end
+        if nm is None:  # junk inside the entry: skip to the next comma, the end or the next entry
             nxt = _JUNK_END_RE.search(text, i, end)
             i = nxt.start() if nxt else end
             if nxt and text[i] == ",":
@@ -224,11 +227,33 @@ def _parse_entry_body(text: str, i: int, end: int) -> tuple[str, dict[str, str],
         fields[nm.group(1).lower()] = " ".join(value.split())
 
 
+def _entry_start(text: str, pos: int) -> re.Match[str] | None:
+    """The next `@kind{` from text[pos] on, outside the entries, that no `%` before it on its line comments out."""
+    while (m := _ENTRY_RE.search(text, pos)) is not None:
+        if text.find("%", max(pos, text.rfind("\n", 0, m.start()) + 1), m.start()) < 0:
+            return m
+        pos = m.end()
+    return None
+
+
+def _brace_pairs(text: str) -> dict[int, int]:
+    """The index of each `{` of the text that a `}` balances -> the index of that `}`."""
+    pairs: dict[int, int] = {}
+    open_at: list[int] = []
+    for brace in _BRACE_RE.finditer(text):
+        if brace.group() == "{":
+            open_at.append(brace.start())
+        elif open_at:
+            pairs[open_at.pop()] = brace.start()
+    return pairs
+
+
 def parse_bibtex(text: str) -> list[BibEntry]:
     entries = []
     counted, line = 0, 1
+    pairs: dict[int, int] | None = None
     nxt = _NEXT_ENTRY_RE.search(text)
-    m = _ENTRY_RE.search(text)
+    m = _entry_start(text, 0)
     while m is not None:
         kind = m.group(1).lower()
         line += text.count("\n", counted, m.start())  # from the last entry on: counting from the top each time
@@ -238,28 +263,35 @@ def parse_bibtex(text: str) -> list[BibEntry]:
         end = nxt.start() if nxt else len(text)
         if kind in _NOT_ENTRIES:
             _, pos = _read_value(text, m.end() - 1, end)
-            m = _ENTRY_RE.search(text, pos)
+            m = _entry_start(text, pos)
             continue
-        key, fields, after = _parse_entry_body(text, m.end(), end)
-        following = _ENTRY_RE.search(text, end if after is None else after)
+        key, fields, pos, closed = _parse_entry_body(text, m.end(), end)
+        if not closed and pos == end and nxt and text[m.end() - 1] == "{":  # that line inside one of its values?
+            pairs = _brace_pairs(text) if pairs is None else pairs  # once a file, and only for a file that needs it
+            balanced = pairs.get(m.end() - 1)
+            if balanced is not None and (longer := _parse_entry_body(text, m.end(), balanced + 1))[3]:
+                key, fields, pos, closed = longer
+                if nxt.start() < pos:
+                    nxt = _NEXT_ENTRY_RE.search(text, pos)
+                    end = nxt.start() if nxt else len(text)
+        following = _entry_start(text, pos)
         gap_end = min(end, following.start()) if following else end  # where a field after its close would be
-        entries.append(BibEntry(kind, key, fields, line,
-                                _broken(text, m.start(), line, after, gap_end, nxt is not None)))
+        entries.append(BibEntry(kind, key, fields, line, _broken(text, m.start(), line, pos, closed, gap_end)))
         m = following
     return entries
 
 
-def _broken(text: str, start: int, line: int, after: int | None, end: int, more: bool) -> str:
-    """What went wrong with the braces of the entry at text[start] (on `line`), which closed before text[after] (None:
-    never) and had to end by text[end]; "" when nothing did."""
+def _broken(text: str, start: int, line: int, pos: int, closed: bool, end: int) -> str:
+    """What went wrong with the braces of the entry at text[start] (on `line`), which closed before text[pos] or, not
+    closed, was read to there, and had to end by text[end]; "" when nothing did."""
     def line_of(i: int) -> int:
         return line + text.count("\n", start, i)
 
-    if after is None:
-        return (f"a brace it opens is not closed before line {line_of(end)}, where the next entry starts" if more else
-                "a brace it opens is not closed before the end of the file")
-    stray = _STRAY_FIELD_RE.search(text, after, end)
-    return (f"a brace on line {line_of(after)} closes it before its field {stray.group(1)} on line "
+    if not closed:
+        return (f"a brace it opens is not closed before line {line_of(pos)}, where the next entry starts"
+                if pos < len(text) else "a brace it opens is not closed before the end of the file")
+    stray = _STRAY_FIELD_RE.search(text, pos, end)
+    return (f"a brace on line {line_of(pos)} closes it before its field {stray.group(1)} on line "
             f"{line_of(stray.start(1))}") if stray else ""
 
 

@@ -692,3 +692,19 @@ def test_an_entry_start_inside_a_value_or_after_a_percent_is_not_an_entry() -> N
     library = ("@misc{a,\n  title = {A},\n  eprint = {2602.04264}, archiveprefix = {arXiv},\n  see also\n"
                "@misc{b,\n  title = {B},\n  eprint = {2602.03879},\n  archiveprefix = {arXiv},\n}\n}\n")
     assert ids_from_bibtex(library).ids == ("2602.04264", "2602.03879")
+
+
+def test_a_library_with_old_mac_line_endings_names_each_entry_at_its_line(tmp_path: Path) -> None:
+    # lines ended by CR alone (classic Mac OS tools, and Mac editors set so since): every entry was 'line 1', and
+    # so was the line a brace left open ran to; nor did the next entry's line end the broken one, the line ends unseen
+    text = ("@article{lecun2015,\n  title={Deep learning},\n  journal={Nature}\n}\n\n"
+            "@misc{open2026,\n  title={An {open brace},\n  eprint={2602.04264},\n  archivePrefix={arXiv}\n}\n"
+            "@misc{b,\n  title={B},\n  eprint={2602.03879},\n  archivePrefix={arXiv}\n}\n")
+    for ending in ("\r", "\r\n"):
+        (tmp_path / "mac.bib").write_bytes(text.replace("\n", ending).encode())
+        result = import_ids(tmp_path / "mac.bib")
+        assert result.ids == ("2602.03879",), ending
+        assert [str(p) for p in result.problems] == [
+            "entry lecun2015 (line 1): no arXiv id in article 'Deep learning'",
+            "entry open2026 (line 6): no arXiv id read: a brace it opens is not closed before line 11, where the next "
+            "entry starts; check its braces"], ending

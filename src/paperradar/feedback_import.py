@@ -485,16 +485,19 @@ def ids_from_zotero_rdf(text: str, path: str = "Zotero RDF") -> ImportResult:
 
 
 def _text(raw: bytes, where: str) -> str:
-    """A library export as text: UTF-8 (with or without its BOM), UTF-16 with a BOM (EndNote and some Windows
-    tools), else the Windows code page older BibTeX tools wrote (the ids are ASCII in all of them)."""
+    """A library export as text, its lines ended by LF as a reader's editor sees them (old Mac tools ended them with
+    CR alone, Windows ones with CR LF): UTF-8 (with or without its BOM), UTF-16 with a BOM (EndNote and some Windows tools), else the
+    Windows code page older BibTeX tools wrote (the ids are ASCII in all of them)."""
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return raw.decode("utf-16")
-    if raw.startswith(b"%PDF") or b"\x00" in raw[:4096]:
+        text = raw.decode("utf-16")
+    elif raw.startswith(b"%PDF") or b"\x00" in raw[:4096]:
         raise BadInputFile(where, None, f"not a text file: give {IMPORT_READS}")
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return raw.decode("cp1252", errors="replace")
+    else:
+        try:
+            text = raw.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            text = raw.decode("cp1252", errors="replace")
+    return text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text
 
 
 def import_ids(path: str | Path) -> ImportResult:

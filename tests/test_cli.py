@@ -717,6 +717,37 @@ def test_undo_of_a_file_takes_back_what_its_import_said(isolated_home: Path, tmp
                                        "feedback list` names them)\n")
 
 
+def test_undo_of_one_of_two_files_of_one_name_takes_back_that_files_likes(isolated_home: Path, tmp_path: Path,
+                                                                       monkeypatch: pytest.MonkeyPatch,
+                                                                       capsys: pytest.CaptureFixture[str]) -> None:
+    # 'feedback undo home/library.bib' took back work/library.bib's likes too: imports were told apart by name alone
+    (tmp_path / "work").mkdir()
+    (tmp_path / "home").mkdir()
+    (tmp_path / "work" / "library.bib").write_text("@misc{a, eprint={2602.04074}, archiveprefix={arXiv}}\n",
+                                                   encoding="utf-8")
+    (tmp_path / "home" / "library.bib").write_text("@misc{b, eprint={2602.03878}, archiveprefix={arXiv}}\n",
+                                                   encoding="utf-8")
+    assert main(["feedback", "import", "--offline", str(tmp_path / "work" / "library.bib")]) == 0
+    assert main(["feedback", "import", "--offline", str(tmp_path / "home" / "library.bib")]) == 0
+    capsys.readouterr()
+    assert main(["feedback", "undo", "library.bib"]) == 1  # which one?
+    assert capsys.readouterr().err == (f"paperradar: error: library.bib: the likes of 2 files of that name stand "
+                                       f"({tmp_path / 'home' / 'library.bib'}, {tmp_path / 'work' / 'library.bib'}): "
+                                       "give the path of the one to take back\n")
+    assert main(["feedback", "undo", str(tmp_path / "library.bib")]) == 1
+    assert "library.bib: not a file you imported: the files named library.bib you imported are " in (
+        capsys.readouterr().err)
+    monkeypatch.chdir(tmp_path / "home")
+    assert main(["feedback", "undo", "library.bib"]) == 0  # the file of that name here
+    assert capsys.readouterr().out == "took back the like imported from library.bib (2602.03878)\n"
+    assert main(["feedback", "list"]) == 0
+    listed = capsys.readouterr().out
+    assert "2602.04074" in listed and "2602.03878" not in listed
+    monkeypatch.chdir(tmp_path)
+    assert main(["feedback", "undo", "library.bib"]) == 0  # the likes of one file of that name stand: its
+    assert capsys.readouterr().out == "took back the like imported from library.bib (2602.04074)\n"
+
+
 def test_a_run_reads_the_papers_liked_while_offline(isolated_home: Path, tmp_path: Path,
                                                     monkeypatch: pytest.MonkeyPatch,
                                                     capsys: pytest.CaptureFixture[str]) -> None:

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import re
 import sqlite3
 from dataclasses import replace
 from datetime import date
@@ -243,6 +244,34 @@ def test_undoing_an_import_takes_back_its_likes_and_gives_back_the_words_it_repl
     store.add_feedback(["2602.04074"], "like", "import:b.bib")
     assert store.undo_import("import:b.bib") == (["2602.04074"], {"2602.04074": "like"})  # a.bib's like stands
     assert {r["paper_id"]: r["source"] for r in store.feedback()}["2602.04074"] == "import:a.bib"
+
+
+def test_undoing_one_of_two_files_of_one_name_leaves_the_others_likes(tmp_path: Path) -> None:
+    # imports were told apart by file name alone: undoing ~/home/library.bib took back ~/work/library.bib's likes too
+    path = tmp_path / "paperradar.db"
+    store = Store(path)
+    store.add_feedback(["2602.04074", "2602.04028"], "like", "import:library.bib")  # before paths were recorded
+    store.close()
+    older = sqlite3.connect(path, isolation_level=None)  # as the paperradar that recorded it left it
+    first = next(i for i, (name, _) in enumerate(MIGRATIONS, 1) if name.startswith("record the file each import"))
+    older.execute("DELETE FROM migrations WHERE id >= ?", (first,))
+    for _, sql in MIGRATIONS[first - 1:]:
+        for column in re.findall(r"ALTER TABLE feedback ADD COLUMN (\w+)", sql):
+            older.execute(f"ALTER TABLE feedback DROP COLUMN {column}")
+    older.close()
+    store = Store(path)
+    store.add_feedback(["2602.03878", "2602.04028"], "like", "import:library.bib", "/home/ana/work/library.bib")
+    store.add_feedback(["2602.03911", "2602.04028"], "like", "import:library.bib", "/home/ana/library.bib")
+    assert store.import_paths("import:library.bib") == {None: 1, "/home/ana/work/library.bib": 1,
+                                                        "/home/ana/library.bib": 2}
+    # the other file's like of a paper stands again; the like recorded before paths were is taken back with either
+    assert store.undo_import("import:library.bib", "/home/ana/library.bib") == (
+        ["2602.04074", "2602.03911", "2602.04028"], {"2602.04028": "like"})
+    assert store.words() == {"2602.03878": "like", "2602.04028": "like"}
+    assert store.import_paths("import:library.bib") == {None: 0, "/home/ana/work/library.bib": 2,
+                                                        "/home/ana/library.bib": 0}
+    assert store.undo_import("import:library.bib") == (["2602.03878", "2602.04028"], {})  # by name: all of it
+    store.close()
 
 
 def test_vectors_round_trip(store: Store) -> None:

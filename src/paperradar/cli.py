@@ -607,6 +607,27 @@ def _import_source(file: str) -> str:
     return f"import:{Path(file.removeprefix('import:')).name}"
 
 
+def _import_path(file: str, paths: dict[str | None, int]) -> str | None:
+    """Which of the imports named as `file` to undo, among those of these files (None: recorded before paths were)
+    and the words of each still standing: a path names its own file's; a name, as `feedback list` shows it, names all
+    of that name (None) unless the likes of two files of that name stand."""
+    from .errors import BadInputFile
+    name = _import_source(file).removeprefix("import:")
+    path = str(Path(file).expanduser().resolve())
+    if path in paths:
+        return path
+    if file.removeprefix("import:") != name:  # a path, of no file imported: perhaps one imported before paths were
+        if None in paths:
+            return path
+        read = sorted(p for p in paths if p)
+        raise BadInputFile(file, None, f"not a file you imported: the {name} you imported is {read[0]}" if len(read) == 1
+                           else f"not a file you imported: the files named {name} you imported are {', '.join(read)}")
+    if len(standing := sorted(p for p, n in paths.items() if p and n)) > 1:
+        raise BadInputFile(file, None, f"the likes of {len(standing)} files of that name stand ({', '.join(standing)}): "
+                           "give the path of the one to take back")
+    return None
+
+
 def cmd_feedback_say(args: argparse.Namespace) -> int:
     ids = _ids(args.ids)
     store = Store.open()
@@ -709,7 +730,8 @@ def cmd_feedback_undo(args: argparse.Namespace) -> int:
         imports = [v for v in args.ids if _import_source(v) in sources]
         ids = _ids([v for v in args.ids if v not in imports], "nor a file you imported (`paperradar feedback list` "
                    "names them)")
-        undone = [(v, *store.undo_import(_import_source(v))) for v in dict.fromkeys(imports)]
+        which = {v: _import_path(v, store.import_paths(_import_source(v))) for v in dict.fromkeys(imports)}
+        undone = [(v, *store.undo_import(_import_source(v), path)) for v, path in which.items()]
         taken = store.undo_feedback(ids)
     finally:
         store.close()
@@ -773,7 +795,7 @@ def cmd_feedback_import(args: argparse.Namespace) -> int:
     store = Store.open()
     try:
         before = store.words()
-        n = store.add_feedback(found.ids, "like", f"import:{args.file.name}")
+        n = store.add_feedback(found.ids, "like", f"import:{args.file.name}", str(args.file.resolve()))
         print(f"imported {n} {plural(n, 'like')} from {args.file}")
         _say_changed(before, found.ids, "like")
         for problem in found.problems:

@@ -82,6 +82,9 @@ MIGRATIONS: list[tuple[str, str]] = [
         ALTER TABLE judgements ADD COLUMN disliked TEXT;
         ALTER TABLE judgements ADD COLUMN dislike_drop REAL NOT NULL DEFAULT 0;
     """),
+    ("record the file each import read, to tell apart two files of one name", """
+        ALTER TABLE feedback ADD COLUMN import_path TEXT;
+    """),
 ]
 
 
@@ -417,15 +420,16 @@ class Store:
             self.db.executemany("INSERT OR IGNORE INTO shown VALUES (?, ?)",
                                 [(announce_date.isoformat(), i) for i in ids])
 
-    def add_feedback(self, paper_ids: Iterable[str], kind: str, source: str) -> int:
-        """Record likes or dislikes; a new word on a paper replaces the reader's earlier one."""
+    def add_feedback(self, paper_ids: Iterable[str], kind: str, source: str, import_path: str | None = None) -> int:
+        """Record likes or dislikes (those an import read from the file at `import_path`); a new word on a paper
+        replaces the reader's earlier one."""
         ids, now = list(dict.fromkeys(paper_ids)), _now()
         with self._transaction():
             for pid in ids:  # the word replaced ends when the new one starts: `undo_import` finds it by that
                 self.db.execute("UPDATE feedback SET undone_at = ? WHERE paper_id = ? AND undone_at IS NULL",
                                 (now, pid))
-                self.db.execute("INSERT INTO feedback (paper_id, kind, source, created_at) VALUES (?,?,?,?)",
-                                (pid, kind, source, now))
+                self.db.execute("INSERT INTO feedback (paper_id, kind, source, created_at, import_path) "
+                                "VALUES (?,?,?,?,?)", (pid, kind, source, now, import_path))
         return len(ids)
 
     def undo_feedback(self, paper_ids: Iterable[str]) -> list[str]:
@@ -438,30 +442,43 @@ class Store:
                     taken.append(pid)
         return taken
 
-    def undo_import(self, source: str) -> tuple[list[str], dict[str, str]]:
-        """Takes back the words `source` (an import) said that still stand, and says again the word each one
-        replaced, said elsewhere; returns the papers taken back, and those whose earlier word came back with it."""
+    def undo_import(self, source: str, import_path: str | None = None) -> tuple[list[str], dict[str, str]]:
+        """Takes back the words `source` (an import, of the file at `import_path` when given, and those an import of
+        that name recorded before paths were) said that still stand, and says again the word each one replaced, said
+        elsewhere; returns the papers taken back, and those whose earlier word came back with it."""
+        def same_import(row: sqlite3.Row) -> bool:
+            return row["source"] == source and (import_path is None or row["import_path"] in (None, import_path))
+
         taken, restored = [], {}
         now = _now()
         with self._transaction():
             for row in list(self.db.execute("SELECT * FROM feedback WHERE source = ? AND undone_at IS NULL "
                                             "ORDER BY id", (source,))):
+                if not same_import(row):
+                    continue
                 self.db.execute("UPDATE feedback SET undone_at = ? WHERE id = ?", (now, row["id"]))
                 taken.append(row["paper_id"])
                 replaced = row  # past the words of the same import done again
-                while replaced is not None and replaced["source"] == source:
+                while replaced is not None and same_import(replaced):
                     replaced = self.db.execute("SELECT * FROM feedback WHERE paper_id = ? AND id < ? AND undone_at = ? "
                                                "ORDER BY id DESC LIMIT 1",
                                                (row["paper_id"], replaced["id"], replaced["created_at"])).fetchone()
                 if replaced is not None:  # said again now, so that the history of what stood when is kept
-                    self.db.execute("INSERT INTO feedback (paper_id, kind, source, created_at) VALUES (?,?,?,?)",
-                                    (row["paper_id"], replaced["kind"], replaced["source"], now))
+                    self.db.execute("INSERT INTO feedback (paper_id, kind, source, created_at, import_path) "
+                                    "VALUES (?,?,?,?,?)", (row["paper_id"], replaced["kind"], replaced["source"], now,
+                                                           replaced["import_path"]))
                     restored[row["paper_id"]] = replaced["kind"]
         return taken, restored
 
     def import_sources(self) -> set[str]:
         """The sources of the imports ever made: 'import:zotero.bib'."""
         return {r[0] for r in self.db.execute("SELECT DISTINCT source FROM feedback WHERE source LIKE 'import:%'")}
+
+    def import_paths(self, source: str) -> dict[str | None, int]:
+        """The files the imports named `source` read ('/home/ana/zotero.bib', None for those recorded before paths
+        were) -> how many of the words each said still stand."""
+        return {r[0]: r[1] for r in self.db.execute("SELECT import_path, COUNT(*) - COUNT(undone_at) FROM feedback "
+                                                    "WHERE source = ? GROUP BY import_path", (source,))}
 
     def words(self) -> dict[str, str]:
         """paper id -> the reader's standing word on it, "like" or "dislike"."""

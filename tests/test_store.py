@@ -246,6 +246,23 @@ def test_undoing_an_import_takes_back_its_likes_and_gives_back_the_words_it_repl
     assert {r["paper_id"]: r["source"] for r in store.feedback()}["2602.04074"] == "import:a.bib"
 
 
+def test_a_word_taken_back_does_not_stand_again_when_the_import_it_replaced_is_undone(store: Store) -> None:
+    # disliked, then liked by a.bib and by b.bib; undoing b.bib gave a.bib's like back, and undoing a.bib then gave
+    # b.bib's like back (the word a.bib's like replaced on its own, 'liked again'), not the dislike
+    store.add_feedback(["2602.04074"], "dislike", "cli")
+    store.add_feedback(["2602.04074"], "like", "import:a.bib")
+    store.add_feedback(["2602.04074"], "like", "import:b.bib")
+    assert store.undo_import("import:b.bib") == (["2602.04074"], {"2602.04074": "like"})
+    assert store.undo_import("import:a.bib") == (["2602.04074"], {"2602.04074": "dislike"})
+    assert [(r["kind"], r["source"]) for r in store.feedback()] == [("dislike", "cli")]
+    # a word taken back by id is not given back by the undo of an import made after it either
+    store.add_feedback(["2602.04028"], "like", "cli")
+    store.undo_feedback(["2602.04028"])
+    store.add_feedback(["2602.04028"], "like", "import:c.bib")  # within the same second: the times alone are alike
+    assert store.undo_import("import:c.bib") == (["2602.04028"], {})
+    assert "2602.04028" not in store.words()
+
+
 def test_undoing_one_of_two_files_of_one_name_leaves_the_others_likes(tmp_path: Path) -> None:
     # imports were told apart by file name alone: undoing ~/home/library.bib took back ~/work/library.bib's likes too
     path = tmp_path / "paperradar.db"

@@ -85,6 +85,9 @@ MIGRATIONS: list[tuple[str, str]] = [
     ("record the file each import read, to tell apart two files of one name", """
         ALTER TABLE feedback ADD COLUMN import_path TEXT;
     """),
+    ("record which words the reader took back, apart from those a later word replaced", """
+        ALTER TABLE feedback ADD COLUMN taken_back INTEGER NOT NULL DEFAULT 0;
+    """),
 ]
 
 
@@ -437,8 +440,8 @@ class Store:
         taken = []
         with self._transaction():
             for pid in dict.fromkeys(paper_ids):
-                if self.db.execute("UPDATE feedback SET undone_at = ? WHERE paper_id = ? AND undone_at IS NULL",
-                                   (_now(), pid)).rowcount:
+                if self.db.execute("UPDATE feedback SET undone_at = ?, taken_back = 1 WHERE paper_id = ? AND "
+                                   "undone_at IS NULL", (_now(), pid)).rowcount:
                     taken.append(pid)
         return taken
 
@@ -456,10 +459,10 @@ class Store:
                                             "ORDER BY id", (source,))):
                 if not same_import(row):
                     continue
-                self.db.execute("UPDATE feedback SET undone_at = ? WHERE id = ?", (now, row["id"]))
+                self.db.execute("UPDATE feedback SET undone_at = ?, taken_back = 1 WHERE id = ?", (now, row["id"]))
                 taken.append(row["paper_id"])
-                replaced = row  # past the words of the same import done again
-                while replaced is not None and same_import(replaced):
+                replaced = row  # past the words of the same import done again, and those taken back since
+                while replaced is not None and (same_import(replaced) or replaced["taken_back"]):
                     replaced = self.db.execute("SELECT * FROM feedback WHERE paper_id = ? AND id < ? AND undone_at = ? "
                                                "ORDER BY id DESC LIMIT 1",
                                                (row["paper_id"], replaced["id"], replaced["created_at"])).fetchone()

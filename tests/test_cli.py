@@ -691,6 +691,31 @@ def test_an_old_style_id_with_its_subject_class_is_one_paper_with_arxivs_id(isol
     assert capsys.readouterr().out == "took back what you said of 1 paper (math/0309136)\n"
 
 
+def test_a_library_of_many_journal_papers_names_the_first_and_says_how_to_see_the_rest(
+        isolated_home: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # a 5,000-entry library with 1,000 journal papers printed 1,000 'skipped' lines before its count
+    journal = "".join(f"@article{{j{i},\n  title={{Journal paper {i}}},\n  journal={{Nature}}\n}}\n" for i in range(12))
+    library = tmp_path / "library.bib"
+    library.write_text(journal + "@misc{open, title={Open {brace}, eprint={2602.04028}}\n"
+                       "@misc{a, eprint={2602.04074}, archiveprefix={arXiv}}\n", encoding="utf-8")
+    assert main(["feedback", "import", "--offline", str(library)]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    skipped = [line for line in lines if line.startswith("  skipped entry")]
+    assert [line.split()[2] for line in skipped] == [f"j{i}" for i in range(10)] + ["open"]  # a brace is to mend
+    assert lines[len(skipped) + 1] == ("  skipped 13 of its 14 entries (11 named above; `--all-skipped` names every "
+                                       "one)")
+    assert main(["feedback", "import", "--offline", "--all-skipped", str(library)]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert len([line for line in lines if line.startswith("  skipped entry")]) == 13
+    assert "  skipped 13 of its 14 entries (named above)" in lines
+    library.write_text(journal, encoding="utf-8")  # none with an arXiv id: the same cut before the error
+    assert main(["feedback", "import", "--offline", str(library)]) == 1
+    said = capsys.readouterr()
+    assert len(said.out.splitlines()) == 10
+    assert said.err.startswith(f"paperradar: error: {library}: none of its 12 entries holds an arXiv id (10 named above; "
+                               "`--all-skipped` names every one): ")
+
+
 def test_undo_of_a_file_takes_back_what_its_import_said(isolated_home: Path, tmp_path: Path,
                                                         capsys: pytest.CaptureFixture[str]) -> None:
     # the wrong library imported: 'feedback undo library.bib' said 'not an arXiv id or URL', and its likes could only

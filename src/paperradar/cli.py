@@ -22,12 +22,16 @@ from .models import IMPORT_READS, Evidence, FailedBatches, Profile
 from .store import Store, data_dir
 
 if TYPE_CHECKING:  # the pipeline (and what it imports) loads only for the commands that run one
+    from .feedback_import import ImportResult
     from .pipeline import Outcome
 
 SAMPLE_DAY = "data/sample-2026-02-05.jsonl"
 JUDGED_SO_FAR = "every batch judged so far is saved, re-run to finish"
 SAID_SO_FAR = "what you said is saved; a paper not read yet counts once a run reads it"
 UNKNOWN_ID_RECHECK = timedelta(days=7)  # a run asks the API again for an id it did not know after this long
+# of the entries an import skipped for want of an arXiv id (a library's journal papers, a thousand of 5,000): the
+# first ones show what was skipped, and the count after them stays in sight
+SKIPPED_SHOWN = 10
 # `run`'s status where the digest was published but the LLM the profile names judged no paper of the day: a crontab
 # learns of a key that expired, a quota used up, an endpoint down (1 is an error that published nothing)
 LLM_JUDGED_NONE = 3
@@ -157,6 +161,8 @@ def build_parser() -> argparse.ArgumentParser:
                         description=f"Import likes from {IMPORT_READS}.")
     f.add_argument("file", type=Path, help="the file, its format told by its suffix or else by its content; any "
                    "other text is read as arXiv ids or URLs, one a line or several with commas or spaces between")
+    f.add_argument("--all-skipped", action="store_true", help=f"name every entry skipped for want of an arXiv id, not "
+                   f"the first {SKIPPED_SHOWN} (those whose braces broke are always named)")
     _offline_arg(f)
     f.set_defaults(func=cmd_feedback_import, on_interrupt=SAID_SO_FAR)
     c.set_defaults(func=lambda a, feedback=c: (feedback.print_help(), 2)[1])  # `c` is the next parser by then
@@ -779,15 +785,28 @@ def cmd_feedback_list(args: argparse.Namespace) -> int:
     return 0
 
 
+def _say_skipped(found: ImportResult, every: bool) -> str | None:
+    """Names the entries an import skipped: those whose braces broke, and the first SKIPPED_SHOWN of those without an
+    arXiv id (`every`: all of them); returns what the line that counts them says of the others, None when all are
+    named."""
+    plain = 0
+    for problem in found.problems:
+        plain += not problem.broken
+        if problem.broken or every or plain <= SKIPPED_SHOWN:
+            print(f"  skipped {problem}")
+    if every or plain <= SKIPPED_SHOWN:
+        return None
+    return f"{len(found.problems) - plain + SKIPPED_SHOWN} named above; `--all-skipped` names every one"
+
+
 def cmd_feedback_import(args: argparse.Namespace) -> int:
     from .errors import BadInputFile
     from .feedback_import import import_ids
     found = import_ids(args.file)
     if not found.ids and found.skipped and found.unit != "line":  # a library of journal papers, say
-        for problem in found.problems:
-            print(f"  skipped {problem}")
+        named = _say_skipped(found, args.all_skipped)
         none = (f"its one {found.unit} holds no arXiv id (named above)" if found.read == 1 else
-                f"none of its {found.units(found.read)} holds an arXiv id (each is named above)")
+                f"none of its {found.units(found.read)} holds an arXiv id ({named or 'each is named above'})")
         raise BadInputFile(str(args.file), None, f"{none}: paperradar learns from arXiv papers, known by an arXiv "
                            "link, an eprint or a 10.48550/arXiv DOI")
     if not found.ids:  # an empty file, or the wrong one: not an import of nothing
@@ -798,10 +817,9 @@ def cmd_feedback_import(args: argparse.Namespace) -> int:
         n = store.add_feedback(found.ids, "like", f"import:{args.file.name}", str(args.file.resolve()))
         print(f"imported {n} {plural(n, 'like')} from {args.file}")
         _say_changed(before, found.ids, "like")
-        for problem in found.problems:
-            print(f"  skipped {problem}")
+        named = _say_skipped(found, args.all_skipped)
         if found.skipped:  # after them: the count a long list of journal papers scrolls out of sight
-            print(f"  skipped {found.skipped} of its {found.units(found.read)} (named above)")
+            print(f"  skipped {found.skipped} of its {found.units(found.read)} ({named or 'named above'})")
         _read_unknown(store, found.ids, offline=args.offline)
     finally:
         store.close()

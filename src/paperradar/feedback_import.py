@@ -36,6 +36,7 @@ _SUBJECT_CLASS_RE = re.compile(r"\.[A-Za-z-]+(?=/)")  # the .GT of math.GT/03091
 class Problem:
     where: str  # "line 7", "entry smith2020 (line 40)", "item 3"
     problem: str
+    broken: bool = False  # the file is to be mended there (a brace), not merely a paper without an arXiv id
 
     def __str__(self) -> str:
         return f"{self.where}: {self.problem}"
@@ -85,18 +86,20 @@ def arxiv_id_in(text: str) -> str | None:
     return None
 
 
-def _collect(found: Iterable[tuple[str | None, str, str]], unit: str, nothing: Problem | None = None) -> ImportResult:
-    """From (id or None, where, the problem if None) per line, entry or item (`unit`): the ids in order without
-    repeats, and the problems of those that held none (and `nothing`, when the file held no entry at all)."""
+def _collect(found: Iterable[tuple[str | None, str, str] | tuple[str | None, str, str, bool]], unit: str,
+             nothing: Problem | None = None) -> ImportResult:
+    """From (id or None, where, the problem if None[, whether the file is broken there]) per line, entry or item
+    (`unit`): the ids in order without repeats, and the problems of those that held none (and `nothing`, when the
+    file held no entry at all)."""
     ids: list[str] = []
     problems: list[Problem] = []
     read: set[str] = set()  # a line of several ids is one line read
-    for arxiv_id, where, problem in found:
+    for arxiv_id, where, problem, *broken in found:
         read.add(where)
         if arxiv_id:
             ids.append(arxiv_id)
         else:
-            problems.append(Problem(where, problem))
+            problems.append(Problem(where, problem, any(broken)))
     return ImportResult(tuple(dict.fromkeys(ids)), tuple(problems) + ((nothing,) if nothing else ()), len(read),
                         len(problems), unit)
 
@@ -331,8 +334,8 @@ def _abs_volume(journal: object, volume: object) -> str | None:
 def ids_from_bibtex(text: str) -> ImportResult:
     entries = parse_bibtex(text)
     nothing = Problem("line 1", "no BibTeX entry (@article{...}) found") if not entries and text.strip() else None
-    return _collect(((arxiv_id_of_entry(e.fields), f"entry {e.key} (line {e.line})", _no_id(e)) for e in entries),
-                    "entry", nothing)
+    return _collect(((arxiv_id_of_entry(e.fields), f"entry {e.key} (line {e.line})", _no_id(e), bool(e.broken))
+                     for e in entries), "entry", nothing)
 
 
 def _no_id(entry: BibEntry) -> str:

@@ -708,3 +708,51 @@ def test_a_library_with_old_mac_line_endings_names_each_entry_at_its_line(tmp_pa
             "entry lecun2015 (line 1): no arXiv id in article 'Deep learning'",
             "entry open2026 (line 6): no arXiv id read: a brace it opens is not closed before line 11, where the next "
             "entry starts; check its braces"], ending
+
+
+# Pages saved to Zotero from alphaXiv, Hugging Face, ar5iv and SciRate (a webpage item: its url alone), and a DOI
+# link written as the url, as Zotero exports them to BibTeX and RIS
+SAVED_PAGES = r"""@misc{noauthor_deep_nodate,
+	title = {Deep {Bernstein} {Networks} {\textbar} {alphaXiv}},
+	url = {https://www.alphaxiv.org/abs/2602.04264},
+	urldate = {2026-02-10},
+}
+
+@misc{noauthor_paper_nodate,
+	title = {Paper page - {TruKAN}},
+	url = {https://huggingface.co/papers/2602.03879},
+	urldate = {2026-02-10},
+}
+
+@misc{noauthor_ar5iv_nodate,
+	title = {Attention {Is} {All} {You} {Need}},
+	url = {https://ar5iv.org/abs/1706.03762},
+}
+
+@misc{noauthor_scirate_nodate,
+	title = {{SciRate}},
+	url = {https://scirate.com/arxiv/2602.03911},
+}
+
+@misc{ho_ddpm_2020,
+	title = {Denoising {Diffusion} {Probabilistic} {Models}},
+	url = {https://doi.org/10.48550/arXiv.2006.11239},
+	publisher = {arXiv},
+	year = {2020},
+}
+
+@misc{noauthor_code_nodate,
+	title = {Code for 2602.04074},
+	url = {https://github.com/someone/2602.04074},
+}
+"""
+
+
+def test_a_paper_saved_from_its_page_elsewhere_or_its_doi_link_is_read_by_its_url(tmp_path: Path) -> None:
+    # each was skipped as 'no arXiv id in misc ...': a url was read only as an arxiv.org link
+    result = ids_from_bibtex(SAVED_PAGES)
+    assert result.ids == ("2602.04264", "2602.03879", "1706.03762", "2602.03911", "2006.11239")
+    assert [p.where for p in result.problems] == ["entry noauthor_code_nodate (line 30)"]  # any link is not a paper's
+    ris = ("TY  - ELEC\nTI  - Paper page - TruKAN\nUR  - https://huggingface.co/papers/2602.03879\nY2  - 2026/02/10/\n"
+           "ER  - \n\nTY  - ELEC\nTI  - alphaXiv\nUR  - https://www.alphaxiv.org/overview/2602.04264v2\nER  - \n")
+    assert ids_from_ris(ris).ids == ("2602.03879", "2602.04264")

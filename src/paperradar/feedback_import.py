@@ -13,7 +13,7 @@ import io
 import json
 import re
 import xml.etree.ElementTree as ET
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from xml.parsers.expat import ErrorString
@@ -25,6 +25,9 @@ from .models import ARXIV_ID, IMPORT_READS
 _ID = rf"{ARXIV_ID}(?:v\d+)?"  # as people write it: with or without its version
 _BARE_ID_RE = re.compile(rf"(?<![\w.-])(?:arxiv:\s*)?{_ID}(?![\w-])", re.IGNORECASE)
 _URL_ID_RE = re.compile(rf"arxiv\.org/(?:abs|pdf|html|format|ps)/{_ID}", re.IGNORECASE)
+# the pages of an arXiv paper elsewhere that ML readers bookmark or save to their library
+_MIRROR_ID_RE = re.compile(rf"(?:huggingface\.co/papers|alphaxiv\.org/(?:abs|overview)|ar5iv\.org/(?:abs|html)|"
+                           rf"scirate\.com/arxiv)/{_ID}", re.IGNORECASE)
 _DOI_ID_RE = re.compile(rf"10\.48550/arxiv\.{_ID}", re.IGNORECASE)
 # arXiv:ID, arXiv ID, "arXiv preprint arXiv:ID", and Scholar's page range "arXiv--ID"
 _PREFIXED_ID_RE = re.compile(rf"arxiv(?::|\s+|\s*preprint\s+arxiv:|--?)\s*{_ID}", re.IGNORECASE)
@@ -77,6 +80,12 @@ def _first(pattern: re.Pattern[str], text: str) -> str | None:
     return None
 
 
+def _link_id(link: str) -> str | None:
+    """The id of a link to an arXiv paper: to arXiv, to its page elsewhere, or its DOI's (doi.org/10.48550/arXiv.ID);
+    not any number a link holds."""
+    return _first(_URL_ID_RE, link) or _first(_MIRROR_ID_RE, link) or _first(_DOI_ID_RE, link)
+
+
 def arxiv_id_in(text: str) -> str | None:
     """The first arXiv id in a link, DOI, `arXiv:` reference or bare id, without its version."""
     for pattern in (_URL_ID_RE, _DOI_ID_RE, _PREFIXED_ID_RE, _BARE_ID_RE):
@@ -123,15 +132,13 @@ def _ids_of_line(line: str) -> list[str | None]:
 
 
 _HTML_START_RE = re.compile(r"<!DOCTYPE\s+(?:html|NETSCAPE-Bookmark-file)|<html[\s>]", re.IGNORECASE)
-# the pages of an arXiv paper elsewhere that ML readers bookmark
-_MIRROR_ID_RE = re.compile(rf"(?:huggingface\.co/papers|alphaxiv\.org/(?:abs|overview))/{_ID}", re.IGNORECASE)
 _HREF_RE = re.compile(r"""href\s*=\s*["']([^"']*)["']""", re.IGNORECASE)
 
 
 def ids_from_html(text: str) -> ImportResult:
     """The arXiv papers a web page or a browser's bookmarks export (Chrome, Firefox, Safari) links to; its other
     links are not problems, only a file without any arXiv link is."""
-    found = [(_first(_URL_ID_RE, href) or _first(_MIRROR_ID_RE, href), f"link {no}", "")
+    found = [(_link_id(href), f"link {no}", "")
              for no, href in enumerate(_HREF_RE.findall(text), 1)]
     arxiv = [f for f in found if f[0]]
     links = f"{len(found)} {plural(len(found), 'link')}"
@@ -303,6 +310,13 @@ def _eprint_is_arxiv(fields: dict[str, str]) -> bool:
     return archive.strip("{} ") == "arxiv"
 
 
+def _links(fields: dict[str, str]) -> Iterator[str]:
+    """An entry's links: url, JabRef's file (which writes 'http\\://arxiv...'), BibDesk's Bdsk-Url-1, -2, ..."""
+    yield fields.get("url", "")
+    yield fields.get("file", "").replace("\\:", ":")
+    yield from (value for name, value in fields.items() if name.startswith("bdsk-url-"))
+
+
 def arxiv_id_of_entry(fields: dict[str, str]) -> str | None:
     """Where exporters put the id: eprint (arXiv, BetterBibTeX, ADS), Mendeley's arxivId, a link (url, JabRef's file,
     BibDesk's bdsk-url-1), doi, Scholar's journal, Zotero's note, Semantic Scholar's volume."""
@@ -312,9 +326,8 @@ def arxiv_id_of_entry(fields: dict[str, str]) -> str | None:
             return found
     if found := _first(_BARE_ID_RE, fields.get("arxivid", "")):  # older Mendeley Desktop wrote it alone
         return found
-    links = [fields.get("url", ""), fields.get("file", "").replace("\\:", ":")]  # JabRef writes 'http\://arxiv...'
-    for value in links + [v for name, v in fields.items() if name.startswith("bdsk-url-")]:
-        if found := _first(_URL_ID_RE, value):
+    for value in _links(fields):
+        if found := _link_id(value):
             return found
     for name in ("doi", "journal", "journaltitle", "note", "number", "eid", "howpublished", "pages"):
         value = fields.get(name)
@@ -415,7 +428,7 @@ def parse_ris(text: str) -> list[RisRecord]:
 def arxiv_id_of_ris(tags: dict[str, list[str]]) -> str | None:
     for tag in _RIS_LINKS + _RIS_TEXTS:
         for value in tags.get(tag, ()):
-            found = _first(_URL_ID_RE, value) if tag in _RIS_LINKS else arxiv_id_in(value)
+            found = _link_id(value) if tag in _RIS_LINKS else arxiv_id_in(value)
             if found:
                 return found
     return None

@@ -756,3 +756,16 @@ def test_a_paper_saved_from_its_page_elsewhere_or_its_doi_link_is_read_by_its_ur
     ris = ("TY  - ELEC\nTI  - Paper page - TruKAN\nUR  - https://huggingface.co/papers/2602.03879\nY2  - 2026/02/10/\n"
            "ER  - \n\nTY  - ELEC\nTI  - alphaXiv\nUR  - https://www.alphaxiv.org/overview/2602.04264v2\nER  - \n")
     assert ids_from_ris(ris).ids == ("2602.03879", "2602.04264")
+
+
+def test_a_field_line_commented_out_is_not_read_nor_a_brace_to_mend() -> None:
+    # '% url = {...},' inside an entry ended it at the url's brace: 'no arXiv id read: a brace on line 3 closes it
+    # before its field journal on line 4; check its braces', and the paper was lost
+    library = ("@article{vaswani2017,\n  title = {Attention is all you need},\n"
+               "  % url = {https://arxiv.org/abs/1706.03762},\n  journal = {NeurIPS},\n  eprint = {1706.03762},\n"
+               "  archivePrefix = {arXiv},\n  year = {2017}\n}\n"
+               "@article{lecun2015,\n  title = {Deep learning},\n  % eprint = {1503.03585}, archivePrefix = {arXiv},\n"
+               "  journal = {Nature}}\n")
+    result = ids_from_bibtex(library)
+    assert result.ids == ("1706.03762",)
+    assert [str(p) for p in result.problems] == ["entry lecun2015 (line 9): no arXiv id in article 'Deep learning'"]

@@ -226,6 +226,10 @@ def _parse_entry_body(text: str, i: int, end: int) -> tuple[str, dict[str, str],
             return key, fields, i, False
         if text[i] in "})":
             return key, fields, i + 1, True
+        if text[i] == "%":  # a field line commented out by hand: not a brace to mend
+            newline = text.find("\n", i, end)
+            i = end if newline < 0 else newline
+            continue
         nm = _FIELD_NAME_RE.match(text, i, end)
         if nm is None:  # junk inside the entry: skip to the next comma, the end or the next entry
             nxt = _JUNK_END_RE.search(text, i, end)

@@ -265,3 +265,23 @@ def test_what_of_the_folders_a_replay_cannot_use_is_said_not_dropped_in_silence(
     (test / "2026-02-03" / "picks.jsonl").unlink()
     with pytest.raises(BadInputFile, match="no day in it has a picks.jsonl"):
         replay(test, out=lambda _: None, cache=cache)
+
+
+def test_a_day_whose_files_are_gzipped_is_read_as_its_plain_copy(tmp_path: Path) -> None:
+    # input.jsonl.gz, as the year-long corpus ships its days: the folder was 'no day folders in it'
+    import gzip
+
+    from paperradar.seeddays import load_days
+    plain = make_days(tmp_path / "plain", ["2026-02-01", "2026-02-02"], 30)
+    packed = tmp_path / "packed"
+    for day in sorted(plain.iterdir()):
+        (packed / day.name).mkdir(parents=True)
+        for name in ("input.jsonl", "picks.jsonl") if day.name == "2026-02-01" else ("input.jsonl",):
+            (packed / day.name / f"{name}.gz").write_bytes(gzip.compress((day / name).read_bytes()))
+        if day.name == "2026-02-02":  # one gzipped, one not
+            (packed / day.name / "picks.jsonl").write_bytes((day / "picks.jsonl").read_bytes())
+    assert load_days(packed) == load_days(plain)
+    assert sum(len(d.picks) for d in load_days(packed)) > 0
+    (packed / "2026-02-01" / "picks.jsonl.gz").write_bytes(b"\x1f\x8b" + b"not gzip")
+    with pytest.raises(BadInputFile, match=r"picks\.jsonl\.gz: "):
+        load_days(packed)

@@ -175,7 +175,7 @@ def build_parser() -> argparse.ArgumentParser:
                        "paper vectors it encodes are kept, in $PAPERRADAR_HOME/cache if set, else "
                        "~/.cache/paperradar, so a replay encodes each paper once.")
     c.add_argument("days_dir", type=Path, help="a folder of day folders, each holding input.jsonl and picks.jsonl "
-                   "(such as ../shared/data/seed-days), or one such day")
+                   "(or gzipped, input.jsonl.gz; such as ../shared/data/seed-days), or one such day")
     c.add_argument("--warmup", type=Path, metavar="DIR", help="feed the evidence of these earlier days first")
     c.add_argument("--no-feedback", action="store_true", help="profile only: learn nothing from earlier days")
     c.add_argument("--json", type=Path, metavar="FILE", help="also write the per-day figures as JSON")

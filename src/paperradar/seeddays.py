@@ -1,10 +1,12 @@
-"""Directories of real days in the seed-days format: DAY/input.jsonl and DAY/picks.jsonl.
+"""Directories of real days in the seed-days format: DAY/input.jsonl and DAY/picks.jsonl (either may be gzipped,
+DAY/input.jsonl.gz, as the year-long corpus ships its days).
 
 Used by the quality benchmark, `paperradar replay` and the LLM cost benchmark.
 """
 
 from __future__ import annotations
 
+import gzip
 import json
 from dataclasses import dataclass
 from datetime import date
@@ -47,16 +49,22 @@ class SeedDay:
         return [int(p.id in self.picks) for p in self.papers]
 
 
+def day_file(folder: Path, name: str) -> Path:
+    """The folder's `name` (input.jsonl, picks.jsonl), or its gzipped copy where only that is there."""
+    plain = folder / name
+    return gz if not plain.exists() and (gz := folder / f"{name}.gz").exists() else plain
+
+
 def load_day(folder: Path) -> SeedDay:
     try:  # a record without its `published` date is of the day its folder names (replay does not need it)
         named = date.fromisoformat(folder.name)
     except ValueError:
         named = None
-    papers = read_jsonl(folder / "input.jsonl", default_date=named)
+    papers = read_jsonl(day_file(folder, "input.jsonl"), default_date=named)
     picks: dict[str, Pick] = {}
-    picks_path = folder / "picks.jsonl"
+    picks_path = day_file(folder, "picks.jsonl")
     if picks_path.exists():
-        for no, line in enumerate(picks_path.read_text(encoding="utf-8-sig").splitlines(), 1):
+        for no, line in enumerate(_lines(picks_path), 1):
             if not line.strip():
                 continue
             try:
@@ -70,16 +78,26 @@ def load_day(folder: Path) -> SeedDay:
                    tuple(k for k in picks if k not in known))
 
 
+def _lines(path: Path) -> list[str]:
+    try:
+        raw = path.read_bytes()
+        return (gzip.decompress(raw) if raw[:2] == b"\x1f\x8b" else raw).decode("utf-8-sig").splitlines()
+    except OSError as e:  # gzip.BadGzipFile is one
+        raise BadInputFile(str(path), None, e.strerror or str(e)) from e
+    except (UnicodeDecodeError, EOFError) as e:
+        raise BadInputFile(str(path), None, f"not UTF-8 JSON lines ({e})") from e
+
+
 def load_days(*dirs: str | Path, skipped: list[str] | None = None) -> list[SeedDay]:
     """Every day folder under the given directories, in date order. `skipped` gets a line for each folder (or link)
     among them that holds no input.jsonl, such as a link to a day that is not there."""
     folders = []
     for d in dirs:
         d = Path(d)
-        if (d / "input.jsonl").exists():
+        if day_file(d, "input.jsonl").exists():
             folders.append(d)
         elif d.is_dir():
-            found = [sub for sub in d.iterdir() if (sub / "input.jsonl").exists()]
+            found = [sub for sub in d.iterdir() if day_file(sub, "input.jsonl").exists()]
             if not found:
                 raise BadInputFile(str(d), None, "no day folders in it (DAY/input.jsonl, DAY/picks.jsonl)")
             folders.extend(found)

@@ -47,6 +47,20 @@ def test_the_listing_date_given_wins_over_published(tmp_path: Path):
     assert paper.announce_date == date(2025, 11, 19)
 
 
+def test_published_in_the_forms_a_listing_gives_it_is_its_date(tmp_path: Path):
+    # another person's days 'in the same format': the RSS's RFC 2822 pubDate stopped a replay at line 1 with
+    # "Invalid isoformat string: 'Fri, 06 Fe'"
+    forms = ["2026-02-06", "2026-02-06T00:00:00-05:00", "2026-02-06T05:00:00Z", "Fri, 06 Feb 2026 00:00:00 -0500",
+             "Fri, 6 Feb 2026 23:30:00 GMT"]
+    papers = read_jsonl(write(tmp_path, *(json.dumps(record(id=f"2602.0000{n}", published=form))
+                                          for n, form in enumerate(forms))))
+    assert [p.announce_date for p in papers] == [date(2026, 2, 6)] * len(forms)
+    rec = record(published=None, date="06/02/2026")  # the corpus's key is named as it is
+    with pytest.raises(BadInputFile, match=r"input\.jsonl:1: not a paper record: date '06/02/2026' is not a date: "
+                                           r"give YYYY-MM-DD \(or an ISO timestamp, or the RSS's 'Fri, 06 Feb"):
+        read_jsonl(write(tmp_path, json.dumps(rec)))
+
+
 def test_a_bad_json_line_names_file_and_line(tmp_path: Path):
     path = write(tmp_path, json.dumps(record()), '{"id": "2511.1", "title": ')
     with pytest.raises(BadInputFile) as caught:

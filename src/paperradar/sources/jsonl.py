@@ -8,6 +8,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Iterator
 from datetime import date
+from email.utils import parsedate_to_datetime
 from pathlib import Path
 
 from ..errors import BadInputFile
@@ -96,6 +97,20 @@ def split_authors(authors: str | list[str]) -> tuple[Author, ...]:
     return tuple(Author(one_line(detex(n).replace("~", " "))) for n in names if one_line(n))
 
 
+def listing_date(text: str, key: str = "published") -> date:
+    """The calendar date a record's `published` names, in its own timezone: '2026-02-06', '2026-02-06T00:00:00-05:00',
+    or as arXiv's RSS gives it, 'Fri, 06 Feb 2026 00:00:00 -0500'."""
+    try:
+        return date.fromisoformat(text.strip()[:10])
+    except ValueError:
+        pass
+    try:
+        return parsedate_to_datetime(text.strip()).date()
+    except (TypeError, ValueError):
+        raise ValueError(f"{key} {text!r} is not a date: give YYYY-MM-DD (or an ISO timestamp, or the RSS's "
+                         "'Fri, 06 Feb 2026 00:00:00 -0500')") from None
+
+
 def paper_from_record(rec: dict, announce_date: date | None = None, default_date: date | None = None) -> Paper:
     """Build a Paper from one seed-days record; raises KeyError/ValueError on a bad record.
 
@@ -111,8 +126,8 @@ def paper_from_record(rec: dict, announce_date: date | None = None, default_date
                                  "character: fix or remove it")
     pid, stated = split_version(str(rec["id"]))
     version = int(rec.get("version") or stated or 1)
-    listed_on = rec.get("published") or rec.get("date")
-    day = announce_date or (date.fromisoformat(str(listed_on)[:10]) if listed_on else default_date)
+    key = "published" if rec.get("published") else "date"  # the corpus's days say `date`
+    day = announce_date or (listing_date(str(rec[key]), key) if rec.get(key) else default_date)
     if day is None:
         raise ValueError("missing published (the listing's date, YYYY-MM-DD)")
     cats = list(rec.get("categories") or [])

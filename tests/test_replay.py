@@ -285,3 +285,24 @@ def test_a_day_whose_files_are_gzipped_is_read_as_its_plain_copy(tmp_path: Path)
     (packed / "2026-02-01" / "picks.jsonl.gz").write_bytes(b"\x1f\x8b" + b"not gzip")
     with pytest.raises(BadInputFile, match=r"picks\.jsonl\.gz: "):
         load_days(packed)
+
+
+def test_picks_of_a_field_the_profile_lacks_are_said_and_left_out_of_field_agreement(
+        days: Path, cache: MemoryVectorCache, tmp_path: Path) -> None:
+    # days picked for another profile's fields, replayed with the bundled one: field agreement was 0.000 in silence,
+    # every such pick counted as a disagreement no ranker could avoid
+    test = make_days(tmp_path / "test", ["2026-02-01", "2026-02-02", "2026-02-03"], 30)
+    picks = test / "2026-02-02" / "picks.jsonl"
+    mine = [json.loads(line) for line in picks.read_text(encoding="utf-8").splitlines()]
+    picks.write_text("".join(json.dumps({**p, "field": ["Robotics", "Vision"][n % 2]}) + "\n"
+                             for n, p in enumerate(mine)), encoding="utf-8")
+    lines: list[str] = []
+    result = replay(test, warmup_dir=days / "warm", out=lines.append, cache=cache)
+    plain = replay(days / "test", warmup_dir=days / "warm", out=lambda _: None, cache=cache)
+    assert lines[0] == (f"{len(mine)} picks name 2 fields the profile does not have ('Robotics', 'Vision'): counted "
+                        "as picks with no field, left out of field agreement; give the profile they were picked for "
+                        "with --profile")
+    assert result.days[1].field_compared == 0 and result.days[1].picks == len(mine) > 1
+    assert [d.field_compared for d in (result.days[0], result.days[2])] == [plain.days[0].field_compared,
+                                                                            plain.days[2].field_compared]
+    assert [d.r_precision for d in result.days] == [d.r_precision for d in plain.days]

@@ -306,3 +306,15 @@ def test_picks_of_a_field_the_profile_lacks_are_said_and_left_out_of_field_agree
     assert [d.field_compared for d in (result.days[0], result.days[2])] == [plain.days[0].field_compared,
                                                                             plain.days[2].field_compared]
     assert [d.r_precision for d in result.days] == [d.r_precision for d in plain.days]
+
+
+def test_a_pick_line_cut_short_is_named_by_its_own_line_alone(tmp_path: Path) -> None:
+    # 'picks.jsonl:29: not a pick record: Unterminated string starting at: line 1 column 92 (char 91)': two lines named
+    from paperradar.seeddays import load_day
+    day = make_days(tmp_path, ["2026-01-01"], 30) / "2026-01-01"
+    picks = day / "picks.jsonl"
+    n = len(picks.read_text(encoding="utf-8").splitlines())
+    picks.write_text(picks.read_text(encoding="utf-8")[:-20], encoding="utf-8")
+    with pytest.raises(BadInputFile) as caught:
+        load_day(day)
+    assert re.fullmatch(rf"{re.escape(str(picks))}:{n}: not valid JSON \([A-Za-z ]+\)", str(caught.value))

@@ -71,7 +71,9 @@ def load_day(folder: Path) -> SeedDay:
                 rec = json.loads(line)
                 pid = versionless(str(rec["id"]))
                 picks[pid] = Pick(pid, float(rec.get("score") or 0), rec.get("field"))
-            except (json.JSONDecodeError, KeyError, ValueError, TypeError) as e:  # TypeError: a line not an object
+            except json.JSONDecodeError as e:  # its own position ('line 1 column 92') is of the line, not the file
+                raise BadInputFile(str(picks_path), no, f"not valid JSON ({e.msg})") from e
+            except (KeyError, ValueError, TypeError) as e:  # TypeError: a line not an object
                 raise BadInputFile(str(picks_path), no, f"not a pick record: {e}") from e
     known = {p.id for p in papers}
     return SeedDay(folder.name, tuple(papers), {k: v for k, v in picks.items() if k in known}, picks_path.exists(),

@@ -318,3 +318,17 @@ def test_a_pick_line_cut_short_is_named_by_its_own_line_alone(tmp_path: Path) ->
     with pytest.raises(BadInputFile) as caught:
         load_day(day)
     assert re.fullmatch(rf"{re.escape(str(picks))}:{n}: not valid JSON \([A-Za-z ]+\)", str(caught.value))
+
+
+def test_day_folders_not_named_by_date_are_walked_in_the_order_of_their_papers_dates(tmp_path: Path) -> None:
+    # day1, day2, day10 were walked day1, day10, day2: day2 ranked with the evidence of the day after it
+    from paperradar.seeddays import load_days
+    test = make_days(tmp_path / "test", ["day1", "day2", "day10"], 10)
+    for n, name in enumerate(["day1", "day2", "day10"], 1):
+        path = test / name / "input.jsonl"
+        records = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+        path.write_text("".join(json.dumps({**r, "published": f"2026-03-0{n}"}) + "\n" for r in records),
+                        encoding="utf-8")
+    assert [d.name for d in load_days(test)] == ["day1", "day2", "day10"]
+    make_days(test, ["2026-03-02"], 10)  # a folder named by its date takes the date it names
+    assert [d.name for d in load_days(test)] == ["day1", "2026-03-02", "day2", "day10"]

@@ -45,6 +45,14 @@ class SeedDay:
         return []
 
     @property
+    def walk_date(self) -> date:
+        """The date its folder names, else the latest its papers were listed on (a folder named 'day2')."""
+        try:
+            return date.fromisoformat(self.name)
+        except ValueError:
+            return max((p.announce_date for p in self.papers), default=date.max)
+
+    @property
     def labels(self) -> list[int]:
         return [int(p.id in self.picks) for p in self.papers]
 
@@ -91,8 +99,8 @@ def _lines(path: Path) -> list[str]:
 
 
 def load_days(*dirs: str | Path, skipped: list[str] | None = None) -> list[SeedDay]:
-    """Every day folder under the given directories, in date order. `skipped` gets a line for each folder (or link)
-    among them that holds no input.jsonl, such as a link to a day that is not there."""
+    """Every day folder under the given directories, in date order (SeedDay.walk_date). `skipped` gets a line for each
+    folder (or link) among them that holds no input.jsonl, such as a link to a day that is not there."""
     folders = []
     for d in dirs:
         d = Path(d)
@@ -109,4 +117,4 @@ def load_days(*dirs: str | Path, skipped: list[str] | None = None) -> list[SeedD
                                if (sub.is_dir() or sub.is_symlink()) and sub not in found)
         else:
             raise BadInputFile(str(d), None, "not a directory of days (DAY/input.jsonl, DAY/picks.jsonl)")
-    return [load_day(f) for f in sorted(folders, key=lambda f: f.name)]
+    return sorted((load_day(f) for f in folders), key=lambda d: (d.walk_date, d.name))

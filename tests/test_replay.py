@@ -16,14 +16,15 @@ from tests._paths import SEED_DAYS
 SOURCE = SEED_DAYS / "2026-02-05"
 
 
-def make_days(root: Path, names: list[str], size: int) -> Path:
-    """Consecutive slices of a real seed day, each with its own real picks."""
+def make_days(root: Path, names: list[str], size: int, start: int = 0) -> Path:
+    """Consecutive slices of a real seed day, each with its own real picks, from its slice `start` on (slices that
+    days elsewhere hold are evidence of those days' picks)."""
     records = [json.loads(line) for line in (SOURCE / "input.jsonl").read_text(encoding="utf-8").splitlines()]
     picks = {json.loads(line)["id"]: line for line in (SOURCE / "picks.jsonl").read_text(encoding="utf-8").splitlines()}
     for n, name in enumerate(names):
         day = root / name
         day.mkdir(parents=True)
-        chunk = records[n * size:(n + 1) * size]
+        chunk = records[(start + n) * size:(start + n + 1) * size]
         (day / "input.jsonl").write_text("".join(json.dumps(r) + "\n" for r in chunk), encoding="utf-8")
         (day / "picks.jsonl").write_text("".join(picks[r["id"]] + "\n" for r in chunk if r["id"] in picks),
                                          encoding="utf-8")
@@ -39,7 +40,7 @@ def cache() -> MemoryVectorCache:
 def days(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("days")
     make_days(root / "warm", ["2026-01-01", "2026-01-02"], 30)
-    make_days(root / "test", ["2026-02-01", "2026-02-02", "2026-02-03"], 30)
+    make_days(root / "test", ["2026-02-01", "2026-02-02", "2026-02-03"], 30, start=2)
     return root
 
 
@@ -65,20 +66,20 @@ def test_every_vector_is_encoded_before_the_first_day_is_timed(days: Path) -> No
     first = replay(days / "test", warmup_dir=days / "warm", out=lambda _: None, cache=fresh, progress=progress.append)
     texts = {json.loads(line)["title"] for folder in ("warm", "test") for f in (days / folder).glob("*/input.jsonl")
              for line in f.read_text(encoding="utf-8").splitlines()}
-    assert first.encoded_papers == len(texts) == 90  # every distinct paper of the five days, up front
+    assert first.encoded_papers == len(texts) == 150  # every distinct paper of the five days, up front
     # minutes of encoding on a first replay are not silent, nor is each day
-    # and not '(90 encoded so far, the others from the cache)', of no others
-    assert progress[0] == "paper vectors: 90 of 90 ready (90 encoded so far)"
+    # and not "(150 encoded so far, the others from the cache)", of no others
+    assert progress[0] == "paper vectors: 150 of 150 ready (150 encoded so far)"
     assert [line.split(" (")[0] for line in progress[1:]] == ["2026-02-01: ranked", "2026-02-02: ranked",
                                                                "2026-02-03: ranked"]
     lines: list[str] = []
     replay(days / "test", warmup_dir=days / "warm", out=lines.append, cache=MemoryVectorCache(), progress=None)
-    assert [line for line in lines if line.startswith("paper vectors:")][0].endswith(" s)")  # all 90 encoded
+    assert [line for line in lines if line.startswith("paper vectors:")][0].endswith(" s)")  # all 150 encoded
     lines.clear()
     progress.clear()
     again = replay(days / "test", warmup_dir=days / "warm", out=lines.append, cache=fresh, progress=progress.append)
     assert again.encoded_papers == 0
-    assert "paper vectors: 0 of 90 encoded before the first day" in "\n".join(lines)
+    assert "paper vectors: 0 of 150 encoded before the first day" in "\n".join(lines)
     assert len(progress) == 3 and progress[2].startswith("2026-02-03: ranked (3 of 3 days, ")  # nothing encoded
 
 
@@ -101,7 +102,7 @@ def test_a_replay_stopped_while_encoding_keeps_what_it_encoded(days: Path, isola
         replay(days / "test", warmup_dir=days / "warm", out=lambda _: None)
     monkeypatch.setattr(Encoder, "_run", real_run)
     again = replay(days / "test", warmup_dir=days / "warm", out=lambda _: None)
-    assert again.encoded_papers == 90 - 40
+    assert again.encoded_papers == 150 - 40
 
 
 def test_the_json_file_is_checked_before_the_replay_not_after(days: Path, tmp_path: Path,
@@ -156,7 +157,7 @@ def test_picks_named_with_a_version_are_the_papers_of_the_input(tmp_path: Path) 
 
 def test_a_day_with_no_papers_is_reported_not_a_crash(days: Path, cache: MemoryVectorCache, tmp_path: Path) -> None:
     # a holiday: the seed's job read nothing that day, so its input is empty; the days after it are still replayed
-    test = make_days(tmp_path / "test", ["2026-02-01", "2026-02-03"], 30)
+    test = make_days(tmp_path / "test", ["2026-02-01", "2026-02-03"], 30, start=2)
     (test / "2026-02-02").mkdir()
     (test / "2026-02-02" / "input.jsonl").write_text("", encoding="utf-8")
     (test / "2026-02-02" / "picks.jsonl").write_text("", encoding="utf-8")
@@ -246,7 +247,7 @@ def test_what_of_the_folders_a_replay_cannot_use_is_said_not_dropped_in_silence(
                                                                                 tmp_path: Path) -> None:
     # a pick whose paper is not in the day's input, a day without picks.jsonl and a link to a day that is not there
     # were all left out without a word: the last made a day "0 picks" where the picks were never given
-    test = make_days(tmp_path / "test", ["2026-02-01", "2026-02-02", "2026-02-03"], 30)
+    test = make_days(tmp_path / "test", ["2026-02-01", "2026-02-02", "2026-02-03"], 30, start=2)
     with (test / "2026-02-01" / "picks.jsonl").open("a", encoding="utf-8") as fh:
         fh.write(json.dumps({"id": "2602.99999", "title": "not in the input", "score": 8, "field": None}) + "\n")
     (test / "2026-02-02" / "picks.jsonl").unlink()
@@ -291,7 +292,7 @@ def test_picks_of_a_field_the_profile_lacks_are_said_and_left_out_of_field_agree
         days: Path, cache: MemoryVectorCache, tmp_path: Path) -> None:
     # days picked for another profile's fields, replayed with the bundled one: field agreement was 0.000 in silence,
     # every such pick counted as a disagreement no ranker could avoid
-    test = make_days(tmp_path / "test", ["2026-02-01", "2026-02-02", "2026-02-03"], 30)
+    test = make_days(tmp_path / "test", ["2026-02-01", "2026-02-02", "2026-02-03"], 30, start=2)
     picks = test / "2026-02-02" / "picks.jsonl"
     mine = [json.loads(line) for line in picks.read_text(encoding="utf-8").splitlines()]
     picks.write_text("".join(json.dumps({**p, "field": ["Robotics", "Vision"][n % 2]}) + "\n"
@@ -332,3 +333,25 @@ def test_day_folders_not_named_by_date_are_walked_in_the_order_of_their_papers_d
     assert [d.name for d in load_days(test)] == ["day1", "day2", "day10"]
     make_days(test, ["2026-03-02"], 10)  # a folder named by its date takes the date it names
     assert [d.name for d in load_days(test)] == ["day1", "2026-03-02", "day2", "day10"]
+
+
+def test_a_day_holding_papers_an_earlier_day_listed_says_it_is_ranked_knowing_their_picks(
+        cache: MemoryVectorCache, tmp_path: Path) -> None:
+    # the seed's job read part of a listing again the next day (54 of 2025-11-27's papers were 2025-11-26's), and a
+    # checker's day copied under another name was ranked knowing its own picks (R-precision near 1), all in silence
+    warm = make_days(tmp_path / "warm", ["2026-01-01", "2026-01-02"], 30)
+    test = make_days(tmp_path / "test", ["2026-02-01", "2026-02-02"], 30, start=2)
+    again = [line for line in (test / "2026-02-01" / "input.jsonl").read_text(encoding="utf-8").splitlines()[:10]]
+    with (test / "2026-02-02" / "input.jsonl").open("a", encoding="utf-8") as fh:
+        fh.write("".join(line + "\n" for line in again))
+    (test / "copy").symlink_to(warm / "2026-01-02")
+    lines: list[str] = []
+    replay(test, warmup_dir=warm, out=lines.append, cache=cache)
+    assert lines[:2] == [
+        "2026-02-02: 10 of its 40 papers were on an earlier day too (2026-02-01): ranked knowing whether that day "
+        "picked them",
+        "copy: 30 of its 30 papers were on an earlier day too (2026-01-02): ranked knowing whether that day picked "
+        "them"]
+    lines.clear()
+    replay(test, warmup_dir=warm, use_feedback=False, out=lines.append, cache=cache)
+    assert not any("earlier day" in line for line in lines)  # nothing is learned, so nothing is known

@@ -116,6 +116,8 @@ def replay(days_dir: str | Path, warmup_dir: str | Path | None = None, use_feedb
         out(f"warm-up: left out {n} {plural(n, 'day')} that {plural(n, 'is', 'are')} replayed too ({named}): a day's own "
             "picks are never evidence for it")
         warm = [d for d in warm if d.name not in twice]
+    for line in _listed_before(warm, days) if use_feedback else ():
+        out(line)
     # every vector up front: each day's timing is then re-training and ranking alone; saved a chunk at a time, so
     # a replay stopped part-way (Ctrl-C during the first minutes of a new warm-up) keeps what it encoded
     started = time.perf_counter()
@@ -154,6 +156,22 @@ def _unmapped_line(unmapped: Counter[str]) -> str:
     return (f"{picks} {plural(picks, 'pick')} {plural(picks, 'names', 'name')} {n} {plural(n, 'field')} the profile "
             f"does not have ({named}): counted as picks with no field, left out of field agreement; give the profile "
             "they were picked for with --profile")
+
+
+def _listed_before(warm: Sequence[SeedDay], days: Sequence[SeedDay]) -> list[str]:
+    """A line for each replayed day that holds papers an earlier day (or the warm-up) listed too, such as a listing
+    read again the next day: whether that day picked them is among the evidence it is ranked with."""
+    first = {p.id: d.name for d in reversed(warm) for p in d.papers}
+    lines = []
+    for day in days:
+        if earlier := [first[p.id] for p in day.papers if p.id in first]:
+            n, names = len(earlier), sorted(set(earlier))
+            named = ", ".join(names[:3]) + (", ..." if len(names) > 3 else "")
+            lines.append(f"{day.name}: {n} of its {len(day.papers)} papers {plural(n, 'was', 'were')} on an earlier "
+                         f"day too ({named}): ranked knowing whether that day picked {plural(n, 'it', 'them')}")
+        for p in day.papers:
+            first.setdefault(p.id, day.name)
+    return lines
 
 
 def _to_stderr(line: str) -> None:

@@ -355,3 +355,16 @@ def test_a_day_holding_papers_an_earlier_day_listed_says_it_is_ranked_knowing_th
     lines.clear()
     replay(test, warmup_dir=warm, use_feedback=False, out=lines.append, cache=cache)
     assert not any("earlier day" in line for line in lines)  # nothing is learned, so nothing is known
+
+
+def test_days_that_are_not_there_or_a_days_input_given_for_its_folder_are_said_so(
+        days: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # both were 'not a directory of days (DAY/input.jsonl, DAY/picks.jsonl)', of a typo in the path too
+    from paperradar.cli import main
+    missing = tmp_path / "seed-dyas"
+    assert main(["replay", str(days / "test"), "--warmup", str(missing)]) == 1
+    assert capsys.readouterr().err.strip() == f"paperradar: error: {missing}: no such folder"
+    given = days / "test" / "2026-02-01" / "input.jsonl"
+    assert main(["replay", str(given)]) == 1
+    assert capsys.readouterr().err.strip() == (f"paperradar: error: {given}: a day's input: give the day's folder, "
+                                               f"{given.parent}")

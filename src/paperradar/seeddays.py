@@ -115,6 +115,10 @@ def load_days(*dirs: str | Path, skipped: list[str] | None = None) -> list[SeedD
                 skipped.extend(f"{sub}: skipped, no input.jsonl in it" + ("" if sub.exists() else " (a broken link)")
                                for sub in sorted(d.iterdir())
                                if (sub.is_dir() or sub.is_symlink()) and sub not in found)
+        elif not d.exists():  # a typo, or days not yet copied: not 'not a directory of days'
+            raise BadInputFile(str(d), None, "no such folder")
+        elif d.name in ("input.jsonl", "input.jsonl.gz"):
+            raise BadInputFile(str(d), None, f"a day's input: give the day's folder, {d.parent}")
         else:
             raise BadInputFile(str(d), None, "not a directory of days (DAY/input.jsonl, DAY/picks.jsonl)")
     return sorted((load_day(f) for f in folders), key=lambda d: (d.walk_date, d.name))

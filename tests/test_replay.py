@@ -368,3 +368,19 @@ def test_days_that_are_not_there_or_a_days_input_given_for_its_folder_are_said_s
     assert main(["replay", str(given)]) == 1
     assert capsys.readouterr().err.strip() == (f"paperradar: error: {given}: a day's input: give the day's folder, "
                                                f"{given.parent}")
+
+
+def test_days_none_of_whose_picks_are_among_their_papers_are_one_error_not_a_table_of_nothing(
+        days: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # picks named 'arXiv:2602.04929': each day's line said so, then a table of n/a, 'R-precision nan' and exit 0
+    from paperradar.cli import main
+    test = make_days(tmp_path / "test", ["2026-02-01", "2026-02-02"], 30, start=2)
+    for day in test.iterdir():
+        picks = [json.loads(line) for line in (day / "picks.jsonl").read_text(encoding="utf-8").splitlines()]
+        (day / "picks.jsonl").write_text("".join(json.dumps({**p, "id": f"arXiv:{p['id']}"}) + "\n" for p in picks),
+                                         encoding="utf-8")
+    assert main(["replay", str(test), "--warmup", str(days / "warm")]) == 1
+    said = capsys.readouterr()
+    assert said.out.splitlines()[0].startswith("2026-02-01: ") and "R-precision" not in said.out
+    assert said.err.strip() == (f"paperradar: error: {test}: none of its days has a pick among its papers: nothing to "
+                                "score (a replay scores each day against its picks)")

@@ -110,6 +110,9 @@ def replay(days_dir: str | Path, warmup_dir: str | Path | None = None, use_feedb
     if not (days := [d for d in days if d.has_picks]):
         raise BadInputFile(str(days_dir), None, "no day in it has a picks.jsonl beside its input.jsonl: a replay "
                            "scores each day against its picks")
+    if not any(d.picks for d in days):  # else minutes of encoding for a table of n/a and 'R-precision nan'
+        raise BadInputFile(str(days_dir), None, "none of its days has a pick among its papers: nothing to score (a "
+                           "replay scores each day against its picks)")
     if twice := [d.name for d in warm if d.name in {r.name for r in days}]:  # else a day is ranked knowing its picks
         n = len(twice)
         named = ", ".join(twice[:3]) + (", ..." if n > 3 else "")

@@ -55,7 +55,7 @@ from paperradar.scorers.embedded import EmbeddedScorer
 from paperradar.scorers.learned import LearnedScorer, learnable
 from paperradar.scorers.llm import LLMScorer
 from paperradar.seeddays import SeedDay, load_days
-from paperradar.sources.jsonl import iter_jsonl_records
+from paperradar.sources.jsonl import day_file, iter_jsonl_records
 from paperradar.sources.rss import Listing
 from paperradar.store import Store
 from paperradar.tokens import count_tokens
@@ -77,7 +77,7 @@ def seed_requests(day_dir: Path, day_name: str) -> list[str]:
         lists = [p.strip() for p in re.split(r"^# --- 批次 \d+/\d+ ---\n", SEED_BATCHES.read_text(encoding="utf-8"),
                                               flags=re.M)[1:]]
     else:
-        lists = [_seed_list(batch) for batch in _batches(list(iter_jsonl_records(day_dir / "input.jsonl")))]
+        lists = [_seed_list(batch) for batch in _batches(list(iter_jsonl_records(day_file(day_dir, "input.jsonl"))))]
     return [template.replace("{batch_num}", str(i)).replace("{total_batches}", str(len(lists)))
             .replace("{paper_list}", text) for i, text in enumerate(lists, 1)]
 
@@ -86,7 +86,7 @@ def seed_answers(day_dir: Path, day: SeedDay, reasons: dict[str, str]) -> list[s
     """One answer per seed batch: a [PAPER_START] block per pick, or [NO_RELEVANT_PAPERS]."""
     stand_in = cycle(reasons.values())  # real reasons of the seed's report, for days without one
     out = []
-    for batch in _batches(list(iter_jsonl_records(day_dir / "input.jsonl"))):
+    for batch in _batches(list(iter_jsonl_records(day_file(day_dir, "input.jsonl")))):
         blocks = []
         for rec in batch:
             pick = day.picks.get(str(rec["id"]))
@@ -310,7 +310,7 @@ def summary(runs: Sequence[DayRun], timings: Sequence[tuple[str, float, float]],
 def _day_dir(roots: Sequence[str], name: str) -> Path:
     for root in map(Path, roots):
         for candidate in (root / name, root):
-            if candidate.name == name and (candidate / "input.jsonl").exists():
+            if candidate.name == name and day_file(candidate, "input.jsonl").exists():
                 return candidate
     raise FileNotFoundError(f"day {name} not found under {list(roots)}")
 

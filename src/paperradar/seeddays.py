@@ -15,7 +15,7 @@ from pathlib import Path
 from .english import plural
 from .errors import BadInputFile
 from .models import Paper, versionless
-from .sources.jsonl import read_jsonl
+from .sources.jsonl import day_file, read_jsonl
 
 
 @dataclass(frozen=True)
@@ -55,12 +55,6 @@ class SeedDay:
     @property
     def labels(self) -> list[int]:
         return [int(p.id in self.picks) for p in self.papers]
-
-
-def day_file(folder: Path, name: str) -> Path:
-    """The folder's `name` (input.jsonl, picks.jsonl), or its gzipped copy where only that is there."""
-    plain = folder / name
-    return gz if not plain.exists() and (gz := folder / f"{name}.gz").exists() else plain
 
 
 def load_day(folder: Path) -> SeedDay:

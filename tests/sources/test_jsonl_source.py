@@ -140,6 +140,17 @@ def test_tex_text_formatting_in_a_title_gives_its_text(tmp_path: Path, title: st
     assert paper.title == shown
 
 
+def test_a_seed_days_folder_whose_input_is_gzipped_stands_for_it_as_replay_reads_it(tmp_path: Path):
+    # `run --from-jsonl DAY` said 'a folder: give a .jsonl ...' of a day replay read whole (input.jsonl.gz)
+    from paperradar.seeddays import load_day
+    day = tmp_path / "2025-11-18"
+    day.mkdir()
+    (day / "input.jsonl.gz").write_bytes(gzip.compress((json.dumps(record()) + "\n").encode()))
+    assert [p.id for p in read_jsonl(day)] == [p.id for p in load_day(day).papers] == ["2511.11633"]
+    (day / "input.jsonl").write_text(json.dumps(record(id="2511.00001")) + "\n", encoding="utf-8")
+    assert [p.id for p in read_jsonl(day)] == [p.id for p in load_day(day).papers] == ["2511.00001"]  # the plain wins
+
+
 def test_a_real_seed_day_reads_whole():
     day = sorted(SEED_DAYS.iterdir())[0] / "input.jsonl"
     lines = [json.loads(line) for line in day.read_text(encoding="utf-8").splitlines() if line.strip()]

@@ -149,18 +149,24 @@ def paper_from_record(rec: dict, announce_date: date | None = None, default_date
     )
 
 
+def day_file(folder: Path, name: str) -> Path:
+    """A seed day's `name` (input.jsonl, picks.jsonl) in its folder, or its gzipped copy where only that is there."""
+    plain = folder / name
+    return gz if not plain.exists() and (gz := folder / f"{name}.gz").exists() else plain
+
+
 def read_jsonl(path: str | Path, announce_date: date | None = None, default_date: date | None = None) -> list[Paper]:
     """Every paper of a JSONL file (gzipped or not), in file order, deduplicated on the versionless id.
 
     A bad line is a `BadInputFile` naming the file and the line: fix it and re-run. A seed day's folder stands
-    for its input.jsonl.
+    for its input.jsonl (or input.jsonl.gz).
     """
     path = Path(path)
     if path.is_dir():
-        if not (path / "input.jsonl").is_file():
+        if not (day := day_file(path, "input.jsonl")).is_file():
             raise BadInputFile(str(path), None, "a folder: give a .jsonl or .jsonl.gz file, or a seed day's folder "
-                               "(one holding input.jsonl)")
-        path = path / "input.jsonl"
+                               "(one holding input.jsonl or input.jsonl.gz)")
+        path = day
     try:
         raw = path.read_bytes()
         if raw[:2] == b"\x1f\x8b":  # gzip, as the year-long corpus ships its days
@@ -195,7 +201,10 @@ def as_listed(papers: Iterable[Paper], categories: Iterable[str], announce_types
 
 
 def iter_jsonl_records(path: str | Path) -> Iterator[dict]:
-    with open(path, encoding="utf-8") as fh:
+    """Each record of a JSONL file (gzipped or not), as it stands."""
+    with open(path, "rb") as raw:
+        gzipped = raw.read(2) == b"\x1f\x8b"
+    with (gzip.open(path, "rt", encoding="utf-8") if gzipped else open(path, encoding="utf-8")) as fh:
         for line in fh:
             if line.strip():
                 yield json.loads(line)

@@ -118,6 +118,19 @@ def test_the_json_file_is_checked_before_the_replay_not_after(days: Path, tmp_pa
     assert json.loads(nested.read_text(encoding="utf-8"))["days"]
 
 
+def test_a_replay_refused_for_its_input_leaves_no_folder_for_its_json(tmp_path: Path,
+                                                                     capsys: pytest.CaptureFixture[str]) -> None:
+    # the --json file's folder was made before the days were read: a typo in a day left results/2026/ behind, empty
+    from paperradar.cli import main
+    bad = tmp_path / "days" / "2026-01-01"
+    bad.mkdir(parents=True)
+    (bad / "input.jsonl").write_text("{bad\n", encoding="utf-8")
+    (bad / "picks.jsonl").write_text("", encoding="utf-8")
+    assert main(["replay", str(tmp_path / "days"), "--json", str(tmp_path / "results" / "2026" / "r.json")]) == 1
+    assert "input.jsonl:1: not valid JSON" in capsys.readouterr().err
+    assert not (tmp_path / "results").exists()
+
+
 def test_without_feedback_every_day_is_ranked_by_the_profile_alone(days: Path, cache: MemoryVectorCache) -> None:
     plain = replay(days / "test", use_feedback=False, out=lambda _: None, cache=cache)
     fed = replay(days / "test", out=lambda _: None, cache=cache)

@@ -829,12 +829,10 @@ def cmd_feedback_import(args: argparse.Namespace) -> int:
 def cmd_replay(args: argparse.Namespace) -> int:
     from .replay import replay
     profile = _profile(args, example_default=True)
-    if args.json:  # before hours of replay, not after: a folder that cannot be made is one line now
-        if args.json.is_dir():
-            print(f"paperradar: error: {args.json} is a folder: give a file, e.g. {args.json / 'replay.json'}",
-                  file=sys.stderr)
-            return 1
-        args.json.parent.mkdir(parents=True, exist_ok=True)
+    if args.json and args.json.is_dir():  # before hours of replay, not after (replay makes its folder)
+        print(f"paperradar: error: {args.json} is a folder: give a file, e.g. {args.json / 'replay.json'}",
+              file=sys.stderr)
+        return 1
     replay(args.days_dir, warmup_dir=args.warmup, use_feedback=not args.no_feedback, profile=profile,
            json_path=args.json)
     return 0

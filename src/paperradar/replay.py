@@ -121,6 +121,8 @@ def replay(days_dir: str | Path, warmup_dir: str | Path | None = None, use_feedb
         warm = [d for d in warm if d.name not in twice]
     for line in _listed_before(warm, days) if use_feedback else ():
         out(line)
+    if json_path:  # once the days are read (a bad one leaves no folder behind), before the minutes of encoding
+        Path(json_path).parent.mkdir(parents=True, exist_ok=True)
     # every vector up front: each day's timing is then re-training and ranking alone; saved a chunk at a time, so
     # a replay stopped part-way (Ctrl-C during the first minutes of a new warm-up) keeps what it encoded
     started = time.perf_counter()

@@ -21,7 +21,7 @@ from paperradar.embedding import Encoder, NpzVectorCache, default_cache_dir
 from paperradar.models import Profile
 from paperradar.metrics import DayScore, score_day, summary_lines
 from paperradar.scorers.embedded import EmbeddedScorer
-from paperradar.seeddays import SeedDay, load_days
+from paperradar.seeddays import SeedDay, fields_in_profile, load_days, unmapped_line
 
 EXAMPLE_PROFILE = Path(__file__).parents[1] / "src" / "paperradar" / "data" / "example-profile.toml"
 
@@ -35,16 +35,18 @@ def score_one(scorer: EmbeddedScorer, day: SeedDay, profile: Profile) -> DayScor
     return score_day(day.name, a.relevance, fields, list(a.score >= profile.min_score), labels, pick_fields)
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("days", nargs="+", type=Path, help="folders of DAY/input.jsonl + DAY/picks.jsonl")
     ap.add_argument("--profile", type=Path, default=EXAMPLE_PROFILE)
-    args = ap.parse_args()
+    args = ap.parse_args(argv)
     profile = load_profile(args.profile)
     cache = NpzVectorCache(default_cache_dir(), prefix="bench-vectors")
     scorer = EmbeddedScorer(Encoder(cache=cache))
     started = time.perf_counter()
-    days = load_days(*args.days)
+    (days,), unmapped = fields_in_profile(profile, load_days(*args.days))  # as replay scores them
+    if unmapped:
+        print(unmapped_line(unmapped))
     scored = [score_one(scorer, d, profile) for d in days]
     cache.save()
     print(f"scorer {scorer.name}, profile {args.profile.name} ({profile.version}), {len(days)} days, "

@@ -13,9 +13,8 @@ import json
 import math
 import sys
 import time
-from collections import Counter
 from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass, replace
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from .config import example_profile_text, parse_profile
@@ -26,7 +25,7 @@ from .metrics import DayScore, mean, score_day, summary_lines
 from .models import Evidence, Profile
 from .scorers.embedded import EmbeddedScorer
 from .scorers.learned import LearnedScorer
-from .seeddays import SeedDay, load_days
+from .seeddays import SeedDay, fields_in_profile, load_days, unmapped_line
 
 LIKE_WEIGHT = 1.0
 SHOWN_WEIGHT = 1.0  # the LLM read every paper of a seed day, so a paper it left out is a considered "no"
@@ -103,9 +102,9 @@ def replay(days_dir: str | Path, warmup_dir: str | Path | None = None, use_feedb
     warm = load_days(warmup_dir, skipped=skipped) if warmup_dir else []
     for line in [*skipped, *(line for d in (*warm, *days) for line in d.problems())]:
         out(line)
-    (warm, days), unmapped = _fields_of(profile, warm, days)
+    (warm, days), unmapped = fields_in_profile(profile, warm, days)
     if unmapped:
-        out(_unmapped_line(unmapped))
+        out(unmapped_line(unmapped))
     warm = [d for d in warm if d.has_picks]  # what was picked is not known: no evidence either way
     if not (days := [d for d in days if d.has_picks]):
         raise BadInputFile(str(days_dir), None, "no day in it has a picks.jsonl beside its input.jsonl: a replay "
@@ -141,26 +140,6 @@ def replay(days_dir: str | Path, warmup_dir: str | Path | None = None, use_feedb
         if use_feedback:
             evidence = evidence + day_evidence(day)
     return _report(days, scored, timing, encoding, warm, use_feedback, json_path, out)
-
-
-def _fields_of(profile: Profile, *groups: list[SeedDay]) -> tuple[list[list[SeedDay]], Counter[str]]:
-    """The days with each pick's field that the profile has not made None, as a label the seed's job could not map
-    to the profile is, and how many picks named each such field: no ranker can give a field its profile lacks."""
-    unmapped: Counter[str] = Counter(pick.field for days in groups for d in days for pick in d.picks.values()
-                                     if pick.field is not None and pick.field not in profile.field_names)
-    if not unmapped:
-        return list(groups), unmapped
-    mapped = [[replace(d, picks={k: replace(v, field=None) if v.field in unmapped else v for k, v in d.picks.items()})
-               for d in days] for days in groups]
-    return mapped, unmapped
-
-
-def _unmapped_line(unmapped: Counter[str]) -> str:
-    n, picks = len(unmapped), sum(unmapped.values())
-    named = ", ".join(repr(f) for f, _ in unmapped.most_common(3)) + (", ..." if n > 3 else "")
-    return (f"{picks} {plural(picks, 'pick')} {plural(picks, 'names', 'name')} {n} {plural(n, 'field')} the profile "
-            f"does not have ({named}): counted as picks with no field, left out of field agreement; give the profile "
-            "they were picked for with --profile")
 
 
 def _listed_before(warm: Sequence[SeedDay], days: Sequence[SeedDay]) -> list[str]:

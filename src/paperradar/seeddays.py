@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import gzip
 import json
-from dataclasses import dataclass
+from collections import Counter
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 
 from .english import plural
 from .errors import BadInputFile
-from .models import Paper, versionless
+from .models import Paper, Profile, versionless
 from .sources.jsonl import day_file, read_jsonl
 
 
@@ -116,3 +117,23 @@ def load_days(*dirs: str | Path, skipped: list[str] | None = None) -> list[SeedD
         else:
             raise BadInputFile(str(d), None, "not a directory of days (DAY/input.jsonl, DAY/picks.jsonl)")
     return sorted((load_day(f) for f in folders), key=lambda d: (d.walk_date, d.name))
+
+
+def fields_in_profile(profile: Profile, *groups: list[SeedDay]) -> tuple[list[list[SeedDay]], Counter[str]]:
+    """The days with each pick's field that the profile has not made None, as a label the seed's job could not map
+    to the profile is, and how many picks named each such field: no ranker can give a field its profile lacks."""
+    unmapped: Counter[str] = Counter(pick.field for days in groups for d in days for pick in d.picks.values()
+                                     if pick.field is not None and pick.field not in profile.field_names)
+    if not unmapped:
+        return list(groups), unmapped
+    mapped = [[replace(d, picks={k: replace(v, field=None) if v.field in unmapped else v for k, v in d.picks.items()})
+               for d in days] for days in groups]
+    return mapped, unmapped
+
+
+def unmapped_line(unmapped: Counter[str]) -> str:
+    n, picks = len(unmapped), sum(unmapped.values())
+    named = ", ".join(repr(f) for f, _ in unmapped.most_common(3)) + (", ..." if n > 3 else "")
+    return (f"{picks} {plural(picks, 'pick')} {plural(picks, 'names', 'name')} {n} {plural(n, 'field')} the profile "
+            f"does not have ({named}): counted as picks with no field, left out of field agreement; give the profile "
+            "they were picked for with --profile")

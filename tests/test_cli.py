@@ -691,6 +691,16 @@ def test_an_old_style_id_with_its_subject_class_is_one_paper_with_arxivs_id(isol
     assert capsys.readouterr().out == "took back what you said of 1 paper (math/0309136)\n"
 
 
+def test_an_old_style_id_in_capitals_is_arxivs_lower_case_id(isolated_home: Path,
+                                                             capsys: pytest.CaptureFixture[str]) -> None:
+    # 'like HEP-TH/9901001' was stored so, 'not an arXiv id, not asked', and a second like of hep-th/9901001
+    assert main(["feedback", "like", "--offline", "HEP-TH/9901001"]) == 0
+    assert main(["feedback", "like", "--offline", "hep-th/9901001"]) == 0
+    assert "  you had liked it already\n" in capsys.readouterr().out
+    assert main(["feedback", "list"]) == 0
+    assert "hep-th/9901001" in capsys.readouterr().out
+
+
 def test_a_library_of_many_journal_papers_names_the_first_and_says_how_to_see_the_rest(
         isolated_home: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     # a 5,000-entry library with 1,000 journal papers printed 1,000 'skipped' lines before its count

@@ -109,7 +109,10 @@ def test_abstract_mentions_are_not_taken_for_the_entry_id() -> None:
     ("math.GT/0309136", "math/0309136"), ("arXiv:math.DG/0307245v3", "math/0307245"),
     ("https://arxiv.org/abs/cs.AI/0112017", "cs/0112017"), ("arXiv preprint physics.optics/0001001", "physics/0001001"),
     ("cond-mat.stat-mech/0102536", "cond-mat/0102536"),
-    ("hep-th/9901001", "hep-th/9901001"), ("cs/0112017", "cs/0112017"), ("solv-int/9901001", "solv-int/9901001")])
+    ("hep-th/9901001", "hep-th/9901001"), ("cs/0112017", "cs/0112017"), ("solv-int/9901001", "solv-int/9901001"),
+    # the archive in capitals was stored so, an id arXiv does not know: its ids are lower case
+    ("HEP-TH/9901001", "hep-th/9901001"), ("Math.GT/0309136", "math/0309136"),
+    ("https://arxiv.org/abs/CS/0112017v1", "cs/0112017")])
 def test_an_old_style_id_written_with_its_subject_class_is_arxivs_id(written: str, arxiv_id: str) -> None:
     # 'math.GT/0309136', as Google Scholar and some .bib files write it, was stored so, beside arXiv's 'math/0309136'
     assert arxiv_id_in(written) == arxiv_id

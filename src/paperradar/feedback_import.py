@@ -60,9 +60,10 @@ class ImportResult:
 
 def _valid(m: re.Match[str]) -> str | None:
     """The versionless id of a match, or None when its YYMM.NNNNN cannot exist; an old-style id without the subject
-    class some write in it (math.GT/0309136 is arXiv's math/0309136: the archive names it, the class does not)."""
+    class some write in it (math.GT/0309136 is arXiv's math/0309136: the archive names it, the class does not), and
+    its archive in lower case, as arXiv writes it (HEP-TH/9901001 is hep-th/9901001)."""
     if m.group("old"):
-        return _SUBJECT_CLASS_RE.sub("", m.group("old"), count=1)
+        return _SUBJECT_CLASS_RE.sub("", m.group("old"), count=1).lower()
     yymm, seq = m.group("yymm"), m.group("seq")
     yy, mm = int(yymm[:2]), int(yymm[2:])
     if not 1 <= mm <= 12 or (yy, mm) < (7, 4):

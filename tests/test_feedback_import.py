@@ -168,6 +168,18 @@ def test_one_reference(text: str, expected: str | None) -> None:
     assert arxiv_id_in(text) == expected
 
 
+def test_a_csl_json_url_is_read_as_a_link_as_bibtex_and_ris_read_theirs() -> None:
+    # any bare id anywhere in its URL was read: a GitHub issue numbered 2301.12345 was imported as a paper
+    items = [{"type": "webpage", "title": "An issue", "URL": "https://github.com/org/repo/issues/2301.12345"},
+             {"type": "article", "title": "Attention", "URL": "https://arxiv.org/abs/1706.03762v5"},
+             {"type": "article", "title": "DDPM", "URL": "https://doi.org/10.48550/arXiv.2006.11239"},
+             {"type": "article", "title": "LoRA", "URL": "https://huggingface.co/papers/2106.09685"},
+             {"type": "article", "title": "SAM", "URL": "https://example.org/sam", "number": "arXiv:2304.02643"}]
+    result = ids_from_csl_json(json.dumps(items))
+    assert result.ids == ("1706.03762", "2006.11239", "2106.09685", "2304.02643")
+    assert [str(p) for p in result.problems] == ["item 1: no arXiv id in 'An issue'"]
+
+
 def test_zotero_csl_json() -> None:
     items = [
         {"id": "http://zotero.org/users/123/items/ABCD1234", "type": "article", "title": "Attention Is All You Need",

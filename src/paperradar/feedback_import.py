@@ -366,7 +366,10 @@ def _no_id(entry: BibEntry) -> str:
 # ---- CSL-JSON (Zotero, Mendeley) ------------------------------------------------------------------
 
 def _csl_item_id(item: dict[str, object]) -> str | None:
-    for name in ("URL", "DOI", "number", "archive_location", "container-title", "note"):
+    """Its URL read as a link, as BibTeX's url and RIS's UR are (not any number a link holds), then its other fields."""
+    if isinstance(url := item.get("URL"), str) and (found := _link_id(url)):
+        return found
+    for name in ("DOI", "number", "archive_location", "container-title", "note"):
         value = item.get(name)
         if isinstance(value, str) and (found := arxiv_id_in(value)):
             return found

@@ -322,6 +322,24 @@ def test_zotero_rdf_reads_each_item_never_its_abstract_or_attachments() -> None:
         ids_from_zotero_rdf("<RDF>\n</rdf>", "library.rdf")
 
 
+def test_a_link_in_a_csv_or_zotero_rdf_is_read_as_a_link_not_for_any_number_it_holds() -> None:
+    # a Zotero webpage item of a GitHub issue numbered 2301.12345 was imported as a like of that paper
+    issue = "https://github.com/org/repo/issues/2301.12345"
+    csv_text = (f"Key,Item Type,Title,Url,Extra\nA,webpage,An issue,{issue},\n"
+                "B,preprint,DDPM,https://doi.org/10.48550/arXiv.2006.11239,\nC,preprint,LoRA,,arXiv: 2106.09685\n")
+    assert ids_from_csv(csv_text).ids == ("2006.11239", "2106.09685")
+    assert [str(p) for p in ids_from_csv(csv_text).problems] == ["row 2: no arXiv id in 'An issue'"]
+    rdf = ZOTERO_RDF.replace("</rdf:RDF>", f"""    <bib:Document rdf:about="{issue}">
+        <z:itemType>webpage</z:itemType>
+        <dc:title>An issue</dc:title>
+        <dc:identifier><dcterms:URI><rdf:value>{issue}</rdf:value></dcterms:URI></dc:identifier>
+    </bib:Document>
+</rdf:RDF>""")
+    result = ids_from_zotero_rdf(rdf)
+    assert result.ids == ("2304.02643", "1706.03762")
+    assert [str(p) for p in result.problems][-1] == "item 4: no arXiv id in 'An issue'"
+
+
 def test_import_ids_tells_formats_apart(tmp_path: Path) -> None:
     (tmp_path / "likes.bib").write_text(BIBTEX, encoding="utf-8")
     (tmp_path / "export.json").write_text(json.dumps([{"title": "x", "URL": "https://arxiv.org/abs/2408.11039"}]))

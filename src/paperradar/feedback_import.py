@@ -33,6 +33,7 @@ _DOI_ID_RE = re.compile(rf"10\.48550/arxiv\.{_ID}", re.IGNORECASE)
 _PREFIXED_ID_RE = re.compile(rf"arxiv(?::|\s+|\s*preprint\s+arxiv:|--?)\s*{_ID}", re.IGNORECASE)
 _ABS_VOLUME_RE = re.compile(rf"abs/{_ID}", re.IGNORECASE)
 _SUBJECT_CLASS_RE = re.compile(r"\.[A-Za-z-]+(?=/)")  # the .GT of math.GT/0309136
+_LINK_RE = re.compile(r"\s*(?:https?://|www\.)", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -85,6 +86,12 @@ def _link_id(link: str) -> str | None:
     """The id of a link to an arXiv paper: to arXiv, to its page elsewhere, or its DOI's (doi.org/10.48550/arXiv.ID);
     not any number a link holds."""
     return _first(_URL_ID_RE, link) or _first(_MIRROR_ID_RE, link) or _first(_DOI_ID_RE, link)
+
+
+def _value_id(value: str) -> str | None:
+    """The id of a value that may be a link (a CSV's cell, an RDF identifier): a link read as one, as `_link_id`
+    reads it, other text as `arxiv_id_in` does."""
+    return _link_id(value) if _LINK_RE.match(value) else arxiv_id_in(value)
 
 
 def arxiv_id_in(text: str) -> str | None:
@@ -468,7 +475,7 @@ def ids_from_csv(text: str) -> ImportResult:
     title_at = header.index("title") if "title" in header else None
 
     def read(no: int, row: list[str]) -> tuple[str | None, str, str]:
-        found = next((f for i in wanted if i < len(row) and (f := arxiv_id_in(row[i]))), None)
+        found = next((f for i in wanted if i < len(row) and (f := _value_id(row[i]))), None)
         title = row[title_at][:70] if title_at is not None and title_at < len(row) else ""
         return found, f"row {no}", f"no arXiv id in {title!r}"
 
@@ -490,10 +497,10 @@ _RDF_TAGS = (f"{_DC}identifier", _PRISM_NUMBER, f"{_DC}description")
 def _rdf_item_id(item: ET.Element) -> str | None:
     for tag in _RDF_TAGS:
         for element in item.iter(tag):
-            found = arxiv_id_in(" ".join(element.itertext()))
+            found = _value_id(" ".join(element.itertext()))
             if found:
                 return found
-    return arxiv_id_in(item.get(f"{_RDF}about", ""))
+    return _value_id(item.get(f"{_RDF}about", ""))
 
 
 def ids_from_zotero_rdf(text: str, path: str = "Zotero RDF") -> ImportResult:

@@ -6,7 +6,6 @@ Used by the quality benchmark, `paperradar replay` and the LLM cost benchmark.
 
 from __future__ import annotations
 
-import gzip
 import json
 from collections import Counter
 from dataclasses import dataclass, replace
@@ -16,7 +15,7 @@ from pathlib import Path
 from .english import plural
 from .errors import BadInputFile
 from .models import Paper, Profile, versionless
-from .sources.jsonl import day_file, read_jsonl
+from .sources.jsonl import day_file, jsonl_lines, read_jsonl
 
 
 @dataclass(frozen=True)
@@ -67,7 +66,7 @@ def load_day(folder: Path) -> SeedDay:
     picks: dict[str, Pick] = {}
     picks_path = day_file(folder, "picks.jsonl")
     if picks_path.exists():
-        for no, line in enumerate(_lines(picks_path), 1):
+        for no, line in enumerate(jsonl_lines(picks_path), 1):
             if not line.strip():
                 continue
             try:
@@ -81,16 +80,6 @@ def load_day(folder: Path) -> SeedDay:
     known = {p.id for p in papers}
     return SeedDay(folder.name, tuple(papers), {k: v for k, v in picks.items() if k in known}, picks_path.exists(),
                    tuple(k for k in picks if k not in known))
-
-
-def _lines(path: Path) -> list[str]:
-    try:
-        raw = path.read_bytes()
-        return (gzip.decompress(raw) if raw[:2] == b"\x1f\x8b" else raw).decode("utf-8-sig").splitlines()
-    except OSError as e:  # gzip.BadGzipFile is one
-        raise BadInputFile(str(path), None, e.strerror or str(e)) from e
-    except (UnicodeDecodeError, EOFError) as e:
-        raise BadInputFile(str(path), None, f"not UTF-8 JSON lines ({e})") from e
 
 
 def load_days(*dirs: str | Path, skipped: list[str] | None = None) -> list[SeedDay]:

@@ -104,11 +104,20 @@ def listing_date(text: str, key: str = "published") -> date:
         return date.fromisoformat(text.strip()[:10])
     except ValueError:
         pass
+    if (day := feed_date(text)) is None:
+        raise ValueError(f"{key} {text!r} is not a date: give YYYY-MM-DD (or an ISO timestamp, or the RSS's "
+                         "'Fri, 06 Feb 2026 00:00:00 -0500')")
+    return day
+
+
+def feed_date(text: str | None) -> date | None:
+    """The calendar date of an RFC 822 date in its own timezone: 'Thu, 18 Sep 2025 00:00:00 -0400' -> 2025-09-18."""
+    if not text or not text.strip():
+        return None
     try:
         return parsedate_to_datetime(text.strip()).date()
     except (TypeError, ValueError):
-        raise ValueError(f"{key} {text!r} is not a date: give YYYY-MM-DD (or an ISO timestamp, or the RSS's "
-                         "'Fri, 06 Feb 2026 00:00:00 -0500')") from None
+        return None
 
 
 def paper_from_record(rec: dict, announce_date: date | None = None, default_date: date | None = None) -> Paper:
@@ -155,6 +164,22 @@ def day_file(folder: Path, name: str) -> Path:
     return gz if not plain.exists() and (gz := folder / f"{name}.gz").exists() else plain
 
 
+def jsonl_lines(path: Path) -> list[str]:
+    """The lines of a JSONL file, gzipped or not (as the year-long corpus ships its days); a file that cannot be read
+    is a `BadInputFile` naming it."""
+    try:
+        raw = path.read_bytes()
+        if raw[:2] == b"\x1f\x8b":
+            raw = gzip.decompress(raw)
+        # a BOM, as Windows tools write, is still UTF-8; lines end at \n alone: a title may hold U+2028 or U+0085 as
+        # it is (JSON needs no escape for them), and splitlines() would cut its line there
+        return raw.decode("utf-8-sig").split("\n")
+    except OSError as e:  # gzip.BadGzipFile is one
+        raise BadInputFile(str(path), None, e.strerror or str(e)) from e
+    except (UnicodeDecodeError, EOFError) as e:
+        raise BadInputFile(str(path), None, f"not UTF-8 JSON lines ({e}): give a .jsonl or .jsonl.gz file") from e
+
+
 def read_jsonl(path: str | Path, announce_date: date | None = None, default_date: date | None = None) -> list[Paper]:
     """Every paper of a JSONL file (gzipped or not), in file order, deduplicated on the versionless id.
 
@@ -167,19 +192,8 @@ def read_jsonl(path: str | Path, announce_date: date | None = None, default_date
             raise BadInputFile(str(path), None, "a folder: give a .jsonl or .jsonl.gz file, or a seed day's folder "
                                "(one holding input.jsonl or input.jsonl.gz)")
         path = day
-    try:
-        raw = path.read_bytes()
-        if raw[:2] == b"\x1f\x8b":  # gzip, as the year-long corpus ships its days
-            raw = gzip.decompress(raw)
-        # a BOM, as Windows tools write, is still UTF-8; lines end at \n alone: a title may hold U+2028 or U+0085 as
-        # it is (JSON needs no escape for them), and splitlines() would cut its line there
-        lines = raw.decode("utf-8-sig").split("\n")
-    except OSError as e:  # gzip.BadGzipFile is one
-        raise BadInputFile(str(path), None, e.strerror or str(e)) from e
-    except (UnicodeDecodeError, EOFError) as e:
-        raise BadInputFile(str(path), None, f"not UTF-8 JSON lines ({e}): give a .jsonl or .jsonl.gz file") from e
     papers: dict[str, Paper] = {}
-    for no, line in enumerate(lines, 1):
+    for no, line in enumerate(jsonl_lines(path), 1):
         if not line.strip():
             continue
         try:
@@ -202,9 +216,6 @@ def as_listed(papers: Iterable[Paper], categories: Iterable[str], announce_types
 
 def iter_jsonl_records(path: str | Path) -> Iterator[dict]:
     """Each record of a JSONL file (gzipped or not), as it stands."""
-    with open(path, "rb") as raw:
-        gzipped = raw.read(2) == b"\x1f\x8b"
-    with (gzip.open(path, "rt", encoding="utf-8") if gzipped else open(path, encoding="utf-8")) as fh:
-        for line in fh:
-            if line.strip():
-                yield json.loads(line)
+    for line in jsonl_lines(Path(path)):
+        if line.strip():
+            yield json.loads(line)

@@ -12,12 +12,11 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
-from email.utils import parsedate_to_datetime
 
 from ..errors import SourceError
 from ..models import ARXIV_ID, Paper
 from .http import ArxivClient
-from .jsonl import detex, one_line, split_authors
+from .jsonl import detex, feed_date, one_line, split_authors
 
 _NS = {"arxiv": "http://arxiv.org/schemas/atom", "dc": "http://purl.org/dc/elements/1.1/"}
 _ID_RE = re.compile(rf"(?:oai:arXiv\.org:|arXiv:)?(?P<id>{ARXIV_ID})(?:v(?P<v>\d+))?")
@@ -75,20 +74,10 @@ def parse_rss(xml_bytes: bytes, announce_types: Iterable[str], source: str = "rs
 
 def _listing_date(items: list[ET.Element], channel: ET.Element) -> date | None:
     """The day most items state (replacements can carry older dates); the channel's for an empty feed."""
-    days = Counter(d for d in (_feed_date(i.findtext("pubDate")) for i in items) if d)
+    days = Counter(d for d in (feed_date(i.findtext("pubDate")) for i in items) if d)
     if days:
         return max(days, key=lambda d: (days[d], d))
-    return _feed_date(channel.findtext("pubDate"))
-
-
-def _feed_date(text: str | None) -> date | None:
-    """The calendar date of an RFC 822 date in its own timezone: 'Thu, 18 Sep 2025 00:00:00 -0400' -> 2025-09-18."""
-    if not text or not text.strip():
-        return None
-    try:
-        return parsedate_to_datetime(text.strip()).date()
-    except (TypeError, ValueError):
-        return None
+    return feed_date(channel.findtext("pubDate"))
 
 
 class _UnreadableItem(ValueError):

@@ -677,28 +677,24 @@ def test_a_library_of_journal_papers_names_and_counts_its_entries(isolated_home:
     assert lines[3] == "  skipped 2 of its 3 entries (named above)"
 
 
-def test_an_old_style_id_with_its_subject_class_is_one_paper_with_arxivs_id(isolated_home: Path,
-                                                                         capsys: pytest.CaptureFixture[str]) -> None:
+@pytest.mark.parametrize("written, again, undone, arxivs, not_listed", [
     # 'like math.GT/0309136' and 'like math/0309136' were two likes of one paper, and 'undo math/0309136' took back
     # only the second
-    assert main(["feedback", "like", "--offline", "math.GT/0309136"]) == 0
-    assert main(["feedback", "like", "--offline", "https://arxiv.org/abs/math/0309136v2"]) == 0
+    ("math.GT/0309136", "https://arxiv.org/abs/math/0309136v2", "arXiv:math.GT/0309136", "math/0309136", "math.GT"),
+    # 'like HEP-TH/9901001' was stored so, 'not an arXiv id, not asked', and a second like of hep-th/9901001
+    ("HEP-TH/9901001", "hep-th/9901001", "HEP-TH/9901001", "hep-th/9901001", "HEP-TH"),
+])
+def test_an_old_style_id_as_people_write_it_is_one_paper_with_arxivs_id(
+        isolated_home: Path, capsys: pytest.CaptureFixture[str], written: str, again: str, undone: str, arxivs: str,
+        not_listed: str) -> None:
+    assert main(["feedback", "like", "--offline", written]) == 0
+    assert main(["feedback", "like", "--offline", again]) == 0
     assert "  you had liked it already\n" in capsys.readouterr().out
     assert main(["feedback", "list"]) == 0
     listed = capsys.readouterr().out
-    assert "math/0309136" in listed and "math.GT" not in listed
-    assert main(["feedback", "undo", "arXiv:math.GT/0309136"]) == 0
-    assert capsys.readouterr().out == "took back what you said of 1 paper (math/0309136)\n"
-
-
-def test_an_old_style_id_in_capitals_is_arxivs_lower_case_id(isolated_home: Path,
-                                                             capsys: pytest.CaptureFixture[str]) -> None:
-    # 'like HEP-TH/9901001' was stored so, 'not an arXiv id, not asked', and a second like of hep-th/9901001
-    assert main(["feedback", "like", "--offline", "HEP-TH/9901001"]) == 0
-    assert main(["feedback", "like", "--offline", "hep-th/9901001"]) == 0
-    assert "  you had liked it already\n" in capsys.readouterr().out
-    assert main(["feedback", "list"]) == 0
-    assert "hep-th/9901001" in capsys.readouterr().out
+    assert arxivs in listed and not_listed not in listed
+    assert main(["feedback", "undo", undone]) == 0
+    assert capsys.readouterr().out == f"took back what you said of 1 paper ({arxivs})\n"
 
 
 def test_a_library_of_many_journal_papers_names_the_first_and_says_how_to_see_the_rest(
